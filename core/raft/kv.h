@@ -1,0 +1,36 @@
+// The replicated state machine: a string key-value map with per-client deduplication, so a
+// request retried by its client is applied at most once (§8 of the paper).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/raft/command.h"
+
+namespace raft {
+
+struct ApplyResult {
+  std::optional<std::string> value;  // the key's value after the command (for Get: the value read)
+  bool cas_swapped = false;
+  bool duplicate = false;            // already applied earlier: the cached result is returned
+};
+
+class KvStore {
+ public:
+  ApplyResult apply(const Command& cmd);
+  std::optional<std::string> get(const std::string& key) const;
+  const std::map<std::string, std::string>& data() const { return data_; }
+  bool operator==(const KvStore&) const = default;
+
+ private:
+  struct Session {
+    RequestSeq last_seq = 0;
+    ApplyResult last_result;
+    bool operator==(const Session&) const = default;
+  };
+  std::map<std::string, std::string> data_;
+  std::map<ClientId, Session> sessions_;
+};
+
+}  // namespace raft

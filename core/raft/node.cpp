@@ -1,0 +1,393 @@
+#include "core/raft/node.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "core/raft/quorum.h"
+
+namespace raft {
+
+Node::Node(const Config& config, Storage disk, Time now)
+    : config_(config), disk_(std::move(disk)), rng_(config.seed) {
+  RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
+  RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
+  RAFT_ASSERT(config_.election_timeout_min_us > 0 && config_.election_timeout_min_us <= config_.election_timeout_max_us);
+  RAFT_ASSERT(config_.heartbeat_interval_us > 0 && config_.append_entries_max >= 1);
+  reset_election_timer(now);
+}
+
+void Node::reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
+                       uint32_t append_entries_max, bool noop_on_election) {
+  RAFT_ASSERT(election_timeout_min_us > 0 && election_timeout_min_us <= election_timeout_max_us);
+  RAFT_ASSERT(heartbeat_interval_us > 0 && append_entries_max >= 1);
+  config_.election_timeout_min_us = election_timeout_min_us;
+  config_.election_timeout_max_us = election_timeout_max_us;
+  config_.heartbeat_interval_us = heartbeat_interval_us;
+  config_.append_entries_max = append_entries_max;
+  config_.noop_on_election = noop_on_election;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+void Node::tick(Time now) {
+  if (now < deadline_) return;
+  if (role_ == Role::Leader) {
+    broadcast_heartbeat();
+    deadline_ = now + config_.heartbeat_interval_us;
+  } else {
+    // Followers (§5.2): no AppendEntries from the current leader and no vote granted for a whole
+    // election timeout => become a candidate. Candidates: the election timed out => start a new one.
+    start_election(now);
+  }
+}
+
+void Node::timeout_now(Time now) {
+  if (role_ == Role::Leader) return;  // a leader has no election timer
+  start_election(now);
+}
+
+void Node::step(Time now, const Message& m) {
+  RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  switch (m.type) {
+    case MessageType::RequestVote: handle_request_vote(now, m); break;
+    case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
+    case MessageType::AppendEntries: handle_append_entries(now, m); break;
+    case MessageType::AppendEntriesResponse: handle_append_entries_response(now, m); break;
+  }
+}
+
+ProposeResult Node::propose(Time /*now*/, Command cmd) {
+  if (role_ != Role::Leader) return {false, 0, leader_id_};
+  append_entry(Entry{disk_.current_term, std::move(cmd)});
+  const LogIndex index = disk_.log.last_index();
+  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+    if (peer != config_.id) send_append_entries(peer, false);
+  }
+  advance_commit_index();  // a single-node cluster commits at once
+  return {true, index, config_.id};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Role changes
+
+void Node::start_election(Time now) {
+  // Figure 2, Candidates: increment currentTerm, vote for self, reset election timer, send RequestVote.
+  persist_term_and_vote(disk_.current_term + 1, config_.id);
+  set_role(Role::Candidate);
+  leader_id_ = kNoNode;
+  votes_granted_ = 1u << config_.id;
+  votes_rejected_ = 0;
+  reset_election_timer(now);
+  if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) {
+    become_leader(now);
+    return;
+  }
+  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+    if (peer == config_.id) continue;
+    Message& m = new_message(MessageType::RequestVote, peer);
+    m.last_log_index = disk_.log.last_index();
+    m.last_log_term = disk_.log.last_term();
+  }
+}
+
+void Node::become_follower(Term term, NodeId leader) {
+  RAFT_ASSERT(term == disk_.current_term);
+  set_role(Role::Follower);
+  leader_id_ = leader;
+}
+
+void Node::step_down(Term new_term) {
+  RAFT_ASSERT(new_term > disk_.current_term);
+  persist_term_and_vote(new_term, kNoNode);
+  set_role(Role::Follower);
+  leader_id_ = kNoNode;
+}
+
+void Node::become_leader(Time now) {
+  set_role(Role::Leader);
+  leader_id_ = config_.id;
+  // Figure 2, leader state: nextIndex = leader last log index + 1, matchIndex = 0.
+  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+    progress_[peer] = Progress{disk_.log.last_index() + 1, 0, Progress::Mode::Probe, false};
+  }
+  if (config_.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
+  broadcast_heartbeat();
+  deadline_ = now + config_.heartbeat_interval_us;
+  advance_commit_index();
+}
+
+// ---------------------------------------------------------------------------------------------
+// RequestVote RPC
+
+bool Node::log_up_to_date(Term last_log_term, LogIndex last_log_index) const {
+  // §5.4.1: the later last term wins; with equal last terms, the longer log wins.
+  const Term our_term = disk_.log.last_term();
+  return last_log_term > our_term || (last_log_term == our_term && last_log_index >= disk_.log.last_index());
+}
+
+void Node::handle_request_vote(Time now, const Message& m) {
+  if (m.term > disk_.current_term) step_down(m.term);
+  bool grant = false;
+  VoteRejection why;
+  why.candidate = m.from;
+  why.term = m.term;
+  if (m.term < disk_.current_term) {
+    why.reason = VoteRejection::Reason::StaleTerm;  // 1. Reply false if term < currentTerm
+  } else if (disk_.voted_for != kNoNode && disk_.voted_for != m.from) {
+    why.reason = VoteRejection::Reason::AlreadyVoted;  // 2. votedFor is null or candidateId ...
+    why.voted_for = disk_.voted_for;
+  } else if (!log_up_to_date(m.last_log_term, m.last_log_index)) {
+    why.reason = VoteRejection::Reason::LogNotUpToDate;  // ... and candidate's log is at least as up-to-date
+    why.their_last_term = m.last_log_term;
+    why.their_last_index = m.last_log_index;
+    why.our_last_term = disk_.log.last_term();
+    why.our_last_index = disk_.log.last_index();
+  } else {
+    grant = true;
+  }
+  if (grant) {
+    if (disk_.voted_for != m.from) persist_term_and_vote(disk_.current_term, m.from);
+    reset_election_timer(now);  // granting a vote counts as hearing from a would-be leader
+  } else {
+    last_vote_rejection_ = why;
+  }
+  Message& r = new_message(MessageType::RequestVoteResponse, m.from);
+  r.vote_granted = grant;
+}
+
+void Node::handle_request_vote_response(Time now, const Message& m) {
+  if (m.term > disk_.current_term) {
+    step_down(m.term);
+    return;
+  }
+  if (role_ != Role::Candidate || m.term != disk_.current_term) return;  // stale reply
+  if (m.vote_granted) {
+    votes_granted_ |= 1u << m.from;
+  } else {
+    votes_rejected_ |= 1u << m.from;
+  }
+  if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) become_leader(now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AppendEntries RPC
+
+void Node::handle_append_entries(Time now, const Message& m) {
+  AppendRejection why;
+  why.leader = m.from;
+  why.term = m.term;
+  why.prev_log_index = m.prev_log_index;
+  why.prev_log_term = m.prev_log_term;
+
+  auto reject = [&](AppendRejection::Reason reason, Term conflict_term, LogIndex conflict_index) {
+    why.reason = reason;
+    why.our_last_index = disk_.log.last_index();
+    last_append_rejection_ = why;
+    Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+    r.success = false;
+    r.rejected_index = m.prev_log_index;
+    r.conflict_term = conflict_term;
+    r.conflict_index = conflict_index;
+  };
+
+  // 1. Reply false if term < currentTerm.
+  if (m.term < disk_.current_term) {
+    reject(AppendRejection::Reason::StaleTerm, 0, 0);
+    return;
+  }
+  if (m.term > disk_.current_term) step_down(m.term);
+  // A candidate that hears from a leader of its own term returns to follower (§5.2). Two leaders in
+  // one term cannot exist (Election Safety); the simulator's checker would report it.
+  RAFT_ASSERT(role_ != Role::Leader);
+  become_follower(disk_.current_term, m.from);
+  reset_election_timer(now);
+
+  // 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
+  const Log& log = disk_.log;
+  if (m.prev_log_index > log.last_index()) {
+    reject(AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
+    return;
+  }
+  const Term our_prev_term = log.term_at(m.prev_log_index);
+  if (our_prev_term != m.prev_log_term) {
+    why.our_term_there = our_prev_term;
+    reject(AppendRejection::Reason::TermMismatch, our_prev_term, log.first_index_of_term(our_prev_term, m.prev_log_index));
+    return;
+  }
+
+  // 3. If an existing entry conflicts with a new one (same index, different terms), delete the
+  //    existing entry and all that follow it. 4. Append any new entries not already in the log.
+  //    Entries that already match are left alone, so a delayed, shorter AppendEntries never
+  //    truncates entries a newer one added.
+  LogIndex index = m.prev_log_index;
+  for (const Entry& e : m.entries) {
+    ++index;
+    if (index <= disk_.log.last_index()) {
+      if (disk_.log.term_at(index) == e.term) continue;
+      disk_.log.truncate_from(index);
+      emit(NodeEvent::Kind::Truncate, 0, index);
+    }
+    append_entry(e);
+  }
+  const LogIndex last_new_index = m.prev_log_index + m.entries.size();
+
+  // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+  if (m.leader_commit > commit_index_) {
+    const LogIndex c = std::min(m.leader_commit, last_new_index);
+    if (c > commit_index_) set_commit_index(c);
+  }
+  last_append_rejection_.reason = AppendRejection::Reason::None;
+  Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+  r.success = true;
+  r.match_index = last_new_index;
+}
+
+void Node::handle_append_entries_response(Time /*now*/, const Message& m) {
+  if (m.term > disk_.current_term) {
+    step_down(m.term);
+    return;
+  }
+  if (role_ != Role::Leader || m.term != disk_.current_term) return;  // stale reply
+  Progress& pr = progress_[m.from];
+  if (m.success) {
+    // Replies may arrive reordered: matchIndex only ever grows.
+    if (m.match_index > pr.match_index) {
+      pr.match_index = m.match_index;
+      advance_commit_index();
+    }
+    if (pr.mode == Progress::Mode::Probe) {
+      pr.become_replicate();
+    } else if (pr.next_index <= pr.match_index) {
+      pr.next_index = pr.match_index + 1;
+    }
+    send_append_entries(m.from, false);  // more entries waiting?
+    return;
+  }
+  // Rejected: ignore replies to requests that no longer matter.
+  if (m.rejected_index <= pr.match_index) return;
+  if (pr.mode == Progress::Mode::Probe && m.rejected_index + 1 != pr.next_index) return;
+  // §5.3 optimization: back up a whole term at a time using the follower's conflict hint.
+  LogIndex next = m.conflict_index;
+  if (m.conflict_term != 0) {
+    const LogIndex ours = disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
+    if (ours != 0) next = ours + 1;
+  }
+  next = std::clamp<LogIndex>(next, pr.match_index + 1, m.rejected_index);
+  pr.mode = Progress::Mode::Probe;
+  pr.probe_sent = false;
+  pr.next_index = next;
+  send_append_entries(m.from, true);
+}
+
+void Node::send_append_entries(NodeId peer, bool heartbeat) {
+  Progress& pr = progress_[peer];
+  if (pr.paused() && !heartbeat) return;
+  const Log& log = disk_.log;
+  const LogIndex last = log.last_index();
+  if (pr.next_index > last + 1) pr.next_index = last + 1;
+  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.append_entries_max);
+  if (count == 0 && !heartbeat) return;
+  Message& m = new_message(MessageType::AppendEntries, peer);
+  m.prev_log_index = pr.next_index - 1;
+  m.prev_log_term = log.term_at(m.prev_log_index);
+  m.leader_commit = commit_index_;
+  const auto first = log.entries().begin() + static_cast<std::ptrdiff_t>(pr.next_index - 1);
+  m.entries.assign(first, first + static_cast<std::ptrdiff_t>(count));
+  if (pr.mode == Progress::Mode::Replicate) {
+    pr.next_index += count;
+  } else {
+    pr.probe_sent = true;
+  }
+}
+
+void Node::broadcast_heartbeat() {
+  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+    if (peer != config_.id) send_append_entries(peer, true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commitment and application
+
+void Node::advance_commit_index() {
+  // Figure 2, Leaders: if there exists an N such that N > commitIndex, a majority of matchIndex[i] >= N,
+  // and log[N].term == currentTerm, set commitIndex = N (§5.3, §5.4). Entries of earlier terms are
+  // committed only indirectly, by committing one of the current term (Figure 8).
+  std::array<LogIndex, kNodesMax> match{};
+  for (NodeId i = 0; i < config_.cluster_size; ++i) {
+    match[i] = i == config_.id ? disk_.log.last_index() : progress_[i].match_index;
+  }
+  const LogIndex n = majority_match_index(match.data(), config_.cluster_size);
+  if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(n);
+}
+
+void Node::set_commit_index(LogIndex index) {
+  RAFT_ASSERT(index > commit_index_ && index <= disk_.log.last_index());
+  commit_index_ = index;
+  emit(NodeEvent::Kind::Commit, 0, index);
+  apply_committed();
+}
+
+void Node::apply_committed() {
+  // All servers: if commitIndex > lastApplied, increment lastApplied and apply log[lastApplied].
+  while (last_applied_ < commit_index_) {
+    ++last_applied_;
+    const Entry& e = disk_.log.at(last_applied_);
+    ApplyResult result = kv_.apply(e.cmd);
+    emit(NodeEvent::Kind::Apply, e.term, last_applied_);
+    if (role_ == Role::Leader && e.cmd.client != 0) {
+      replies_.push_back(ClientReply{e.cmd.client, e.cmd.seq, last_applied_, std::move(result)});
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+void Node::reset_election_timer(Time now) {
+  election_timeout_us_ = rng_.uniform(config_.election_timeout_min_us, config_.election_timeout_max_us);
+  election_timer_started_ = now;
+  if (role_ != Role::Leader) deadline_ = now + election_timeout_us_;
+}
+
+void Node::set_role(Role role) {
+  if (role_ == role) return;
+  role_ = role;
+  emit(NodeEvent::Kind::Role, disk_.current_term);
+}
+
+void Node::persist_term_and_vote(Term term, NodeId voted_for) {
+  RAFT_ASSERT(term >= disk_.current_term);
+  const bool new_term = term != disk_.current_term;
+  disk_.current_term = term;
+  disk_.voted_for = voted_for;
+  if (new_term) emit(NodeEvent::Kind::NewTerm, term);
+  if (voted_for != kNoNode) {
+    NodeEvent e{NodeEvent::Kind::Vote, config_.id, term};
+    e.voted_for = voted_for;
+    events_.push_back(e);
+  }
+}
+
+void Node::append_entry(Entry e) {
+  const Term t = e.term;
+  disk_.log.append(std::move(e));
+  emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
+}
+
+Message& Node::new_message(MessageType type, NodeId to) {
+  if (outbox_size_ == outbox_.size()) outbox_.emplace_back();
+  Message& m = outbox_[outbox_size_++];
+  m.reset(type, config_.id, to, disk_.current_term);
+  return m;
+}
+
+void Node::emit(NodeEvent::Kind kind, Term term, LogIndex index) {
+  NodeEvent e{kind, config_.id, term, index};
+  e.role = role_;
+  events_.push_back(e);
+}
+
+}  // namespace raft

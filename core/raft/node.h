@@ -1,0 +1,177 @@
+// One Raft server as a pure state machine (etcd-raft shape). Inputs: tick(now), step(now, message),
+// propose(now, command), timeout_now(now). Outputs are buffered until the caller takes them:
+// messages to send, observable events (role/term/vote/append/truncate/commit/apply) and client
+// replies. Persistent state lives in `Storage` and is written before any message that depends on
+// it is queued, so "persist before send" holds by construction.
+//
+// Time is an input (microseconds, from the caller), never read from a clock. Rather than being
+// ticked every millisecond, a node reports deadline(): the caller calls tick() when it is due.
+#pragma once
+
+#include <array>
+#include <span>
+#include <vector>
+
+#include "core/raft/kv.h"
+#include "core/raft/log.h"
+#include "core/raft/message.h"
+#include "core/raft/progress.h"
+#include "core/raft/rng.h"
+
+namespace raft {
+
+struct Config {
+  NodeId id = 0;
+  int cluster_size = 5;
+  Time election_timeout_min_us = 150'000;
+  Time election_timeout_max_us = 300'000;
+  Time heartbeat_interval_us = 50'000;
+  uint32_t append_entries_max = 64;  // entries per AppendEntries
+  bool noop_on_election = true;      // §8: a new leader appends a no-op to commit earlier terms' entries
+  uint64_t seed = 1;                 // seeds this node's election-timeout generator
+};
+
+// Something a node did, for traces, checkers and the UI. Plain data, no allocation.
+struct NodeEvent {
+  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply };
+  Kind kind;
+  NodeId node;
+  Term term = 0;           // Role/Term/Vote: the new term; Append/Apply: the entry's term
+  LogIndex index = 0;      // Append/Apply: entry index; Truncate: first removed index; Commit: new commitIndex
+  NodeId voted_for = kNoNode;
+  Role role = Role::Follower;
+};
+
+struct ClientReply {
+  ClientId client = 0;
+  RequestSeq seq = 0;
+  LogIndex index = 0;
+  ApplyResult result;
+};
+
+struct ProposeResult {
+  bool accepted = false;     // appended to the leader's log at `index`
+  LogIndex index = 0;
+  NodeId leader_hint = kNoNode;  // when not accepted: the leader this node knows of, if any
+};
+
+// Why a node last refused a vote or an append, for the inspector ("in words" is the UI's job).
+struct VoteRejection {
+  enum class Reason : uint8_t { None, StaleTerm, AlreadyVoted, LogNotUpToDate };
+  Reason reason = Reason::None;
+  NodeId candidate = kNoNode;
+  Term term = 0;                 // candidate's term
+  NodeId voted_for = kNoNode;    // AlreadyVoted
+  Term their_last_term = 0, our_last_term = 0;
+  LogIndex their_last_index = 0, our_last_index = 0;
+};
+struct AppendRejection {
+  enum class Reason : uint8_t { None, StaleTerm, MissingEntries, TermMismatch };
+  Reason reason = Reason::None;
+  NodeId leader = kNoNode;
+  Term term = 0;
+  LogIndex prev_log_index = 0;
+  Term prev_log_term = 0, our_term_there = 0;
+  LogIndex our_last_index = 0;
+};
+
+class Node {
+ public:
+  // Starts (or restarts after a crash) from what is on disk. Volatile state starts empty (Figure 2).
+  Node(const Config& config, Storage disk, Time now);
+
+  void tick(Time now);                    // call when now >= deadline()
+  void step(Time now, const Message& m);  // m.to must be this node
+  ProposeResult propose(Time now, Command cmd);
+  void timeout_now(Time now);             // the election timer fires now (a user's "timeout s3")
+
+  Time deadline() const { return deadline_; }
+
+  // Changes timing and options while running (the lab's settings). New timeouts take effect at
+  // the next timer reset; cluster size and id cannot change.
+  void reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
+                   uint32_t append_entries_max, bool noop_on_election);
+
+  // Buffered outputs. The caller reads them and then calls clear_output().
+  std::span<Message> messages() { return {outbox_.data(), outbox_size_}; }
+  const std::vector<NodeEvent>& events() const { return events_; }
+  const std::vector<ClientReply>& replies() const { return replies_; }
+  void clear_output() { outbox_size_ = 0; events_.clear(); replies_.clear(); }
+
+  // Read-only state for tests, checkers and the UI.
+  NodeId id() const { return config_.id; }
+  const Config& config() const { return config_; }
+  Role role() const { return role_; }
+  Term current_term() const { return disk_.current_term; }
+  NodeId voted_for() const { return disk_.voted_for; }
+  const Log& log() const { return disk_.log; }
+  const Storage& disk() const { return disk_; }
+  NodeId leader_id() const { return leader_id_; }
+  LogIndex commit_index() const { return commit_index_; }
+  LogIndex last_applied() const { return last_applied_; }
+  const KvStore& kv() const { return kv_; }
+  const Progress& progress(NodeId peer) const { return progress_[peer]; }
+  uint32_t votes_granted_mask() const { return votes_granted_; }
+  uint32_t votes_rejected_mask() const { return votes_rejected_; }
+  Time election_timeout_us() const { return election_timeout_us_; }  // the current randomized timeout
+  Time election_timer_started() const { return election_timer_started_; }
+  const VoteRejection& last_vote_rejection() const { return last_vote_rejection_; }
+  const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
+
+ private:
+  // Figure 2, "Rules for Servers".
+  void start_election(Time now);
+  void become_follower(Term term, NodeId leader);
+  void become_leader(Time now);
+  void step_down(Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
+
+  void handle_request_vote(Time now, const Message& m);
+  void handle_request_vote_response(Time now, const Message& m);
+  void handle_append_entries(Time now, const Message& m);
+  void handle_append_entries_response(Time now, const Message& m);
+
+  bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1
+  void send_append_entries(NodeId peer, bool heartbeat);
+  void broadcast_heartbeat();
+  void advance_commit_index();  // §5.3/§5.4.2: only entries of the current term are committed by counting
+  void set_commit_index(LogIndex index);
+  void apply_committed();
+
+  void reset_election_timer(Time now);
+  void set_role(Role role);
+  void persist_term_and_vote(Term term, NodeId voted_for);
+  void append_entry(Entry e);
+  Message& new_message(MessageType type, NodeId to);
+  void emit(NodeEvent::Kind kind, Term term = 0, LogIndex index = 0);
+
+  Config config_;
+  Storage disk_;
+  Rng rng_;
+
+  // Volatile state on all servers.
+  Role role_ = Role::Follower;
+  NodeId leader_id_ = kNoNode;
+  LogIndex commit_index_ = 0;
+  LogIndex last_applied_ = 0;
+  KvStore kv_;
+  Time deadline_ = kTimeNever;
+  Time election_timeout_us_ = 0;
+  Time election_timer_started_ = 0;
+
+  // Candidate state.
+  uint32_t votes_granted_ = 0;
+  uint32_t votes_rejected_ = 0;
+  // Leader state, reinitialized after election.
+  std::array<Progress, kNodesMax> progress_{};
+
+  VoteRejection last_vote_rejection_;
+  AppendRejection last_append_rejection_;
+
+  // Outputs. outbox_ keeps its Messages (and their entry buffers) alive between batches.
+  std::vector<Message> outbox_;
+  size_t outbox_size_ = 0;
+  std::vector<NodeEvent> events_;
+  std::vector<ClientReply> replies_;
+};
+
+}  // namespace raft

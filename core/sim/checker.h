@@ -1,0 +1,60 @@
+// Online checker of Raft's safety properties (Figure 3) plus two per-node rules. It only observes:
+// it sees each node's events (append, truncate, commit, role, term, vote) and keeps its own shadow
+// of every log as a hash chain, so each check costs O(1) per event instead of rescanning logs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/raft/node.h"
+
+namespace raft::sim {
+
+struct Violation {
+  Time t = 0;
+  std::string property;   // "Election Safety", "Log Matching", ...
+  std::string message;    // a sentence a learner understands, naming nodes, terms and indexes
+};
+
+class Checker {
+ public:
+  explicit Checker(int nodes = 0);
+
+  // Initial state (scenario presets), before any event.
+  void preset(NodeId node, const Storage& disk);
+  // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
+  // Returns false once a violation has been found.
+  bool observe(Time now, const Node& node, const NodeEvent& e);
+  // A restarted node comes back as a follower with only its persistent state.
+  void on_restart(NodeId node) { role_[node] = Role::Follower; commit_[node] = 0; }
+
+  bool ok() const { return violation_.property.empty(); }
+  const Violation& violation() const { return violation_; }
+
+  // The committed prefix agreed so far (hash chain per index), for tests.
+  LogIndex committed_index() const { return committed_.size(); }
+
+ private:
+  void fail(Time now, const char* property, std::string message);
+  uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][i - 1]; }
+
+  int nodes_ = 0;
+  std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1
+  std::vector<Term> term_;                         // per node: last currentTerm seen
+  std::vector<Term> vote_term_;                    // per node: term of its last vote
+  std::vector<NodeId> vote_for_;                   // per node: whom it voted for in vote_term_
+  std::vector<Role> role_;
+  std::vector<LogIndex> commit_;                   // per node: commitIndex as of the last event seen
+  std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
+  std::unordered_map<uint64_t, uint64_t> chain_of_entry_;  // (index, term) -> chain; Log Matching
+  std::vector<uint64_t> committed_;                // chain of the committed entry at index i-1 (any node)
+  // Term in which index i-1 was first seen committed (the committing node's currentTerm).
+  // Non-decreasing along the index, so a new leader of term T must hold every entry whose
+  // commit term is < T (Leader Completeness), found by binary search.
+  std::vector<Term> commit_term_;
+  Violation violation_;
+};
+
+}  // namespace raft::sim

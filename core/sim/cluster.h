@@ -1,0 +1,182 @@
+// A deterministic simulated Raft cluster: nodes, a virtual clock, a network, per-node disks that
+// survive crashes, simulated clients, an online safety checker, metrics and an event trace.
+// One seed drives every random choice through derived sub-seeds; the same seed and the same
+// commands give a byte-identical trace, natively and in wasm.
+//
+// Time advances only through run_until()/step(). After either returns, every event with a time
+// <= now() has been processed, so a command applied at now() is reproduced exactly by replaying
+// run_until(t) and the command (this is what time travel and share URLs rely on).
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/raft/node.h"
+#include "core/sim/checker.h"
+#include "core/sim/network.h"
+#include "core/sim/trace.h"
+
+namespace raft::sim {
+
+struct ClusterConfig {
+  int nodes = 5;
+  uint64_t seed = 1;
+  Time election_timeout_min_us = 150'000;
+  Time election_timeout_max_us = 300'000;
+  Time heartbeat_interval_us = 50'000;
+  uint32_t append_entries_max = 64;
+  bool noop_on_election = true;
+  NetworkConfig network;
+  // Clients retry a request that got no reply within this time, at another node.
+  Time client_timeout_us = 1'000'000;
+  int client_attempts_max = 30;
+  bool trace = true;
+  bool operator==(const ClusterConfig&) const = default;
+};
+
+// Background client load: `clients` clients, each with one request outstanding at a time,
+// issuing at `rate_per_s` in total (0 = closed loop: next request as soon as the last returns).
+struct Workload {
+  int clients = 0;
+  double rate_per_s = 0;
+  Time until_us = kTimeNever;
+  int keys = 3;                  // keys k0..k{keys-1}: a small set so that histories conflict
+  // Operation mix, in percent (the rest are gets).
+  int put_pct = 35, append_pct = 15, cas_pct = 15, delete_pct = 5;
+  bool operator==(const Workload&) const = default;
+};
+
+struct Metrics {
+  uint64_t elections = 0;                       // candidacies started
+  Term max_term = 0;
+  std::array<uint64_t, kMessageTypes> sent{};   // by MessageType
+  std::array<uint64_t, kMessageTypes> delivered{};
+  uint64_t dropped = 0;
+  uint64_t events = 0;                          // events processed by the loop
+  uint64_t ops_invoked = 0, ops_ok = 0, ops_failed = 0;
+  Time leaderless_us = 0;                       // virtual time with no up leader
+  std::vector<Time> commit_latencies_us;        // invoke -> ok return, per successful client op
+
+  uint64_t delivered_total() const { uint64_t s = 0; for (auto v : delivered) s += v; return s; }
+  Time latency_percentile_us(double p) const;   // nearest-rank percentile; 0 if none
+};
+
+class Cluster {
+ public:
+  explicit Cluster(const ClusterConfig& config);
+
+  // ---- initial state (before the first event; scenario presets) ----
+  void preset_term(NodeId n, Term t);
+  void preset_vote(NodeId n, NodeId v);
+  void preset_log(NodeId n, const std::vector<Term>& terms);  // placeholder commands by (index, term)
+
+  // ---- time ----
+  Time now() const { return now_; }
+  // Processes every event with time <= t, then sets now = t. Stops early if the checker fails.
+  void run_until(Time t);
+  void run_for(Time d) { run_until(now_ + d); }
+  // Processes all events at the next event time (the UI's "step"). Returns that time, or now().
+  Time step();
+  Time next_event_time() const;
+
+  // ---- commands ----
+  bool crash(NodeId n);
+  bool restart(NodeId n);
+  bool timeout(NodeId n);                         // the node's election timer fires now
+  void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way)
+  void partition(const std::vector<std::vector<NodeId>>& groups);  // nodes in no group are isolated
+  void heal();
+  bool drop_message(MessageId id);
+  bool duplicate_message(MessageId id);
+  bool delay_message(MessageId id, Time extra_us);
+  void set_network(const NetworkConfig& net);
+  void set_workload(const Workload& w);
+  // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
+  // Each node picks up new timeouts at its next timer reset.
+  void set_timing(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
+                  uint32_t append_entries_max, bool noop_on_election);
+  // Submits a client operation from a scripted client; returns its request id.
+  // Goes to the node the client believes is leader, or to `via`.
+  uint64_t submit(Command cmd, NodeId via = kNoNode);
+
+  // ---- observation ----
+  const ClusterConfig& config() const { return config_; }
+  int size() const { return config_.nodes; }
+  const Node& node(NodeId n) const { return nodes_[n]; }
+  bool up(NodeId n) const { return up_[n]; }
+  const Network& network() const { return network_; }
+  const Checker& checker() const { return checker_; }
+  bool ok() const { return checker_.ok(); }
+  const Trace& trace() const { return *trace_; }
+  Trace& mutable_trace() const { return *trace_; }
+  const Metrics& metrics() const { return metrics_; }
+  const Workload& workload() const { return workload_; }
+  const std::vector<ClientOpRecord>& client_ops() const { return ops_; }
+  // The leader: the up leader with the highest term, if any.
+  NodeId leader() const;
+  // A hash of the whole cluster state (logs, terms, commit indexes, state machines, clock).
+  uint64_t state_hash() const;
+
+ private:
+  struct Client {
+    ClientId id = 0;
+    bool scripted = false;
+    bool busy = false;
+    uint32_t op = 0;             // index into ops_ while busy
+    int attempts = 0;
+    NodeId leader_guess = kNoNode;
+    NodeId last_tried = kNoNode;
+    Time wake_at = kTimeNever;   // next retry or (background) next request
+    Time last_issue = 0;
+    bool background = false;
+    bool via_first = false;      // the current op's first attempt goes to `via`
+    NodeId via = kNoNode;
+    RequestSeq seq = 0;          // last sequence number used
+    Rng rng;
+  };
+
+  void deliver(uint32_t slot);
+  void fire_timer(NodeId n);
+  void fire_client(Client& c);
+  void drain(NodeId n);                    // take a node's outputs: messages, events, replies
+  void send(Message& m);
+  void record_node_event(const Node& node, const NodeEvent& e);
+  void start();                            // emits the initial state into the trace, once
+  bool process_next(Time limit);           // one event with time <= limit; false if none
+  void client_try(Client& c);
+  void client_complete(Client& c, const ClientReply& r);
+  void client_give_up(Client& c);
+  void issue_background(Client& c);
+  Client& client_for_script();
+  void update_leaderless();
+  Node make_node(NodeId n, Storage disk);
+  void trace_add(TraceEvent e);
+
+  ClusterConfig config_;
+  Time now_ = 0;
+  Rng net_rng_;
+  MessageId next_message_id_ = 1;
+  Network network_;
+  std::vector<Node> nodes_;
+  std::vector<bool> up_;
+  std::vector<uint32_t> incarnation_;
+  std::vector<Client> clients_;        // index = ClientId - 1
+  Workload workload_;
+  std::vector<ClientOpRecord> ops_;
+  uint64_t next_req_ = 1;
+  Checker checker_;
+  // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at
+  // and rewinds the shared trace when restored. Only one copy runs at a time.
+  std::shared_ptr<Trace> trace_;
+  Metrics metrics_;
+  bool leader_dirty_ = true;
+  bool had_leader_ = false;
+  bool halted_ = false;
+  Time leaderless_since_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace raft::sim

@@ -1,0 +1,204 @@
+#include "core/sim/lab.h"
+
+#include <algorithm>
+
+namespace raft::sim {
+
+Lab::Lab(const ClusterConfig& config) { reset(config); }
+
+void Lab::reset(const ClusterConfig& config) {
+  config_ = config;
+  initial_ = Scenario{};
+  initial_.config = config;
+  cluster_.emplace(config);
+  log_.clear();
+  checkpoints_.clear();
+  log_applied_ = 0;
+  end_time_ = 0;
+  maybe_checkpoint();
+}
+
+std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file) {
+  Scenario sc;
+  if (auto err = parse_scenario(text, file, sc)) return err;
+  // Validate the actions against a dry run of the structure (node numbers are checked by the parser).
+  config_ = sc.config;
+  initial_ = sc;
+  initial_.statements.clear();
+  log_.clear();
+  Time t = 0;
+  for (const Statement& s : sc.statements) {
+    switch (s.kind) {
+      case Statement::Kind::PresetTerm:
+      case Statement::Kind::PresetLog:
+      case Statement::Kind::PresetVote:
+        initial_.statements.push_back(s);
+        break;
+      case Statement::Kind::Run:
+        t += s.us;
+        break;
+      default:
+        if (s.kind >= Statement::Kind::ExpectLeader) break;  // checks are not commands
+        log_.push_back(TimedStatement{t, s});
+        break;
+    }
+  }
+  cluster_.emplace(config_);
+  for (const Statement& s : initial_.statements) apply_statement(*cluster_, s);
+  checkpoints_.clear();
+  log_applied_ = 0;
+  end_time_ = 0;
+  maybe_checkpoint();
+  // The scenario's actions are the recorded future: the lab starts at t=0 and plays along them.
+  end_time_ = t;
+  return std::nullopt;
+}
+
+void Lab::maybe_checkpoint() {
+  const Cluster& c = *cluster_;
+  if (!checkpoints_.empty() && c.now() < checkpoints_.back().t + checkpoint_interval_us_) return;
+  checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c});
+  if (checkpoints_.size() > checkpoints_max_) {
+    // Thin the older half: keep every other checkpoint there (the first one always stays), so
+    // memory stays bounded while recent history remains cheap to reach.
+    const size_t half = checkpoints_.size() / 2;
+    std::vector<Checkpoint> kept;
+    kept.reserve(checkpoints_.size());
+    for (size_t i = 0; i < checkpoints_.size(); ++i) {
+      if (i >= half || i % 2 == 0) kept.push_back(std::move(checkpoints_[i]));
+    }
+    checkpoints_ = std::move(kept);
+  }
+}
+
+void Lab::replay_to(Time t) {
+  Cluster& c = *cluster_;
+  while (c.ok()) {
+    const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
+    const Time next_cp = checkpoints_.empty() ? c.now() : checkpoints_.back().t + checkpoint_interval_us_;
+    const Time target = std::min({t, next_cmd, std::max(next_cp, c.now())});
+    c.run_until(target);
+    if (!c.ok()) break;
+    if (next_cmd <= t && c.now() >= next_cmd) {
+      apply_statement(c, log_[log_applied_].s);
+      ++log_applied_;
+      continue;
+    }
+    maybe_checkpoint();
+    if (c.now() >= t) break;
+  }
+  end_time_ = std::max(end_time_, c.now());
+}
+
+void Lab::restore_before(Time t) {
+  // The latest checkpoint at or before t.
+  auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), t,
+                             [](Time v, const Checkpoint& cp) { return v < cp.t; });
+  RAFT_ASSERT(it != checkpoints_.begin());
+  const Checkpoint& cp = *std::prev(it);
+  cluster_.emplace(cp.cluster);
+  cluster_->mutable_trace().rewind(cp.mark);
+  log_applied_ = cp.log_size;
+}
+
+void Lab::seek(Time t) {
+  t = std::clamp<Time>(t, 0, end_time_);
+  if (t < cluster_->now() || !cluster_->ok()) restore_before(t);
+  replay_to(t);
+}
+
+bool Lab::step_back() {
+  const Time now = cluster_->now();
+  if (now == 0) return false;
+  // The previous moment something happened: the last trace event before now.
+  const auto& ev = cluster_->trace().events();
+  auto it = std::lower_bound(ev.begin(), ev.end(), now, [](const TraceEvent& e, Time v) { return e.t < v; });
+  const Time target = it == ev.begin() ? 0 : std::prev(it)->t;
+  seek(target);
+  return true;
+}
+
+void Lab::fork() {
+  // Discard the recorded future after now: later commands, later checkpoints.
+  const Time now = cluster_->now();
+  log_.resize(log_applied_);
+  while (!checkpoints_.empty() && checkpoints_.back().t > now) checkpoints_.pop_back();
+  end_time_ = now;
+}
+
+bool Lab::apply(const Statement& s, std::string* error) {
+  if (s.kind == Statement::Kind::Run) {
+    run_for(s.us);
+    return true;
+  }
+  if (s.kind >= Statement::Kind::ExpectLeader || s.kind <= Statement::Kind::PresetVote) {
+    if (error) *error = "only actions can be applied to a running cluster";
+    return false;
+  }
+  if (!cluster_->ok()) {
+    if (error) *error = "the run stopped at a safety violation; seek back before it to continue";
+    return false;
+  }
+  if (in_past()) fork();
+  if (!apply_statement(*cluster_, s, error)) return false;
+  log_.push_back(TimedStatement{cluster_->now(), s});
+  ++log_applied_;
+  return true;
+}
+
+void Lab::run_for(Time d) {
+  if (d <= 0) return;
+  replay_to(cluster_->now() + d);
+}
+
+Time Lab::step() {
+  const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
+  const Time t = std::min(cluster_->next_event_time(), next_cmd);
+  if (t == kTimeNever) return cluster_->now();
+  replay_to(t);
+  return cluster_->now();
+}
+
+std::string Lab::to_scenario() const {
+  std::string out;
+  if (!initial_.title.empty()) out += "# title: " + initial_.title + "\n";
+  out += format_header(config_);
+  for (const Statement& s : initial_.statements) out += format_statement(s) + "\n";
+  Time t = 0;
+  const Time now = cluster_->now();
+  for (size_t i = 0; i < log_applied_ && i < log_.size(); ++i) {
+    const TimedStatement& ts = log_[i];
+    if (ts.t > now) break;
+    if (ts.t > t) {
+      out += "run " + std::to_string(ts.t - t) + "us\n";
+      t = ts.t;
+    }
+    out += format_statement(ts.s) + "\n";
+  }
+  if (now > t) out += "run " + std::to_string(now - t) + "us\n";
+  return out;
+}
+
+size_t Lab::checkpoint_bytes() const {
+  size_t bytes = 0;
+  for (const Checkpoint& cp : checkpoints_) {
+    bytes += sizeof(Checkpoint);
+    const Cluster& c = cp.cluster;
+    for (NodeId n = 0; n < c.size(); ++n) {
+      const Node& node = c.node(n);
+      for (const Entry& e : node.log().entries()) {
+        bytes += sizeof(Entry);
+        for (const std::string* str : {&e.cmd.key, &e.cmd.value, &e.cmd.expect}) {
+          if (str->size() > 15) bytes += str->capacity();
+        }
+      }
+      bytes += node.kv().data().size() * 96;
+    }
+    bytes += c.client_ops().size() * sizeof(ClientOpRecord);
+    bytes += c.metrics().commit_latencies_us.size() * sizeof(Time);
+    bytes += c.network().in_flight() * sizeof(InFlight);
+  }
+  return bytes;
+}
+
+}  // namespace raft::sim

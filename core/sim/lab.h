@@ -1,0 +1,79 @@
+// An interactive session over a Cluster, as the browser and desktop front ends use it: a log of
+// user commands (scenario statements stamped with the virtual time they were applied at),
+// periodic checkpoints, and time travel by restoring a checkpoint and replaying the log.
+// Seeking into the past and then applying a command forks a new future (the later log is cut).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sim/cluster.h"
+#include "core/sim/scenario.h"
+
+namespace raft::sim {
+
+struct TimedStatement {
+  Time t = 0;
+  Statement s;
+};
+
+class Lab {
+ public:
+  explicit Lab(const ClusterConfig& config = ClusterConfig{});
+
+  // Starts over from a scenario's header and initial state; its actions become the command log
+  // (at the times they happen when the scenario is played), and the lab plays to the scenario's end.
+  // Returns an error (and changes nothing) when the text does not parse.
+  std::optional<ParseError> load_scenario(std::string_view text, std::string_view file = "scenario");
+  void reset(const ClusterConfig& config);   // fresh cluster, empty log
+
+  // Applies a user command now. If the lab is in the past (now() < end_time()), the future is
+  // discarded first (fork). Returns false with `error` set if the command cannot apply.
+  bool apply(const Statement& s, std::string* error = nullptr);
+
+  // Advances the present by d (no-op while viewing the past).
+  void run_for(Time d);
+  Time step();                                // next event time (forks if in the past)
+
+  // Time travel. seek() never changes the recorded future; it only changes what is shown.
+  void seek(Time t);                          // clamps to [0, end_time()]
+  bool step_back();                           // to the previous event time
+  bool in_past() const { return cluster_->now() < end_time_; }
+  Time end_time() const { return end_time_; }
+
+  const Cluster& cluster() const { return *cluster_; }
+  const std::vector<TimedStatement>& log() const { return log_; }
+  const ClusterConfig& config() const { return config_; }
+  const Scenario& initial() const { return initial_; }  // header + initial-state statements
+
+  // The session as a scenario file: header, initial state, then `run` + commands, up to now().
+  std::string to_scenario() const;
+  // Memory held by checkpoints, for the benchmark and the status bar.
+  size_t checkpoint_bytes() const;
+  size_t checkpoints() const { return checkpoints_.size(); }
+
+ private:
+  struct Checkpoint {
+    Time t;
+    size_t log_size;  // commands with index < log_size are included
+    Trace::Mark mark; // the shared trace's position when the checkpoint was taken
+    Cluster cluster;
+  };
+  void maybe_checkpoint();
+  void restore_before(Time t);
+  void replay_to(Time t);
+  void fork();
+
+  ClusterConfig config_;
+  Scenario initial_;
+  std::optional<Cluster> cluster_;
+  std::vector<TimedStatement> log_;
+  std::vector<Checkpoint> checkpoints_;
+  size_t log_applied_ = 0;    // commands of log_ applied to cluster_
+  Time end_time_ = 0;         // the present: latest time reached
+  Time checkpoint_interval_us_ = 2'000'000;
+  size_t checkpoints_max_ = 64;
+};
+
+}  // namespace raft::sim

@@ -1,0 +1,91 @@
+// The event trace: compact fixed-size records on the hot path, rendered as JSON Lines on demand
+// (format in README "Trace format"). A running hash over the records identifies a run: the same
+// seed and commands give the same hash natively and in wasm.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/raft/command.h"
+#include "core/raft/message.h"
+#include "core/sim/network.h"
+
+namespace raft::sim {
+
+enum class TraceKind : uint8_t {
+  Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
+  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note,
+};
+const char* trace_kind_name(TraceKind k);
+
+struct TraceEvent {
+  Time t = 0;
+  TraceKind kind = TraceKind::Note;
+  int8_t node = -1;          // Role/Term/Vote/Append/Truncate/Commit/Apply/Crash/Restart/Timeout
+  int8_t from = -1, to = -1; // Send/Deliver/Drop/Cut
+  uint8_t msg_type = 0;      // Send/Deliver/Drop: MessageType
+  uint8_t flag = 0;          // Role: Role; Vote: voted_for; Send..: granted/success; Drop: DropReason; Return: ok
+  uint8_t extra = 0;         // Cut: one-way; Return: definite
+  uint32_t ref = 0;          // Append/Apply: command table index; Invoke/Return: client-op index
+  uint64_t id = 0;           // message id, request id
+  Term term = 0;
+  uint64_t a = 0, b = 0, c = 0, d = 0;  // per-kind fields (see trace.cpp)
+};
+
+// A client operation as the simulator's clients see it (the linearizability history).
+struct ClientOpRecord {
+  uint64_t req = 0;
+  ClientId client = 0;
+  Command cmd;
+  Time invoke_us = 0;
+  bool returned = false;
+  Time return_us = 0;
+  bool ok = false;
+  bool definite = false;   // ok == false and surely not applied
+  std::optional<std::string> value;
+  bool cas_swapped = false;
+  NodeId first_node = kNoNode;
+};
+
+class Trace {
+ public:
+  void set_limit(size_t events_max) { events_max_ = events_max; }
+  void set_enabled(bool on) { enabled_ = on; }
+  bool enabled() const { return enabled_; }
+
+  void add(const TraceEvent& e);
+  void add_message(Time t, TraceKind kind, MessageId id, const Message& m, uint8_t drop_reason = 0);
+  uint32_t intern_command(LogIndex index, Term term, const Command& cmd);
+
+  const std::vector<TraceEvent>& events() const { return events_; }
+  size_t size() const { return events_.size(); }
+  size_t first_event_number() const { return dropped_; }  // events dropped off the front (bounded trace)
+  uint64_t hash() const { return hash_; }
+  const Command& command(uint32_t ref) const { return commands_[ref]; }
+
+  // Cut back to the state when size() was `n` (time travel replays from there).
+  struct Mark { size_t events; size_t commands; uint64_t hash; size_t dropped; };
+  Mark mark() const { return {events_.size(), commands_.size(), hash_, dropped_}; }
+  void rewind(const Mark& m);
+
+  // JSON Lines rendering. `ops` resolves Invoke/Return references.
+  void write_event(std::string& out, const TraceEvent& e, const std::vector<ClientOpRecord>& ops) const;
+  std::string to_jsonl(const std::vector<ClientOpRecord>& ops) const;
+
+ private:
+  bool enabled_ = true;
+  size_t events_max_ = 4'000'000;
+  size_t dropped_ = 0;
+  std::vector<TraceEvent> events_;
+  std::vector<Command> commands_;
+  std::unordered_map<uint64_t, uint32_t> command_of_entry_;  // (index, term) -> commands_ slot
+  uint64_t hash_ = 0x7261667474726163ULL;
+};
+
+void append_json_string(std::string& out, std::string_view s);
+void append_command_json(std::string& out, const Command& c);
+
+}  // namespace raft::sim

@@ -1,0 +1,287 @@
+// Cluster tests: the simulator with the checker on, stepped by virtual time only.
+#include <doctest/doctest.h>
+
+#include <functional>
+
+#include "core/sim/cluster.h"
+#include "core/sim/lab.h"
+#include "core/sim/linearizability.h"
+
+using namespace raft;
+using namespace raft::sim;
+
+namespace {
+
+ClusterConfig config(int nodes, uint64_t seed) {
+  ClusterConfig c;
+  c.nodes = nodes;
+  c.seed = seed;
+  return c;
+}
+
+// Runs until `pred` holds, checking at every event; false if it did not within `us_max`.
+bool step_until(Cluster& c, const std::function<bool()>& pred, Time us_max) {
+  const Time end = c.now() + us_max;
+  while (c.now() < end && c.ok()) {
+    if (pred()) return true;
+    if (c.next_event_time() > end) break;
+    c.step();
+  }
+  return pred();
+}
+
+Command put(std::string k, std::string v) {
+  Command c;
+  c.op = Op::Put;
+  c.key = std::move(k);
+  c.value = std::move(v);
+  return c;
+}
+
+std::vector<HistoryOp> history(const Cluster& c) {
+  std::vector<HistoryOp> h;
+  for (const ClientOpRecord& r : c.client_ops()) {
+    HistoryOp op;
+    op.client = r.client;
+    op.req = r.req;
+    switch (r.cmd.op) {
+      case Op::Put: op.kind = KvOpKind::Put; break;
+      case Op::Get: op.kind = KvOpKind::Get; break;
+      case Op::Append: op.kind = KvOpKind::Append; break;
+      case Op::Cas: op.kind = KvOpKind::Cas; break;
+      case Op::Delete: op.kind = KvOpKind::Delete; break;
+      default: continue;
+    }
+    op.key = r.cmd.key;
+    op.value = r.cmd.value;
+    op.expect = r.cmd.expect;
+    op.invoke_us = r.invoke_us;
+    op.returned = r.returned && r.ok;
+    op.return_us = r.return_us;
+    op.result = r.value;
+    op.cas_swapped = r.cas_swapped;
+    h.push_back(op);
+  }
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("a 5-node cluster elects exactly one leader, for many seeds") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    CAPTURE(seed);
+    Cluster c(config(5, seed));
+    CHECK(step_until(c, [&] { return c.leader() != kNoNode; }, 3'000'000));
+    c.run_for(1'000'000);
+    CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
+    const NodeId l = c.leader();
+    REQUIRE(l != kNoNode);
+    for (NodeId n = 0; n < 5; ++n) {
+      CHECK(c.node(n).current_term() == c.node(l).current_term());
+      CHECK(c.node(n).leader_id() == l);
+    }
+  }
+}
+
+TEST_CASE("cluster sizes 1 to 15 elect a leader and commit a write") {
+  for (int n : {1, 2, 3, 4, 7, 9, 15}) {
+    CAPTURE(n);
+    Cluster c(config(n, 3));
+    REQUIRE(step_until(c, [&] { return c.leader() != kNoNode; }, 5'000'000));
+    c.submit(put("x", "1"));
+    c.run_for(1'000'000);
+    CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
+    REQUIRE(c.client_ops().size() == 1);
+    CHECK(c.client_ops()[0].ok);
+    CHECK(c.node(c.leader()).kv().get("x") == std::optional<std::string>("1"));
+  }
+}
+
+TEST_CASE("crashing the leader elects a new leader with a higher term; restart catches up") {
+  Cluster c(config(5, 11));
+  REQUIRE(step_until(c, [&] { return c.leader() != kNoNode; }, 3'000'000));
+  c.submit(put("a", "1"));
+  c.run_for(500'000);
+  const NodeId old = c.leader();
+  const Term old_term = c.node(old).current_term();
+  CHECK(c.crash(old));
+  CHECK_FALSE(c.up(old));
+  REQUIRE(step_until(c, [&] { return c.leader() != kNoNode; }, 3'000'000));
+  CHECK(c.leader() != old);
+  CHECK(c.node(c.leader()).current_term() > old_term);
+  c.submit(put("a", "2"));
+  c.run_for(500'000);
+  CHECK(c.restart(old));
+  c.run_for(1'000'000);
+  CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
+  CHECK(c.node(old).role() == Role::Follower);
+  CHECK(c.node(old).log() == c.node(c.leader()).log());
+  CHECK(c.node(old).kv().get("a") == std::optional<std::string>("2"));
+}
+
+TEST_CASE("a partitioned leader cannot commit; the majority can; healing converges every log") {
+  Cluster c(config(5, 5));
+  REQUIRE(step_until(c, [&] { return c.leader() != kNoNode; }, 3'000'000));
+  const NodeId old = c.leader();
+  const NodeId buddy = (old + 1) % 5;
+  std::vector<NodeId> majority;
+  for (NodeId n = 0; n < 5; ++n) {
+    if (n != old && n != buddy) majority.push_back(n);
+  }
+  c.partition({{old, buddy}, majority});
+  const LogIndex minority_commit = c.node(old).commit_index();
+  c.submit(put("x", "stuck"), old);  // accepted by the old leader, never committed
+  REQUIRE(step_until(c, [&] { return c.leader() != kNoNode && c.leader() != old; }, 3'000'000));
+  const NodeId fresh = c.leader();
+  c.submit(put("x", "new"), fresh);
+  c.run_for(1'000'000);
+  CHECK(c.node(old).role() == Role::Leader);  // it does not know yet
+  CHECK(c.node(old).commit_index() == minority_commit);
+  CHECK(c.node(fresh).kv().get("x") == std::optional<std::string>("new"));
+  c.heal();
+  c.run_for(2'000'000);
+  CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
+  CHECK(c.node(old).role() == Role::Follower);
+  for (NodeId n = 0; n < 5; ++n) {
+    CHECK(c.node(n).log() == c.node(c.leader()).log());
+    CHECK(c.node(n).commit_index() == c.node(c.leader()).commit_index());
+  }
+}
+
+TEST_CASE("determinism: the same seed gives the same trace byte for byte; another seed does not") {
+  auto run = [](uint64_t seed) {
+    ClusterConfig cfg = config(5, seed);
+    cfg.network.loss = 0.05;
+    cfg.network.duplicate = 0.02;
+    Cluster c(cfg);
+    Workload w;
+    w.clients = 3;
+    w.rate_per_s = 40;
+    c.set_workload(w);
+    c.run_for(2'000'000);
+    c.crash(c.leader() == kNoNode ? 0 : c.leader());
+    c.run_for(2'000'000);
+    return std::make_tuple(c.trace().hash(), c.state_hash(), c.trace().to_jsonl(c.client_ops()));
+  };
+  const auto [h1, s1, j1] = run(77);
+  const auto [h2, s2, j2] = run(77);
+  const auto [h3, s3, j3] = run(78);
+  CHECK(h1 == h2);
+  CHECK(s1 == s2);
+  CHECK(j1 == j2);
+  CHECK(h1 != h3);
+  CHECK(j1.size() > 10'000);
+  MESSAGE("trace hash seed 77: " << h1 << " state hash: " << s1);
+}
+
+TEST_CASE("the trace opens with the initial state and uses the documented event names") {
+  ClusterConfig cfg = config(3, 2);
+  Cluster c(cfg);
+  c.preset_term(1, 4);
+  c.preset_log(1, {1, 1, 4});
+  c.run_for(400'000);
+  const std::string j = c.trace().to_jsonl(c.client_ops());
+  CHECK(j.rfind("{\"t\":0,\"ev\":\"role\",\"node\":\"s1\",\"term\":0,\"role\":\"follower\"}\n", 0) == 0);
+  CHECK(j.find("{\"t\":0,\"ev\":\"role\",\"node\":\"s2\",\"term\":4,\"role\":\"follower\"}") != std::string::npos);
+  CHECK(j.find("{\"t\":0,\"ev\":\"append\",\"node\":\"s2\",\"index\":3,\"term\":4,\"cmd\":{\"op\":\"preset\"}}") != std::string::npos);
+  CHECK(j.find("\"ev\":\"send\"") != std::string::npos);
+  CHECK(j.find("\"type\":\"RequestVote\"") != std::string::npos);
+  CHECK(j.find("\"ev\":\"vote\"") != std::string::npos);
+}
+
+TEST_CASE("client load under loss and crashes stays linearizable and safe") {
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    CAPTURE(seed);
+    ClusterConfig cfg = config(5, seed);
+    cfg.network.loss = 0.1;
+    cfg.network.duplicate = 0.05;
+    Cluster c(cfg);
+    Workload w;
+    w.clients = 4;
+    w.rate_per_s = 100;
+    c.set_workload(w);
+    for (int round = 0; round < 6; ++round) {
+      c.run_for(700'000);
+      const NodeId victim = static_cast<NodeId>((seed + round) % 5);
+      if (c.up(victim)) c.crash(victim); else c.restart(victim);
+    }
+    for (NodeId n = 0; n < 5; ++n) c.restart(n);
+    c.run_for(3'000'000);
+    CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
+    CHECK(c.metrics().ops_ok > 20);
+    const LinearizabilityResult r = check_linearizable(history(c));
+    CHECK_MESSAGE(r.ok, r.explanation);
+  }
+}
+
+TEST_CASE("user faults: drop, duplicate and delay a message by id") {
+  Cluster c(config(3, 9));
+  c.run_for(100'000);
+  // Find a message in flight.
+  MessageId id = 0;
+  c.network().for_each_in_flight([&](const InFlight& f) { if (id == 0) id = f.id; });
+  if (id == 0) {
+    c.timeout(0);
+    c.network().for_each_in_flight([&](const InFlight& f) { if (id == 0) id = f.id; });
+  }
+  REQUIRE(id != 0);
+  const size_t before = c.network().in_flight();
+  CHECK(c.duplicate_message(id));
+  CHECK(c.network().in_flight() == before + 1);
+  CHECK(c.delay_message(id, 5'000));
+  CHECK(c.drop_message(id));
+  CHECK(c.network().in_flight() == before);
+  CHECK_FALSE(c.drop_message(id));
+  const std::string j = c.trace().to_jsonl(c.client_ops());
+  CHECK(j.find("\"ev\":\"drop\",\"id\":" + std::to_string(id)) != std::string::npos);
+  CHECK(j.find("\"reason\":\"user\"") != std::string::npos);
+}
+
+TEST_CASE("the checker reports a broken invariant in words (a corrupted preset log)") {
+  // Two servers with the same (index, term) but different earlier entries break Log Matching.
+  Cluster c(config(3, 1));
+  c.preset_log(0, {1, 2});
+  c.preset_log(1, {1, 1, 2});
+  c.preset_log(2, {3, 2});
+  c.run_for(10);
+  // s1 has (2,2) after (1,1); s3 has (2,2) after (1,3): same index and term, different prefix.
+  CHECK_FALSE(c.ok());
+  CHECK(c.checker().violation().property == "Log Matching");
+  CHECK(c.checker().violation().message.find("index 2 with term 2") != std::string::npos);
+}
+
+TEST_CASE("lab: seeking back shows the earlier state exactly; playing forward repeats the recorded future") {
+  ClusterConfig cfg = config(5, 21);
+  Lab lab(cfg);
+  lab.run_for(1'000'000);
+  Statement crash;
+  crash.kind = Statement::Kind::CrashLeader;
+  REQUIRE(lab.apply(crash));
+  lab.run_for(5'000'000);
+  const uint64_t end_hash = lab.cluster().state_hash();
+  const Time end = lab.end_time();
+  CHECK(end == 6'000'000);
+  lab.seek(1'500'000);
+  CHECK(lab.cluster().now() == 1'500'000);
+  CHECK(lab.in_past());
+  // The crashed leader is down in the past too.
+  int down = 0;
+  for (NodeId n = 0; n < 5; ++n) down += !lab.cluster().up(n);
+  CHECK(down == 1);
+  const uint64_t mid_hash = lab.cluster().state_hash();
+  lab.seek(end);
+  CHECK(lab.cluster().state_hash() == end_hash);
+  lab.seek(1'500'000);
+  CHECK(lab.cluster().state_hash() == mid_hash);
+  CHECK(lab.step_back());
+  CHECK(lab.cluster().now() < 1'500'000);
+  // A command in the past forks: the future is cut.
+  lab.seek(3'000'000);
+  Statement heal;
+  heal.kind = Statement::Kind::Heal;
+  REQUIRE(lab.apply(heal));
+  CHECK(lab.end_time() == 3'000'000);
+  CHECK_FALSE(lab.in_past());
+  CHECK(lab.log().back().t == 3'000'000);
+  CHECK(lab.checkpoints() >= 2);
+}
