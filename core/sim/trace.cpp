@@ -35,15 +35,19 @@ const char* trace_kind_name(TraceKind k) {
 }
 
 void Trace::add(const TraceEvent& e) {
-  uint64_t h = hash_;
-  h = hash_combine(h, static_cast<uint64_t>(e.t));
-  h = hash_combine(h, static_cast<uint64_t>(e.kind) | static_cast<uint64_t>(static_cast<uint8_t>(e.node)) << 8 |
+  // One multiply-xorshift round per word, one full mix at the end: cheap on the hot path, and
+  // the same 64-bit arithmetic natively and in wasm.
+  constexpr uint64_t k = 0x9fb21c651e98df25ULL;
+  const uint64_t packed = static_cast<uint64_t>(e.kind) | static_cast<uint64_t>(static_cast<uint8_t>(e.node)) << 8 |
                           static_cast<uint64_t>(static_cast<uint8_t>(e.from)) << 16 |
                           static_cast<uint64_t>(static_cast<uint8_t>(e.to)) << 24 |
                           static_cast<uint64_t>(e.msg_type) << 32 | static_cast<uint64_t>(e.flag) << 40 |
-                          static_cast<uint64_t>(e.extra) << 48);
-  h = hash_combine(h, e.id ^ (e.term << 1));
-  h = hash_combine(h, e.a ^ mix64(e.b) ^ mix64(e.c + 1) ^ mix64(e.d + 2) ^ (static_cast<uint64_t>(e.ref) << 3));
+                          static_cast<uint64_t>(e.extra) << 48;
+  uint64_t h = (hash_ ^ static_cast<uint64_t>(e.t)) * k;
+  h = (h ^ (h >> 29) ^ packed) * k;
+  h = (h ^ (h >> 31) ^ e.id ^ (e.term << 24)) * k;
+  h = (h ^ (h >> 30) ^ e.a ^ (e.b << 13) ^ (e.c << 29) ^ (e.d << 43) ^ (static_cast<uint64_t>(e.ref) << 7)) * k;
+  h = mix64(h);
   hash_ = h;
   if (!enabled_) return;
   if (events_.size() >= events_max_) {
