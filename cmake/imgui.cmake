@@ -7,6 +7,7 @@ set(IMGUI_SOURCES
 add_library(imgui STATIC ${IMGUI_SOURCES})
 target_include_directories(imgui SYSTEM PUBLIC ${RAFTLAB_IMGUI_DIR})
 target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+target_compile_options(imgui PRIVATE -w)  # third-party code: its warnings are not ours to fix
 if(EMSCRIPTEN)
   target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_FILE_FUNCTIONS)
 endif()

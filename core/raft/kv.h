@@ -14,6 +14,7 @@ struct ApplyResult {
   std::optional<std::string> value;  // the key's value after the command (for Get: the value read)
   bool cas_swapped = false;
   bool duplicate = false;            // already applied earlier: the cached result is returned
+  bool operator==(const ApplyResult&) const = default;
 };
 
 class KvStore {

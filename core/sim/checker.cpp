@@ -16,7 +16,7 @@ std::string num(uint64_t v) { return std::to_string(v); }
 }  // namespace
 
 Checker::Checker(int nodes)
-    : nodes_(nodes), chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
+    : chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
       role_(nodes, Role::Follower), commit_(nodes, 0) {}
 
 void Checker::fail(Time now, const char* property, std::string message) {

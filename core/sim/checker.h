@@ -40,7 +40,6 @@ class Checker {
   void fail(Time now, const char* property, std::string message);
   uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][i - 1]; }
 
-  int nodes_ = 0;
   std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1
   std::vector<Term> term_;                         // per node: last currentTerm seen
   std::vector<Term> vote_term_;                    // per node: term of its last vote

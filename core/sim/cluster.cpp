@@ -1,7 +1,7 @@
 #include "core/sim/cluster.h"
 
 #include <algorithm>
-#include <bit>
+#include <cstring>
 
 #include "core/raft/hash.h"
 
@@ -423,8 +423,8 @@ void Cluster::set_network(const NetworkConfig& net) {
   e.kind = TraceKind::Network;
   e.a = static_cast<uint64_t>(net.latency_min_us);
   e.b = static_cast<uint64_t>(net.latency_max_us);
-  e.c = std::bit_cast<uint64_t>(net.loss);
-  e.d = std::bit_cast<uint64_t>(net.duplicate);
+  std::memcpy(&e.c, &net.loss, sizeof e.c);  // the probabilities' bits (std::bit_cast is missing in emcc 3.1.6)
+  std::memcpy(&e.d, &net.duplicate, sizeof e.d);
   trace_add(e);
 }
 
@@ -487,6 +487,7 @@ uint64_t Cluster::submit(Command cmd, NodeId via) {
 }
 
 void Cluster::client_try(Client& c) {
+  c.accepted_by = kNoNode;
   if (++c.attempts > config_.client_attempts_max) {
     client_give_up(c);
     return;
@@ -507,6 +508,7 @@ void Cluster::client_try(Client& c) {
   const ProposeResult r = nodes_[target].propose(now_, op.cmd);
   if (r.accepted) {
     c.leader_guess = target;
+    c.accepted_by = target;
     drain(target);  // may complete the request at once (a one-node cluster)
     return;
   }
@@ -565,6 +567,12 @@ void Cluster::client_give_up(Client& c) {
 void Cluster::fire_client(Client& c) {
   c.wake_at = kTimeNever;
   if (c.busy) {
+    if (c.accepted_by != kNoNode) {
+      // Accepted but no reply in time: that leader may be cut off in a minority. Ask the next
+      // server, which redirects to the leader it knows.
+      c.leader_guess = kNoNode;
+      c.accepted_by = kNoNode;
+    }
     client_try(c);  // no reply in time, refused or redirected: try again (same seq)
   } else if (c.background && now_ < workload_.until_us) {
     issue_background(c);

@@ -129,6 +129,7 @@ class Cluster {
     int attempts = 0;
     NodeId leader_guess = kNoNode;
     NodeId last_tried = kNoNode;
+    NodeId accepted_by = kNoNode; // the server that accepted the current attempt, if any
     Time wake_at = kTimeNever;   // next retry or (background) next request
     Time last_issue = 0;
     bool background = false;

@@ -1,7 +1,10 @@
 // An interactive session over a Cluster, as the browser and desktop front ends use it: a log of
 // user commands (scenario statements stamped with the virtual time they were applied at),
 // periodic checkpoints, and time travel by restoring a checkpoint and replaying the log.
-// Seeking into the past and then applying a command forks a new future (the later log is cut).
+//
+// The recorded future: after seek() into the past, run_for() and step() replay the recorded
+// commands exactly (the run is deterministic), moving towards end_time(). Applying a new command
+// in the past, or calling fork(), discards the recorded future after now() first.
 #pragma once
 
 #include <optional>
@@ -32,9 +35,11 @@ class Lab {
   // discarded first (fork). Returns false with `error` set if the command cannot apply.
   bool apply(const Statement& s, std::string* error = nullptr);
 
-  // Advances the present by d (no-op while viewing the past).
+  // Advances by d; in the past this replays the recorded future, past end_time() it extends it.
   void run_for(Time d);
-  Time step();                                // next event time (forks if in the past)
+  Time step();                                // to the next event time (replaying in the past)
+  // Discards the recorded future after now(): later commands and checkpoints.
+  void fork();
 
   // Time travel. seek() never changes the recorded future; it only changes what is shown.
   void seek(Time t);                          // clamps to [0, end_time()]
@@ -63,7 +68,6 @@ class Lab {
   void maybe_checkpoint();
   void restore_before(Time t);
   void replay_to(Time t);
-  void fork();
 
   ClusterConfig config_;
   Scenario initial_;

@@ -1,6 +1,6 @@
 #include "core/sim/trace.h"
 
-#include <bit>
+#include <cstring>
 #include <cinttypes>
 #include <cstdio>
 
@@ -128,6 +128,12 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 namespace {
+
+double bits_to_double(uint64_t bits) {  // std::bit_cast is missing from Emscripten 3.1.6's libc++
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
 
 void field(std::string& out, const char* name, uint64_t v) {
   out += ",\"";
@@ -302,7 +308,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "latencyMinUs", e.a);
       field(out, "latencyMaxUs", e.b);
       char buf[64];
-      std::snprintf(buf, sizeof buf, ",\"loss\":%.6g,\"duplicate\":%.6g", std::bit_cast<double>(e.c), std::bit_cast<double>(e.d));
+      std::snprintf(buf, sizeof buf, ",\"loss\":%.6g,\"duplicate\":%.6g", bits_to_double(e.c), bits_to_double(e.d));
       out += buf;
       break;
     }

@@ -1,0 +1,491 @@
+// raftsim fuzz: random faults under client load, VOPR style.
+//
+// Each run is a generated scenario, a pure function of (seed, run index):
+//   header    3, 5 or 7 nodes (or --nodes), a derived cluster seed, latency, loss, duplication,
+//             batch size, no-op on or off, normal or tight election timeouts
+//   safety    `clients C rate R/s for D`, then random `run` gaps with crashes (half of them of the
+//             leader), restarts, partitions (some cutting the leader off with a minority), one-way
+//             and two-way cuts, heals, forced election timeouts and loss changes, for --duration
+//   liveness  heal, restart every down server, loss 0, duplicate 0; then a leader must exist within
+//             kLeaderBound and a client put must be applied within kProgressBound
+// Faults are chosen while the run executes (ScenarioRunner), by looking at the cluster, but written
+// down as explicit statements, so the scenario replays the run exactly. The safety properties are
+// checked after every event and the whole client history must be linearizable at the end. A
+// failing run is shrunk (statements dropped greedily while it still fails the same way) and written
+// out as a scenario file that `raftsim run` reproduces.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+#ifndef __EMSCRIPTEN__
+#include <thread>
+#endif
+
+#include "core/raft/rng.h"
+#include "shell/raftsim/raftsim.h"
+
+namespace raftsim {
+
+using raft::NodeId;
+using raft::Rng;
+using raft::Time;
+using raft::sim::Scenario;
+using raft::sim::ScenarioResult;
+using raft::sim::Statement;
+
+namespace {
+
+constexpr Time kLeaderBound_us = 5'000'000;     // liveness: a leader within this after the heal
+constexpr Time kProgressBound_us = 5'000'000;   // liveness: a client put applied within this
+constexpr Time kGapMin_us = 20'000, kGapMax_us = 1'000'000;
+constexpr Time kDowntimeMean_us = 2'000'000;    // a crashed server restarts after about this long
+constexpr Time kPartitionMean_us = 3'000'000;   // a partition heals after about this long
+constexpr int kShrinkRunsMax = 400;             // a limit on the shrinker's work per failure
+constexpr int kFailuresWrittenMax = 10;
+
+struct FuzzOptions {
+  uint64_t runs = 0;
+  uint64_t seed = 1;
+  int nodes = 0;                 // 0: each run picks 3, 5 or 7 (small clusters find bugs sooner)
+  Time duration_us = 30'000'000;
+  double loss = 0.05;
+  double crash_rate = 0.1;       // crashes per virtual second
+  double partition_rate = 0.1;   // partitions or cuts per virtual second
+  int clients = 3;
+  std::string trace_dir;
+  int jobs = 2;
+  std::optional<uint64_t> show_run;  // --show-run I: print run I's scenario and exit
+};
+
+// One fuzz run: the scenario it generated (a reproducer when it failed) and its verdict.
+struct RunOutcome {
+  Scenario scenario;          // header and every statement applied, liveness phase included
+  size_t safety_end = 0;      // statements [0, safety_end) are the safety phase
+  ScenarioResult result;
+  Time virtual_us = 0;
+  uint64_t events = 0;
+};
+
+Statement stmt(Statement::Kind kind) {
+  Statement s;
+  s.kind = kind;
+  return s;
+}
+Statement on_node(Statement::Kind kind, NodeId n) {
+  Statement s = stmt(kind);
+  s.node = n;
+  return s;
+}
+
+double chance_in(double rate_per_s, Time gap_us) {
+  return std::min(1.0, rate_per_s * static_cast<double>(gap_us) / 1e6);
+}
+
+// A probability rounded to hundredths, so it prints and parses back exactly.
+double hundredths(Rng& rng, double max) {
+  const int64_t top = static_cast<int64_t>(max * 100 + 0.5);
+  return static_cast<double>(rng.uniform(0, std::max<int64_t>(top, 0))) / 100.0;
+}
+
+// The liveness phase that follows a safety phase: every fault removed (heal, restart whatever is
+// down at that point, loss and duplication 0), then bounded waits for a leader and for progress.
+// Which servers are down is worked out from the statements, so the shrinker can drop safety
+// statements freely and rebuild this phase.
+std::vector<Statement> liveness_phase(const Scenario& safety, uint64_t index) {
+  std::vector<Statement> out;
+  std::vector<bool> up(static_cast<size_t>(safety.config.nodes), true);
+  for (const Statement& s : safety.statements) {
+    if (s.kind == Statement::Kind::Crash) up[static_cast<size_t>(s.node)] = false;
+    if (s.kind == Statement::Kind::Restart) up[static_cast<size_t>(s.node)] = true;
+  }
+  out.push_back(stmt(Statement::Kind::Heal));
+  for (NodeId n = 0; n < safety.config.nodes; ++n) {
+    if (!up[static_cast<size_t>(n)]) out.push_back(on_node(Statement::Kind::Restart, n));
+  }
+  out.push_back(stmt(Statement::Kind::SetLoss));
+  out.push_back(stmt(Statement::Kind::SetDuplicate));
+  Statement wait = stmt(Statement::Kind::Run);
+  wait.us = kLeaderBound_us;
+  out.push_back(wait);
+  out.push_back(stmt(Statement::Kind::ExpectLeader));
+  Statement put = stmt(Statement::Kind::ClientOp);
+  put.cmd.op = raft::Op::Put;
+  put.cmd.key = "probe";
+  put.cmd.value = std::to_string(index);
+  out.push_back(put);
+  wait.us = kProgressBound_us;
+  out.push_back(wait);
+  Statement value = stmt(Statement::Kind::ExpectValue);
+  value.key = "probe";
+  value.value = std::to_string(index);
+  out.push_back(value);
+  return out;
+}
+
+// The header of run `index`.
+raft::sim::ClusterConfig generate_config(const FuzzOptions& o, Rng& rng) {
+  raft::sim::ClusterConfig c;
+  static constexpr int kSizes[] = {3, 5, 5, 7};
+  c.nodes = o.nodes > 0 ? o.nodes : kSizes[rng.uniform(0, 3)];
+  c.seed = rng.next();
+  static constexpr Time kLatencies[][2] = {{10'000, 20'000}, {1'000, 5'000}, {5'000, 50'000}, {20'000, 40'000}};
+  const auto& lat = kLatencies[rng.uniform(0, 3)];
+  c.network.latency_min_us = lat[0];
+  c.network.latency_max_us = lat[1];
+  c.network.loss = o.loss;
+  c.network.duplicate = rng.chance(0.3) ? 0.02 : 0.0;
+  static constexpr uint32_t kBatches[] = {64, 1, 4};
+  c.append_entries_max = kBatches[rng.uniform(0, 2)];
+  c.noop_on_election = !rng.chance(0.25);
+  if (lat[1] <= 20'000 && rng.chance(0.3)) {
+    // Tight timeouts: more elections, more churn (still several round trips, so leaders do emerge).
+    c.election_timeout_min_us = 100'000;
+    c.election_timeout_max_us = 200'000;
+  }
+  c.trace = false;  // the repro re-run records a trace; the search itself does not need one
+  return c;
+}
+
+// Generates run `index` and runs it in one pass: each fault is chosen by looking at the live
+// cluster (crash the leader, cut the leader off with a minority, force a follower's election timeout)
+// and written down as an explicit statement (`crash s3`, not `crash leader`), so the scenario replays
+// the same run and stays valid while the shrinker drops statements. A pure function of (options, index).
+RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = false) {
+  Rng rng(Rng::derive(o.seed, index));
+  RunOutcome r;
+  Scenario& sc = r.scenario;
+  sc.file = "fuzz-seed" + std::to_string(o.seed) + "-run" + std::to_string(index) + ".raft";
+  sc.title = "fuzz seed " + std::to_string(o.seed) + " run " + std::to_string(index);
+  sc.config = generate_config(o, rng);
+  const int nodes = sc.config.nodes;
+  std::optional<raft::sim::Cluster> kept;
+  raft::sim::ScenarioRunner runner(sc.config, sc.file, &kept);
+  raft::sim::Cluster& cluster = runner.cluster();
+  auto emit = [&](Statement s) {
+    s.line = static_cast<int>(sc.statements.size()) + 1;  // renumbered when written to a file
+    sc.statements.push_back(s);
+    return runner.apply(sc.statements.back()) || show;
+  };
+  auto random_node = [&](auto&& pred) {
+    std::vector<NodeId> pick;
+    for (NodeId n = 0; n < nodes; ++n) {
+      if (pred(n)) pick.push_back(n);
+    }
+    return pick.empty() ? raft::kNoNode : pick[static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(pick.size()) - 1))];
+  };
+
+  bool ok = true;
+  if (o.clients > 0) {
+    static constexpr double kRates[] = {10, 30, 100, 0};
+    Statement w = stmt(Statement::Kind::Clients);
+    w.workload.clients = o.clients;
+    w.workload.rate_per_s = kRates[rng.uniform(0, 3)];
+    w.us = o.duration_us;
+    ok = emit(w);
+  }
+  bool split = false;
+  Time t = 0;
+  while (ok && t < o.duration_us) {
+    Statement run = stmt(Statement::Kind::Run);
+    run.us = std::min(o.duration_us - t, rng.uniform(kGapMin_us / 1000, kGapMax_us / 1000) * 1000);
+    t += run.us;
+    if (!(ok = emit(run)) || t >= o.duration_us) break;
+    const NodeId leader = cluster.leader();
+    for (NodeId n = 0; ok && n < nodes; ++n) {
+      if (!cluster.up(n) && rng.chance(chance_in(1e6 / kDowntimeMean_us, run.us))) ok = emit(on_node(Statement::Kind::Restart, n));
+    }
+    if (ok && rng.chance(chance_in(o.crash_rate, run.us))) {
+      // Half the crashes hit the leader: leadership changes with entries in flight are where
+      // Raft's subtle cases (Figure 8) live.
+      NodeId n = leader != raft::kNoNode && cluster.up(leader) && rng.chance(0.5) ? leader : raft::kNoNode;
+      if (n == raft::kNoNode) n = random_node([&](NodeId k) { return cluster.up(k); });
+      if (n != raft::kNoNode) ok = emit(on_node(Statement::Kind::Crash, n));
+    }
+    if (ok && split && rng.chance(chance_in(1e6 / kPartitionMean_us, run.us))) {
+      split = false;
+      ok = emit(stmt(Statement::Kind::Heal));
+    }
+    if (ok && nodes >= 2 && rng.chance(chance_in(o.partition_rate, run.us))) {
+      split = true;
+      const double kind = rng.unit();
+      if (kind < 0.35 && leader != raft::kNoNode) {
+        // The leader with a minority on one side, the majority on the other.
+        Statement p = stmt(Statement::Kind::Partition);
+        p.groups.assign(2, {});
+        const int minority = static_cast<int>(rng.uniform(1, (nodes - 1) / 2 > 0 ? (nodes - 1) / 2 : 1));
+        std::vector<NodeId> others;
+        for (NodeId n = 0; n < nodes; ++n) {
+          if (n != leader) others.push_back(n);
+        }
+        p.groups[0].push_back(leader);
+        for (int k = 1; k < minority && !others.empty(); ++k) {
+          const size_t at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(others.size()) - 1));
+          p.groups[0].push_back(others[at]);
+          others.erase(others.begin() + static_cast<std::ptrdiff_t>(at));
+        }
+        std::sort(p.groups[0].begin(), p.groups[0].end());
+        p.groups[1] = others;
+        std::erase_if(p.groups, [](const std::vector<NodeId>& g) { return g.empty(); });
+        ok = emit(p);
+      } else if (kind < 0.7) {
+        Statement p = stmt(Statement::Kind::Partition);
+        const int groups = nodes >= 3 && rng.chance(0.25) ? 3 : 2;
+        p.groups.assign(static_cast<size_t>(groups), {});
+        for (NodeId n = 0; n < nodes; ++n) p.groups[static_cast<size_t>(rng.uniform(0, groups - 1))].push_back(n);
+        std::erase_if(p.groups, [](const std::vector<NodeId>& g) { return g.empty(); });
+        ok = emit(p);
+      } else {
+        Statement cut = stmt(Statement::Kind::Cut);
+        cut.node = static_cast<NodeId>(rng.uniform(0, nodes - 1));
+        cut.node2 = static_cast<NodeId>((cut.node + rng.uniform(1, nodes - 1)) % nodes);
+        cut.one_way = rng.chance(0.5);
+        ok = emit(cut);
+      }
+    }
+    if (ok && rng.chance(chance_in(0.3, run.us))) {
+      // A follower's election timer fires now: a competing candidacy, often with a stale log.
+      const NodeId n = random_node([&](NodeId k) { return cluster.up(k) && cluster.node(k).role() != raft::Role::Leader; });
+      if (n != raft::kNoNode) ok = emit(on_node(Statement::Kind::Timeout, n));
+    }
+    if (ok && rng.chance(chance_in(0.05, run.us))) {
+      Statement l = stmt(Statement::Kind::SetLoss);
+      l.prob = hundredths(rng, std::min(1.0, 2 * o.loss + 0.05));
+      ok = emit(l);
+    }
+  }
+  r.safety_end = sc.statements.size();
+  if (ok) {
+    for (const Statement& s : liveness_phase(sc, index)) {
+      if (!(ok = emit(s))) break;
+    }
+  }
+  r.result = runner.finish();
+  r.virtual_us = cluster.now();
+  r.events = cluster.metrics().events;
+  return r;
+}
+
+bool same_failure(const ScenarioResult& a, const ScenarioResult& b) {
+  return !b.ok && a.kind == b.kind && a.property == b.property;
+}
+
+Scenario with_liveness(Scenario safety, uint64_t index) {
+  for (Statement& s : liveness_phase(safety, index)) safety.statements.push_back(std::move(s));
+  return safety;
+}
+
+// Greedy shrinking (delta debugging over the safety phase's statements): drop chunks, halving the
+// chunk size, while the run still fails the same way; the liveness phase is rebuilt each time.
+Scenario shrink(const RunOutcome& failing, uint64_t index, int& runs_used, size_t& safety_statements) {
+  Scenario best = failing.scenario;
+  best.statements.resize(failing.safety_end);
+  runs_used = 0;
+  size_t chunk = std::max<size_t>(1, best.statements.size() / 2);
+  while (runs_used < kShrinkRunsMax && !best.statements.empty()) {
+    bool removed = false;
+    for (size_t start = 0; start < best.statements.size() && runs_used < kShrinkRunsMax;) {
+      Scenario candidate = best;
+      const size_t end = std::min(start + chunk, candidate.statements.size());
+      candidate.statements.erase(candidate.statements.begin() + static_cast<std::ptrdiff_t>(start),
+                                 candidate.statements.begin() + static_cast<std::ptrdiff_t>(end));
+      ++runs_used;
+      if (same_failure(failing.result, raft::sim::run_scenario(with_liveness(candidate, index)))) {
+        best = std::move(candidate);
+        removed = true;
+      } else {
+        start += chunk;
+      }
+    }
+    if (chunk == 1 && !removed) break;
+    if (!removed) chunk = std::max<size_t>(1, chunk / 2);
+  }
+  // Consecutive runs merge into one (`run 1s` + `run 500ms` = `run 1500ms`: the same events happen).
+  std::vector<Statement> merged;
+  for (const Statement& st : best.statements) {
+    if (st.kind == Statement::Kind::Run && !merged.empty() && merged.back().kind == Statement::Kind::Run) {
+      merged.back().us += st.us;
+    } else {
+      merged.push_back(st);
+    }
+  }
+  best.statements = std::move(merged);
+  safety_statements = best.statements.size();
+  return with_liveness(best, index);
+}
+
+bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::string& error) {
+  Args args;
+  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run"},
+                  {}, error)) {
+    return false;
+  }
+  if (!args.positional().empty()) {
+    error = "unexpected argument '" + args.positional()[0] + "'";
+    return false;
+  }
+  if (!args.has("runs")) {
+    error = "fuzz needs --runs N";
+    return false;
+  }
+  uint64_t v = 0;
+  if (!args.get_u64("runs", o.runs, error) || !args.get_u64("seed", o.seed, error)) return false;
+  if (o.runs > 100'000'000) {
+    error = "--runs is limited to 100000000";
+    return false;
+  }
+  v = static_cast<uint64_t>(o.nodes);
+  if (!args.get_u64("nodes", v, error)) return false;
+  if (args.has("nodes") && (v < 1 || v > static_cast<uint64_t>(raft::kNodesMax))) {
+    error = "--nodes must be 1.." + std::to_string(raft::kNodesMax);
+    return false;
+  }
+  o.nodes = static_cast<int>(v);
+  if (!args.get_duration("duration", o.duration_us, error)) return false;
+  if (o.duration_us < 1'000) {
+    error = "--duration must be at least 1ms";
+    return false;
+  }
+  if (!args.get_double("loss", o.loss, 0, 1, error) || !args.get_double("crash-rate", o.crash_rate, 0, 1000, error) ||
+      !args.get_double("partition-rate", o.partition_rate, 0, 1000, error)) {
+    return false;
+  }
+  v = static_cast<uint64_t>(o.clients);
+  if (!args.get_u64("clients", v, error)) return false;
+  if (v > 100) {
+    error = "--clients must be 0..100";
+    return false;
+  }
+  o.clients = static_cast<int>(v);
+  v = static_cast<uint64_t>(o.jobs);
+  if (!args.get_u64("jobs", v, error)) return false;
+  if (v < 1 || v > 64) {
+    error = "--jobs must be 1..64";
+    return false;
+  }
+  o.jobs = static_cast<int>(v);
+#ifdef __EMSCRIPTEN__
+  o.jobs = 1;  // no threads in the wasm build
+#endif
+  if (std::optional<std::string> d = args.get("trace-dir")) o.trace_dir = *d;
+  if (args.has("show-run")) {
+    if (!args.get_u64("show-run", v, error)) return false;
+    o.show_run = v;
+  }
+  return true;
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+}  // namespace
+
+int cmd_fuzz(const std::vector<std::string>& argv) {
+  FuzzOptions o;
+  std::string error;
+  if (!parse_options(argv, o, error)) {
+    std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
+    std::fprintf(stderr, "usage: raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
+                         "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n");
+    return kExitUsage;
+  }
+  if (o.show_run) {
+    std::fputs(raft::sim::format_scenario(generate_and_run(o, *o.show_run, true).scenario).c_str(), stdout);
+    return kExitOk;
+  }
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+
+  // Sums are order-independent and failures are sorted by run index, so nothing printed depends
+  // on --jobs or on thread timing (except the progress lines' wall times).
+  std::atomic<uint64_t> next{0}, done{0}, failed{0}, events{0}, ops{0};
+  std::atomic<int64_t> virtual_us{0};
+  std::mutex mutex;
+  std::vector<std::pair<uint64_t, RunOutcome>> failures;
+  const uint64_t step = std::max<uint64_t>(1, o.runs / 10);
+  auto worker = [&] {
+    for (uint64_t i = next.fetch_add(1); i < o.runs; i = next.fetch_add(1)) {
+      RunOutcome r = generate_and_run(o, i);
+      events.fetch_add(r.events);
+      ops.fetch_add(r.result.ops_checked);
+      virtual_us.fetch_add(r.virtual_us);
+      if (!r.result.ok) {
+        failed.fetch_add(1);
+        std::lock_guard<std::mutex> lock(mutex);
+        failures.emplace_back(i, std::move(r));
+      }
+      const uint64_t d = done.fetch_add(1) + 1;
+      if (o.runs >= 20 && d % step == 0 && d < o.runs) {
+        const double wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+        std::lock_guard<std::mutex> lock(mutex);
+        std::fprintf(stderr, "fuzz: %" PRIu64 "/%" PRIu64 " runs, %" PRIu64 " failed, %.1fs\n", d, o.runs, failed.load(), wall_s);
+      }
+    }
+  };
+#ifdef __EMSCRIPTEN__
+  worker();
+#else
+  std::vector<std::thread> threads;
+  for (int j = 1; j < o.jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+#endif
+  const double wall_s = std::max(1e-9, std::chrono::duration<double>(Clock::now() - start).count());
+  std::sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  int written = 0;
+  for (const auto& [i, run] : failures) {
+    const ScenarioResult& result = run.result;
+    // The message without its "file:line: " prefix: the line numbers refer to the unshrunk run.
+    const size_t colon = result.failure.find(": ");
+    const std::string what = colon == std::string::npos ? result.failure : result.failure.substr(colon + 2);
+    std::printf("FAILED run %" PRIu64 " of seed %" PRIu64 ": %s\n", i, o.seed, what.c_str());
+    if (written >= kFailuresWrittenMax) continue;
+    ++written;
+    // Shrink the first failures and write reproducing scenario files (with a trace if asked).
+    const Scenario& original = run.scenario;
+    int shrink_runs = 0;
+    size_t small_safety = 0;
+    Scenario small = shrink(run, i, shrink_runs, small_safety);
+    const std::string path = join_path(o.trace_dir, original.file);
+    // Print, parse back and run the file itself, so its line numbers and its run are what a user gets.
+    Scenario written_sc;
+    small.description = "Found by raftsim fuzz --seed " + std::to_string(o.seed) + " (run " + std::to_string(i) +
+                        "); its fault phase shrunk from " + std::to_string(run.safety_end) + " to " +
+                        std::to_string(small_safety) + " statements, followed by the liveness phase (heal, restart, wait).";
+    if (auto e = raft::sim::parse_scenario(raft::sim::format_scenario(small), path, written_sc)) {
+      std::printf("  (internal error: the repro does not parse: %s)\n", e->to_string().c_str());
+      continue;
+    }
+    std::optional<raft::sim::Cluster> cluster;
+    written_sc.config.trace = true;
+    const ScenarioResult again = raft::sim::run_scenario(written_sc, &cluster);
+    if (!write_file(path, raft::sim::format_scenario(written_sc), error)) {
+      std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
+      continue;
+    }
+    std::printf("  fault phase shrunk from %zu to %zu statements (%d shrink runs); reproduce with: raftsim run %s\n  it fails with: %s\n",
+                run.safety_end, small_safety, shrink_runs, path.c_str(), again.ok ? "(nothing: not reproducible!)" : again.failure.c_str());
+    if (!o.trace_dir.empty()) {
+      const std::string trace_path = path.substr(0, path.size() - 5) + ".jsonl";
+      if (!write_file(trace_path, cluster->trace().to_jsonl(cluster->client_ops()), error)) {
+        std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
+      } else {
+        std::printf("  trace: %s\n", trace_path.c_str());
+      }
+    }
+  }
+  const std::string sizes = o.nodes > 0 ? std::to_string(o.nodes) + " nodes" : "3/5/7 nodes";
+  std::printf("fuzz: %" PRIu64 " runs, %zu failures, seed %" PRIu64 ", %s, %s safety phase, jobs %d\n", o.runs, failures.size(),
+              o.seed, sizes.c_str(), raft::sim::format_duration(o.duration_us).c_str(), o.jobs);
+  std::printf("fuzz: %.0f histories/min (%.2fs wall), %.0fs virtual in total, %" PRIu64 " events, %" PRIu64 " client ops checked\n",
+              static_cast<double>(o.runs) * 60.0 / wall_s, wall_s, static_cast<double>(virtual_us.load()) / 1e6, events.load(), ops.load());
+  return failures.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace raftsim

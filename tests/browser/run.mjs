@@ -1,0 +1,585 @@
+// Browser tests: drive the built page (build/web/site) in Debian's headless Chromium through
+// playwright-core, clicking the real canvas at positions the page reports (nodePosition,
+// messagePosition, uiInfo). Virtual time is controlled with pause/run/step, and every wait is a
+// condition polled with a limit; nothing sleeps for correctness.
+//
+// usage: node tests/browser/run.mjs [SITE_DIR | --site DIR] [--out DIR] [--filter TEXT] [--list]
+//   SITE_DIR       the built site (index.html + raftlab.js); default build/web/site
+//   --out DIR      screenshots; default tests/browser/out
+//   --filter TEXT  run only the tests whose name contains TEXT
+// Prints one line per test and closes with "N passed, M failed"; exits 1 on any failure.
+// RAFTLAB_TEST_DEBUG=1 logs every API call with a timestamp (to see where a test waits).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decodePng, pixelStats, looksDrawn } from './png.mjs';
+import { serve } from './serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+
+// ---- command line ----
+function usage(out) {
+  out.write('usage: node tests/browser/run.mjs [SITE_DIR | --site DIR] [--out DIR] [--filter TEXT] [--list]\n');
+}
+const opt = { site: path.join(root, 'build', 'web', 'site'), out: path.join(here, 'out'), filter: '', list: false };
+{
+  const argv = process.argv.slice(2);
+  let sitePositional = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) { console.error(`${a} needs a value`); usage(process.stderr); process.exit(2); }
+      return argv[++i];
+    };
+    if (a === '--site') opt.site = path.resolve(value());
+    else if (a === '--out') opt.out = path.resolve(value());
+    else if (a === '--filter') opt.filter = value();
+    else if (a === '--list') opt.list = true;
+    else if (a === '--help' || a === '-h') { usage(process.stdout); process.exit(0); }
+    else if (!a.startsWith('-') && !sitePositional) { sitePositional = true; opt.site = path.resolve(a); }
+    else { console.error(`unknown argument: ${a}`); usage(process.stderr); process.exit(2); }
+  }
+}
+
+// The gzipped size the page may not grow past (bytes of raftlab.js after gzip -9).
+const BUDGET = JSON.parse(fs.readFileSync(path.join(here, 'bundle-budget.json'), 'utf8'));
+
+// Exactly the flags TOOLCHAIN.md gotcha 7 verified (WebGL 2 in software).
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+];
+const VIEWPORT = { width: 1280, height: 800 };
+
+// ---- helpers over a page ----
+class Lab {
+  constructor(page, name) {
+    this.page = page;
+    this.name = name;
+    this.errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(`console.error: ${m.text()}`); });
+    page.on('pageerror', (e) => this.errors.push(`page error: ${e.message}`));
+  }
+  // Opens the page and waits for its first frame; returns ms from navigation start to it.
+  async open(url) {
+    await this.page.goto(url);
+    await this.page.waitForFunction(() => window.raftlabFirstFrameMs !== undefined, null, { timeout: 20000 });
+    return this.page.evaluate(() => window.raftlabFirstFrameMs);
+  }
+  call(fn, ...args) {
+    if (process.env.RAFTLAB_TEST_DEBUG) console.log(`  ${new Date().toISOString().slice(11, 23)} ${fn}(${JSON.stringify(args).slice(1, -1)})`);
+    return withTimeout(this.page.evaluate(([f, a]) => window.Module[f](...a), [fn, args]), 30000,
+      `Module.${fn}(${JSON.stringify(args).slice(1, -1)}) did not return within 30 s (the page is stuck)`);
+  }
+  // A command that must succeed (the API returns "" or an error sentence).
+  async ok(fn, ...args) {
+    const r = await this.call(fn, ...args);
+    if (r !== '') throw new Error(`${fn}(${args.map((a) => JSON.stringify(a)).join(', ')}) failed: ${r}`);
+  }
+  state() { return this.call('state'); }
+  // Waits until the page has drawn `n` more frames (positions from the last frame are then current).
+  async frames(n = 2) {
+    const start = await this.call('frameCount');
+    await this.page.waitForFunction((s) => window.Module.frameCount() >= s, start + n, { timeout: 10000, polling: 'raf' });
+  }
+  // Advances virtual time in `stepMs` slices until pred(state, params) holds; fails after `maxMs`
+  // virtual ms. The loop runs inside the page (one round trip), so `pred` must be self-contained:
+  // it sees only the state and `params`.
+  async runUntil(what, pred, { stepMs = 20, maxMs = 10000, params = {} } = {}) {
+    if (process.env.RAFTLAB_TEST_DEBUG) console.log(`  ${new Date().toISOString().slice(11, 23)} runUntil ${what}`);
+    const r = await withTimeout(this.page.evaluate(([src, step, max, p]) => {
+      const f = (0, eval)(`(${src})`);
+      let s = window.Module.state();
+      for (let t = 0; !f(s, p); t += step) {
+        if (t >= max) return { timedOut: true, s };
+        const err = window.Module.run(step);
+        if (err) return { error: err, s };
+        s = window.Module.state();
+      }
+      return { s };
+    }, [pred.toString(), stepMs, maxMs, params]), 60000, `${what}: the page did not answer within 60 s (stuck?)`);
+    if (r.error) throw new Error(`${what}: run failed: ${r.error}`);
+    if (r.timedOut) throw new Error(`${what}: not within ${maxMs} ms of virtual time (now t=${r.s.time} us, leader ${r.s.leader}, term ${r.s.term})`);
+    return r.s;
+  }
+  // Pauses real-time playback so only the test moves virtual time.
+  async hold() {
+    await this.ok('pause', true);
+    await this.frames(1);
+  }
+  async click(x, y, button = 'left') {
+    const m = this.page.mouse;
+    await m.move(x, y);
+    await this.frames(2);
+    await m.down({ button });
+    await this.frames(2);
+    await m.up({ button });
+    await this.frames(2);
+  }
+  ui() { return this.call('uiInfo'); }
+  async windowNamed(name) {
+    const ui = await this.ui();
+    return ui.windows.find((w) => w.name === name) || null;
+  }
+  // The open popup menu (node or message menu), waiting for it to appear.
+  async popup() {
+    for (let i = 0; i < 30; i++) {
+      const ui = await this.ui();
+      if (ui.popup && ui.popup.h > 0) return { ui, rect: ui.popup };
+      await this.frames(1);
+    }
+    throw new Error('no popup menu opened');
+  }
+  // Center of the k-th menu item (0-based) of a popup that starts with one line of text and a
+  // separator, as the node and message menus do.
+  static menuItem(ui, rect, k) {
+    const fs = ui.fontSize, pad = ui.windowPadding.y, sp = ui.itemSpacing.y;
+    const top = rect.y + pad + fs + sp + 1 + sp + k * (fs + sp);
+    return { x: rect.x + Math.min(60, rect.w / 2), y: top + fs / 2 };
+  }
+  async shot(name) {
+    fs.mkdirSync(opt.out, { recursive: true });
+    const file = path.join(opt.out, `${name}.png`);
+    const buf = await this.page.screenshot({ path: file });
+    return { file, buf };
+  }
+  assertNoErrors() {
+    if (this.errors.length) throw new Error(`errors on the page:\n  ${this.errors.join('\n  ')}`);
+  }
+}
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+const byName = (s, name) => s.nodes.find((n) => n.name === name);
+const maxCommit = (s, names) => Math.max(...s.nodes.filter((n) => names.includes(n.name)).map((n) => n.commitIndex));
+// Predicates for runUntil (self-contained: they run in the page).
+const hasLeader = (s) => !!s.leader;
+const newLeaderAfter = (s, p) => !!s.leader && s.leader !== p.leader && s.term > p.term;
+const leaderAmong = (s, p) => s.nodes.some((n) => p.names.includes(n.name) && n.role === 'leader');
+const commitAmongAtLeast = (s, p) => Math.max(...s.nodes.filter((n) => p.names.includes(n.name)).map((n) => n.commitIndex)) >= p.index;
+// Every up node has the same log, all of it committed, under a leader.
+const converged = (s) => {
+  const up = s.nodes.filter((n) => n.up);
+  const first = JSON.stringify(up[0].log);
+  return !!s.leader && up.every((n) => JSON.stringify(n.log) === first && n.commitIndex === up[0].commitIndex && n.commitIndex === n.log.length);
+};
+
+// ---- the tests ----
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+const metrics = {};
+
+test('bundle is within its size budget', async () => {
+  const js = fs.readFileSync(path.join(opt.site, 'raftlab.js'));
+  const gz = zlib.gzipSync(js, { level: 9 }).length;
+  metrics.bundle = `raftlab.js ${js.length} bytes raw, ${gz} gzipped (budget ${BUDGET.gzipBytes})`;
+  assert(gz <= BUDGET.gzipBytes, `raftlab.js is ${gz} bytes gzipped, over the budget of ${BUDGET.gzipBytes} (tests/browser/bundle-budget.json)`);
+});
+
+test('page loads over http with no console errors and a first frame', async ({ lab, url }) => {
+  await lab.page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+    const st = document.getElementById('status');
+    window.statusAtLoad = getComputedStyle(st).display !== 'none' ? st.textContent : '';
+  }));
+  const ms = await lab.open(url);
+  const loading = await lab.page.evaluate(() => window.statusAtLoad);
+  assert(/Loading/.test(loading), `no loading message before the first frame (got ${JSON.stringify(loading)})`);
+  metrics.firstFrame = `first frame ${ms.toFixed(0)} ms after navigation (http, headless Chromium, software WebGL)`;
+  await lab.frames(10);
+  lab.assertNoErrors();
+  assert(ms < 5000, `first frame took ${ms} ms`);
+  const hidden = await lab.page.evaluate(() => getComputedStyle(document.getElementById('status')).display === 'none');
+  assert(hidden, 'the loading message is still shown after the first frame');
+});
+
+test('without WebGL 2 the page says so, readably', async ({ lab, url }) => {
+  await lab.page.addInitScript(() => {
+    const real = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) { return kind === 'webgl2' ? null : real.call(this, kind, ...rest); };
+  });
+  await lab.page.goto(url);
+  await lab.page.waitForFunction(() => document.getElementById('status').className === 'error', null, { timeout: 10000 });
+  const text = await lab.page.evaluate(() => document.getElementById('status').textContent);
+  assert(/WebGL 2/.test(text), `message: ${text}`);
+  await lab.shot('no-webgl2');
+});
+
+test('canvas is not blank and fills the window', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.frames(20);
+  const size = await lab.page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight, dpr: devicePixelRatio };
+  });
+  assert(size.cw === VIEWPORT.width && size.ch === VIEWPORT.height, `canvas is ${size.cw}x${size.ch} CSS px, window ${VIEWPORT.width}x${VIEWPORT.height}`);
+  assert(size.w === Math.round(size.cw * size.dpr) && size.h === Math.round(size.ch * size.dpr), `drawing buffer ${size.w}x${size.h} for dpr ${size.dpr}`);
+  const { buf } = await lab.shot('default-view');
+  const st = pixelStats(decodePng(buf));
+  assert(looksDrawn(st), `screenshot looks blank: variance ${st.variance.toFixed(1)}, ${st.colors} colors`);
+  lab.assertNoErrors();
+});
+
+test('canvas follows a resize', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.page.setViewportSize({ width: 900, height: 600 });
+  await lab.page.waitForFunction(() => window.Module.uiInfo().display.x === 900, null, { timeout: 10000 });
+  const ui = await lab.ui();
+  assert(ui.display.y === 600, `ImGui display ${ui.display.x}x${ui.display.y} after resizing to 900x600`);
+  await lab.page.setViewportSize(VIEWPORT);
+  await lab.page.waitForFunction(() => window.Module.uiInfo().display.x === 1280, null, { timeout: 10000 });
+});
+
+test('devicePixelRatio 2: device-pixel framebuffer, CSS-pixel UI, clicks still land', async ({ lab, url }) => {
+  await lab.open(url);
+  const cdp = await lab.page.context().newCDPSession(lab.page);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: VIEWPORT.width, height: VIEWPORT.height, deviceScaleFactor: 2, mobile: false });
+  await lab.page.waitForFunction(() => document.getElementById('canvas').width === 2560, null, { timeout: 10000 });
+  await lab.frames(3);
+  const ui = await lab.ui();
+  assert(ui.display.x === VIEWPORT.width && ui.display.y === VIEWPORT.height, `ImGui display ${ui.display.x}x${ui.display.y} at dpr 2`);
+  assert(ui.framebufferScale.x === 2 && ui.framebufferScale.y === 2, `framebuffer scale ${JSON.stringify(ui.framebufferScale)}`);
+  await lab.hold();
+  const s = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', s.leader);
+  await lab.click(p.x, p.y);
+  const { rect } = await lab.popup();
+  assert(Math.abs(rect.x - p.x) < 40 && Math.abs(rect.y - p.y) < 40, `the node menu opened at ${rect.x},${rect.y}, clicked ${p.x},${p.y}`);
+  // Playwright does not know about the override; ask Chromium for a device-pixel screenshot.
+  const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+  const buf = Buffer.from(data, 'base64');
+  fs.mkdirSync(opt.out, { recursive: true });
+  fs.writeFileSync(path.join(opt.out, 'dpr2-node-menu.png'), buf);
+  const img = decodePng(buf);
+  assert(img.width === 2 * VIEWPORT.width, `dpr 2 screenshot is ${img.width} px wide`);
+  await cdp.send('Emulation.clearDeviceMetricsOverride');
+  lab.assertNoErrors();
+});
+
+test('Embind API answers (version) and rejects bad arguments clearly', async ({ lab, url }) => {
+  await lab.open(url);
+  const v = await lab.call('version');
+  assert(/^\d+\.\d+\.\d+/.test(v), `version() gave ${JSON.stringify(v)}`);
+  metrics.version = `version ${v}`;
+  const bad = [
+    [['crash', 's9'], /crash: .*"s9"/],
+    [['restart', 0], /restart: .*got 0/],
+    [['dropMessage', -1], /dropMessage: .*-1/],
+    [['partition', 'x'], /partition: /],
+    [['partition', [['s1', 's2'], ['s2', 's3']]], /s2 is in two groups/],
+    [['propose', 'fly x'], /propose: /],
+    [['run', -5], /run: /],
+    [['seek', 'later'], /seek: /],
+    [['setSpeed', 100], /setSpeed: /],
+    [['pause', 'yes'], /pause: /],
+  ];
+  for (const [[fn, ...args], re] of bad) {
+    const r = await lab.call(fn, ...args);
+    assert(re.test(r), `${fn}(${JSON.stringify(args).slice(1, -1)}) gave ${JSON.stringify(r)}`);
+  }
+  assert((await lab.call('nodePosition', 'nope')) === null, 'nodePosition of a bad node is not null');
+  lab.assertNoErrors();
+});
+
+test('page works from file:// (single file)', async ({ lab }) => {
+  const ms = await lab.open(pathToFileURL(path.join(opt.site, 'index.html')).href);
+  metrics.firstFrameFile = `first frame ${ms.toFixed(0)} ms (file://)`;
+  assert(/^\d+\.\d+\.\d+/.test(await lab.call('version')), 'version() did not answer');
+  await lab.hold();
+  await lab.runUntil('a leader', hasLeader);
+  lab.assertNoErrors();
+});
+
+test('a leader appears', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const s = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  assert(s.term >= 1 && byName(s, s.leader).role === 'leader', `leader ${s.leader} term ${s.term}`);
+  assert(s.invariants.ok, `invariant broken: ${s.invariants.property}`);
+  await lab.frames(2);
+  await lab.shot('leader');
+});
+
+test('clicking the leader and choosing Crash elects a new leader with a higher term', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const before = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', before.leader);
+  assert(p, `no screen position for ${before.leader}`);
+  await lab.click(p.x, p.y);
+  const { ui, rect } = await lab.popup();
+  await lab.shot('node-menu');
+  const item = Lab.menuItem(ui, rect, 0);  // "Crash"
+  await lab.click(item.x, item.y);
+  const s = await lab.state();
+  assert(!byName(s, before.leader).up, `${before.leader} is still up after choosing Crash at (${item.x}, ${item.y}) in the menu at ${JSON.stringify(rect)}`);
+  const after = await lab.runUntil('a new leader', newLeaderAfter, { stepMs: 50, maxMs: 10000, params: { leader: before.leader, term: before.term } });
+  assert(after.invariants.ok, `invariant broken: ${after.invariants.property}`);
+  await lab.frames(2);
+  await lab.shot('crashed-leader-new-leader');
+});
+
+test('clicking an in-flight message drops it (trace has "drop")', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  // Find a message alone on screen (no other message or node right next to it).
+  let target = null;
+  for (let i = 0; i < 200 && !target; i++) {
+    await lab.ok('run', 3);
+    await lab.frames(2);
+    const s = await lab.state();
+    const nodes = [];
+    for (const n of s.nodes) nodes.push(await lab.call('nodePosition', n.name));
+    const spots = [];
+    for (const m of s.messages) {
+      if (m.fate !== 'None' && m.fate !== 'none') continue;
+      const p = await lab.call('messagePosition', m.id);
+      if (p) spots.push({ m, p });
+    }
+    const d = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
+    target = spots.find(({ m, p }) => spots.every((o) => o.m.id === m.id || d(o.p, p) > 14) && nodes.every((q) => !q || d(q, p) > 45)) || null;
+  }
+  assert(target, 'no in-flight message stood alone on screen');
+  await lab.click(target.p.x, target.p.y);
+  const { ui, rect } = await lab.popup();
+  await lab.shot('message-menu');
+  const item = Lab.menuItem(ui, rect, 0);  // "Drop it"
+  await lab.click(item.x, item.y);
+  const trace = await lab.call('exportTrace');
+  const drops = trace.split('\n').filter((l) => l.includes('"ev":"drop"') && l.includes(`"id":${target.m.id},`));
+  assert(drops.length === 1, `the trace has ${drops.length} drop events for message ${target.m.id} (${target.m.type} ${target.m.from}->${target.m.to})`);
+  await lab.shot('message-dropped');
+});
+
+test('a partition: the minority commits nothing, the majority commits, heal converges', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const names = s0.nodes.map((n) => n.name);
+  const minority = [s0.leader, names.find((n) => n !== s0.leader)];
+  const majority = names.filter((n) => !minority.includes(n));
+  await lab.ok('partition', [minority, majority]);
+  await lab.ok('run', 100);  // messages sent before the cut have arrived
+  const s1 = await lab.state();
+  const minCommit = maxCommit(s1, minority), majCommit = maxCommit(s1, majority);
+  // The majority elects a leader of its own; client requests sent to it commit there.
+  const elected = await lab.runUntil('a leader in the majority', leaderAmong, { stepMs: 50, maxMs: 8000, params: { names: majority } });
+  const newLeader = majority.find((n) => byName(elected, n).role === 'leader');
+  for (let i = 0; i < 3; i++) await lab.ok('propose', `put part${i} ${i} via ${newLeader}`);
+  await lab.ok('propose', `put lost 1 via ${minority[0]}`);
+  const s2 = await lab.runUntil('the majority to commit', commitAmongAtLeast, { stepMs: 50, maxMs: 8000, params: { names: majority, index: majCommit + 3 } });
+  assert(maxCommit(s2, minority) === minCommit, `the minority ${minority} committed: ${minCommit} -> ${maxCommit(s2, minority)}`);
+  assert(s2.leader && majority.includes(s2.leader), `leader ${s2.leader} is not in the majority ${majority}`);
+  await lab.frames(2);
+  await lab.shot('partition');
+  await lab.ok('heal');
+  const s3 = await lab.runUntil('all logs to converge', converged, { stepMs: 10, maxMs: 15000 });
+  assert(s3.invariants.ok, `invariant broken: ${s3.invariants.property}`);
+  await lab.frames(2);
+  await lab.shot('healed');
+});
+
+test('scrubbing back shows an earlier state; acting there forks after confirmation', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  // A command in the recorded history: acting before it discards it, which is what asks first.
+  await lab.ok('run', 1500);
+  const commandTime = (await lab.state()).time;
+  await lab.ok('propose', 'put recorded 1');
+  await lab.ok('run', 1500);
+  const present = await lab.state();
+  await lab.frames(2);
+  const ui = await lab.ui();
+  const tl = ui.windows.find((w) => w.name === 'Timeline');
+  assert(tl, 'no Timeline window');
+  // The scrubber is the row under the controls; time 0..max(end, 1 s) maps onto its width minus 6 px each side.
+  const frameH = ui.fontSize + 2 * ui.framePadding.y;
+  const top = tl.y + ui.windowPadding.y + frameH + ui.itemSpacing.y;
+  const bottom = tl.y + tl.h - ui.windowPadding.y;
+  const x0 = tl.x + ui.windowPadding.x + 6, x1 = tl.x + tl.w - ui.windowPadding.x - 6;
+  const end = Math.max(present.endTime, 1e6);
+  const want = commandTime * 0.7;
+  const x = x0 + (x1 - x0) * (want / end);
+  await lab.click(x, top + (bottom - top) * 0.45);
+  const past = await lab.state();
+  assert(past.inPast && past.time < present.time, `after clicking the timeline at x=${x.toFixed(0)}: time ${past.time}, present ${present.time}`);
+  assert(Math.abs(past.time - want) < present.endTime * 0.05, `scrubbed to ${past.time} us, wanted about ${want}`);
+  assert(past.traceEvents < present.traceEvents, 'the earlier state has as many trace events as the present');
+  assert(past.nodes.some((n, i) => n.log.length < present.nodes[i].log.length || n.commitIndex < present.nodes[i].commitIndex),
+    'no node has a shorter log or lower commitIndex in the past');
+  await lab.shot('scrubbed-back');
+  // A client request in the past (the 'c' shortcut) asks before discarding the recorded future.
+  await lab.page.keyboard.press('c');
+  let modal = null;
+  for (let i = 0; i < 30 && !modal; i++) { await lab.frames(1); modal = await lab.windowNamed('Change the past?'); }
+  assert(modal, 'no "Change the past?" confirmation after a command in the past');
+  await lab.frames(2);
+  modal = await lab.windowNamed('Change the past?');
+  await lab.shot('fork-confirmation');
+  const still = await lab.state();
+  assert(still.endTime === present.endTime, 'the recorded future changed before confirming');
+  const ui2 = await lab.ui();
+  const by = modal.y + modal.h - ui2.windowPadding.y - (ui2.fontSize + 2 * ui2.framePadding.y) / 2;
+  await lab.click(modal.x + ui2.windowPadding.x + 30, by);  // "Start a new future from here"
+  const forked = await lab.state();
+  assert(!forked.inPast, 'still viewing the past after confirming');
+  assert(forked.endTime < present.endTime && forked.endTime === past.time, `end time ${forked.endTime}; forked at ${past.time}, old end ${present.endTime}`);
+  assert(forked.traceHash !== present.traceHash, 'the forked run has the old trace hash');
+  await lab.ok('run', 500);
+  const later = await lab.state();
+  assert(later.time === forked.time + 500000, 'time does not move on after the fork');
+  await lab.frames(2);
+  await lab.shot('forked');
+  lab.assertNoErrors();
+});
+
+test('a share URL reproduces the same trace hash', async ({ lab, url, newLab }) => {
+  await lab.open(url);
+  await lab.hold();
+  await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const s0 = await lab.state();
+  await lab.ok('crash', s0.leader);
+  await lab.ok('run', 700);
+  await lab.ok('propose', 'put shared 42');
+  await lab.ok('run', 400);
+  const a = await lab.state();
+  const share = await lab.call('shareUrl');
+  assert(share.includes('#'), `shareUrl() gave ${share}`);
+  await lab.frames(2);
+  const hash = await lab.page.evaluate(() => location.hash);
+  assert(hash.length > 1, 'the address bar has no share hash after commands and a pause');
+
+  const b = await newLab('share-b');
+  await b.open(share);
+  await b.hold();
+  let s = await b.state();
+  if (s.time > a.time) await b.ok('seek', a.time);
+  else if (s.time < a.time) await b.ok('run', (a.time - s.time) / 1000);
+  s = await b.state();
+  assert(s.time === a.time, `the shared page is at ${s.time}, the original at ${a.time}`);
+  assert(s.traceHash === a.traceHash, `trace hash ${s.traceHash} on the shared page, ${a.traceHash} on the original`);
+  assert((await b.call('notice')) === '' || !/could not/.test(await b.call('notice')), `notice: ${await b.call('notice')}`);
+  await b.frames(2);
+  await b.shot('share-reproduced');
+  b.assertNoErrors();
+});
+
+test('a malformed share hash shows a message and starts the default cluster', async ({ lab, url }) => {
+  await lab.open(`${url}#${encodeURIComponent('nodes 5\nthis is not raft\n')}`);
+  const notice = await lab.call('notice');
+  assert(/share link could not be opened/i.test(notice) && /:2:/.test(notice), `notice: ${JSON.stringify(notice)}`);
+  const s = await lab.state();
+  assert(s.nodes.length === 5, `${s.nodes.length} nodes`);
+  await lab.frames(2);
+  await lab.shot('bad-share-link');
+});
+
+test('a bad scenario shows the error text', async ({ lab, url }) => {
+  await lab.open(url);
+  const err = await lab.call('loadScenario', 'nodes 5\nrun 1s\nfrobnicate s1\n');
+  assert(/:3:/.test(err) && /frobnicate/.test(err), `loadScenario error: ${JSON.stringify(err)}`);
+  await lab.frames(2);
+  const notice = await lab.call('notice');
+  assert(notice.includes(err), `the page's notice ${JSON.stringify(notice)} does not show ${JSON.stringify(err)}`);
+  await lab.shot('bad-scenario');
+  const good = await lab.call('loadScenario', 'nodes 3\nrun 1s\nexpect leader\n');
+  assert(good === '', `a good scenario failed: ${good}`);
+  assert((await lab.state()).nodes.length === 3, 'the good scenario did not load');
+});
+
+test('shipped scenario (Figure 8) and the inspector render', async ({ lab, url }) => {
+  await lab.open(url);
+  const names = await lab.call('scenarioNames');
+  assert(names.length > 0, 'no shipped scenarios');
+  const fig8 = names.find((n) => /figure8/.test(n)) || names[0];
+  const err = await lab.call('loadScenario', await lab.call('scenarioText', fig8));
+  assert(err === '', `loading ${fig8}: ${err}`);
+  await lab.hold();
+  await lab.frames(3);
+  await lab.shot(`scenario-${fig8}`);
+  // Inspect: the last item of the node menu, after a separator.
+  const p = await lab.call('nodePosition', 1);
+  assert(p, 'no position for s1');
+  await lab.click(p.x, p.y);
+  const { ui, rect } = await lab.popup();
+  const inspect = Lab.menuItem(ui, rect, 5);  // after Crash, timeout, request, isolate, pick, and a separator
+  await lab.click(inspect.x, inspect.y + 1 + ui.itemSpacing.y);
+  assert(!(await lab.ui()).popup, 'the node menu is still open after Inspect');
+  await lab.shot('inspector');
+  lab.assertNoErrors();
+});
+
+// ---- runner ----
+async function main() {
+  const selected = tests.filter((t) => t.name.includes(opt.filter));
+  if (opt.list) { for (const t of selected) console.log(t.name); return 0; }
+  if (!fs.existsSync(path.join(opt.site, 'index.html')) || !fs.existsSync(path.join(opt.site, 'raftlab.js'))) {
+    console.error(`browser tests: no built site in ${opt.site} (build the web target first)`);
+    return 1;
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    console.error('browser tests: /usr/bin/chromium missing. Install it: sudo apt-get install -y chromium');
+    return 1;
+  }
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    console.error('browser tests: npm package playwright-core missing. Install it: (cd tests/browser && npm ci)');
+    return 1;
+  }
+  const server = await serve(opt.site);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'raftlab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: VIEWPORT, deviceScaleFactor: 1,
+  });
+  let passed = 0, failed = 0;
+  try {
+    for (const t of selected) {
+      const pages = [];
+      const newLab = async (name) => { const l = new Lab(await context.newPage(), name); pages.push(l); return l; };
+      const started = Date.now();
+      try {
+        const lab = await newLab(t.name);
+        let timer;
+        const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out after 90 s')), 90000); });
+        await Promise.race([t.fn({ lab, url, newLab }), limit]).finally(() => clearTimeout(timer));
+        passed++;
+        console.log(`ok   ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${t.name}: ${e.message.split('\n').join('\n     ')}`);
+        for (const l of pages) {
+          try { await l.shot(`FAILED-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${l === pages[0] ? 'a' : 'b'}`); } catch { /* page gone */ }
+        }
+      } finally {
+        for (const l of pages) await l.page.close().catch(() => {});
+      }
+    }
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  for (const m of Object.values(metrics)) console.log(`note: ${m}`);
+  console.log(`screenshots: ${path.relative(process.cwd(), opt.out) || '.'}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+process.exit(await main());

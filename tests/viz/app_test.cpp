@@ -1,0 +1,341 @@
+// The whole front end under ImGui's null backend (a context, a display size and a font atlas; no
+// renderer): frames build without ImGui asserts, clicks and keys at the positions the App reports
+// become the right commands, time travel forks, share payloads round-trip.
+#include "viz/app.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+#include "viz/commands.h"
+
+namespace raft::viz {
+namespace {
+
+struct NullBackend {
+  ImGuiContext* ctx = nullptr;
+  explicit NullBackend(App& app, ImVec2 size = ImVec2(1280, 800)) {
+    ctx = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = size;
+    io.DeltaTime = 1.0f / 60.0f;
+    app.init_imgui(nullptr, 0, 1.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  }
+  ~NullBackend() { ImGui::DestroyContext(ctx); }
+  NullBackend(const NullBackend&) = delete;
+  NullBackend& operator=(const NullBackend&) = delete;
+
+  int vertices_max = 0;
+  void frame(App& app, double dt = 1.0 / 60.0) {
+    ImGui::GetIO().DeltaTime = static_cast<float>(dt > 0 ? dt : 1e-4);
+    ImGui::NewFrame();
+    app.frame(dt);
+    ImGui::Render();
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int i = 0; i < dd->CmdListsCount; ++i) vertices_max = std::max(vertices_max, dd->CmdLists[i]->VtxBuffer.Size);
+  }
+  void frames(App& app, int n, double dt = 1.0 / 60.0) {
+    for (int i = 0; i < n; ++i) frame(app, dt);
+  }
+  // Mouse to p, press, release: three frames with no time passing.
+  void click(App& app, ImVec2 p, int button = 0) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = p;
+    frame(app, 0);
+    io.MouseDown[button] = true;
+    frame(app, 0);
+    io.MouseDown[button] = false;
+    frame(app, 0);
+  }
+  void key(App& app, char c) {
+    ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+    frame(app, 0);
+    frame(app, 0);
+  }
+  bool popup_open() const { return ctx->OpenPopupStack.Size > 0; }
+  bool window_visible(const char* name) const {
+    ImGuiWindow* w = ImGui::FindWindowByName(name);
+    return w && w->WasActive;
+  }
+};
+
+ImVec2 node_pos(const App& app, NodeId n) {
+  float x = 0, y = 0;
+  REQUIRE(app.node_position(n, x, y));
+  return ImVec2(x, y);
+}
+
+// Runs until the cluster has a leader (at most `seconds` of virtual time at 1x).
+NodeId wait_for_leader(App& app, NullBackend& nb, double seconds) {
+  for (int i = 0; i < static_cast<int>(seconds * 60); ++i) {
+    nb.frame(app);
+    if (app.lab().cluster().leader() != kNoNode && !app.lab().in_past()) return app.lab().cluster().leader();
+  }
+  return app.lab().cluster().leader();
+}
+
+TEST_CASE("the default cluster elects a leader and every node has a screen position") {
+  App app;
+  NullBackend nb(app);
+  CHECK_FALSE(app.paused());
+  CHECK(app.speed() == 1.0);
+  CHECK(app.lab().cluster().size() == 5);
+  const NodeId l = wait_for_leader(app, nb, 5);
+  CHECK(l != kNoNode);
+  for (NodeId n = 0; n < 5; ++n) {
+    const ImVec2 p = node_pos(app, n);
+    CHECK(p.x > 0);
+    CHECK(p.x < 1280);
+    CHECK(p.y > 20);
+    CHECK(p.y < 800);
+  }
+  float x = 0, y = 0;
+  CHECK_FALSE(app.node_position(7, x, y));
+  CHECK(nb.vertices_max < 65536);
+}
+
+TEST_CASE("keyboard: k crashes the leader and a new one is elected with a higher term") {
+  App app;
+  NullBackend nb(app);
+  const NodeId l = wait_for_leader(app, nb, 5);
+  REQUIRE(l != kNoNode);
+  const Term t = app.lab().cluster().node(l).current_term();
+  nb.key(app, 'k');
+  CHECK_FALSE(app.lab().cluster().up(l));
+  nb.frames(app, 5 * 60);
+  const NodeId l2 = app.lab().cluster().leader();
+  REQUIRE(l2 != kNoNode);
+  CHECK(l2 != l);
+  CHECK(app.lab().cluster().node(l2).current_term() > t);
+  nb.key(app, 'h');
+  nb.key(app, ' ');
+  CHECK(app.paused());
+  const Time before = app.lab().cluster().now();
+  nb.key(app, '.');
+  CHECK(app.lab().cluster().now() > before);
+  nb.key(app, '?');
+  CHECK(nb.window_visible("Keyboard and mouse  (press ? to close)"));
+  nb.key(app, '?');
+  nb.frame(app, 0);
+  CHECK_FALSE(nb.window_visible("Keyboard and mouse  (press ? to close)"));
+}
+
+TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a message opens its menu") {
+  App app;
+  NullBackend nb(app);
+  REQUIRE(wait_for_leader(app, nb, 5) != kNoNode);
+  app.set_paused(true);
+  nb.frame(app, 0);
+  nb.click(app, node_pos(app, 2));
+  CHECK(nb.popup_open());
+  // Close it with a click on empty space far from everything (the menu bar's right end).
+  nb.click(app, ImVec2(1270, 795));
+  CHECK_FALSE(nb.popup_open());
+
+  // A point on the link s2-s4 that no message covers.
+  const ImVec2 a = node_pos(app, 1), b = node_pos(app, 3);
+  ImVec2 target(-1, -1);
+  for (float f = 0.3f; f <= 0.7f && target.x < 0; f += 0.02f) {
+    const ImVec2 p(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
+    bool clear = true;
+    app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
+      float x = 0, y = 0;
+      if (app.message_position(m.id, x, y) && std::hypot(x - p.x, y - p.y) < 14) clear = false;
+    });
+    if (clear) target = p;
+  }
+  REQUIRE(target.x >= 0);
+  nb.click(app, target);
+  CHECK_FALSE(app.lab().cluster().network().link_up(1, 3));
+  CHECK_FALSE(app.lab().cluster().network().link_up(3, 1));
+
+  // A message in flight: clicking it opens the message menu.
+  nb.frames(app, 1, 0);
+  uint64_t id = 0;
+  float mx = 0, my = 0;
+  app.set_paused(false);
+  for (int i = 0; i < 120 && id == 0; ++i) {
+    nb.frame(app);
+    app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
+      if (id == 0 && app.message_position(m.id, mx, my)) id = m.id;
+    });
+  }
+  REQUIRE(id != 0);
+  app.set_paused(true);
+  nb.frame(app, 0);
+  REQUIRE(app.message_position(id, mx, my));
+  nb.click(app, ImVec2(mx, my));
+  CHECK(nb.popup_open());
+}
+
+ImVec2 item_pos(const App& app, const char* key) {
+  float x = 0, y = 0;
+  REQUIRE_MESSAGE(app.item_position(key, x, y), key);
+  return ImVec2(x, y);
+}
+
+TEST_CASE("mouse only: crash the leader from its menu, drop a message from its menu, fork from the past") {
+  App app;
+  NullBackend nb(app);
+  const NodeId l = wait_for_leader(app, nb, 5);
+  REQUIRE(l != kNoNode);
+  nb.click(app, node_pos(app, l));
+  REQUIRE(nb.popup_open());
+  nb.click(app, item_pos(app, "Crash"));
+  CHECK_FALSE(app.lab().cluster().up(l));
+  CHECK_FALSE(nb.popup_open());
+  nb.frames(app, 4 * 60);
+  const NodeId l2 = app.lab().cluster().leader();
+  CHECK(l2 != kNoNode);
+  CHECK(l2 != l);
+
+  // Drop a message through its menu (paused, so it stays put).
+  nb.click(app, item_pos(app, "Play"));
+  CHECK(app.paused());
+  uint64_t id = 0;
+  for (int i = 0; i < 200 && id == 0; ++i) {
+    nb.click(app, item_pos(app, "Step"));
+    app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
+      float x = 0, y = 0;
+      if (id == 0 && app.message_position(m.id, x, y)) id = m.id;
+    });
+  }
+  REQUIRE(id != 0);
+  float mx = 0, my = 0;
+  nb.frame(app, 0);
+  REQUIRE(app.message_position(id, mx, my));
+  nb.click(app, ImVec2(mx, my));
+  INFO("message at ", mx, ",", my);
+  REQUIRE(nb.popup_open());
+  nb.click(app, item_pos(app, "Drop"));
+  bool dropped = false;
+  for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
+    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = e.extra == static_cast<uint8_t>(sim::DropReason::User);
+  }
+  CHECK(dropped);
+
+  // Back in time (with a recorded command ahead), act, confirm: a new future.
+  const Time end = app.lab().end_time();
+  app.seek(end / 2);
+  nb.frame(app, 0);
+  REQUIRE(app.lab().in_past());
+  nb.click(app, item_pos(app, "Heal all"));
+  nb.frames(app, 3, 0);
+  CHECK(app.lab().in_past());
+  nb.click(app, item_pos(app, "Fork"));
+  CHECK_FALSE(app.lab().in_past());
+  CHECK(app.lab().end_time() == end / 2);
+}
+
+TEST_CASE("queued commands apply after the frame; dropping a message records a drop") {
+  App app;
+  NullBackend nb(app);
+  REQUIRE(wait_for_leader(app, nb, 5) != kNoNode);
+  uint64_t id = 0;
+  app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
+    if (id == 0 && m.fate == sim::DropReason::None) id = m.id;
+  });
+  REQUIRE(id != 0);
+  app.set_paused(true);
+  app.queue(drop_message(id));
+  nb.frame(app, 0);
+  bool dropped = false;
+  for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
+    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = true;
+  }
+  CHECK(dropped);
+}
+
+TEST_CASE("scrubbing back shows the past; acting there forks a new future") {
+  App app;
+  NullBackend nb(app);
+  nb.frames(app, 2 * 60);
+  app.queue(crash(4));
+  nb.frames(app, 60);
+  const Time end = app.lab().end_time();
+  REQUIRE(end > 2'000'000);
+  app.seek(1'000'000);
+  nb.frame(app, 0);
+  CHECK(app.lab().in_past());
+  CHECK(app.lab().cluster().now() == 1'000'000);
+  // A user command in the past (with recorded commands ahead) asks first: nothing changes until
+  // confirmed.
+  nb.key(app, 'h');
+  CHECK(nb.popup_open());
+  CHECK(app.lab().in_past());
+  CHECK(app.lab().end_time() == end);
+  // Scripted commands fork directly.
+  app.queue(heal());
+  nb.frame(app, 0);
+  CHECK_FALSE(app.lab().in_past());
+  CHECK(app.lab().end_time() == 1'000'000);
+}
+
+TEST_CASE("share payloads reproduce the run; a malformed one falls back to the default cluster") {
+  App a;
+  NullBackend nb(a);
+  nb.frames(a, 60);
+  a.queue(crash(1));
+  nb.frames(a, 90);
+  const std::string payload = a.share_payload();
+  const uint64_t hash = a.lab().cluster().trace().hash();
+  const Time now = a.lab().cluster().now();
+
+  App b;
+  std::string error;
+  REQUIRE(b.load_share_payload(payload, &error));
+  b.seek(now);
+  CHECK(b.lab().cluster().now() == now);
+  CHECK(b.lab().cluster().trace().hash() == hash);
+
+  App c;
+  CHECK_FALSE(c.load_share_payload("nodes banana\n", &error));
+  CHECK_FALSE(error.empty());
+  CHECK_FALSE(c.notice().empty());
+  CHECK(c.lab().cluster().size() == 5);
+}
+
+TEST_CASE("scenarios: listed, loaded with their explanation; a broken one reports its error") {
+  App app;
+  NullBackend nb(app);
+  std::vector<ScenarioAsset> assets;
+  assets.push_back({"split", "# title: Split vote\n# Two candidates at once.\nnodes 3\nrun 1s\n"});
+  assets.push_back({"broken", "nodes 3\nfrobnicate\n"});
+  app.set_scenarios(assets);
+  nb.frames(app, 10);
+  std::string error;
+  CHECK_FALSE(app.load_scenario_text("frobnicate\n", "bad", &error));
+  CHECK_FALSE(app.notice().empty());
+  CHECK(app.load_scenario_text(assets[0].text, "split", &error));
+  CHECK(app.lab().cluster().size() == 3);
+  nb.frames(app, 60);
+  CHECK(app.take_shell_request() == ShellRequest::None);
+  CHECK_FALSE(app.trace_jsonl().empty());
+  CHECK(app.scenario_text().find("nodes 3") != std::string::npos);
+}
+
+TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vertices") {
+  App app;
+  NullBackend nb(app, ImVec2(1024, 640));
+  sim::ClusterConfig cfg = default_config();
+  cfg.nodes = 15;
+  cfg.network.latency_min_us = 100'000;
+  cfg.network.latency_max_us = 200'000;
+  cfg.election_timeout_min_us = 1'000'000;
+  cfg.election_timeout_max_us = 2'000'000;
+  app.lab().reset(cfg);
+  app.lab().apply(client_load(true, 100));
+  app.lab_changed();
+  nb.frames(app, 4 * 60);
+  CHECK(app.lab().cluster().network().in_flight() > 50);
+  CHECK(nb.vertices_max < 65536);
+  for (NodeId n = 0; n < 15; ++n) node_pos(app, n);
+}
+
+}  // namespace
+}  // namespace raft::viz

@@ -1,0 +1,353 @@
+// The App: owns the Lab (the model), the UI's History and ViewState. Per frame: advance virtual
+// time, build the panels (which only read the model and queue actions), then apply the actions.
+#include "viz/app.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "imgui.h"
+#include "viz/history.h"
+#include "viz/panels.h"
+#include "viz/theme.h"
+#include "viz/view_state.h"
+#include "viz/words.h"
+
+namespace raft::viz {
+
+void ViewState::track(const char* key) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  items.push_back(ItemSpot{key, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f)});
+}
+
+ViewState::ViewState() {
+  items.reserve(64);
+  categories = kCatElections | kCatCommits | kCatFaults | kCatClients | kCatOther;
+  messages.reserve(1024);
+  event_rows.reserve(1 << 14);
+  awaiting_fork.reserve(4);
+}
+
+struct App::Impl {
+  sim::Lab lab{default_config()};
+  History history;
+  ViewState vs;
+  Fonts fonts;
+  std::vector<ScenarioInfo> scenarios;
+  std::vector<Action> actions;
+  std::string notice;
+  uint64_t notice_serial = 0;
+  double notice_age_s = 0;
+  bool touched = false;            // the session is no longer the untouched default
+  bool violation_noticed = false;
+  PhaseHook hook = nullptr;
+  void* hook_ctx = nullptr;
+
+  void phase(int p) {
+    if (hook) hook(hook_ctx, p);
+  }
+
+  Impl() { actions.reserve(16); }
+
+  void set_notice(std::string text) {
+    notice = std::move(text);
+    ++notice_serial;
+    notice_age_s = 0;
+  }
+
+  int find_scenario(const std::string& name) const {
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      if (scenarios[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void after_new_session() {
+    history.reset();
+    vs.selected = kNoNode;
+    vs.group_mask = 0;
+    vs.group_mode = false;
+    vs.menu_node = kNoNode;
+    vs.menu_message = 0;
+    vs.awaiting_fork.clear();
+    vs.draft.loaded = false;
+    vs.log_follow = true;
+    vs.event_follow = true;
+    vs.accumulator_us = 0;
+    vs.traveled = false;
+    violation_noticed = false;
+  }
+
+  // The default session: assets/scenarios/default.raft if shipped, else 5 nodes with light load.
+  void start_default() {
+    const int d = find_scenario("default");
+    bool loaded = false;
+    if (d >= 0 && scenarios[static_cast<size_t>(d)].error.empty()) {
+      loaded = !lab.load_scenario(scenarios[static_cast<size_t>(d)].text, "default.raft").has_value();
+    }
+    if (!loaded) {
+      lab.reset(default_config());
+      lab.apply(client_load(true, kDefaultLoadPerSecond));
+    }
+    after_new_session();
+    vs.scenario_banner = false;
+  }
+
+  bool load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
+    auto err = lab.load_scenario(text, name);
+    if (err) {
+      const std::string msg = err->to_string();
+      if (error) *error = msg;
+      set_notice("Could not load the scenario: " + msg);
+      return false;
+    }
+    after_new_session();
+    vs.scenario_banner = banner && !lab.initial().title.empty();
+    vs.paused = false;
+    touched = true;
+    return true;
+  }
+
+  void apply_statement(const Action& a) {
+    if (lab.in_past() && !a.confirmed && commands_ahead(lab)) {
+      vs.awaiting_fork.push_back(a);
+      vs.open_fork_modal = true;
+      return;
+    }
+    const bool was_past = lab.in_past();
+    std::string err;
+    if (!lab.apply(a.statement, &err)) {
+      set_notice(err.empty() ? "That command could not be applied." : err);
+      return;
+    }
+    touched = true;
+    if (was_past) history.resync(lab);
+  }
+
+  void apply(Action& a) {
+    switch (a.kind) {
+      case Action::Kind::Apply: apply_statement(a); break;
+      case Action::Kind::Seek:
+        lab.seek(a.t);
+        vs.traveled = true;
+        break;
+      case Action::Kind::StepForward:
+        vs.paused = true;
+        // In the past, move along the recorded history (never forks); at the present, simulate.
+        if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
+        else lab.step();
+        break;
+      case Action::Kind::StepBack:
+        vs.paused = true;
+        vs.traveled = true;
+        lab.step_back();
+        break;
+      case Action::Kind::GoLive: lab.seek(lab.end_time()); break;
+      case Action::Kind::Restart: {
+        const sim::Workload load = lab.cluster().workload();
+        lab.reset(a.config);
+        if (load.clients > 0) {
+          sim::Statement s = client_load(true, load.rate_per_s);
+          s.workload = load;
+          s.workload.until_us = kTimeNever;
+          lab.apply(s);
+        }
+        after_new_session();
+        vs.scenario_banner = false;
+        touched = true;
+        break;
+      }
+      case Action::Kind::LoadScenario:
+        if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
+          const ScenarioInfo& s = scenarios[static_cast<size_t>(a.index)];
+          // Shipped scenarios are short: run them slowly enough to follow the messages.
+          if (load_scenario(s.text, s.name + ".raft", nullptr, true) && lab.end_time() < 5'000'000) {
+            vs.speed = std::min(vs.speed, 0.25);
+          }
+        }
+        break;
+    }
+  }
+};
+
+App::App() : impl_(new Impl) { impl_->start_default(); }
+
+App::~App() { delete impl_; }
+
+void App::init_imgui(const void* font_data, int font_size_bytes, float dpi_scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed every frame; nothing to save
+  impl_->fonts = load_fonts(font_data, font_size_bytes, dpi_scale);
+  apply_theme();
+}
+
+void App::set_scenarios(std::vector<ScenarioAsset> scenarios) {
+  Impl& m = *impl_;
+  m.scenarios.clear();
+  for (ScenarioAsset& a : scenarios) {
+    ScenarioInfo info;
+    info.name = std::move(a.name);
+    info.text = std::move(a.text);
+    sim::Scenario sc;
+    if (auto err = sim::parse_scenario(info.text, info.name + ".raft", sc)) {
+      info.error = err->to_string();
+      info.title = info.name;
+    } else {
+      info.title = sc.title.empty() ? info.name : sc.title;
+      info.description = sc.description;
+    }
+    m.scenarios.push_back(std::move(info));
+  }
+  // Shown in the order of their titles' file names, the default first.
+  std::stable_sort(m.scenarios.begin(), m.scenarios.end(), [](const ScenarioInfo& a, const ScenarioInfo& b) {
+    if ((a.name == "default") != (b.name == "default")) return a.name == "default";
+    return a.name < b.name;
+  });
+  if (!m.touched && m.lab.cluster().now() == 0) m.start_default();
+}
+
+void App::frame(double real_dt_s) {
+  Impl& m = *impl_;
+  ViewState& vs = m.vs;
+  const ImGuiIO& io = ImGui::GetIO();
+
+  m.phase(0);
+  // 1. Advance virtual time (in the past this replays the recorded history).
+  if (!vs.paused && !vs.scrubbing) {
+    const Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
+    if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
+  }
+  if (!m.lab.cluster().ok() && !m.violation_noticed) {
+    const sim::Violation& v = m.lab.cluster().checker().violation();
+    m.set_notice("Safety violation - " + v.property + ": " + v.message + " The run stopped; drag the timeline back to see how it happened.");
+    m.violation_noticed = true;
+    vs.paused = true;
+  }
+  if (m.lab.cluster().ok()) m.violation_noticed = false;
+  m.history.update(m.lab);
+  m.notice_age_s += real_dt_s;
+  if (m.notice_age_s > 8 && m.lab.cluster().ok()) vs.notice_hidden = m.notice_serial;
+
+  m.phase(1);
+  // 2. Build the frame.
+  Ui ui{m.lab, m.history, m.scenarios, m.fonts, m.notice, m.notice_serial, vs, m.actions};
+  const ScreenLayout layout = compute_screen_layout(io.DisplaySize, ImGui::GetFrameHeight(), m.lab.cluster().size());
+  vs.ring_visible = false;
+  vs.items.clear();
+  handle_shortcuts(ui);
+  draw_menu_bar(ui);
+  draw_cluster_view(ui, layout.cluster);
+  draw_log_view(ui, layout.logs);
+  draw_inspector(ui, layout.inspector);
+  draw_event_log(ui, layout.events);
+  draw_timeline(ui, layout.timeline);
+  draw_status_bar(ui, layout.status);
+  draw_overlays(ui);
+
+  m.phase(2);
+  // 3. Apply what the user did.
+  for (size_t i = 0; i < m.actions.size(); ++i) m.apply(m.actions[i]);
+  m.actions.clear();
+  if (!m.lab.in_past()) vs.traveled = false;
+  if (vs.selected >= m.lab.cluster().size()) vs.selected = kNoNode;
+  m.phase(3);
+}
+
+sim::Lab& App::lab() { return impl_->lab; }
+const sim::Lab& App::lab() const { return impl_->lab; }
+
+bool App::paused() const { return impl_->vs.paused; }
+void App::set_paused(bool p) { impl_->vs.paused = p; }
+double App::speed() const { return impl_->vs.speed; }
+void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
+
+void App::queue(const sim::Statement& s) {
+  Action a = apply_action(s);
+  a.confirmed = true;  // scripted commands don't ask; in the past they fork
+  impl_->actions.push_back(std::move(a));
+}
+
+bool App::node_position(NodeId n, float& x, float& y) const {
+  const ViewState& vs = impl_->vs;
+  if (!vs.ring_visible || n < 0 || n >= vs.ring.n) return false;
+  x = vs.ring.pos[n].x;
+  y = vs.ring.pos[n].y;
+  return true;
+}
+
+bool App::item_position(const std::string& key, float& x, float& y) const {
+  for (const ItemSpot& s : impl_->vs.items) {
+    if (key == s.key) {
+      x = s.pos.x;
+      y = s.pos.y;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool App::message_position(uint64_t id, float& x, float& y) const {
+  for (const MessageSpot& s : impl_->vs.messages) {
+    if (s.id == id) {
+      x = s.pos.x;
+      y = s.pos.y;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string App::share_payload() const { return impl_->lab.to_scenario(); }
+
+bool App::load_share_payload(const std::string& payload, std::string* error) {
+  Impl& m = *impl_;
+  auto err = m.lab.load_scenario(payload, "shared link");
+  if (err) {
+    const std::string msg = err->to_string();
+    if (error) *error = msg;
+    m.start_default();
+    m.set_notice("This share link could not be opened (" + msg + "). Showing the default cluster instead.");
+    return false;
+  }
+  m.after_new_session();
+  m.vs.scenario_banner = false;
+  m.touched = true;
+  return true;
+}
+
+const std::string& App::notice() const { return impl_->notice; }
+
+ShellRequest App::take_shell_request() {
+  const ShellRequest r = impl_->vs.shell_request;
+  impl_->vs.shell_request = ShellRequest::None;
+  return r;
+}
+
+std::string App::trace_jsonl() const {
+  const sim::Cluster& c = impl_->lab.cluster();
+  return c.trace().to_jsonl(c.client_ops());
+}
+
+std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
+
+bool App::load_scenario_text(const std::string& text, const std::string& name, std::string* error) {
+  return impl_->load_scenario(text, name, error, true);
+}
+
+void App::lab_changed() {
+  impl_->history.reset();
+  impl_->touched = true;
+}
+
+void App::seek(Time t) {
+  impl_->lab.seek(t);
+  impl_->vs.traveled = impl_->lab.in_past();
+}
+
+void App::set_phase_hook(PhaseHook hook, void* ctx) {
+  impl_->hook = hook;
+  impl_->hook_ctx = ctx;
+}
+
+}  // namespace raft::viz

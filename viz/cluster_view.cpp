@@ -1,0 +1,633 @@
+// The cluster view: nodes on a ring, links between them, messages moving along the links, and the
+// popups for acting on a node or a message. Canvas pattern: one InvisibleButton over the area,
+// drawing with ImDrawList, hit tests from layout.h.
+#include <cfloat>
+#include <cmath>
+#include <cinttypes>
+#include <cstdio>
+
+#include "viz/draw.h"
+#include "viz/panels.h"
+#include "viz/words.h"
+
+namespace raft::viz {
+
+namespace {
+
+const char* role_word(const sim::Cluster& c, NodeId n) {
+  if (!c.up(n)) return "crashed";
+  return role_name(c.node(n).role());
+}
+
+ImU32 role_color(const sim::Cluster& c, NodeId n) {
+  if (!c.up(n)) return color::kTextDim;
+  switch (c.node(n).role()) {
+    case Role::Leader: return color::kLeader;
+    case Role::Candidate: return color::kCandidate;
+    case Role::Follower: return color::kFollower;
+  }
+  return color::kText;
+}
+
+// The node body: shape by role (circle follower, dashed circle candidate, rounded square leader),
+// fill by term, the term number inside. Shared by the ring and the legend.
+void draw_node_body(ImDrawList* dl, const Fonts& f, ImVec2 p, float r, Role role, bool up, Term term, bool hovered,
+                    bool show_number) {
+  const ImU32 fill = up ? term_color(term) : color::kCrashed;
+  const ImU32 text = up ? term_text_color(term) : color::kTextDim;
+  if (up && role == Role::Leader) {
+    dl->AddRectFilled(p - ImVec2(r, r), p + ImVec2(r, r), fill, r * 0.3f);
+    dl->AddRect(p - ImVec2(r + 2, r + 2), p + ImVec2(r + 2, r + 2), color::kLeader, r * 0.35f, 0, 3.5f);
+  } else {
+    dl->AddCircleFilled(p, r, fill, 32);
+    if (!up) {
+      dl->AddCircle(p, r, color::kTextDim, 32, 1.5f);
+    } else if (role == Role::Candidate) {
+      dashed_circle(dl, p, r + 2, color::kCandidate, 3.0f, 12);
+    } else {
+      dl->AddCircle(p, r + 1, color::kFollower, 32, 1.5f);
+    }
+  }
+  if (hovered) dl->AddCircle(p, r + 6, with_alpha(color::kSelected, 0.35f), 32, 2.0f);
+  if (!up) {  // a cross under the number: down, but its disk (the term) is still there
+    const float d = r * 0.55f;
+    dl->AddLine(p + ImVec2(-d, -d), p + ImVec2(d, d), with_alpha(color::kBad, 0.45f), 2.0f);
+    dl->AddLine(p + ImVec2(-d, d), p + ImVec2(d, -d), with_alpha(color::kBad, 0.45f), 2.0f);
+  }
+  if (!show_number) return;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%" PRIu64, term);
+  const bool room = r >= 19;
+  const float big = r >= 16 ? f.big_size() : f.small_size();
+  const ImFont* bf = r >= 16 ? f.big : f.small;
+  if (room) {
+    draw_text_centered(dl, f.small, f.small_size(), p + ImVec2(0, -r * 0.45f), with_alpha(text, 0.8f), "term");
+    draw_text_centered(dl, bf, big, p + ImVec2(0, r * 0.18f), text, buf);
+  } else {
+    draw_text_centered(dl, bf, big, p, text, buf);
+  }
+}
+
+constexpr int kMessageLabelsVertices = 40'000;
+
+constexpr int kMessageDotsVertices = 52'000;
+
+// Link state for the pair (a, b): 0 up, 1 cut one way, 2 cut both ways.
+int link_cut(const sim::Network& net, NodeId a, NodeId b) {
+  return static_cast<int>(!net.link_up(a, b)) + static_cast<int>(!net.link_up(b, a));
+}
+
+void message_tooltip(const sim::InFlight& f) {
+  const Message& m = f.msg;
+  char a[16], b[16];
+  ImGui::BeginTooltip();
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(message_color(m)));
+  ImGui::Text("%s", message_type_name(m.type));
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::TextDisabled("s%d -> s%d   message #%" PRIu64 "%s", m.from + 1, m.to + 1, f.id,
+                      f.duplicate_copy ? " (network duplicate)" : "");
+  ImGui::Separator();
+  ImGui::Text("term          %" PRIu64, m.term);
+  switch (m.type) {
+    case MessageType::RequestVote:
+      ImGui::Text("candidateId   s%d", m.from + 1);
+      ImGui::Text("lastLogIndex  %" PRIu64, m.last_log_index);
+      ImGui::Text("lastLogTerm   %" PRIu64, m.last_log_term);
+      break;
+    case MessageType::RequestVoteResponse:
+      ImGui::Text("voteGranted   %s", m.vote_granted ? "true" : "false");
+      break;
+    case MessageType::AppendEntries:
+      ImGui::Text("leaderId      s%d", m.from + 1);
+      ImGui::Text("prevLogIndex  %" PRIu64, m.prev_log_index);
+      ImGui::Text("prevLogTerm   %" PRIu64, m.prev_log_term);
+      if (m.entries.empty()) {
+        ImGui::Text("entries[]     none (a heartbeat)");
+      } else {
+        ImGui::Text("entries[]     %zu (indexes %" PRIu64 "..%" PRIu64 ")", m.entries.size(), m.prev_log_index + 1,
+                    m.prev_log_index + m.entries.size());
+        char cmd[120];
+        for (size_t i = 0; i < m.entries.size() && i < 4; ++i) {
+          describe_command(cmd, sizeof cmd, m.entries[i].cmd);
+          ImGui::TextDisabled("  [%" PRIu64 "] term %" PRIu64 ": %s", m.prev_log_index + 1 + i, m.entries[i].term, cmd);
+        }
+        if (m.entries.size() > 4) ImGui::TextDisabled("  ... and %zu more", m.entries.size() - 4);
+      }
+      ImGui::Text("leaderCommit  %" PRIu64, m.leader_commit);
+      break;
+    case MessageType::AppendEntriesResponse:
+      ImGui::Text("success       %s", m.success ? "true" : "false");
+      if (m.success) {
+        ImGui::Text("matchIndex    %" PRIu64, m.match_index);
+      } else {
+        ImGui::Text("conflictIndex %" PRIu64 " (hint: where the leader should retry)", m.conflict_index);
+        ImGui::Text("conflictTerm  %" PRIu64, m.conflict_term);
+      }
+      break;
+  }
+  format_time(a, sizeof a, f.sent_at);
+  format_time(b, sizeof b, f.deliver_at);
+  ImGui::TextDisabled("sent at %s, %s %s", a, f.fate == sim::DropReason::None ? "arrives at" : "was due at", b);
+  if (f.fate != sim::DropReason::None) {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kBad));
+    ImGui::Text("Will not arrive: %s.", drop_reason_words(f.fate));
+    ImGui::PopStyleColor();
+  }
+  ImGui::TextDisabled("Click to drop, duplicate or delay it.");
+  ImGui::EndTooltip();
+}
+
+void node_tooltip(const sim::Cluster& c, NodeId n, bool picking) {
+  const Node& node = c.node(n);
+  ImGui::BeginTooltip();
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, n)));
+  ImGui::Text("s%d  %s", n + 1, role_word(c, n));
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  ImGui::Text("currentTerm  %" PRIu64, node.current_term());
+  if (node.voted_for() == kNoNode) {
+    ImGui::Text("votedFor     null");
+  } else {
+    ImGui::Text("votedFor     s%d", node.voted_for() + 1);
+  }
+  ImGui::Text("log          %" PRIu64 " entries (last term %" PRIu64 ")", node.log().last_index(), node.log().last_term());
+  if (c.up(n)) {
+    ImGui::Text("commitIndex  %" PRIu64, node.commit_index());
+    ImGui::Text("lastApplied  %" PRIu64, node.last_applied());
+  }
+  ImGui::TextDisabled(picking ? "Click to pick it for the group (or unpick it)."
+                              : "Click for actions; the inspector shows everything.");
+  ImGui::EndTooltip();
+}
+
+// A legend item: a glyph drawn by `draw` in a box of `glyph_w`, then a caption. Flows to the next
+// line when the row is full.
+struct LegendFlow {
+  ImDrawList* dl;
+  const Fonts& f;
+  Rect area;
+  ImVec2 cursor;
+  float line_h;
+  template <typename Draw>
+  void item(float glyph_w, const char* caption, Draw&& draw) {
+    const float cap_w = text_size(f.small, f.small_size(), caption).x;
+    const float w = glyph_w + 4 + cap_w + 14;
+    if (cursor.x + w > area.max.x && cursor.x > area.min.x + 1) {
+      cursor.x = area.min.x;
+      cursor.y += line_h;
+    }
+    if (dl) {
+      draw(ImVec2(cursor.x + glyph_w * 0.5f, cursor.y + line_h * 0.5f));
+      draw_text(dl, f.small, f.small_size(), ImVec2(cursor.x + glyph_w + 4, cursor.y + (line_h - f.small_size()) * 0.5f),
+                color::kTextDim, caption);
+    }
+    cursor.x += w;
+  }
+};
+
+}  // namespace
+
+// Lays out (and, when `dl` is set, draws) the legend; returns its height.
+float draw_legend(ImDrawList* dl, const Fonts& f, const Rect& area, bool busy) {
+  const float line_h = f.small_size() + 6;
+  LegendFlow flow{dl, f, area, area.min, line_h};
+  const bool draw = dl != nullptr;
+  auto pill = [&](const char* label, ImU32 col) {
+    return [=, &f](ImVec2 c) {
+      if (draw) draw_pill(dl, f.small, f.small_size(), c, col, IM_COL32(16, 18, 22, 255), label);
+    };
+  };
+  const float r = 6;
+  flow.item(16, "follower", [&](ImVec2 c) { if (draw) draw_node_body(dl, f, c, r, Role::Follower, true, 2, false, false); });
+  flow.item(16, "candidate", [&](ImVec2 c) { if (draw) draw_node_body(dl, f, c, r, Role::Candidate, true, 2, false, false); });
+  flow.item(16, "leader", [&](ImVec2 c) { if (draw) draw_node_body(dl, f, c, r, Role::Leader, true, 2, false, false); });
+  flow.item(16, "crashed", [&](ImVec2 c) { if (draw) draw_node_body(dl, f, c, r, Role::Follower, false, 2, false, false); });
+  flow.item(34, "color & number = currentTerm", [&](ImVec2 c) {
+    if (!draw) return;
+    for (int i = 0; i < 3; ++i) dl->AddRectFilled(c + ImVec2(-17.0f + 11.0f * static_cast<float>(i), -5), c + ImVec2(-7.0f + 11.0f * static_cast<float>(i), 5), term_color(static_cast<Term>(i + 1)), 2);
+  });
+  flow.item(16, "election timer", [&](ImVec2 c) {
+    if (!draw) return;
+    dl->AddCircle(c, 6, with_alpha(color::kTextDim, 0.3f), 16, 2);
+    arc_fraction(dl, c, 6, 0.6f, color::kAccent, 2);
+  });
+  flow.item(26, "votes", [&](ImVec2 c) {
+    if (!draw) return;
+    dl->AddCircleFilled(c + ImVec2(-8, 0), 3, color::kVoteGranted);
+    dl->AddCircleFilled(c, 3, color::kVoteRejected);
+    dl->AddCircle(c + ImVec2(8, 0), 3, color::kTextDim);
+  });
+  flow.item(18, "vote request", pill("RV", color::kRequestVote));
+  flow.item(50, "vote reply", [&](ImVec2 c) {
+    if (!draw) return;
+    draw_pill(dl, f.small, f.small_size(), c + ImVec2(-11, 0), color::kVoteGranted, IM_COL32(16, 18, 22, 255), "yes");
+    draw_pill(dl, f.small, f.small_size(), c + ImVec2(15, 0), color::kVoteRejected, IM_COL32(16, 18, 22, 255), "no");
+  });
+  flow.item(18, "heartbeat", pill("AE", color::kHeartbeat));
+  flow.item(34, "AppendEntries +n entries", pill("AE+2", color::kAppendEntries));
+  flow.item(58, "append reply", [&](ImVec2 c) {
+    if (!draw) return;
+    draw_pill(dl, f.small, f.small_size(), c + ImVec2(-15, 0), color::kAppendOk, IM_COL32(16, 18, 22, 255), "ok");
+    draw_pill(dl, f.small, f.small_size(), c + ImVec2(13, 0), color::kAppendFail, IM_COL32(16, 18, 22, 255), "fail");
+  });
+  flow.item(18, "faded = lost", pill("AE", with_alpha(color::kHeartbeat, 0.3f)));
+  flow.item(26, "cut link", [&](ImVec2 c) {
+    if (draw) dashed_line(dl, c + ImVec2(-12, 0), c + ImVec2(12, 0), color::kCut, 2, 4, 3);
+  });
+  if (busy) {
+    flow.item(18, "busy: heartbeats/ok as dots", [&](ImVec2 c) {
+      if (!draw) return;
+      dl->AddRectFilled(c - ImVec2(7, 3), c + ImVec2(-1, 3), color::kHeartbeat);
+      dl->AddRectFilled(c + ImVec2(1, -3), c + ImVec2(7, 3), color::kAppendOk);
+    });
+  }
+  return flow.cursor.y + line_h - area.min.y;
+}
+
+namespace {
+
+// A banner with a title, an optional paragraph and a close box at the top right. With dl null it
+// only measures. Returns its height.
+float draw_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width, ImU32 accent, const char* title,
+                  const char* body) {
+  const float pad = 8;
+  const float wrap = width - 2 * pad - 18;
+  const ImVec2 ts = f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, title);
+  const ImVec2 bs = body && *body ? f.small->CalcTextSizeA(f.small_size(), FLT_MAX, wrap, body) : ImVec2(0, 0);
+  const float h = pad + ts.y + (bs.y > 0 ? 4 + bs.y : 0) + pad;
+  if (!dl) return h;
+  dl->AddRectFilled(pos, pos + ImVec2(width, h), IM_COL32(32, 36, 45, 240), 4);
+  dl->AddRectFilled(pos, pos + ImVec2(3, h), accent, 2);
+  dl->AddText(f.ui, f.ui_size(), pos + ImVec2(pad, pad), accent, title, nullptr, wrap);
+  if (bs.y > 0) dl->AddText(f.small, f.small_size(), pos + ImVec2(pad, pad + ts.y + 4), color::kText, body, nullptr, wrap);
+  draw_text_centered(dl, f.ui, f.ui_size(), pos + ImVec2(width - 12, 12), color::kTextDim, "x");
+  return h;
+}
+
+// The close box of a banner at `pos` with `width`.
+Rect banner_close_box(ImVec2 pos, float width) { return {pos + ImVec2(width - 22, 2), pos + ImVec2(width - 2, 22)}; }
+
+}  // namespace
+
+void draw_cluster_view(Ui& ui, const Rect& r) {
+  ViewState& vs = ui.vs;
+  const sim::Cluster& c = ui.cluster();
+  const Fonts& f = ui.fonts;
+  const int n = c.size();
+  const Time now = c.now();
+  if (!begin_panel("Cluster", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    ImGui::End();
+    return;
+  }
+
+  // Header: what the panel is, and the network tools.
+  panel_heading("CLUSTER");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Heal all (h)")) ui.apply(heal());
+  vs.track("Heal all");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restore every network link (undo partitions and cuts).");
+  ImGui::SameLine();
+  if (!vs.group_mode) {
+    if (ImGui::SmallButton("Partition...")) {
+      vs.group_mode = true;
+      vs.group_mask = 0;
+    }
+    vs.track("Partition");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pick nodes, then split them off from the others.\n(Ctrl+click a node also picks it.)");
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kGroup));
+    ImGui::TextUnformatted("Click nodes to pick a group:");
+    ImGui::PopStyleColor();
+  }
+  if (vs.group_mode || vs.group_mask) {
+    char picked[64];
+    int w = 0;
+    for (NodeId i = 0; i < n && w < 56; ++i) {
+      if (vs.group_mask & (1u << i)) w += std::snprintf(picked + w, sizeof picked - static_cast<size_t>(w), "s%d ", i + 1);
+    }
+    if (w == 0) std::snprintf(picked, sizeof picked, "(none)");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(picked);
+    ImGui::SameLine();
+    const bool can_split = vs.group_mask != 0 && vs.group_mask != (n >= 32 ? ~0u : (1u << n) - 1);
+    if (!can_split) ImGui::BeginDisabled();
+    if (ImGui::SmallButton("Split them off")) {
+      ui.apply(split_off(vs.group_mask, n));
+      vs.group_mask = 0;
+      vs.group_mode = false;
+    }
+    vs.track("Split");
+    if (!can_split) ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel")) {
+      vs.group_mask = 0;
+      vs.group_mode = false;
+    }
+  }
+  ImGui::SameLine();
+  const float legend_w = ImGui::CalcTextSize("Legend").x + ImGui::GetFrameHeight() + 8;
+  if (ImGui::GetContentRegionAvail().x > legend_w) {
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - legend_w);
+    ImGui::Checkbox("Legend", &vs.show_legend);
+  }
+
+  // Canvas.
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (avail.x < 50) avail.x = 50;
+  if (avail.y < 50) avail.y = 50;
+  Rect area{p0, p0 + avail};
+  ImGui::InvisibleButton("##cluster_canvas", avail, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool canvas_hovered = ImGui::IsItemHovered();
+  const bool left_click = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+  const bool right_click = ImGui::IsItemClicked(ImGuiMouseButton_Right);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(area.min, area.max, true);
+
+  // Banners over the top of the canvas (a notice, the loaded scenario's explanation) take space
+  // from the ring so they never cover a node.
+  const float bw = area.width() - 16;
+  const bool show_notice = !ui.notice.empty() && vs.notice_hidden != ui.notice_serial;
+  const sim::Scenario* banner = vs.scenario_banner ? &ui.lab.initial() : nullptr;
+  const float notice_h = show_notice ? draw_banner(nullptr, f, area.min, bw, color::kWarn, ui.notice.c_str(), nullptr) : 0;
+  const float scenario_h = banner ? draw_banner(nullptr, f, area.min, bw, color::kAccent, banner->title.c_str(), banner->description.c_str()) : 0;
+  const ImVec2 notice_pos(area.min.x + 8, area.min.y + 4);
+  const ImVec2 scenario_pos(area.min.x + 8, area.min.y + 4 + (show_notice ? notice_h + 4 : 0));
+  Rect ring_area = area;
+  ring_area.min.y += (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0);
+  float legend_h = 0;
+  const bool busy = c.network().in_flight() > kBusyMessages;
+  // The legend goes under the ring when there is room; otherwise the inspector shows it.
+  bool legend_here = false;
+  if (vs.show_legend) {
+    const Rect la{ImVec2(area.min.x + 6, 0), ImVec2(area.max.x - 6, 0)};
+    legend_h = draw_legend(nullptr, f, la, busy) + 6;
+    legend_here = ring_area.height() - legend_h >= (n > 7 ? 330.0f : 260.0f);
+    if (legend_here) ring_area.max.y -= legend_h;
+  }
+  vs.legend_in_cluster_view = legend_here;
+  const RingLayout ring = ring_layout(n, ring_area);
+  vs.ring = ring;
+  vs.ring_visible = true;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+
+  // Links: faint when up, red dashes when cut.
+  for (NodeId a = 0; a < n; ++a) {
+    for (NodeId b = a + 1; b < n; ++b) {
+      const int cutn = link_cut(c.network(), a, b);
+      if (cutn == 0) {
+        dl->AddLine(ring.pos[a], ring.pos[b], color::kLink, 1.0f);
+      } else {
+        dashed_line(dl, ring.pos[a], ring.pos[b], cutn == 2 ? color::kCut : color::kWarn, 1.6f, 6, 4);
+      }
+    }
+  }
+
+  // Messages: where each one is on its trip, drawn as a labelled pill; lost ones fade out.
+  vs.messages.clear();
+  uint64_t hovered_msg = 0;
+  float hovered_msg_d2 = 8.0f * 8.0f;
+  c.network().for_each_in_flight([&](const sim::InFlight& fl) {
+    const Message& m = fl.msg;
+    if (m.from < 0 || m.from >= n || m.to < 0 || m.to >= n) return;
+    const float prog = message_progress(fl.sent_at, fl.deliver_at, now);
+    const ImVec2 pos = message_point(ring, m.from, m.to, prog);
+    vs.messages.push_back(MessageSpot{fl.id, pos});
+    if (canvas_hovered) {
+      const float dx = pos.x - mouse.x, dy = pos.y - mouse.y;
+      if (dx * dx + dy * dy <= hovered_msg_d2) {
+        hovered_msg_d2 = dx * dx + dy * dy;
+        hovered_msg = fl.id;
+      }
+    }
+  });
+  size_t spot = 0;
+  c.network().for_each_in_flight([&](const sim::InFlight& fl) {
+    const Message& m = fl.msg;
+    if (m.from < 0 || m.from >= n || m.to < 0 || m.to >= n) return;
+    const ImVec2 pos = vs.messages[spot++].pos;
+    const float prog = message_progress(fl.sent_at, fl.deliver_at, now);
+    const bool lost = fl.fate != sim::DropReason::None;
+    const float alpha = lost ? 0.85f * (1.0f - prog) + 0.1f : 1.0f;
+    // Vertex budget: one draw list must stay under 64K vertices (16-bit indices, and WebGL2 has
+    // no base-vertex draws). Past the budget, messages become small dots, then are left out.
+    const int verts = dl->VtxBuffer.Size;
+    if (verts > kMessageDotsVertices) return;
+    if (verts > kMessageLabelsVertices) {
+      dl->AddRectFilled(pos - ImVec2(3, 3), pos + ImVec2(3, 3), with_alpha(message_color(m), alpha));
+      return;
+    }
+    // A busy network: heartbeats and their "ok" replies become small squares; the messages that
+    // change something (votes, entries, failures) keep their labels.
+    if (busy && ((m.type == MessageType::AppendEntries && m.entries.empty()) ||
+                 (m.type == MessageType::AppendEntriesResponse && m.success))) {
+      const float hs = fl.id == hovered_msg ? 5.0f : 3.0f;
+      dl->AddRectFilled(pos - ImVec2(hs, hs), pos + ImVec2(hs, hs), with_alpha(message_color(m), alpha));
+      return;
+    }
+    char buf[16];
+    const char* label = message_label(m, buf, sizeof buf);
+    const Rect pr = draw_pill(dl, f.small, f.small_size(), pos, with_alpha(message_color(m), alpha),
+                              with_alpha(IM_COL32(16, 18, 22, 255), alpha), label);
+    if (lost) dl->AddLine(pr.min, pr.max, with_alpha(color::kBad, alpha), 1.5f);
+    if (fl.id == hovered_msg || fl.id == vs.menu_message) {
+      dl->AddRect(pr.min - ImVec2(2, 2), pr.max + ImVec2(2, 2), color::kSelected, 4, 0, 1.5f);
+    }
+  });
+
+  // Nodes.
+  const NodeId hovered_node = canvas_hovered && hovered_msg == 0 ? hit_node(ring, mouse) : kNoNode;
+  for (NodeId i = 0; i < n; ++i) {
+    const Node& node = c.node(i);
+    const bool up = c.up(i);
+    const ImVec2 p = ring.pos[i];
+    const float nr = ring.node_r;
+    // Election timer: an arc that drains from full to empty; a leader has none.
+    if (up && node.role() != Role::Leader && node.election_timeout_us() > 0) {
+      const Time left = node.election_timer_started() + node.election_timeout_us() - now;
+      const float frac = static_cast<float>(static_cast<double>(left) / static_cast<double>(node.election_timeout_us()));
+      dl->AddCircle(p, nr + 7, with_alpha(color::kTextDim, 0.18f), 32, 3.0f);
+      arc_fraction(dl, p, nr + 7, frac, frac < 0.25f ? color::kWarn : color::kAccent, 3.0f);
+    }
+    if (vs.selected == i) dl->AddCircle(p, nr + 12, color::kSelected, 40, 2.0f);
+    if (vs.group_mask & (1u << i)) dashed_circle(dl, p, nr + 12, color::kGroup, 2.5f, 16);
+    draw_node_body(dl, f, p, nr, node.role(), up, node.current_term(), hovered_node == i, true);
+
+    // Labels under the node: name and role, then who it thinks leads (or its votes). When the
+    // ring is crowded: one short line (the role shows by shape and color), plus votes.
+    char l1[40], l2[48];
+    const float fs = f.small_size();
+    float y = p.y + nr + 11;
+    if (ring.compact) {
+      int w1 = std::snprintf(l1, sizeof l1, "s%d", i + 1);
+      if (up && node.role() == Role::Candidate) {
+        int got = 0;
+        for (NodeId k = 0; k < n; ++k) got += (node.votes_granted_mask() >> k) & 1u;
+        std::snprintf(l1 + w1, sizeof l1 - static_cast<size_t>(w1), " %d/%d", got, n / 2 + 1);
+      }
+      draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), role_color(c, i), l1);
+      continue;
+    }
+    std::snprintf(l1, sizeof l1, "s%d %s", i + 1, role_word(c, i));
+    const ImVec2 s1 = text_size(f.small, fs, l1);
+    draw_text(dl, f.small, fs, ImVec2(p.x - s1.x * 0.5f, y), role_color(c, i), l1);
+    y += fs + 1;
+    if (!up) {
+      std::snprintf(l2, sizeof l2, "disk: term %" PRIu64, node.current_term());
+      draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
+    } else if (node.role() == Role::Candidate) {
+      const uint32_t granted = node.votes_granted_mask(), rejected = node.votes_rejected_mask();
+      int got = 0;
+      for (NodeId k = 0; k < n; ++k) got += (granted >> k) & 1u;
+      std::snprintf(l2, sizeof l2, "%d/%d votes", got, n / 2 + 1);
+      const float pip = 7.0f;
+      const float pips_w = pip * static_cast<float>(n);
+      const ImVec2 ts = text_size(f.small, fs, l2);
+      const float x0 = p.x - (pips_w + 4 + ts.x) * 0.5f;
+      for (NodeId k = 0; k < n; ++k) {
+        const ImVec2 pc(x0 + pip * (static_cast<float>(k) + 0.5f), y + fs * 0.5f);
+        if (granted & (1u << k)) dl->AddCircleFilled(pc, 2.8f, color::kVoteGranted, 8);
+        else if (rejected & (1u << k)) dl->AddCircleFilled(pc, 2.8f, color::kVoteRejected, 8);
+        else dl->AddCircle(pc, 2.5f, color::kTextDim, 8);
+      }
+      draw_text(dl, f.small, fs, ImVec2(x0 + pips_w + 4, y), color::kCandidate, l2);
+    } else if (node.role() == Role::Leader) {
+      std::snprintf(l2, sizeof l2, "commitIndex %" PRIu64, node.commit_index());
+      draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
+    } else {
+      if (node.leader_id() == kNoNode) std::snprintf(l2, sizeof l2, "leader: ?");
+      else std::snprintf(l2, sizeof l2, "leader: s%d", node.leader_id() + 1);
+      draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
+    }
+  }
+
+  // Link under the mouse (only when no node or message is).
+  NodeId la = kNoNode, lb = kNoNode;
+  const bool link_hovered = canvas_hovered && hovered_msg == 0 && hovered_node == kNoNode &&
+                            hit_link(ring, mouse, 5.0f, la, lb);
+  if (link_hovered) {
+    const int cutn = link_cut(c.network(), la, lb);
+    dl->AddLine(ring.pos[la], ring.pos[lb], cutn ? color::kCut : color::kAccent, 3.0f);
+    if (cutn == 0) {
+      ImGui::SetTooltip("Link s%d <-> s%d is up.\nClick to cut it (both directions).", la + 1, lb + 1);
+    } else {
+      ImGui::SetTooltip("Link s%d <-> s%d is cut%s.\nHeal all (h) restores every link.", la + 1, lb + 1,
+                        cutn == 1 ? " in one direction" : "");
+    }
+  }
+
+  if (show_notice) draw_banner(dl, f, notice_pos, bw, color::kWarn, ui.notice.c_str(), nullptr);
+  if (banner) draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner->title.c_str(), banner->description.c_str());
+
+  if (legend_here) {
+    const Rect la2{ImVec2(area.min.x + 6, area.max.y - legend_h + 2), ImVec2(area.max.x - 6, area.max.y)};
+    dl->AddLine(ImVec2(area.min.x + 4, la2.min.y - 3), ImVec2(area.max.x - 4, la2.min.y - 3), color::kGrid);
+    draw_legend(dl, f, la2, busy);
+  }
+  dl->PopClipRect();
+
+  // Tooltips and clicks.
+  if (hovered_msg != 0 && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    c.network().for_each_in_flight([&](const sim::InFlight& fl) {
+      if (fl.id == hovered_msg) message_tooltip(fl);
+    });
+  } else if (hovered_node != kNoNode && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    node_tooltip(c, hovered_node, vs.group_mode || ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeyShift);
+  }
+  const ImGuiIO& io = ImGui::GetIO();
+  if (left_click && show_notice && banner_close_box(notice_pos, bw).contains(mouse)) {
+    vs.notice_hidden = ui.notice_serial;
+  } else if (left_click && banner && banner_close_box(scenario_pos, bw).contains(mouse)) {
+    vs.scenario_banner = false;
+  } else if (left_click || right_click) {
+    if (hovered_msg != 0) {
+      vs.menu_message = hovered_msg;
+      ImGui::OpenPopup("message_menu");
+    } else if (hovered_node != kNoNode) {
+      if (left_click && (vs.group_mode || io.KeyCtrl || io.KeyShift)) {
+        vs.group_mask ^= 1u << hovered_node;
+      } else {
+        vs.selected = hovered_node;
+        vs.menu_node = hovered_node;
+        ImGui::OpenPopup("node_menu");
+      }
+    } else if (link_hovered && left_click) {
+      if (link_cut(c.network(), la, lb) == 0) ui.apply(cut(la, lb));
+    }
+  }
+
+  if (ImGui::BeginPopup("node_menu")) {
+    const NodeId m = vs.menu_node;
+    if (m >= 0 && m < n) {
+      const bool up = c.up(m);
+      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, m)));
+      ImGui::Text("s%d  %s, term %" PRIu64, m + 1, role_word(c, m), c.node(m).current_term());
+      ImGui::PopStyleColor();
+      ImGui::Separator();
+      if (up) {
+        if (ImGui::MenuItem("Crash")) ui.apply(crash(m));
+        vs.track("Crash");
+      } else {
+        if (ImGui::MenuItem("Restart from disk")) ui.apply(restart(m));
+        vs.track("Restart");
+      }
+      const bool can_timeout = up && c.node(m).role() != Role::Leader;
+      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.apply(timeout(m));
+      vs.track("Timeout");
+      if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
+      char label[48];
+      std::snprintf(label, sizeof label, "Send a client request to s%d", m + 1);
+      if (ImGui::MenuItem(label)) ui.apply(client_request(m, ++vs.requests));
+      vs.track("Client request");
+      std::snprintf(label, sizeof label, "Isolate s%d (partition it off)", m + 1);
+      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.apply(isolate(m, n));
+      vs.track("Isolate");
+      if (ImGui::MenuItem("Pick for a partition group", nullptr, (vs.group_mask >> m) & 1u)) {
+        vs.group_mask ^= 1u << m;
+        vs.group_mode = true;
+      }
+      ImGui::Separator();
+      if (ImGui::MenuItem("Inspect")) vs.selected = m;
+    }
+    ImGui::EndPopup();
+  } else if (vs.menu_node != kNoNode && !ImGui::IsPopupOpen("node_menu")) {
+    vs.menu_node = kNoNode;
+  }
+
+  if (ImGui::BeginPopup("message_menu")) {
+    bool found = false;
+    c.network().for_each_in_flight([&](const sim::InFlight& fl) {
+      if (fl.id != vs.menu_message || found) return;
+      found = true;
+      const Message& m = fl.msg;
+      char buf[16];
+      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(message_color(m)));
+      ImGui::Text("%s %s  s%d -> s%d  (#%" PRIu64 ")", message_type_name(m.type), message_label(m, buf, sizeof buf),
+                  m.from + 1, m.to + 1, fl.id);
+      ImGui::PopStyleColor();
+      ImGui::Separator();
+      if (ImGui::MenuItem("Drop it")) ui.apply(drop_message(fl.id));
+      vs.track("Drop");
+      if (ImGui::MenuItem("Duplicate it")) ui.apply(duplicate_message(fl.id));
+      vs.track("Duplicate");
+      ImGui::SetNextItemWidth(140);
+      ImGui::SliderInt("##delay", &vs.delay_ms, 1, 5000, "%d ms", ImGuiSliderFlags_Logarithmic);
+      ImGui::SameLine();
+      if (ImGui::Button("Delay it")) {
+        ui.apply(delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
+        ImGui::CloseCurrentPopup();
+      }
+      vs.track("Delay");
+    });
+    if (!found) {
+      ImGui::TextDisabled("Message #%" PRIu64 " is no longer in flight.", vs.menu_message);
+    }
+    ImGui::EndPopup();
+  } else if (vs.menu_message != 0 && !ImGui::IsPopupOpen("message_menu")) {
+    vs.menu_message = 0;
+  }
+  ImGui::End();
+}
+
+}  // namespace raft::viz

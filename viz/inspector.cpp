@@ -1,0 +1,217 @@
+// The inspector: everything Figure 2 says a server keeps, for the node clicked, plus its key-value
+// state machine and why it last refused a vote or an append, in words.
+#include <cstdarg>
+#include <cinttypes>
+#include <cstdio>
+
+#include "viz/draw.h"
+#include "viz/panels.h"
+#include "viz/words.h"
+
+namespace raft::viz {
+
+namespace {
+
+void row(const char* name, const char* hint, const char* fmt, ...) IM_FMTARGS(3);
+void row(const char* name, const char* hint, const char* fmt, ...) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted(name);
+  if (hint && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hint);
+  ImGui::TableNextColumn();
+  va_list ap;
+  va_start(ap, fmt);
+  ImGui::TextV(fmt, ap);
+  va_end(ap);
+}
+
+void section(const char* title) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kAccent));
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+bool begin_kv_table(const char* id) {
+  return ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg);
+}
+
+void idle_help(const Ui& ui) {
+  const sim::Cluster& c = ui.cluster();
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("Click a server in the cluster view (or its row in the logs) to see its state as in Figure 2 "
+                      "of the Raft paper: currentTerm, votedFor, log[], commitIndex, lastApplied and, on a leader, "
+                      "nextIndex[] and matchIndex[].");
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  section("Cluster");
+  if (begin_kv_table("##cluster_summary")) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
+    const NodeId l = c.leader();
+    if (l == kNoNode) row("leader", nullptr, "none right now");
+    else row("leader", nullptr, "s%d (term %" PRIu64 ")", l + 1, c.node(l).current_term());
+    int up = 0;
+    for (NodeId i = 0; i < c.size(); ++i) up += c.up(i) ? 1 : 0;
+    row("servers up", nullptr, "%d of %d (majority %d)", up, c.size(), c.size() / 2 + 1);
+    const sim::NetworkConfig& net = c.network().config();
+    row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
+    row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
+    row("messages in flight", nullptr, "%zu", c.network().in_flight());
+    row("client requests", nullptr, "%zu", c.client_ops().size());
+    ImGui::EndTable();
+  }
+  if (ui.vs.show_legend && !ui.vs.legend_in_cluster_view) {
+    section("Legend");
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const Rect area{p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y)};
+    const bool busy = c.network().in_flight() > kBusyMessages;
+    const float h = draw_legend(nullptr, ui.fonts, area, busy);
+    draw_legend(ImGui::GetWindowDrawList(), ui.fonts, area, busy);
+    ImGui::Dummy(ImVec2(area.width(), h));
+  }
+}
+
+}  // namespace
+
+void draw_inspector(Ui& ui, const Rect& r) {
+  ViewState& vs = ui.vs;
+  const sim::Cluster& c = ui.cluster();
+  if (!begin_panel("Inspector", r)) {
+    ImGui::End();
+    return;
+  }
+  panel_heading("INSPECTOR");
+  const NodeId n = vs.selected;
+  if (n < 0 || n >= c.size()) {
+    ImGui::Separator();
+    idle_help(ui);
+    ImGui::End();
+    return;
+  }
+  const Node& node = c.node(n);
+  const bool up = c.up(n);
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(!up ? color::kTextDim
+                                             : node.role() == Role::Leader ? color::kLeader
+                                             : node.role() == Role::Candidate ? color::kCandidate
+                                                                               : color::kText));
+  ImGui::Text("s%d  %s", n + 1, up ? role_name(node.role()) : "crashed");
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  const float close_w = ImGui::CalcTextSize("Close").x + 12;
+  ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - close_w);
+  if (ImGui::SmallButton("Close")) vs.selected = kNoNode;
+  ImGui::Separator();
+
+  section("Persistent state (on disk, survives a crash)");
+  if (begin_kv_table("##persistent")) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
+    row("currentTerm", "latest term this server has seen", "%" PRIu64, node.current_term());
+    if (node.voted_for() == kNoNode) row("votedFor", "candidate that received its vote in currentTerm", "null");
+    else row("votedFor", "candidate that received its vote in currentTerm", "s%d", node.voted_for() + 1);
+    row("log[]", "entries; each has a command and the term it was received in", "%" PRIu64 " entries, last term %" PRIu64,
+        node.log().last_index(), node.log().last_term());
+    ImGui::EndTable();
+  }
+
+  section("Volatile state");
+  if (begin_kv_table("##volatile")) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
+    if (!up) {
+      row("", nullptr, "lost in the crash; rebuilt on restart");
+    } else {
+      row("commitIndex", "highest log entry known to be committed", "%" PRIu64, node.commit_index());
+      row("lastApplied", "highest log entry applied to the state machine", "%" PRIu64, node.last_applied());
+      if (node.leader_id() == kNoNode) row("leader", "who this server thinks is leader", "unknown");
+      else row("leader", "who this server thinks is leader", "s%d", node.leader_id() + 1);
+      if (node.role() != Role::Leader) {
+        const Time left = node.election_timer_started() + node.election_timeout_us() - c.now();
+        char a[24], b[24];
+        format_duration(a, sizeof a, left > 0 ? left : 0);
+        format_duration(b, sizeof b, node.election_timeout_us());
+        row("election timer", "randomized timeout; at zero it becomes a candidate", "%s left of %s", a, b);
+      }
+    }
+    ImGui::EndTable();
+  }
+
+  if (up && node.role() == Role::Candidate) {
+    section("Votes in this election");
+    int got = 0;
+    for (NodeId k = 0; k < c.size(); ++k) got += (node.votes_granted_mask() >> k) & 1u;
+    ImGui::Text("%d granted, needs %d (a majority of %d)", got, c.size() / 2 + 1, c.size());
+    for (NodeId k = 0; k < c.size(); ++k) {
+      const bool g = (node.votes_granted_mask() >> k) & 1u, rj = (node.votes_rejected_mask() >> k) & 1u;
+      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(g ? color::kVoteGranted : rj ? color::kVoteRejected : color::kTextDim));
+      ImGui::Text("s%d %s", k + 1, g ? "yes" : rj ? "no" : "?");
+      ImGui::PopStyleColor();
+      if (k + 1 < c.size() && (k + 1) % 5 != 0) ImGui::SameLine();
+    }
+  }
+
+  if (up && node.role() == Role::Leader) {
+    section("Leader state (reinitialized after election)");
+    if (ImGui::BeginTable("##progress", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+      ImGui::TableSetupColumn("peer");
+      ImGui::TableSetupColumn("nextIndex");
+      ImGui::TableSetupColumn("matchIndex");
+      ImGui::TableSetupColumn("mode");
+      ImGui::TableHeadersRow();
+      for (NodeId k = 0; k < c.size(); ++k) {
+        if (k == n) continue;
+        const Progress& p = node.progress(k);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("s%d%s", k + 1, c.up(k) ? "" : " (down)");
+        ImGui::TableNextColumn();
+        ImGui::Text("%" PRIu64, p.next_index);
+        ImGui::TableNextColumn();
+        ImGui::Text("%" PRIu64, p.match_index);
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s%s", progress_mode_name(p.mode), p.paused() ? ", waiting" : "");
+      }
+      ImGui::EndTable();
+    }
+  }
+
+  section("Why it last said no");
+  char words[400];
+  ImGui::PushTextWrapPos(0);
+  if (describe_vote_rejection(words, sizeof words, node.last_vote_rejection()) > 0) {
+    ImGui::TextUnformatted(words);
+  } else {
+    ImGui::TextDisabled("It has not refused a vote.");
+  }
+  if (describe_append_rejection(words, sizeof words, node.last_append_rejection()) > 0) {
+    ImGui::TextUnformatted(words);
+  } else {
+    ImGui::TextDisabled("It has not rejected an AppendEntries.");
+  }
+  ImGui::PopTextWrapPos();
+
+  section("State machine (key-value store)");
+  const auto& data = node.kv().data();
+  if (!up) {
+    ImGui::TextDisabled("Lost in the crash; rebuilt by re-applying committed entries after restart.");
+  } else if (data.empty()) {
+    ImGui::TextDisabled("Empty: no command applied yet (lastApplied = %" PRIu64 ").", node.last_applied());
+  } else if (ImGui::BeginTable("##kv", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    ImGui::TableSetupColumn("key");
+    ImGui::TableSetupColumn("value");
+    ImGui::TableHeadersRow();
+    int shown = 0;
+    for (const auto& kv : data) {
+      if (++shown > 200) break;
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(kv.first.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(kv.second.c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace raft::viz

@@ -1,0 +1,341 @@
+// The menu bar (Simulation, Settings, Scenarios, Share, Help), the overlays (keyboard help, the
+// guide, "discard the recorded future?") and the keyboard shortcuts. Also the panel helpers.
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "viz/draw.h"
+#include "viz/panels.h"
+#include "viz/words.h"
+
+namespace raft::viz {
+
+bool begin_panel(const char* name, const Rect& r, ImGuiWindowFlags extra) {
+  ImGui::SetNextWindowPos(r.min);
+  ImGui::SetNextWindowSize(r.size());
+  return ImGui::Begin(name, nullptr, kPanelFlags | extra);
+}
+
+void panel_heading(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(IM_COL32(125, 170, 220, 255)));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+}
+
+void help_marker(const char* text) {
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+namespace {
+
+// A bullet with wrapped text (BulletText does not wrap).
+void bullet(const char* text) {
+  ImGui::Bullet();
+  ImGui::TextWrapped("%s", text);
+}
+
+void load_draft(const Ui& ui, SettingsDraft& d) {
+  const sim::Cluster& c = ui.cluster();
+  const sim::ClusterConfig& cfg = c.config();
+  d.nodes = cfg.nodes;
+  d.seed = cfg.seed;
+  d.election_min_ms = static_cast<int>(cfg.election_timeout_min_us / 1000);
+  d.election_max_ms = static_cast<int>(cfg.election_timeout_max_us / 1000);
+  d.heartbeat_ms = static_cast<int>(cfg.heartbeat_interval_us / 1000);
+  d.noop = cfg.noop_on_election;
+  const sim::NetworkConfig& net = c.network().config();
+  d.latency_min_ms = static_cast<int>(net.latency_min_us / 1000);
+  d.latency_max_ms = static_cast<int>(net.latency_max_us / 1000);
+  d.loss_pct = static_cast<float>(net.loss * 100);
+  d.duplicate_pct = static_cast<float>(net.duplicate * 100);
+  const sim::Workload& w = c.workload();
+  d.load_on = w.clients > 0;
+  if (w.clients > 0 && w.rate_per_s > 0) d.load_rate = static_cast<float>(w.rate_per_s);
+  d.loaded = true;
+}
+
+void settings_menu(Ui& ui) {
+  SettingsDraft& d = ui.vs.draft;
+  if (!d.loaded) load_draft(ui, d);
+  ImGui::PushItemWidth(170);
+  ImGui::TextDisabled("Network (applies now)");
+  ImGui::DragIntRange2("latency (ms)", &d.latency_min_ms, &d.latency_max_ms, 0.5f, 0, 5000, "min %d", "max %d");
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    ui.apply(set_latency(static_cast<Time>(d.latency_min_ms) * 1000, static_cast<Time>(d.latency_max_ms) * 1000));
+  }
+  ImGui::SliderFloat("loss (%)", &d.loss_pct, 0, 100, "%.0f%%");
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_loss(d.loss_pct / 100.0));
+  ImGui::SliderFloat("duplicates (%)", &d.duplicate_pct, 0, 100, "%.0f%%");
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_duplicate(d.duplicate_pct / 100.0));
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Client load (applies now)");
+  if (ImGui::Checkbox("clients send requests", &d.load_on)) ui.apply(client_load(d.load_on, d.load_rate));
+  ImGui::SliderFloat("requests / s", &d.load_rate, 0.1f, 500.0f, "%.1f", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.apply(client_load(true, d.load_rate));
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Cluster (a change restarts it)");
+  ImGui::SliderInt("servers", &d.nodes, 1, kNodesMax);
+  ImGui::DragIntRange2("election timeout (ms)", &d.election_min_ms, &d.election_max_ms, 1.0f, 10, 10000, "min %d",
+                       "max %d");
+  ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::Checkbox("no-op entry on election (section 8)", &d.noop);
+  int seed = static_cast<int>(d.seed);
+  if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(seed < 0 ? 0 : seed);
+  ImGui::PopItemWidth();
+  if (d.heartbeat_ms >= d.election_min_ms) {
+    ImGui::TextColored(to_vec4(color::kWarn), "The heartbeat should be well below the election timeout.");
+  }
+  if (ImGui::Button("Restart cluster with these settings")) {
+    Action a = simple_action(Action::Kind::Restart);
+    a.config = ui.cluster().config();
+    a.config.nodes = d.nodes;
+    a.config.seed = d.seed;
+    a.config.election_timeout_min_us = static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000;
+    a.config.election_timeout_max_us = static_cast<Time>(std::max(d.election_min_ms, d.election_max_ms)) * 1000;
+    a.config.heartbeat_interval_us = static_cast<Time>(d.heartbeat_ms) * 1000;
+    a.config.noop_on_election = d.noop;
+    a.config.network = ui.cluster().network().config();
+    ui.push(a);
+    ImGui::CloseCurrentPopup();
+  }
+}
+
+void scenarios_menu(Ui& ui) {
+  if (ui.scenarios.empty()) {
+    ImGui::TextDisabled("No scenarios were shipped with this build.");
+    return;
+  }
+  for (size_t i = 0; i < ui.scenarios.size(); ++i) {
+    const ScenarioInfo& s = ui.scenarios[i];
+    ImGui::PushID(static_cast<int>(i));
+    const bool broken = !s.error.empty();
+    if (ImGui::MenuItem(s.title.c_str(), s.name.c_str(), false, !broken)) {
+      Action a = simple_action(Action::Kind::LoadScenario);
+      a.index = static_cast<int>(i);
+      ui.push(a);
+    }
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
+      ImGui::TextUnformatted(s.title.c_str());
+      ImGui::Separator();
+      if (broken) ImGui::TextColored(to_vec4(color::kBad), "%s", s.error.c_str());
+      else ImGui::TextUnformatted(s.description.empty() ? "(no description)" : s.description.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    ImGui::PopID();
+  }
+}
+
+void help_window(Ui& ui) {
+  ViewState& vs = ui.vs;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float w = std::min(620.0f, ds.x - 40);
+  ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, ds.y - 40));
+  ImGui::SetNextWindowFocus();
+  if (ImGui::Begin("Keyboard and mouse  (press ? to close)", &vs.show_help,
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                       ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+      auto key = [](const char* k, const char* what) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored(to_vec4(color::kLeader), "%s", k);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(what);
+      };
+      key("space", "pause / play");
+      key(". or Right", "step to the next event");
+      key("Left", "step back to the previous event");
+      key("c", "send a client request to the leader");
+      key("k", "crash the leader");
+      key("h", "heal the network (restore every link)");
+      key("?", "show / hide this help");
+      ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    ImGui::TextColored(to_vec4(color::kAccent), "Mouse");
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(0);
+    bullet("Click a server: crash or restart it, force its election timeout, send it a client request, "
+                      "isolate it. It also opens in the inspector.");
+    bullet("Click a message in flight: drop, duplicate or delay it. Hover it to read its fields.");
+    bullet("Click a link between two servers to cut it. Partition... (or Ctrl+click servers) picks a group "
+                      "to split off. Heal all restores every link.");
+    bullet("Drag the timeline to see the past. Acting in the past starts a new future from there.");
+    bullet("Click an event in the event log to jump to that moment.");
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button("Close")) vs.show_help = false;
+  }
+  ImGui::End();
+}
+
+void guide_window(Ui& ui) {
+  ViewState& vs = ui.vs;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float w = std::min(640.0f, ds.x - 40);
+  ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, ds.y - 40));
+  if (ImGui::Begin("What you are looking at", &vs.show_guide,
+                   ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                       ImGuiWindowFlags_NoSavedSettings)) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(
+        "A simulated Raft cluster running in your browser, in virtual time. Nothing here is random beyond the seed: "
+        "the same seed and the same clicks give the same run.");
+    ImGui::Spacing();
+    bullet("Cluster: each server (s1, s2, ...) with its currentTerm inside, colored by term. Leaders are "
+                      "squares, candidates have a dashed outline, crashed servers are grey. The arc around a server "
+                      "is its election timer draining. Under it: its role and who it thinks is leader (or its votes).");
+    bullet("Messages travel along the links: RV = RequestVote, yes/no = vote replies, AE = AppendEntries "
+                      "(+n entries), ok/fail = its replies. Faded messages are lost.");
+    bullet("Logs: one row per server, one cell per entry, colored by term; solid = committed.");
+    bullet("Inspector: the Figure 2 state of the server you clicked.");
+    bullet("Events: what happened, in words. Timeline: the whole run; drag to go back in time.");
+    bullet("Status bar: time, speed, leader, and whether Raft's safety properties still hold.");
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button("Close")) vs.show_guide = false;
+  }
+  ImGui::End();
+}
+
+void fork_modal(Ui& ui) {
+  ViewState& vs = ui.vs;
+  if (vs.open_fork_modal) {
+    ImGui::OpenPopup("Change the past?");
+    vs.open_fork_modal = false;
+  }
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(360, 0), ImVec2(std::min(560.0f, ds.x - 20), ds.y - 40));
+  if (ImGui::BeginPopupModal("Change the past?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    char now_s[32], end_s[32];
+    format_time(now_s, sizeof now_s, ui.cluster().now());
+    format_time(end_s, sizeof end_s, ui.lab.end_time());
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
+    size_t ahead = 0;
+    for (const sim::TimedStatement& ts : ui.lab.log()) ahead += ts.t > ui.cluster().now() ? 1 : 0;
+    ImGui::Text("You are at %s; the run is recorded up to %s, with %zu command%s after this moment.", now_s, end_s,
+                ahead, ahead == 1 ? "" : "s");
+    ImGui::TextUnformatted("Acting here starts a new future from this moment: the recorded commands after it are "
+                           "discarded. To keep them, cancel and press \"Go to present\" first.");
+    ImGui::PopTextWrapPos();
+    for (const Action& a : vs.awaiting_fork) {
+      if (a.kind == Action::Kind::Apply) ImGui::BulletText("%s", sim::format_statement(a.statement).c_str());
+    }
+    ImGui::Spacing();
+    if (ImGui::Button("Start a new future from here")) {
+      for (Action& a : vs.awaiting_fork) {
+        a.confirmed = true;
+        ui.push(std::move(a));
+      }
+      vs.awaiting_fork.clear();
+      ImGui::CloseCurrentPopup();
+    }
+    vs.track("Fork");
+    ImGui::SameLine();
+    const bool cancel = ImGui::Button("Cancel");
+    vs.track("Cancel");
+    if (cancel || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      vs.awaiting_fork.clear();
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace
+
+void draw_menu_bar(Ui& ui) {
+  ViewState& vs = ui.vs;
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("Simulation")) {
+    if (ImGui::MenuItem(vs.paused ? "Play" : "Pause", "space")) toggle_pause(ui);
+    if (ImGui::MenuItem("Step to the next event", ". / Right")) ui.push(simple_action(Action::Kind::StepForward));
+    if (ImGui::MenuItem("Step back", "Left")) ui.push(simple_action(Action::Kind::StepBack));
+    if (ImGui::MenuItem("Go to present", nullptr, false, ui.lab.in_past())) ui.push(simple_action(Action::Kind::GoLive));
+    ImGui::Separator();
+    if (ImGui::MenuItem("Client request to the leader", "c")) ui.apply(client_request(kNoNode, ++vs.requests));
+    if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.apply(crash_leader());
+    if (ImGui::MenuItem("Heal the network", "h")) ui.apply(heal());
+    ImGui::Separator();
+    if (ImGui::MenuItem("Restart the cluster")) {
+      Action a = simple_action(Action::Kind::Restart);
+      a.config = ui.cluster().config();
+      ui.push(a);
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Settings")) {
+    settings_menu(ui);
+    ImGui::EndMenu();
+  } else {
+    vs.draft.loaded = false;  // re-read the cluster's settings the next time the menu opens
+  }
+  if (ImGui::BeginMenu("Scenarios")) {
+    scenarios_menu(ui);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Share")) {
+    if (ImGui::MenuItem("Copy share link")) vs.shell_request = ShellRequest::CopyShareLink;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link that replays this session: seed, settings and your commands.");
+    if (ImGui::MenuItem("Export trace (JSON Lines)")) vs.shell_request = ShellRequest::DownloadTrace;
+    if (ImGui::MenuItem("Export scenario (.raft)")) vs.shell_request = ShellRequest::DownloadScenario;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard and mouse", "?")) vs.show_help = true;
+    if (ImGui::MenuItem("What am I looking at?")) vs.show_guide = true;
+    ImGui::MenuItem("Show the legend", nullptr, &vs.show_legend);
+    ImGui::EndMenu();
+  }
+  // Right side: the app's name and the seed.
+  char right[64];
+  std::snprintf(right, sizeof right, "Raft Lab   seed %" PRIu64 "   ? help", ui.cluster().config().seed);
+  const float w = ImGui::CalcTextSize(right).x + 16;
+  if (ImGui::GetContentRegionAvail().x > w) {
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
+    ImGui::TextDisabled("%s", right);
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void draw_overlays(Ui& ui) {
+  if (ui.vs.show_help) help_window(ui);
+  if (ui.vs.show_guide) guide_window(ui);
+  fork_modal(ui);
+}
+
+void handle_shortcuts(Ui& ui) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  ViewState& vs = ui.vs;
+  if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) return;
+  for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
+    switch (io.InputQueueCharacters[i]) {
+      case ' ': toggle_pause(ui); break;
+      case '.': ui.push(simple_action(Action::Kind::StepForward)); break;
+      case 'c': case 'C': ui.apply(client_request(kNoNode, ++vs.requests)); break;
+      case 'k': case 'K': ui.apply(crash_leader()); break;
+      case 'h': case 'H': ui.apply(heal()); break;
+      case '?': vs.show_help = !vs.show_help; break;
+      default: break;
+    }
+  }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(simple_action(Action::Kind::StepForward));
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(simple_action(Action::Kind::StepBack));
+  if (vs.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) vs.show_help = false;
+}
+
+}  // namespace raft::viz

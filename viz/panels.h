@@ -1,0 +1,79 @@
+// The panels. Each is a function over the const model (the Lab and the UI's History) plus the
+// UI-only ViewState; user actions go to the action queue, applied by the App after the frame.
+// One file per panel (Tracy style).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/sim/lab.h"
+#include "viz/commands.h"
+#include "viz/history.h"
+#include "viz/layout.h"
+#include "viz/theme.h"
+#include "viz/view_state.h"
+
+namespace raft::viz {
+
+struct ScenarioInfo {
+  std::string name;         // file name without .raft
+  std::string text;
+  std::string title;        // from `# title:`, else the name
+  std::string description;  // the leading comment paragraph
+  std::string error;        // parse error, if the file is broken
+};
+
+// Everything a panel may read, and the two things it may write (vs, actions).
+struct Ui {
+  const sim::Lab& lab;
+  const History& history;
+  const std::vector<ScenarioInfo>& scenarios;
+  const Fonts& fonts;
+  const std::string& notice;
+  uint64_t notice_serial;
+  ViewState& vs;
+  std::vector<Action>& actions;
+
+  const sim::Cluster& cluster() const { return lab.cluster(); }
+  void push(Action a) { actions.push_back(std::move(a)); }
+  void apply(sim::Statement s) { actions.push_back(apply_action(std::move(s))); }
+};
+
+// Window flags for the fixed, non-overlapping panels.
+inline constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                                                ImGuiWindowFlags_NoSavedSettings |
+                                                ImGuiWindowFlags_NoBringToFrontOnFocus;
+// Begins a fixed panel at `r` (call ImGui::End() after, whatever it returns).
+bool begin_panel(const char* name, const Rect& r, ImGuiWindowFlags extra = 0);
+// The panel's heading in small capitals style.
+void panel_heading(const char* text);
+// A "(?)" marker with a tooltip.
+void help_marker(const char* text);
+
+// The legend of the cluster view, flowing in `area`'s width from its top; with dl null it only
+// measures. Returns its height.
+// `busy`: the network is busy and heartbeats are drawn as dots (kBusyMessages in flight or more).
+float draw_legend(ImDrawList* dl, const Fonts& f, const Rect& area, bool busy);
+inline constexpr size_t kBusyMessages = 60;
+
+void draw_menu_bar(Ui& ui);
+void draw_cluster_view(Ui& ui, const Rect& r);
+void draw_log_view(Ui& ui, const Rect& r);
+void draw_inspector(Ui& ui, const Rect& r);
+void draw_event_log(Ui& ui, const Rect& r);
+void draw_timeline(Ui& ui, const Rect& r);
+void draw_status_bar(Ui& ui, const Rect& r);
+// Help overlay, fork confirmation, guide.
+void draw_overlays(Ui& ui);
+// Keyboard shortcuts (ignored while a text field has focus).
+void handle_shortcuts(Ui& ui);
+
+// The time the next event happens in the recorded history (for stepping without forking).
+Time next_event_time(const sim::Lab& lab);
+// Whether the recorded history holds commands after the moment shown (acting now would discard them).
+bool commands_ahead(const sim::Lab& lab);
+// Toggles play/pause; in the past, playing replays the recorded history.
+void toggle_pause(Ui& ui);
+
+}  // namespace raft::viz

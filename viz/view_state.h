@@ -1,0 +1,100 @@
+// UI-only state: what is selected, hovered, scrolled, filtered, and how fast time runs. Nothing
+// here is part of the cluster; the panels read the model and write only this and the action queue.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/raft/types.h"
+#include "imgui.h"
+#include "viz/commands.h"
+#include "viz/layout.h"
+
+namespace raft::viz {
+
+struct MessageSpot {
+  uint64_t id = 0;
+  ImVec2 pos{0, 0};
+};
+
+// The Settings menu edits a draft; network and load changes apply at once (as recorded commands),
+// timing and the number of nodes apply with "Restart cluster".
+// Where a named control was drawn last frame (popup menu items, buttons), for browser tests.
+struct ItemSpot {
+  const char* key = "";  // a string literal
+  ImVec2 pos{0, 0};
+};
+
+struct SettingsDraft {
+  bool loaded = false;
+  int nodes = 5;
+  int election_min_ms = 150, election_max_ms = 300, heartbeat_ms = 50;
+  bool noop = true;
+  int latency_min_ms = 10, latency_max_ms = 20;
+  float loss_pct = 0, duplicate_pct = 0;
+  bool load_on = true;
+  float load_rate = 2;
+  uint64_t seed = 1;
+};
+
+struct ViewState {
+  // Playback.
+  bool paused = false;
+  double speed = 1.0;
+  bool scrubbing = false;
+  bool traveled = false;             // the user went back in time (cleared on reaching the present)
+  double accumulator_us = 0;
+
+  // Selection: the inspected node, and nodes picked for a partition.
+  NodeId selected = kNoNode;
+  uint32_t group_mask = 0;
+  bool group_mode = false;
+
+  // Popups opened by clicks in the cluster view.
+  NodeId menu_node = kNoNode;
+  uint64_t menu_message = 0;
+  int delay_ms = 200;
+
+  // Overlays and banners.
+  bool show_help = false;
+  bool show_legend = true;
+  bool legend_in_cluster_view = false;  // last frame: the legend fit under the ring
+  bool show_guide = false;
+  bool scenario_banner = false;      // show the loaded scenario's title and explanation
+  uint64_t notice_hidden = 0;        // the notice serial the user dismissed
+
+  // Actions waiting for "discard the recorded future?".
+  std::vector<Action> awaiting_fork;
+  bool open_fork_modal = false;
+
+  // Logs panel.
+  bool log_follow = true;
+  float log_scroll_set = -1;
+
+  // Event log: the filter, and the rows (indexes into History::events()) that pass it.
+  ImGuiTextFilter filter;
+  uint32_t categories = 0;
+  std::vector<uint32_t> event_rows;
+  uint64_t event_rows_generation = ~0ull;
+  size_t event_rows_scanned = 0;
+  uint32_t event_rows_categories = 0;
+  bool event_rows_dirty = true;
+  bool event_follow = true;
+
+  SettingsDraft draft;
+  ShellRequest shell_request = ShellRequest::None;
+  uint64_t requests = 0;             // numbers the user's client requests
+
+  // Geometry of the last frame, for App::node_position / message_position.
+  RingLayout ring;
+  bool ring_visible = false;
+  std::vector<MessageSpot> messages;
+  std::vector<ItemSpot> items;
+
+  // Records the center of the last ImGui item under `key` (a string literal).
+  void track(const char* key);
+
+  ViewState();
+};
+
+}  // namespace raft::viz

@@ -1,0 +1,296 @@
+#include "viz/words.h"
+
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include "viz/theme.h"
+
+namespace raft::viz {
+
+namespace {
+
+// snprintf that never reports more than it wrote, so results can be chained safely.
+int put(char* buf, size_t n, const char* fmt, ...) {
+  if (n == 0) return 0;
+  va_list ap;
+  va_start(ap, fmt);
+  const int w = std::vsnprintf(buf, n, fmt, ap);
+  va_end(ap);
+  if (w < 0) {
+    buf[0] = 0;
+    return 0;
+  }
+  return static_cast<size_t>(w) >= n ? static_cast<int>(n - 1) : w;
+}
+
+// "s3", or "nobody" for kNoNode; static storage per call site is avoided by writing into `out`.
+const char* name(NodeId id, char* out) {
+  if (id < 0 || id >= kNodesMax) return "nobody";
+  std::snprintf(out, 8, "s%d", id + 1);
+  return out;
+}
+
+const char* vote_for(uint8_t flag, char* out) { return name(static_cast<int8_t>(flag), out); }
+
+}  // namespace
+
+int format_time(char* buf, size_t n, Time us) {
+  const bool neg = us < 0;
+  const uint64_t a = static_cast<uint64_t>(neg ? -us : us);
+  return put(buf, n, "%s%" PRIu64 ".%03" PRIu64 " s", neg ? "-" : "", a / 1'000'000, (a / 1000) % 1000);
+}
+
+int format_duration(char* buf, size_t n, Time us) {
+  if (us < 1000) return put(buf, n, "%" PRId64 " us", us);
+  if (us < 1'000'000) {
+    if (us % 1000 == 0) return put(buf, n, "%" PRId64 " ms", us / 1000);
+    return put(buf, n, "%.1f ms", static_cast<double>(us) / 1000.0);
+  }
+  return put(buf, n, "%.3g s", static_cast<double>(us) / 1e6);
+}
+
+int describe_command(char* buf, size_t n, const Command& c) {
+  switch (c.op) {
+    case Op::Noop: return put(buf, n, "no-op (a new leader's first entry)");
+    case Op::Preset: return put(buf, n, "preset entry (from the scenario)");
+    case Op::Put: return put(buf, n, "put %s = %s", c.key.c_str(), c.value.c_str());
+    case Op::Get: return put(buf, n, "get %s", c.key.c_str());
+    case Op::Append: return put(buf, n, "append %s += %s", c.key.c_str(), c.value.c_str());
+    case Op::Cas: return put(buf, n, "cas %s: %s -> %s", c.key.c_str(), c.expect.c_str(), c.value.c_str());
+    case Op::Delete: return put(buf, n, "delete %s", c.key.c_str());
+  }
+  return put(buf, n, "?");
+}
+
+const char* drop_reason_words(sim::DropReason r) {
+  switch (r) {
+    case sim::DropReason::None: return "delivered";
+    case sim::DropReason::Loss: return "lost by the network";
+    case sim::DropReason::Partition: return "blocked by a cut link";
+    case sim::DropReason::Down: return "the receiver is down";
+    case sim::DropReason::User: return "dropped by you";
+  }
+  return "?";
+}
+
+int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Trace& trace,
+                   const std::vector<sim::ClientOpRecord>& ops) {
+  using sim::TraceKind;
+  char a[8], b[8], cmd[160];
+  const auto command_of = [&](uint32_t ref) -> const char* {
+    if (ref < trace.mark().commands) {
+      describe_command(cmd, sizeof cmd, trace.command(ref));
+    } else {
+      std::snprintf(cmd, sizeof cmd, "(command not recorded)");
+    }
+    return cmd;
+  };
+  switch (e.kind) {
+    case TraceKind::Role:
+      switch (static_cast<Role>(e.flag)) {
+        case Role::Leader:
+          return put(buf, n, "%s won the election: leader for term %" PRIu64, name(e.node, a), e.term);
+        case Role::Candidate:
+          return put(buf, n, "%s became a candidate and asks for votes (term %" PRIu64 ")", name(e.node, a), e.term);
+        case Role::Follower:
+          return put(buf, n, "%s is a follower (term %" PRIu64 ")", name(e.node, a), e.term);
+      }
+      break;
+    case TraceKind::Term:
+      return put(buf, n, "%s set currentTerm = %" PRIu64, name(e.node, a), e.term);
+    case TraceKind::Vote:
+      if (static_cast<int8_t>(e.flag) == e.node) return put(buf, n, "%s voted for itself in term %" PRIu64, name(e.node, a), e.term);
+      return put(buf, n, "%s voted for %s in term %" PRIu64 " (votedFor = %s)", name(e.node, a), vote_for(e.flag, b),
+                 e.term, b);
+    case TraceKind::Send:
+    case TraceKind::Deliver:
+    case TraceKind::Drop: {
+      const auto type = static_cast<MessageType>(e.msg_type);
+      char what[96];
+      switch (type) {
+        case MessageType::RequestVote:
+          put(what, sizeof what, "RequestVote (term %" PRIu64 ", lastLogIndex %" PRIu64 ")", e.term, e.a);
+          break;
+        case MessageType::RequestVoteResponse:
+          put(what, sizeof what, "vote %s (term %" PRIu64 ")", e.flag ? "granted" : "refused", e.term);
+          break;
+        case MessageType::AppendEntries:
+          if (e.c == 0) {
+            put(what, sizeof what, "heartbeat (term %" PRIu64 ", leaderCommit %" PRIu64 ")", e.term, e.d);
+          } else {
+            put(what, sizeof what, "AppendEntries with %" PRIu64 " entr%s after index %" PRIu64, e.c,
+                e.c == 1 ? "y" : "ies", e.a);
+          }
+          break;
+        case MessageType::AppendEntriesResponse:
+          if (e.flag) {
+            put(what, sizeof what, "append ok (matchIndex %" PRIu64 ")", e.a);
+          } else {
+            put(what, sizeof what, "append refused (no match at prevLogIndex %" PRIu64 ")", e.d);
+          }
+          break;
+      }
+      if (e.kind == TraceKind::Send) {
+        return put(buf, n, "%s sent %s to %s%s", name(e.from, a), what, name(e.to, b),
+                   e.extra ? " (network duplicate)" : "");
+      }
+      if (e.kind == TraceKind::Deliver) return put(buf, n, "%s received %s from %s", name(e.to, b), what, name(e.from, a));
+      return put(buf, n, "%s->%s not delivered (%s): %s", name(e.from, a), name(e.to, b),
+                 drop_reason_words(static_cast<sim::DropReason>(e.extra)), what);
+    }
+    case TraceKind::Append:
+      return put(buf, n, "%s appended entry %" PRIu64 " (term %" PRIu64 "): %s", name(e.node, a), e.a, e.term,
+                 command_of(e.ref));
+    case TraceKind::Apply:
+      return put(buf, n, "%s applied entry %" PRIu64 " to its state machine: %s", name(e.node, a), e.a, command_of(e.ref));
+    case TraceKind::Truncate:
+      return put(buf, n, "%s deleted its entries from index %" PRIu64 " on (they conflict with the leader's log)",
+                 name(e.node, a), e.a);
+    case TraceKind::Commit:
+      if (e.flag) return put(buf, n, "%s (leader) committed up to index %" PRIu64, name(e.node, a), e.a);
+      return put(buf, n, "%s learned commitIndex = %" PRIu64 " from the leader", name(e.node, a), e.a);
+    case TraceKind::Crash:
+      return put(buf, n, "%s crashed (its disk keeps currentTerm, votedFor and the log)", name(e.node, a));
+    case TraceKind::Restart:
+      return put(buf, n, "%s restarted from its disk as a follower", name(e.node, a));
+    case TraceKind::Timeout:
+      return put(buf, n, "%s's election timer was forced to fire", name(e.node, a));
+    case TraceKind::Invoke: {
+      if (e.ref >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
+      const sim::ClientOpRecord& op = ops[e.ref];
+      describe_command(cmd, sizeof cmd, op.cmd);
+      if (e.node >= 0) return put(buf, n, "client c%u sent request #%" PRIu64 " to %s: %s", op.client, op.req, name(e.node, a), cmd);
+      return put(buf, n, "client c%u sent request #%" PRIu64 ": %s", op.client, op.req, cmd);
+    }
+    case TraceKind::Return: {
+      if (e.ref >= ops.size()) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.flag ? "succeeded" : "failed");
+      const sim::ClientOpRecord& op = ops[e.ref];
+      if (!e.flag) return put(buf, n, "request #%" PRIu64 " of client c%u gave up (no leader answered in time)", op.req, op.client);
+      if (op.cmd.op == Op::Cas) {
+        return put(buf, n, "request #%" PRIu64 " done: cas %s", op.req, op.cas_swapped ? "swapped" : "did not swap");
+      }
+      if (op.value) return put(buf, n, "request #%" PRIu64 " done: %s = %s", op.req, op.cmd.key.c_str(), op.value->c_str());
+      return put(buf, n, "request #%" PRIu64 " done: %s is absent", op.req, op.cmd.key.c_str());
+    }
+    case TraceKind::Partition: {
+      int w = put(buf, n, "network partitioned into");
+      const int nodes = static_cast<int>(e.b);
+      for (uint64_t g = 0; g < 16 && static_cast<size_t>(w) + 1 < n; ++g) {
+        bool any = false;
+        for (int i = 0; i < nodes && i < kNodesMax; ++i) {
+          if (((e.a >> (4 * i)) & 0xf) != g) continue;
+          w += put(buf + w, n - static_cast<size_t>(w), any ? " %s" : " {%s", name(i, a));
+          any = true;
+        }
+        if (any) w += put(buf + w, n - static_cast<size_t>(w), "}");
+      }
+      return w;
+    }
+    case TraceKind::Cut:
+      return put(buf, n, e.extra ? "link %s -> %s cut (one way)" : "link %s <-> %s cut", name(e.from, a), name(e.to, b));
+    case TraceKind::Heal:
+      return put(buf, n, "network healed: every link works again");
+    case TraceKind::Network: {
+      double loss, dup;
+      std::memcpy(&loss, &e.c, sizeof loss);
+      std::memcpy(&dup, &e.d, sizeof dup);
+      return put(buf, n, "network set to latency %" PRIu64 "-%" PRIu64 " ms, loss %.0f%%, duplicates %.0f%%", e.a / 1000,
+                 e.b / 1000, loss * 100, dup * 100);
+    }
+    case TraceKind::Note:
+      return put(buf, n, "note");
+  }
+  return put(buf, n, "%s", sim::trace_kind_name(e.kind));
+}
+
+int describe_vote_rejection(char* buf, size_t n, const VoteRejection& r) {
+  char a[8], b[8];
+  switch (r.reason) {
+    case VoteRejection::Reason::None: return put(buf, n, "");
+    case VoteRejection::Reason::StaleTerm:
+      return put(buf, n, "Refused %s's vote request: its term %" PRIu64 " is older than my currentTerm.",
+                 name(r.candidate, a), r.term);
+    case VoteRejection::Reason::AlreadyVoted:
+      return put(buf, n, "Refused %s's vote request in term %" PRIu64 ": I already voted for %s in that term (votedFor).",
+                 name(r.candidate, a), r.term, name(r.voted_for, b));
+    case VoteRejection::Reason::LogNotUpToDate:
+      return put(buf, n,
+                 "Refused %s's vote request in term %" PRIu64 ": its log (last entry index %" PRIu64 ", term %" PRIu64
+                 ") is less up-to-date than mine (index %" PRIu64 ", term %" PRIu64 "); see section 5.4.1.",
+                 name(r.candidate, a), r.term, r.their_last_index, r.their_last_term, r.our_last_index, r.our_last_term);
+  }
+  return put(buf, n, "");
+}
+
+int describe_append_rejection(char* buf, size_t n, const AppendRejection& r) {
+  char a[8];
+  switch (r.reason) {
+    case AppendRejection::Reason::None: return put(buf, n, "");
+    case AppendRejection::Reason::StaleTerm:
+      return put(buf, n, "Rejected AppendEntries from %s: its term %" PRIu64 " is older than my currentTerm.",
+                 name(r.leader, a), r.term);
+    case AppendRejection::Reason::MissingEntries:
+      return put(buf, n,
+                 "Rejected AppendEntries from %s (term %" PRIu64 "): I have no entry at prevLogIndex %" PRIu64
+                 " (my log ends at %" PRIu64 "), so the leader must back up nextIndex.",
+                 name(r.leader, a), r.term, r.prev_log_index, r.our_last_index);
+    case AppendRejection::Reason::TermMismatch:
+      return put(buf, n,
+                 "Rejected AppendEntries from %s (term %" PRIu64 "): my entry at prevLogIndex %" PRIu64 " has term %" PRIu64
+                 ", not prevLogTerm %" PRIu64 " (the logs differ there).",
+                 name(r.leader, a), r.term, r.prev_log_index, r.our_term_there, r.prev_log_term);
+  }
+  return put(buf, n, "");
+}
+
+uint32_t event_category(const sim::TraceEvent& e) {
+  using sim::TraceKind;
+  switch (e.kind) {
+    case TraceKind::Role:
+    case TraceKind::Term:
+    case TraceKind::Vote:
+    case TraceKind::Timeout: return kCatElections;
+    case TraceKind::Commit: return e.flag ? kCatCommits : kCatFollowerCommits;
+    case TraceKind::Truncate: return kCatCommits;
+    case TraceKind::Append:
+    case TraceKind::Apply: return kCatEntries;
+    case TraceKind::Crash:
+    case TraceKind::Restart:
+    case TraceKind::Partition:
+    case TraceKind::Cut:
+    case TraceKind::Heal:
+    case TraceKind::Network: return kCatFaults;
+    case TraceKind::Drop:
+      return static_cast<sim::DropReason>(e.extra) == sim::DropReason::User ? kCatFaults : kCatMessages;
+    case TraceKind::Invoke:
+    case TraceKind::Return: return kCatClients;
+    case TraceKind::Send:
+    case TraceKind::Deliver: return kCatMessages;
+    case TraceKind::Note: return kCatOther;
+  }
+  return kCatOther;
+}
+
+ImU32 event_color(const sim::TraceEvent& e) {
+  using sim::TraceKind;
+  switch (e.kind) {
+    case TraceKind::Role:
+      if (static_cast<Role>(e.flag) == Role::Leader) return color::kLeader;
+      if (static_cast<Role>(e.flag) == Role::Candidate) return color::kCandidate;
+      return color::kTextDim;
+    case TraceKind::Crash: return color::kBad;
+    case TraceKind::Restart: return color::kOk;
+    case TraceKind::Partition:
+    case TraceKind::Cut: return color::kPartition;
+    case TraceKind::Heal: return color::kHeal;
+    case TraceKind::Commit: return color::kCommit;
+    case TraceKind::Truncate: return color::kWarn;
+    case TraceKind::Drop: return color::kAppendFail;
+    case TraceKind::Return: return e.flag ? color::kText : color::kWarn;
+    default: return color::kText;
+  }
+}
+
+}  // namespace raft::viz

@@ -1,0 +1,49 @@
+// Plain-language sentences for what the simulator records, written into caller buffers (no heap
+// allocation, so the event log and tooltips cost nothing in a steady-state frame). Names follow
+// the paper: currentTerm, votedFor, commitIndex, prevLogIndex...
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/raft/node.h"
+#include "core/sim/network.h"
+#include "core/sim/trace.h"
+#include "imgui.h"
+
+namespace raft::viz {
+
+// "12.345 s" (or "345.0 ms" under a second when `short_ms`).
+int format_time(char* buf, size_t n, Time us);
+// A duration: "150 ms", "1.25 s", "800 us".
+int format_duration(char* buf, size_t n, Time us);
+
+// "put k1 = 2.7", "get k1", "no-op (new leader)".
+int describe_command(char* buf, size_t n, const Command& c);
+
+// One sentence for a trace event. `trace` resolves commands, `ops` client operations; both are
+// range-checked (an event can outlive the client-op table when viewing the past).
+int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Trace& trace,
+                   const std::vector<sim::ClientOpRecord>& ops);
+
+// Why a node refused a vote or an append, as a sentence; "" when there was none yet.
+int describe_vote_rejection(char* buf, size_t n, const VoteRejection& r);
+int describe_append_rejection(char* buf, size_t n, const AppendRejection& r);
+
+const char* drop_reason_words(sim::DropReason r);   // "lost by the network", ...
+
+// Event log categories (bit flags).
+enum EventCategory : uint32_t {
+  kCatElections = 1u << 0,  // role, term, vote, timeout
+  kCatCommits = 1u << 1,    // commit, truncate
+  kCatEntries = 1u << 2,    // append, apply (one per node per entry: many)
+  kCatFaults = 1u << 3,     // crash, restart, partition, cut, heal, network, drops
+  kCatClients = 1u << 4,    // invoke, return
+  kCatMessages = 1u << 5,   // messages lost or blocked by the network (user drops count as faults)
+  kCatOther = 1u << 6,
+  kCatFollowerCommits = 1u << 7,  // followers learning commitIndex (History marks leaders' commits)
+};
+uint32_t event_category(const sim::TraceEvent& e);
+ImU32 event_color(const sim::TraceEvent& e);
+
+}  // namespace raft::viz
