@@ -8,7 +8,7 @@ wasm=$2/shell/raftsim/raftsim.js
 [ -f "$wasm" ] || { echo "determinism: missing $wasm (build the web preset)"; exit 1; }
 export NODE_PATH=/usr/share/nodejs
 bad=0; n=0
-for f in assets/scenarios/*.raft tests/determinism.raft; do
+for f in assets/scenarios/*.raft tests/scenarios/*.raft; do
   a=$("$native" hash "$f" 2>/dev/null; echo "exit $?"); b=$(node "$wasm" hash "$f" 2>/dev/null; echo "exit $?")
   n=$((n + 1))
   if [ "$a" != "$b" ]; then

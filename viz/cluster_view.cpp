@@ -512,7 +512,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     if (cutn == 0) {
       ImGui::SetTooltip("Link s%d <-> s%d is up.\nClick to cut it (both directions).", la + 1, lb + 1);
     } else {
-      ImGui::SetTooltip("Link s%d <-> s%d is cut%s.\nHeal all (h) restores every link.", la + 1, lb + 1,
+      ImGui::SetTooltip("Link s%d <-> s%d is cut%s.\nClick to restore it (Heal all (h) restores every link).", la + 1, lb + 1,
                         cutn == 1 ? " in one direction" : "");
     }
   }
@@ -553,7 +553,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
         ImGui::OpenPopup("node_menu");
       }
     } else if (link_hovered && left_click) {
-      if (link_cut(c.network(), la, lb) == 0) ui.apply(cut(la, lb));
+      ui.apply(link_cut(c.network(), la, lb) == 0 ? cut(la, lb) : uncut(la, lb));
     }
   }
 

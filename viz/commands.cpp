@@ -91,6 +91,12 @@ sim::Statement cut(NodeId a, NodeId b, bool one_way) {
   return s;
 }
 
+sim::Statement uncut(NodeId a, NodeId b, bool one_way) {
+  sim::Statement s = cut(a, b, one_way);
+  s.kind = K::Uncut;
+  return s;
+}
+
 sim::Statement heal() { return make(K::Heal); }
 
 sim::Statement drop_message(uint64_t id) {
@@ -128,6 +134,25 @@ sim::Statement set_loss(double p) {
 sim::Statement set_duplicate(double p) {
   sim::Statement s = make(K::SetDuplicate);
   s.prob = std::clamp(p, 0.0, 1.0);
+  return s;
+}
+
+sim::Statement set_election_timeout(Time min_us, Time max_us) {
+  sim::Statement s = make(K::SetElectionTimeout);
+  s.us = min_us;
+  s.us2 = max_us;
+  return s;
+}
+
+sim::Statement set_heartbeat(Time us) {
+  sim::Statement s = make(K::SetHeartbeat);
+  s.us = us;
+  return s;
+}
+
+sim::Statement set_noop(bool on) {
+  sim::Statement s = make(K::SetNoop);
+  s.flag = on;
   return s;
 }
 

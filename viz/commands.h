@@ -47,6 +47,7 @@ sim::Statement isolate(NodeId n, int nodes);
 // Nodes whose bit is set in `mask` on one side, the rest on the other.
 sim::Statement split_off(uint32_t mask, int nodes);
 sim::Statement cut(NodeId a, NodeId b, bool one_way = false);
+sim::Statement uncut(NodeId a, NodeId b, bool one_way = false);
 sim::Statement heal();
 sim::Statement drop_message(uint64_t id);
 sim::Statement duplicate_message(uint64_t id);
@@ -54,6 +55,9 @@ sim::Statement delay_message(uint64_t id, Time extra_us);
 sim::Statement set_latency(Time min_us, Time max_us);
 sim::Statement set_loss(double p);
 sim::Statement set_duplicate(double p);
+sim::Statement set_election_timeout(Time min_us, Time max_us);
+sim::Statement set_heartbeat(Time us);
+sim::Statement set_noop(bool on);
 // Background client load: `on` with `rate_per_s` requests per second in total (0 = off).
 sim::Statement client_load(bool on, double rate_per_s);
 // The number of background clients used for a rate (each has one request outstanding).

@@ -102,7 +102,8 @@ void History::add(sim::TraceEvent e) {
     case TraceKind::Restart: m.kind = MarkerKind::Restart; break;
     case TraceKind::Partition:
     case TraceKind::Cut: m.kind = MarkerKind::Partition; break;
-    case TraceKind::Heal: m.kind = MarkerKind::Heal; break;
+    case TraceKind::Heal:
+    case TraceKind::Uncut: m.kind = MarkerKind::Heal; break;
     case TraceKind::Drop:
       m.kind = MarkerKind::Drop;
       m.node = e.from;

@@ -82,12 +82,20 @@ void settings_menu(Ui& ui) {
   if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.apply(client_load(true, d.load_rate));
 
   ImGui::Separator();
-  ImGui::TextDisabled("Cluster (a change restarts it)");
-  ImGui::SliderInt("servers", &d.nodes, 1, kNodesMax);
+  ImGui::TextDisabled("Timing (applies now; each server uses it from its next timer reset)");
   ImGui::DragIntRange2("election timeout (ms)", &d.election_min_ms, &d.election_max_ms, 1.0f, 10, 10000, "min %d",
                        "max %d");
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    ui.apply(set_election_timeout(static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000,
+                                  static_cast<Time>(std::max(d.election_min_ms, d.election_max_ms)) * 1000));
+  }
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::Checkbox("no-op entry on election (section 8)", &d.noop);
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
+  if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.apply(set_noop(d.noop));
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Cluster (a change restarts it)");
+  ImGui::SliderInt("servers", &d.nodes, 1, kNodesMax);
   int seed = static_cast<int>(d.seed);
   if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(seed < 0 ? 0 : seed);
   ImGui::PopItemWidth();

@@ -190,8 +190,13 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     }
     case TraceKind::Cut:
       return put(buf, n, e.extra ? "link %s -> %s cut (one way)" : "link %s <-> %s cut", name(e.from, a), name(e.to, b));
+    case TraceKind::Uncut:
+      return put(buf, n, e.extra ? "link %s -> %s restored (one way)" : "link %s <-> %s restored", name(e.from, a), name(e.to, b));
     case TraceKind::Heal:
       return put(buf, n, "network healed: every link works again");
+    case TraceKind::Timing:
+      return put(buf, n, "timing set: election timeout %" PRIu64 "-%" PRIu64 " ms, heartbeat %" PRIu64 " ms, no-op %s",
+                 e.a / 1000, e.b / 1000, e.c / 1000, (e.d & 1) ? "on" : "off");
     case TraceKind::Network: {
       double loss, dup;
       std::memcpy(&loss, &e.c, sizeof loss);
@@ -260,7 +265,9 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Restart:
     case TraceKind::Partition:
     case TraceKind::Cut:
+    case TraceKind::Uncut:
     case TraceKind::Heal:
+    case TraceKind::Timing:
     case TraceKind::Network: return kCatFaults;
     case TraceKind::Drop:
       return static_cast<sim::DropReason>(e.extra) == sim::DropReason::User ? kCatFaults : kCatMessages;

@@ -97,11 +97,15 @@ void Node::become_follower(Term term, NodeId leader) {
   leader_id_ = leader;
 }
 
-void Node::step_down(Term new_term) {
+void Node::step_down(Time now, Term new_term) {
   RAFT_ASSERT(new_term > disk_.current_term);
+  const bool was_leader = role_ == Role::Leader;
   persist_term_and_vote(new_term, kNoNode);
   set_role(Role::Follower);
   leader_id_ = kNoNode;
+  // A leader has no election timer running; a deposed one starts a full election timeout now
+  // (otherwise its pending heartbeat deadline would fire as an election almost at once).
+  if (was_leader) reset_election_timer(now);
 }
 
 void Node::become_leader(Time now) {
@@ -128,7 +132,7 @@ bool Node::log_up_to_date(Term last_log_term, LogIndex last_log_index) const {
 }
 
 void Node::handle_request_vote(Time now, const Message& m) {
-  if (m.term > disk_.current_term) step_down(m.term);
+  if (m.term > disk_.current_term) step_down(now, m.term);
   bool grant = false;
   VoteRejection why;
   why.candidate = m.from;
@@ -159,7 +163,7 @@ void Node::handle_request_vote(Time now, const Message& m) {
 
 void Node::handle_request_vote_response(Time now, const Message& m) {
   if (m.term > disk_.current_term) {
-    step_down(m.term);
+    step_down(now, m.term);
     return;
   }
   if (role_ != Role::Candidate || m.term != disk_.current_term) return;  // stale reply
@@ -197,7 +201,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
     reject(AppendRejection::Reason::StaleTerm, 0, 0);
     return;
   }
-  if (m.term > disk_.current_term) step_down(m.term);
+  if (m.term > disk_.current_term) step_down(now, m.term);
   // A candidate that hears from a leader of its own term returns to follower (§5.2). Two leaders in
   // one term cannot exist (Election Safety); the simulator's checker would report it.
   RAFT_ASSERT(role_ != Role::Leader);
@@ -244,9 +248,9 @@ void Node::handle_append_entries(Time now, const Message& m) {
   r.match_index = last_new_index;
 }
 
-void Node::handle_append_entries_response(Time /*now*/, const Message& m) {
+void Node::handle_append_entries_response(Time now, const Message& m) {
   if (m.term > disk_.current_term) {
-    step_down(m.term);
+    step_down(now, m.term);
     return;
   }
   if (role_ != Role::Leader || m.term != disk_.current_term) return;  // stale reply

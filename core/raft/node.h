@@ -123,7 +123,7 @@ class Node {
   void start_election(Time now);
   void become_follower(Term term, NodeId leader);
   void become_leader(Time now);
-  void step_down(Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
+  void step_down(Time now, Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
 
   void handle_request_vote(Time now, const Message& m);
   void handle_request_vote_response(Time now, const Message& m);

@@ -38,7 +38,7 @@ void Checker::preset(NodeId node, const Storage& disk) {
     const Entry& e = disk.log.at(i);
     chain = chain_next(chain, e.term, e.cmd);
     chains_[node].push_back(chain);
-    auto [it, inserted] = chain_of_entry_.emplace(entry_key(i, e.term), chain);
+    auto [it, inserted] = chain_of_entry_.try_emplace(entry_key(i, e.term), chain);
     if (!inserted && it->second != chain) {
       fail(0, "Log Matching",
            "The initial logs break Log Matching: " + n(node) + " and another server both have an entry at index " +
@@ -75,7 +75,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
       role_[id] = e.role;
       if (e.role == Role::Leader) {
         // Election Safety: at most one leader can be elected in a given term.
-        auto [it, inserted] = leader_of_term_.emplace(e.term, id);
+        auto [it, inserted] = leader_of_term_.try_emplace(e.term, id);
         if (!inserted && it->second != id) {
           fail(now, "Election Safety",
                "Two leaders in term " + num(e.term) + ": " + n(it->second) + " and " + n(id) +
@@ -107,7 +107,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
       const uint64_t c = chain_next(chain.empty() ? 0 : chain.back(), e.term, node.log().at(e.index).cmd);
       chain.push_back(c);
       // Log Matching: same index and term => identical logs up to that index.
-      auto [it, inserted] = chain_of_entry_.emplace(entry_key(e.index, e.term), c);
+      auto [it, inserted] = chain_of_entry_.try_emplace(entry_key(e.index, e.term), c);
       if (!inserted && it->second != c) {
         fail(now, "Log Matching",
              n(id) + " now has an entry at index " + num(e.index) + " with term " + num(e.term) +

@@ -12,6 +12,7 @@ namespace {
 constexpr uint64_t kStreamNetwork = 1;
 constexpr uint64_t kStreamNode = 100;     // + node id * 1000 + incarnation
 constexpr uint64_t kStreamClient = 50'000;  // + client id
+constexpr Time kClientThinkUs = 1'000;        // a background client's minimum gap between requests
 }  // namespace
 
 Time Metrics::latency_percentile_us(double p) const {
@@ -256,6 +257,7 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Commit:
       t.kind = TraceKind::Commit;
       t.a = e.index;
+      t.flag = e.role == Role::Leader;  // the leader's own commit (the UI separates them)
       break;
   }
   trace_add(t);
@@ -342,6 +344,18 @@ void Cluster::cut(NodeId a, NodeId b, bool one_way) {
   if (!one_way) network_.set_link(b, a, false);
   TraceEvent e;
   e.kind = TraceKind::Cut;
+  e.from = static_cast<int8_t>(a);
+  e.to = static_cast<int8_t>(b);
+  e.extra = one_way;
+  trace_add(e);
+}
+
+void Cluster::uncut(NodeId a, NodeId b, bool one_way) {
+  start();
+  network_.set_link(a, b, true);
+  if (!one_way) network_.set_link(b, a, true);
+  TraceEvent e;
+  e.kind = TraceKind::Uncut;
   e.from = static_cast<int8_t>(a);
   e.to = static_cast<int8_t>(b);
   e.extra = one_way;
@@ -439,6 +453,13 @@ void Cluster::set_timing(Time election_timeout_min_us, Time election_timeout_max
   for (Node& n : nodes_) {
     n.reconfigure(election_timeout_min_us, election_timeout_max_us, heartbeat_interval_us, append_entries_max, noop_on_election);
   }
+  TraceEvent e;
+  e.kind = TraceKind::Timing;
+  e.a = static_cast<uint64_t>(election_timeout_min_us);
+  e.b = static_cast<uint64_t>(election_timeout_max_us);
+  e.c = static_cast<uint64_t>(heartbeat_interval_us);
+  e.d = static_cast<uint64_t>(append_entries_max) << 1 | (noop_on_election ? 1 : 0);
+  trace_add(e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +564,9 @@ void Cluster::client_complete(Client& c, const ClientReply& r) {
                               ? static_cast<Time>(1e6 * workload_.clients / workload_.rate_per_s)
                               : 0;
     const Time jitter = interval > 0 ? c.rng.uniform(-interval / 4, interval / 4) : 0;
-    const Time next = std::max(now_, c.last_issue + interval + jitter);
+    // At least a client think time between requests, so a closed loop on a one-node cluster
+    // (which answers inside propose) still lets virtual time advance.
+    const Time next = std::max(now_ + kClientThinkUs, c.last_issue + interval + jitter);
     c.wake_at = next < workload_.until_us ? next : kTimeNever;
   }
 }
@@ -561,7 +584,7 @@ void Cluster::client_give_up(Client& c) {
   e.id = op.req;
   trace_add(e);
   c.busy = false;
-  c.wake_at = c.background && now_ < workload_.until_us ? now_ : kTimeNever;
+  c.wake_at = c.background && now_ < workload_.until_us ? now_ + kClientThinkUs : kTimeNever;
 }
 
 void Cluster::fire_client(Client& c) {

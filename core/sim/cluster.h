@@ -87,6 +87,7 @@ class Cluster {
   bool restart(NodeId n);
   bool timeout(NodeId n);                         // the node's election timer fires now
   void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way)
+  void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way)
   void partition(const std::vector<std::vector<NodeId>>& groups);  // nodes in no group are isolated
   void heal();
   bool drop_message(MessageId id);

@@ -38,7 +38,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
         t += s.us;
         break;
       default:
-        if (s.kind >= Statement::Kind::ExpectLeader) break;  // checks are not commands
+        if (is_check(s.kind) || is_header(s.kind)) break;  // checks are not commands
         log_.push_back(TimedStatement{t, s});
         break;
     }
@@ -131,7 +131,7 @@ bool Lab::apply(const Statement& s, std::string* error) {
     run_for(s.us);
     return true;
   }
-  if (s.kind >= Statement::Kind::ExpectLeader || s.kind <= Statement::Kind::PresetVote) {
+  if (is_check(s.kind) || is_header(s.kind) || is_initial_state(s.kind)) {
     if (error) *error = "only actions can be applied to a running cluster";
     return false;
   }

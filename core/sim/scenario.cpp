@@ -418,6 +418,7 @@ class Parser {
     if (is_header_keyword(kw)) {
       if (seen_action_) {
         if (kw == "latency" || kw == "loss" || kw == "duplicate") return network_change(kw, c);
+        if (kw == "election_timeout" || kw == "heartbeat" || kw == "noop" || kw == "append_max") return timing_change(kw, c);
         return fail("'" + std::string(kw) + "' is a header statement: it must come before the first action or check (line " +
                     std::to_string(seen_action_) + ")");
       }
@@ -431,7 +432,7 @@ class Parser {
       return preset(kw, c);
     }
     if (kw == "expect") return begin_action() && check(c);
-    if (kw == "run" || kw == "crash" || kw == "restart" || kw == "partition" || kw == "cut" || kw == "heal" ||
+    if (kw == "run" || kw == "crash" || kw == "restart" || kw == "partition" || kw == "cut" || kw == "uncut" || kw == "heal" ||
         kw == "timeout" || kw == "put" || kw == "get" || kw == "append" || kw == "cas" || kw == "delete" ||
         kw == "clients" || kw == "drop" || kw == "dup" || kw == "delay") {
       return begin_action() && action(kw, c);
@@ -507,6 +508,36 @@ class Parser {
     }
     Statement s = make(kw == "loss" ? Statement::Kind::SetLoss : Statement::Kind::SetDuplicate);
     if (!probability(c, s.prob, kw)) return false;
+    return push(std::move(s), c, kw);
+  }
+
+  // After the first action, timing statements change the running cluster (the lab's settings).
+  bool timing_change(std::string_view kw, Cursor& c) {
+    using K = Statement::Kind;
+    if (kw == "election_timeout") {
+      Statement s = make(K::SetElectionTimeout);
+      if (!duration(c, s.us, kw) || !duration(c, s.us2, kw)) return false;
+      if (s.us == 0) return fail("the election timeout must be longer than 0");
+      if (s.us > s.us2) return fail("the election timeout's minimum (" + duration_text(s.us) + ") is above its maximum (" + duration_text(s.us2) + ")");
+      return push(std::move(s), c, kw);
+    }
+    if (kw == "heartbeat") {
+      Statement s = make(K::SetHeartbeat);
+      if (!duration(c, s.us, kw)) return false;
+      if (s.us == 0) return fail("the heartbeat interval must be longer than 0");
+      return push(std::move(s), c, kw);
+    }
+    if (kw == "noop") {
+      Statement s = make(K::SetNoop);
+      const std::string_view t = c.next();
+      if (t == "on") s.flag = true;
+      else if (t == "off") s.flag = false;
+      else if (t.empty()) return fail("expected 'on' or 'off' after 'noop'");
+      else return fail("expected 'on' or 'off' after 'noop', got " + shown(t));
+      return push(std::move(s), c, kw);
+    }
+    Statement s = make(K::SetAppendMax);
+    if (!integer(c, s.number, 1, kAppendEntriesMax, "entries per AppendEntries")) return false;
     return push(std::move(s), c, kw);
   }
 
@@ -612,8 +643,8 @@ class Parser {
     }
     if (kw == "heal") return push(make(K::Heal), c, "'heal'");
     if (kw == "partition") return partition(c);
-    if (kw == "cut") {
-      Statement s = make(K::Cut);
+    if (kw == "cut" || kw == "uncut") {
+      Statement s = make(kw == "cut" ? K::Cut : K::Uncut);
       c.tokens = split_around(c.tokens, "->");
       if (!node(c, s.node, kw)) return false;
       if (c.peek() == "->") {
@@ -621,7 +652,7 @@ class Parser {
         s.one_way = true;
       }
       if (!node(c, s.node2, kw)) return false;
-      if (s.node == s.node2) return fail("cannot cut " + node_name(s.node) + " from itself");
+      if (s.node == s.node2) return fail("cannot " + std::string(kw) + " " + node_name(s.node) + " from itself");
       return push(std::move(s), c, "the link");
     }
     if (kw == "put" || kw == "get" || kw == "append" || kw == "cas" || kw == "delete") return client_op(kw, c);
@@ -934,6 +965,26 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
       if (s.node == s.node2) return fail("cannot cut a node from itself");
       cluster.cut(s.node, s.node2, s.one_way);
       return true;
+    case K::Uncut:
+      if (!check_node(s.node) || !check_node(s.node2)) return fail("unknown node" + has);
+      if (s.node == s.node2) return fail("cannot restore a link from a node to itself");
+      cluster.uncut(s.node, s.node2, s.one_way);
+      return true;
+    case K::SetElectionTimeout: case K::SetHeartbeat: case K::SetNoop: case K::SetAppendMax: {
+      const ClusterConfig& cfg = cluster.config();
+      Time lo = cfg.election_timeout_min_us, hi = cfg.election_timeout_max_us, hb = cfg.heartbeat_interval_us;
+      uint32_t batch = cfg.append_entries_max;
+      bool noop = cfg.noop_on_election;
+      if (s.kind == K::SetElectionTimeout) { lo = s.us; hi = s.us2; }
+      if (s.kind == K::SetHeartbeat) hb = s.us;
+      if (s.kind == K::SetNoop) noop = s.flag;
+      if (s.kind == K::SetAppendMax) batch = static_cast<uint32_t>(s.number);
+      if (lo <= 0 || lo > hi) return fail("the election timeout's minimum must be above 0 and at most its maximum");
+      if (hb <= 0) return fail("the heartbeat interval must be longer than 0");
+      if (batch < 1) return fail("append_max must be at least 1");
+      cluster.set_timing(lo, hi, hb, batch, noop);
+      return true;
+    }
     case K::Heal:
       cluster.heal();
       return true;
@@ -1071,13 +1122,13 @@ std::string format_statement(const Statement& s) {
   switch (s.kind) {
     case K::Nodes: return "nodes " + std::to_string(s.number);
     case K::Seed: return "seed " + std::to_string(s.number);
-    case K::ElectionTimeout: return "election_timeout " + duration_text(s.us) + " " + duration_text(s.us2);
-    case K::Heartbeat: return "heartbeat " + duration_text(s.us);
+    case K::ElectionTimeout: case K::SetElectionTimeout: return "election_timeout " + duration_text(s.us) + " " + duration_text(s.us2);
+    case K::Heartbeat: case K::SetHeartbeat: return "heartbeat " + duration_text(s.us);
     case K::Latency: case K::SetLatency: return "latency " + duration_text(s.us) + " " + duration_text(s.us2);
     case K::Loss: case K::SetLoss: return "loss " + format_double(s.prob);
     case K::Duplicate: case K::SetDuplicate: return "duplicate " + format_double(s.prob);
-    case K::Noop: return std::string("noop ") + (s.flag ? "on" : "off");
-    case K::AppendMax: return "append_max " + std::to_string(s.number);
+    case K::Noop: case K::SetNoop: return std::string("noop ") + (s.flag ? "on" : "off");
+    case K::AppendMax: case K::SetAppendMax: return "append_max " + std::to_string(s.number);
     case K::PresetTerm: return "term " + n(s.node) + " " + std::to_string(s.number);
     case K::PresetLog: return "log " + n(s.node) + (s.terms.empty() ? "" : " " + terms_text(s.terms));
     case K::PresetVote: return "voted " + n(s.node) + " " + n(s.node2);
@@ -1094,6 +1145,7 @@ std::string format_statement(const Statement& s) {
       return out;
     }
     case K::Cut: return "cut " + n(s.node) + (s.one_way ? " -> " : " ") + n(s.node2);
+    case K::Uncut: return "uncut " + n(s.node) + (s.one_way ? " -> " : " ") + n(s.node2);
     case K::Heal: return "heal";
     case K::Timeout: return "timeout " + n(s.node);
     case K::ClientOp: {

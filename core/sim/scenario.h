@@ -26,6 +26,7 @@ struct Statement {
     // Actions (happen at the current virtual time; only Run advances it)
     Run, Crash, CrashLeader, Restart, Partition, Cut, Heal, Timeout, ClientOp, Clients,
     DropMessage, DuplicateMessage, DelayMessage, SetLatency, SetLoss, SetDuplicate,
+    SetElectionTimeout, SetHeartbeat, SetNoop, SetAppendMax, Uncut,
     // Checks (evaluated at the current virtual time)
     ExpectLeader, ExpectLeaderIs, ExpectNoLeader, ExpectTerm, ExpectCommit, ExpectLog, ExpectValue,
     ExpectRole, ExpectDown, ExpectUp,
@@ -35,7 +36,8 @@ struct Statement {
   NodeId node = kNoNode;            // subject node (s1 -> 0)
   NodeId node2 = kNoNode;           // Cut: the other end; PresetVote: the candidate; ExpectLeaderIs: leader
   bool one_way = false;             // Cut: `cut s1 -> s2`
-  Time us = 0;                      // Run/Heartbeat/Delay: duration; ElectionTimeout/Latency: min
+  Time us = 0;                      // Run/Heartbeat/Delay: duration; ElectionTimeout/Latency: min;
+                                    // Clients: how long the load lasts (kTimeNever: until changed)
   Time us2 = 0;                     // ElectionTimeout/Latency: max
   double prob = 0;                  // Loss/Duplicate
   uint64_t number = 0;              // Nodes/Seed/AppendMax; Expect{Term,Commit}: value; message id
@@ -45,7 +47,7 @@ struct Statement {
   std::vector<std::vector<NodeId>> groups;  // Partition
   Command cmd;                      // ClientOp (client/seq assigned by the cluster)
   NodeId via = kNoNode;             // ClientOp: `via s1`
-  Workload workload;                // Clients
+  Workload workload;                // Clients (until_us is ignored: it is now + us when applied)
   Role role = Role::Follower;       // ExpectRole
   std::string key;                  // ExpectValue
   std::optional<std::string> value; // ExpectValue: nullopt = `none`

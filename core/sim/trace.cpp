@@ -30,6 +30,8 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Timeout: return "timeout";
     case TraceKind::Network: return "network";
     case TraceKind::Note: return "note";
+    case TraceKind::Uncut: return "uncut";
+    case TraceKind::Timing: return "timing";
   }
   return "?";
 }
@@ -299,6 +301,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       break;
     }
     case TraceKind::Cut:
+    case TraceKind::Uncut:
       field(out, "from", node_str(e.from));
       field(out, "to", node_str(e.to));
       field_bool(out, "oneway", e.extra);
@@ -312,6 +315,13 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       out += buf;
       break;
     }
+    case TraceKind::Timing:
+      field(out, "electionTimeoutMinUs", e.a);
+      field(out, "electionTimeoutMaxUs", e.b);
+      field(out, "heartbeatUs", e.c);
+      field(out, "appendMax", e.d >> 1);
+      field_bool(out, "noop", e.d & 1);
+      break;
     case TraceKind::Note: break;
   }
   out += "}\n";

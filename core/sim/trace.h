@@ -17,7 +17,7 @@ namespace raft::sim {
 
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
-  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note,
+  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
 };
 const char* trace_kind_name(TraceKind k);
 

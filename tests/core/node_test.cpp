@@ -255,6 +255,18 @@ TEST_CASE("AppendEntries receiver: the five steps of Figure 2") {
   }
 }
 
+TEST_CASE("A deposed leader starts a full election timeout, not its pending heartbeat deadline") {
+  Node leader = make_leader(0, 3, 1, {1});
+  CHECK(leader.deadline() == leader.config().heartbeat_interval_us);
+  leader.step(10'000, append_response(1, 0, 5, false, 1));
+  CHECK(leader.role() == Role::Follower);
+  CHECK(leader.deadline() >= 10'000 + leader.config().election_timeout_min_us);
+  CHECK(leader.deadline() <= 10'000 + leader.config().election_timeout_max_us);
+  leader.tick(leader.config().heartbeat_interval_us);  // the old heartbeat deadline: nothing happens
+  CHECK(leader.role() == Role::Follower);
+  CHECK(leader.current_term() == 5);
+}
+
 TEST_CASE("Leader: nextIndex backs up a term at a time using the conflict hint") {
   // Leader log (term 8): 1 1 1 4 4 5 5 6 6 6 (Figure 7). Follower (f): 1 1 1 2 2 2 3 3 3 3 3.
   Node leader = make_leader(0, 3, 7, {1, 1, 1, 4, 4, 5, 5, 6, 6, 6});

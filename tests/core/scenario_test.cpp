@@ -536,3 +536,37 @@ TEST_CASE("scenario parser fuzz: mutated scenarios never crash and errors point 
 }
 
 }  // namespace raft::sim
+
+TEST_CASE("timing changes and single-link restores are actions that round-trip") {
+  const std::string text =
+      "nodes 3\nrun 1s\nheartbeat 20ms\nelection_timeout 400ms 800ms\nnoop off\nappend_max 8\n"
+      "cut s1 -> s2\nuncut s1 -> s2\ncut s2 s3\nuncut s2 s3\n";
+  raft::sim::Scenario sc;
+  const auto err = raft::sim::parse_scenario(text, "t.raft", sc);
+  REQUIRE_FALSE(err.has_value());
+  using K = raft::sim::Statement::Kind;
+  REQUIRE(sc.statements.size() == 9);
+  CHECK(sc.statements[1].kind == K::SetHeartbeat);
+  CHECK(sc.statements[2].kind == K::SetElectionTimeout);
+  CHECK(sc.statements[3].kind == K::SetNoop);
+  CHECK(sc.statements[4].kind == K::SetAppendMax);
+  CHECK(sc.statements[6].kind == K::Uncut);
+  CHECK(sc.statements[6].one_way);
+  CHECK(raft::sim::format_statement(sc.statements[1]) == "heartbeat 20ms");
+  CHECK(raft::sim::format_statement(sc.statements[2]) == "election_timeout 400ms 800ms");
+  CHECK(raft::sim::format_statement(sc.statements[3]) == "noop off");
+  CHECK(raft::sim::format_statement(sc.statements[6]) == "uncut s1 -> s2");
+  raft::sim::Cluster c(sc.config);
+  for (const auto& s : sc.statements) {
+    std::string why;
+    CHECK_MESSAGE(raft::sim::apply_statement(c, s, &why), why);
+    if (s.kind == K::Run) c.run_for(s.us);
+  }
+  CHECK(c.config().heartbeat_interval_us == 20'000);
+  CHECK(c.config().election_timeout_min_us == 400'000);
+  CHECK_FALSE(c.config().noop_on_election);
+  CHECK(c.config().append_entries_max == 8);
+  CHECK(c.network().link_up(0, 1));
+  CHECK(c.network().link_up(1, 2));
+  CHECK(c.network().link_up(2, 1));
+}
