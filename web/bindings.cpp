@@ -268,8 +268,7 @@ val state() {
     o.set("lastApplied", num(n.last_applied()));
     o.set("logLength", num(n.log().last_index()));
     val terms = val::array();
-    const auto& entries = n.log().entries();
-    for (size_t k = 0; k < entries.size(); ++k) terms.set(k, num(entries[k].term));
+    for (raft::LogIndex k = 1; k <= n.log().last_index(); ++k) terms.set(k - 1, num(n.log().at(k).term));
     o.set("log", terms);
     nodes.set(i, o);
   }

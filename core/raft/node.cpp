@@ -297,8 +297,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   m.prev_log_index = pr.next_index - 1;
   m.prev_log_term = log.term_at(m.prev_log_index);
   m.leader_commit = commit_index_;
-  const auto first = log.entries().begin() + static_cast<std::ptrdiff_t>(pr.next_index - 1);
-  m.entries.assign(first, first + static_cast<std::ptrdiff_t>(count));
+  log.copy_range(pr.next_index, count, m.entries);
   if (pr.mode == Progress::Mode::Replicate) {
     pr.next_index += count;
   } else {

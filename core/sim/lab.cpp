@@ -57,16 +57,17 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
 void Lab::maybe_checkpoint() {
   const Cluster& c = *cluster_;
   if (!checkpoints_.empty() && c.now() < checkpoints_.back().t + checkpoint_interval_us_) return;
-  checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c});
-  if (checkpoints_.size() > checkpoints_max_) {
-    // Thin the older half: keep every other checkpoint there (the first one always stays), so
-    // memory stays bounded while recent history remains cheap to reach.
+  checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c, estimate_bytes(c)});
+  // Thin the older half (keep every other checkpoint there; the first one always stays) while
+  // over the count or the memory budget, so recent history stays cheap to reach.
+  while (checkpoints_.size() > 2 && (checkpoints_.size() > checkpoints_max_ || checkpoint_bytes() > checkpoint_bytes_max_)) {
     const size_t half = checkpoints_.size() / 2;
     std::vector<Checkpoint> kept;
     kept.reserve(checkpoints_.size());
     for (size_t i = 0; i < checkpoints_.size(); ++i) {
       if (i >= half || i % 2 == 0) kept.push_back(std::move(checkpoints_[i]));
     }
+    if (kept.size() == checkpoints_.size()) break;
     checkpoints_ = std::move(kept);
   }
 }
@@ -181,23 +182,21 @@ std::string Lab::to_scenario() const {
 
 size_t Lab::checkpoint_bytes() const {
   size_t bytes = 0;
-  for (const Checkpoint& cp : checkpoints_) {
-    bytes += sizeof(Checkpoint);
-    const Cluster& c = cp.cluster;
-    for (NodeId n = 0; n < c.size(); ++n) {
-      const Node& node = c.node(n);
-      for (const Entry& e : node.log().entries()) {
-        bytes += sizeof(Entry);
-        for (const std::string* str : {&e.cmd.key, &e.cmd.value, &e.cmd.expect}) {
-          if (str->size() > 15) bytes += str->capacity();
-        }
-      }
-      bytes += node.kv().data().size() * 96;
-    }
-    bytes += c.client_ops().size() * sizeof(ClientOpRecord);
-    bytes += c.metrics().commit_latencies_us.size() * sizeof(Time);
-    bytes += c.network().in_flight() * sizeof(InFlight);
+  for (const Checkpoint& cp : checkpoints_) bytes += cp.bytes;
+  return bytes;
+}
+
+size_t Lab::estimate_bytes(const Cluster& c) {
+  size_t bytes = sizeof(Checkpoint);
+  for (NodeId n = 0; n < c.size(); ++n) {
+    const Node& node = c.node(n);
+    // Log entries are shared between copies (copy-on-write chunks): a pointer per 256 entries and
+    // at most one cloned chunk. Plus a checker chain word and a committed-prefix word per entry.
+    bytes += node.log().last_index() / 256 * 16 + 256 * sizeof(Entry) + node.log().last_index() * 24;
+    bytes += node.kv().data().size() * 96;
   }
+  bytes += c.client_ops().size() * (sizeof(ClientOpRecord) + 16);
+  bytes += c.network().in_flight() * sizeof(InFlight);
   return bytes;
 }
 

@@ -64,7 +64,9 @@ class Lab {
     size_t log_size;  // commands with index < log_size are included
     Trace::Mark mark; // the shared trace's position when the checkpoint was taken
     Cluster cluster;
+    size_t bytes = 0; // estimated memory held by this copy
   };
+  static size_t estimate_bytes(const Cluster& c);
   void maybe_checkpoint();
   void restore_before(Time t);
   void replay_to(Time t);
@@ -78,6 +80,9 @@ class Lab {
   Time end_time_ = 0;         // the present: latest time reached
   Time checkpoint_interval_us_ = 2'000'000;
   size_t checkpoints_max_ = 64;
+  // Checkpoints copy the cluster, so their cost grows with the logs: past this budget the older
+  // half is thinned (seeking far back then replays further, at about a million events a second).
+  size_t checkpoint_bytes_max_ = 48u << 20;
 };
 
 }  // namespace raft::sim

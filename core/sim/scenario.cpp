@@ -820,9 +820,9 @@ std::string terms_text(const std::vector<Term>& terms) {
 std::string log_text(const Log& log) {
   if (log.last_index() == 0) return "empty";
   std::string s;
-  for (const Entry& e : log.entries()) {
+  for (LogIndex i = 1; i <= log.last_index(); ++i) {
     if (!s.empty()) s += ' ';
-    s += std::to_string(e.term);
+    s += std::to_string(log.at(i).term);
   }
   return s;
 }

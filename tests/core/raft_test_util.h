@@ -36,7 +36,7 @@ inline Storage disk(Term term, const std::vector<Term>& log_terms, NodeId voted 
 
 inline std::vector<Term> terms_of(const Log& log) {
   std::vector<Term> v;
-  for (const Entry& e : log.entries()) v.push_back(e.term);
+  for (LogIndex i = 1; i <= log.last_index(); ++i) v.push_back(log.at(i).term);
   return v;
 }
 
