@@ -268,7 +268,8 @@ val state() {
     o.set("lastApplied", num(n.last_applied()));
     o.set("logLength", num(n.log().last_index()));
     val terms = val::array();
-    for (raft::LogIndex k = 1; k <= n.log().last_index(); ++k) terms.set(k - 1, num(n.log().at(k).term));
+    // Embind has no binding for 64-bit integer keys in emcc 3.1.6: index with an unsigned int.
+    for (raft::LogIndex k = 1; k <= n.log().last_index(); ++k) terms.set(static_cast<unsigned>(k - 1), num(n.log().at(k).term));
     o.set("log", terms);
     nodes.set(i, o);
   }

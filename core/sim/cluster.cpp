@@ -480,6 +480,12 @@ Cluster::Client& Cluster::client_for_script() {
 uint64_t Cluster::submit(Command cmd, NodeId via) {
   start();
   Client& c = client_for_script();
+  const uint64_t req = invoke(c, std::move(cmd), via);
+  if (!checker_.ok()) halted_ = true;
+  return req;
+}
+
+uint64_t Cluster::invoke(Client& c, Command cmd, NodeId via) {
   cmd.client = c.id;
   cmd.seq = ++c.seq;
   ClientOpRecord rec;
@@ -503,7 +509,6 @@ uint64_t Cluster::submit(Command cmd, NodeId via) {
   trace_add(e);
   const uint64_t req = ops_[c.op].req;
   client_try(c);
-  if (!checker_.ok()) halted_ = true;
   return req;
 }
 
@@ -617,26 +622,7 @@ void Cluster::issue_background(Client& c) {
   if (cmd.op == Op::Put || cmd.op == Op::Cas) cmd.value = std::to_string(c.id) + "." + std::to_string(seq);
   if (cmd.op == Op::Append) cmd.value = std::to_string(seq % 10);
   if (cmd.op == Op::Cas) cmd.expect = std::to_string(c.id) + "." + std::to_string(seq > 1 ? seq - 1 : 1);
-  cmd.client = c.id;
-  cmd.seq = ++c.seq;
-  ClientOpRecord rec;
-  rec.req = next_req_++;
-  rec.client = c.id;
-  rec.cmd = std::move(cmd);
-  rec.invoke_us = now_;
-  ops_.push_back(std::move(rec));
-  c.op = static_cast<uint32_t>(ops_.size() - 1);
-  c.busy = true;
-  c.attempts = 0;
-  c.via_first = false;
-  c.last_issue = now_;
-  ++metrics_.ops_invoked;
-  TraceEvent e;
-  e.kind = TraceKind::Invoke;
-  e.ref = c.op;
-  e.id = ops_[c.op].req;
-  trace_add(e);
-  client_try(c);
+  invoke(c, std::move(cmd), kNoNode);
 }
 
 void Cluster::set_workload(const Workload& w) {

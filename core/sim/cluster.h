@@ -152,6 +152,7 @@ class Cluster {
   void client_complete(Client& c, const ClientReply& r);
   void client_give_up(Client& c);
   void issue_background(Client& c);
+  uint64_t invoke(Client& c, Command cmd, NodeId via);  // records the op and sends the first attempt
   Client& client_for_script();
   void update_leaderless();
   Node make_node(NodeId n, Storage disk);
