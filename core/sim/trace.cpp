@@ -98,7 +98,7 @@ uint32_t Trace::intern_command(LogIndex index, Term term, const Command& cmd) {
 }
 
 void Trace::rewind(const Mark& m) {
-  if (m.events <= events_.size()) events_.resize(m.events);
+  events_.resize_down(m.events);
   if (m.commands < commands_.size()) {
     commands_.resize(m.commands);
     // Erase by predicate; the iteration order does not affect the result.
