@@ -7,7 +7,6 @@
 namespace raft::sim {
 
 namespace {
-uint64_t entry_key(LogIndex index, Term term) { return mix64(index) ^ mix64(term + 0x1234567); }
 uint64_t chain_next(uint64_t prev, Term term, const Command& cmd) {
   return hash_combine(hash_combine(prev, term), command_digest(cmd));
 }
@@ -18,6 +17,21 @@ std::string num(uint64_t v) { return std::to_string(v); }
 Checker::Checker(int nodes)
     : chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
       role_(nodes, Role::Follower), commit_(nodes, 0) {}
+
+uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
+  if (entry_chains_.size() < index) entry_chains_.resize(index);
+  EntryChains& slot = entry_chains_[index - 1];
+  for (uint8_t k = 0; k < slot.used; ++k) {
+    if (slot.term[k] == term) return slot.chain[k];
+  }
+  if (slot.used < 2) {
+    slot.term[slot.used] = term;
+    slot.chain[slot.used] = chain;
+    ++slot.used;
+    return chain;
+  }
+  return entry_chains_overflow_.try_emplace({index, term}, chain).first->second;
+}
 
 void Checker::fail(Time now, const char* property, std::string message) {
   if (!ok()) return;  // keep the first violation
@@ -38,8 +52,7 @@ void Checker::preset(NodeId node, const Storage& disk) {
     const Entry& e = disk.log.at(i);
     chain = chain_next(chain, e.term, e.cmd);
     chains_[node].push_back(chain);
-    auto [it, inserted] = chain_of_entry_.try_emplace(entry_key(i, e.term), chain);
-    if (!inserted && it->second != chain) {
+    if (chain_of_entry(i, e.term, chain) != chain) {
       fail(0, "Log Matching",
            "The initial logs break Log Matching: " + n(node) + " and another server both have an entry at index " +
                num(i) + " with term " + num(e.term) + ", but their logs before it differ.");
@@ -107,8 +120,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
       const uint64_t c = chain_next(chain.empty() ? 0 : chain.back(), e.term, node.log().at(e.index).cmd);
       chain.push_back(c);
       // Log Matching: same index and term => identical logs up to that index.
-      auto [it, inserted] = chain_of_entry_.try_emplace(entry_key(e.index, e.term), c);
-      if (!inserted && it->second != c) {
+      if (chain_of_entry(e.index, e.term, c) != c) {
         fail(now, "Log Matching",
              n(id) + " now has an entry at index " + num(e.index) + " with term " + num(e.term) +
                  " like another server, but the two logs differ at or before that index. Equal index and term must mean equal logs up to there.");

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <map>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/raft/node.h"
@@ -47,7 +49,18 @@ class Checker {
   std::vector<Role> role_;
   std::vector<LogIndex> commit_;                   // per node: commitIndex as of the last event seen
   std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
-  std::unordered_map<uint64_t, uint64_t> chain_of_entry_;  // (index, term) -> chain; Log Matching
+  // Log Matching: the chain of the first entry seen at each (index, term). Indexed by index with
+  // two inline slots (an index rarely holds entries of more than two terms), the rest in a small
+  // ordered map; a flat vector keeps checkpoint copies cheap (one allocation, not one per entry).
+  struct EntryChains {
+    uint8_t used = 0;
+    Term term[2] = {0, 0};
+    uint64_t chain[2] = {0, 0};
+  };
+  // Records `chain` for (index, term) unless one is known; returns the known (or new) chain.
+  uint64_t chain_of_entry(LogIndex index, Term term, uint64_t chain);
+  std::vector<EntryChains> entry_chains_;
+  std::map<std::pair<LogIndex, Term>, uint64_t> entry_chains_overflow_;
   std::vector<uint64_t> committed_;                // chain of the committed entry at index i-1 (any node)
   // Term in which index i-1 was first seen committed (the committing node's currentTerm).
   // Non-decreasing along the index, so a new leader of term T must hold every entry whose
