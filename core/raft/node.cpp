@@ -278,10 +278,8 @@ void Node::handle_append_entries_response(Time now, const Message& m) {
     const LogIndex ours = disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
     if (ours != 0) next = ours + 1;
   }
-  next = std::clamp<LogIndex>(next, pr.match_index + 1, m.rejected_index);
-  pr.mode = Progress::Mode::Probe;
-  pr.probe_sent = false;
-  pr.next_index = next;
+  pr.next_index = std::clamp<LogIndex>(next, pr.match_index + 1, m.rejected_index);
+  pr.become_probe();
   send_append_entries(m.from, true);
 }
 

@@ -338,24 +338,15 @@ bool Cluster::timeout(NodeId n) {
   return true;
 }
 
-void Cluster::cut(NodeId a, NodeId b, bool one_way) {
-  start();
-  network_.set_link(a, b, false);
-  if (!one_way) network_.set_link(b, a, false);
-  TraceEvent e;
-  e.kind = TraceKind::Cut;
-  e.from = static_cast<int8_t>(a);
-  e.to = static_cast<int8_t>(b);
-  e.extra = one_way;
-  trace_add(e);
-}
+void Cluster::cut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, false); }
+void Cluster::uncut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, true); }
 
-void Cluster::uncut(NodeId a, NodeId b, bool one_way) {
+void Cluster::set_links(NodeId a, NodeId b, bool one_way, bool up) {
   start();
-  network_.set_link(a, b, true);
-  if (!one_way) network_.set_link(b, a, true);
+  network_.set_link(a, b, up);
+  if (!one_way) network_.set_link(b, a, up);
   TraceEvent e;
-  e.kind = TraceKind::Uncut;
+  e.kind = up ? TraceKind::Uncut : TraceKind::Cut;
   e.from = static_cast<int8_t>(a);
   e.to = static_cast<int8_t>(b);
   e.extra = one_way;

@@ -147,6 +147,7 @@ class Cluster {
   void send(Message& m);
   void record_node_event(const Node& node, const NodeEvent& e);
   void start();                            // emits the initial state into the trace, once
+  void set_links(NodeId a, NodeId b, bool one_way, bool up);
   bool process_next(Time limit);           // one event with time <= limit; false if none
   void client_try(Client& c);
   void client_complete(Client& c, const ClientReply& r);

@@ -21,7 +21,6 @@ void Lab::reset(const ClusterConfig& config) {
 std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file) {
   Scenario sc;
   if (auto err = parse_scenario(text, file, sc)) return err;
-  // Validate the actions against a dry run of the structure (node numbers are checked by the parser).
   config_ = sc.config;
   initial_ = sc;
   initial_.statements.clear();
