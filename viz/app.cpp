@@ -88,7 +88,7 @@ struct App::Impl {
     }
     if (!loaded) {
       lab.reset(default_config());
-      lab.apply(client_load(true, kDefaultLoadPerSecond));
+      lab.apply(sim::make::client_load(true, kDefaultLoadPerSecond));
     }
     after_new_session();
     vs.scenario_banner = false;
@@ -148,7 +148,7 @@ struct App::Impl {
         const sim::Workload load = lab.cluster().workload();
         lab.reset(a.config);
         if (load.clients > 0) {
-          sim::Statement s = client_load(true, load.rate_per_s);
+          sim::Statement s = sim::make::client_load(true, load.rate_per_s);
           s.workload = load;
           s.workload.until_us = kTimeNever;
           lab.apply(s);

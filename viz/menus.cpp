@@ -68,30 +68,30 @@ void settings_menu(Ui& ui) {
   ImGui::TextDisabled("Network (applies now)");
   ImGui::DragIntRange2("latency (ms)", &d.latency_min_ms, &d.latency_max_ms, 0.5f, 0, 5000, "min %d", "max %d");
   if (ImGui::IsItemDeactivatedAfterEdit()) {
-    ui.apply(set_latency(static_cast<Time>(d.latency_min_ms) * 1000, static_cast<Time>(d.latency_max_ms) * 1000));
+    ui.apply(sim::make::set_latency(static_cast<Time>(d.latency_min_ms) * 1000, static_cast<Time>(d.latency_max_ms) * 1000));
   }
   ImGui::SliderFloat("loss (%)", &d.loss_pct, 0, 100, "%.0f%%");
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_loss(d.loss_pct / 100.0));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_loss(d.loss_pct / 100.0));
   ImGui::SliderFloat("duplicates (%)", &d.duplicate_pct, 0, 100, "%.0f%%");
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_duplicate(d.duplicate_pct / 100.0));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_duplicate(d.duplicate_pct / 100.0));
 
   ImGui::Separator();
   ImGui::TextDisabled("Client load (applies now)");
-  if (ImGui::Checkbox("clients send requests", &d.load_on)) ui.apply(client_load(d.load_on, d.load_rate));
+  if (ImGui::Checkbox("clients send requests", &d.load_on)) ui.apply(sim::make::client_load(d.load_on, d.load_rate));
   ImGui::SliderFloat("requests / s", &d.load_rate, 0.1f, 500.0f, "%.1f", ImGuiSliderFlags_Logarithmic);
-  if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.apply(client_load(true, d.load_rate));
+  if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.apply(sim::make::client_load(true, d.load_rate));
 
   ImGui::Separator();
   ImGui::TextDisabled("Timing (applies now; each server uses it from its next timer reset)");
   ImGui::DragIntRange2("election timeout (ms)", &d.election_min_ms, &d.election_max_ms, 1.0f, 10, 10000, "min %d",
                        "max %d");
   if (ImGui::IsItemDeactivatedAfterEdit()) {
-    ui.apply(set_election_timeout(static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000,
+    ui.apply(sim::make::set_election_timeout(static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000,
                                   static_cast<Time>(std::max(d.election_min_ms, d.election_max_ms)) * 1000));
   }
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
-  if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.apply(set_noop(d.noop));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
+  if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.apply(sim::make::set_noop(d.noop));
 
   ImGui::Separator();
   ImGui::TextDisabled("Cluster (a change restarts it)");
@@ -274,9 +274,9 @@ void draw_menu_bar(Ui& ui) {
     if (ImGui::MenuItem("Step back", "Left")) ui.push(simple_action(Action::Kind::StepBack));
     if (ImGui::MenuItem("Go to present", nullptr, false, ui.lab.in_past())) ui.push(simple_action(Action::Kind::GoLive));
     ImGui::Separator();
-    if (ImGui::MenuItem("Client request to the leader", "c")) ui.apply(client_request(kNoNode, ++vs.requests));
-    if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.apply(crash_leader());
-    if (ImGui::MenuItem("Heal the network", "h")) ui.apply(heal());
+    if (ImGui::MenuItem("Client request to the leader", "c")) ui.apply(sim::make::client_request(kNoNode, ++vs.requests));
+    if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.apply(sim::make::crash_leader());
+    if (ImGui::MenuItem("Heal the network", "h")) ui.apply(sim::make::heal());
     ImGui::Separator();
     if (ImGui::MenuItem("Restart the cluster")) {
       Action a = simple_action(Action::Kind::Restart);
@@ -334,9 +334,9 @@ void handle_shortcuts(Ui& ui) {
     switch (io.InputQueueCharacters[i]) {
       case ' ': toggle_pause(ui); break;
       case '.': ui.push(simple_action(Action::Kind::StepForward)); break;
-      case 'c': case 'C': ui.apply(client_request(kNoNode, ++vs.requests)); break;
-      case 'k': case 'K': ui.apply(crash_leader()); break;
-      case 'h': case 'H': ui.apply(heal()); break;
+      case 'c': case 'C': ui.apply(sim::make::client_request(kNoNode, ++vs.requests)); break;
+      case 'k': case 'K': ui.apply(sim::make::crash_leader()); break;
+      case 'h': case 'H': ui.apply(sim::make::heal()); break;
       case '?': vs.show_help = !vs.show_help; break;
       default: break;
     }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/sim/lab.h"
+#include "core/sim/make.h"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "viz/app.h"
@@ -108,36 +109,28 @@ std::string apply(const char* fn, const Statement& s) {
   return "";
 }
 
-Statement make(Kind k, NodeId node = raft::kNoNode) {
-  Statement s;
-  s.kind = k;
-  s.node = node;
-  return s;
-}
 
 // ---- commands ----
 
 std::string version() { return RAFTLAB_VERSION; }
 
-std::string node_command(const char* fn, Kind k, const val& node) {
+std::string node_command(const char* fn, Statement (*build)(NodeId), const val& node) {
   NodeId n = raft::kNoNode;
   if (std::string e = node_arg(fn, node, n); !e.empty()) return e;
-  return apply(fn, make(k, n));
+  return apply(fn, build(n));
 }
-std::string crash(val node) { return node_command("crash", Kind::Crash, node); }
-std::string restart(val node) { return node_command("restart", Kind::Restart, node); }
-std::string timeout(val node) { return node_command("timeout", Kind::Timeout, node); }
+std::string crash(val node) { return node_command("crash", raft::sim::make::crash, node); }
+std::string restart(val node) { return node_command("restart", raft::sim::make::restart, node); }
+std::string timeout(val node) { return node_command("timeout", raft::sim::make::timeout, node); }
 
-std::string message_command(const char* fn, Kind k, const val& id) {
+std::string message_command(const char* fn, Statement (*build)(uint64_t), const val& id) {
   double d = 0;
   if (!is_whole_number(id, 1, 9007199254740991.0, d))
     return std::string(fn) + ": message id must be a positive whole number, got " + describe(id);
-  Statement s = make(k);
-  s.number = static_cast<uint64_t>(d);
-  return apply(fn, s);
+  return apply(fn, build(static_cast<uint64_t>(d)));
 }
-std::string drop_message(val id) { return message_command("dropMessage", Kind::DropMessage, id); }
-std::string duplicate_message(val id) { return message_command("duplicateMessage", Kind::DuplicateMessage, id); }
+std::string drop_message(val id) { return message_command("dropMessage", raft::sim::make::drop_message, id); }
+std::string duplicate_message(val id) { return message_command("duplicateMessage", raft::sim::make::duplicate_message, id); }
 
 // partition([["s1","s2"],["s3","s4","s5"]]) or partition([[1,2],[3,4,5]]).
 std::string partition(val groups) {
@@ -145,7 +138,7 @@ std::string partition(val groups) {
   if (!groups.isArray() || groups["length"].as<int>() == 0)
     return "partition: groups must be an array of arrays of nodes, e.g. [[\"s1\",\"s2\"],[\"s3\",\"s4\",\"s5\"]], got " +
            describe(groups);
-  Statement s = make(Kind::Partition);
+  std::vector<std::vector<NodeId>> parts;
   uint32_t seen = 0;
   const int g = groups["length"].as<int>();
   for (int i = 0; i < g; ++i) {
@@ -161,12 +154,12 @@ std::string partition(val groups) {
       seen |= 1u << n;
       nodes.push_back(n);
     }
-    s.groups.push_back(std::move(nodes));
+    parts.push_back(std::move(nodes));
   }
-  return apply(fn, s);
+  return apply(fn, raft::sim::make::partition(std::move(parts)));
 }
 
-std::string heal() { return apply("heal", make(Kind::Heal)); }
+std::string heal() { return apply("heal", raft::sim::make::heal()); }
 
 // A client operation in the scenario language: "put x 1", "get x", "append x a", "cas x 1 2",
 // "delete x", optionally followed by "via s2".

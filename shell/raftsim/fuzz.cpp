@@ -26,6 +26,7 @@
 #endif
 
 #include "core/raft/rng.h"
+#include "core/sim/make.h"
 #include "shell/raftsim/raftsim.h"
 
 namespace raftsim {
@@ -36,6 +37,7 @@ using raft::Time;
 using raft::sim::Scenario;
 using raft::sim::ScenarioResult;
 using raft::sim::Statement;
+namespace make = raft::sim::make;
 
 namespace {
 
@@ -70,16 +72,6 @@ struct RunOutcome {
   uint64_t events = 0;
 };
 
-Statement stmt(Statement::Kind kind) {
-  Statement s;
-  s.kind = kind;
-  return s;
-}
-Statement on_node(Statement::Kind kind, NodeId n) {
-  Statement s = stmt(kind);
-  s.node = n;
-  return s;
-}
 
 double chance_in(double rate_per_s, Time gap_us) {
   return std::min(1.0, rate_per_s * static_cast<double>(gap_us) / 1e6);
@@ -102,27 +94,21 @@ std::vector<Statement> liveness_phase(const Scenario& safety, uint64_t index) {
     if (s.kind == Statement::Kind::Crash) up[static_cast<size_t>(s.node)] = false;
     if (s.kind == Statement::Kind::Restart) up[static_cast<size_t>(s.node)] = true;
   }
-  out.push_back(stmt(Statement::Kind::Heal));
+  out.push_back(make::heal());
   for (NodeId n = 0; n < safety.config.nodes; ++n) {
-    if (!up[static_cast<size_t>(n)]) out.push_back(on_node(Statement::Kind::Restart, n));
+    if (!up[static_cast<size_t>(n)]) out.push_back(make::restart(n));
   }
-  out.push_back(stmt(Statement::Kind::SetLoss));
-  out.push_back(stmt(Statement::Kind::SetDuplicate));
-  Statement wait = stmt(Statement::Kind::Run);
-  wait.us = kLeaderBound_us;
-  out.push_back(wait);
-  out.push_back(stmt(Statement::Kind::ExpectLeader));
-  Statement put = stmt(Statement::Kind::ClientOp);
-  put.cmd.op = raft::Op::Put;
-  put.cmd.key = "probe";
-  put.cmd.value = std::to_string(index);
-  out.push_back(put);
-  wait.us = kProgressBound_us;
-  out.push_back(wait);
-  Statement value = stmt(Statement::Kind::ExpectValue);
-  value.key = "probe";
-  value.value = std::to_string(index);
-  out.push_back(value);
+  out.push_back(make::set_loss(0));
+  out.push_back(make::set_duplicate(0));
+  out.push_back(make::run(kLeaderBound_us));
+  out.push_back(make::expect_leader());
+  raft::Command put;
+  put.op = raft::Op::Put;
+  put.key = "probe";
+  put.value = std::to_string(index);
+  out.push_back(make::client_op(std::move(put)));
+  out.push_back(make::run(kProgressBound_us));
+  out.push_back(make::expect_value("probe", std::to_string(index)));
   return out;
 }
 
@@ -181,80 +167,72 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
   bool ok = true;
   if (o.clients > 0) {
     static constexpr double kRates[] = {10, 30, 100, 0};
-    Statement w = stmt(Statement::Kind::Clients);
-    w.workload.clients = o.clients;
-    w.workload.rate_per_s = kRates[rng.uniform(0, 3)];
-    w.us = o.duration_us;
-    ok = emit(w);
+    raft::sim::Workload w;
+    w.clients = o.clients;
+    w.rate_per_s = kRates[rng.uniform(0, 3)];
+    ok = emit(make::clients(w, o.duration_us));
   }
   bool split = false;
   Time t = 0;
   while (ok && t < o.duration_us) {
-    Statement run = stmt(Statement::Kind::Run);
-    run.us = std::min(o.duration_us - t, rng.uniform(kGapMin_us / 1000, kGapMax_us / 1000) * 1000);
-    t += run.us;
-    if (!(ok = emit(run)) || t >= o.duration_us) break;
+    const Time gap_us = std::min(o.duration_us - t, rng.uniform(kGapMin_us / 1000, kGapMax_us / 1000) * 1000);
+    t += gap_us;
+    if (!(ok = emit(make::run(gap_us))) || t >= o.duration_us) break;
     const NodeId leader = cluster.leader();
     for (NodeId n = 0; ok && n < nodes; ++n) {
-      if (!cluster.up(n) && rng.chance(chance_in(1e6 / kDowntimeMean_us, run.us))) ok = emit(on_node(Statement::Kind::Restart, n));
+      if (!cluster.up(n) && rng.chance(chance_in(1e6 / kDowntimeMean_us, gap_us))) ok = emit(make::restart(n));
     }
-    if (ok && rng.chance(chance_in(o.crash_rate, run.us))) {
+    if (ok && rng.chance(chance_in(o.crash_rate, gap_us))) {
       // Half the crashes hit the leader: leadership changes with entries in flight are where
       // Raft's subtle cases (Figure 8) live.
       NodeId n = leader != raft::kNoNode && cluster.up(leader) && rng.chance(0.5) ? leader : raft::kNoNode;
       if (n == raft::kNoNode) n = random_node([&](NodeId k) { return cluster.up(k); });
-      if (n != raft::kNoNode) ok = emit(on_node(Statement::Kind::Crash, n));
+      if (n != raft::kNoNode) ok = emit(make::crash(n));
     }
-    if (ok && split && rng.chance(chance_in(1e6 / kPartitionMean_us, run.us))) {
+    if (ok && split && rng.chance(chance_in(1e6 / kPartitionMean_us, gap_us))) {
       split = false;
-      ok = emit(stmt(Statement::Kind::Heal));
+      ok = emit(make::heal());
     }
-    if (ok && nodes >= 2 && rng.chance(chance_in(o.partition_rate, run.us))) {
+    if (ok && nodes >= 2 && rng.chance(chance_in(o.partition_rate, gap_us))) {
       split = true;
       const double kind = rng.unit();
       if (kind < 0.35 && leader != raft::kNoNode) {
         // The leader with a minority on one side, the majority on the other.
-        Statement p = stmt(Statement::Kind::Partition);
-        p.groups.assign(2, {});
+        std::vector<std::vector<NodeId>> groups(2);
         const int minority = static_cast<int>(rng.uniform(1, (nodes - 1) / 2 > 0 ? (nodes - 1) / 2 : 1));
         std::vector<NodeId> others;
         for (NodeId n = 0; n < nodes; ++n) {
           if (n != leader) others.push_back(n);
         }
-        p.groups[0].push_back(leader);
+        groups[0].push_back(leader);
         for (int k = 1; k < minority && !others.empty(); ++k) {
           const size_t at = static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(others.size()) - 1));
-          p.groups[0].push_back(others[at]);
+          groups[0].push_back(others[at]);
           others.erase(others.begin() + static_cast<std::ptrdiff_t>(at));
         }
-        std::sort(p.groups[0].begin(), p.groups[0].end());
-        p.groups[1] = others;
-        std::erase_if(p.groups, [](const std::vector<NodeId>& g) { return g.empty(); });
-        ok = emit(p);
+        std::sort(groups[0].begin(), groups[0].end());
+        groups[1] = others;
+        std::erase_if(groups, [](const std::vector<NodeId>& g) { return g.empty(); });
+        ok = emit(make::partition(std::move(groups)));
       } else if (kind < 0.7) {
-        Statement p = stmt(Statement::Kind::Partition);
-        const int groups = nodes >= 3 && rng.chance(0.25) ? 3 : 2;
-        p.groups.assign(static_cast<size_t>(groups), {});
-        for (NodeId n = 0; n < nodes; ++n) p.groups[static_cast<size_t>(rng.uniform(0, groups - 1))].push_back(n);
-        std::erase_if(p.groups, [](const std::vector<NodeId>& g) { return g.empty(); });
-        ok = emit(p);
+        const int count = nodes >= 3 && rng.chance(0.25) ? 3 : 2;
+        std::vector<std::vector<NodeId>> groups(static_cast<size_t>(count));
+        for (NodeId n = 0; n < nodes; ++n) groups[static_cast<size_t>(rng.uniform(0, count - 1))].push_back(n);
+        std::erase_if(groups, [](const std::vector<NodeId>& g) { return g.empty(); });
+        ok = emit(make::partition(std::move(groups)));
       } else {
-        Statement cut = stmt(Statement::Kind::Cut);
-        cut.node = static_cast<NodeId>(rng.uniform(0, nodes - 1));
-        cut.node2 = static_cast<NodeId>((cut.node + rng.uniform(1, nodes - 1)) % nodes);
-        cut.one_way = rng.chance(0.5);
-        ok = emit(cut);
+        const auto a = static_cast<NodeId>(rng.uniform(0, nodes - 1));
+        const auto b = static_cast<NodeId>((a + rng.uniform(1, nodes - 1)) % nodes);
+        ok = emit(make::cut(a, b, rng.chance(0.5)));
       }
     }
-    if (ok && rng.chance(chance_in(0.3, run.us))) {
+    if (ok && rng.chance(chance_in(0.3, gap_us))) {
       // A follower's election timer fires now: a competing candidacy, often with a stale log.
       const NodeId n = random_node([&](NodeId k) { return cluster.up(k) && cluster.node(k).role() != raft::Role::Leader; });
-      if (n != raft::kNoNode) ok = emit(on_node(Statement::Kind::Timeout, n));
+      if (n != raft::kNoNode) ok = emit(make::timeout(n));
     }
-    if (ok && rng.chance(chance_in(0.05, run.us))) {
-      Statement l = stmt(Statement::Kind::SetLoss);
-      l.prob = hundredths(rng, std::min(1.0, 2 * o.loss + 0.05));
-      ok = emit(l);
+    if (ok && rng.chance(chance_in(0.05, gap_us))) {
+      ok = emit(make::set_loss(hundredths(rng, std::min(1.0, 2 * o.loss + 0.05))));
     }
   }
   r.safety_end = sc.statements.size();

@@ -242,7 +242,7 @@ TEST_CASE("queued commands apply after the frame; dropping a message records a d
   });
   REQUIRE(id != 0);
   app.set_paused(true);
-  app.queue(drop_message(id));
+  app.queue(sim::make::drop_message(id));
   nb.frame(app, 0);
   bool dropped = false;
   for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
@@ -255,7 +255,7 @@ TEST_CASE("scrubbing back shows the past; acting there forks a new future") {
   App app;
   NullBackend nb(app);
   nb.frames(app, 2 * 60);
-  app.queue(crash(4));
+  app.queue(sim::make::crash(4));
   nb.frames(app, 60);
   const Time end = app.lab().end_time();
   REQUIRE(end > 2'000'000);
@@ -270,7 +270,7 @@ TEST_CASE("scrubbing back shows the past; acting there forks a new future") {
   CHECK(app.lab().in_past());
   CHECK(app.lab().end_time() == end);
   // Scripted commands fork directly.
-  app.queue(heal());
+  app.queue(sim::make::heal());
   nb.frame(app, 0);
   CHECK_FALSE(app.lab().in_past());
   CHECK(app.lab().end_time() == 1'000'000);
@@ -280,7 +280,7 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
   App a;
   NullBackend nb(a);
   nb.frames(a, 60);
-  a.queue(crash(1));
+  a.queue(sim::make::crash(1));
   nb.frames(a, 90);
   const std::string payload = a.share_payload();
   const uint64_t hash = a.lab().cluster().trace().hash();
@@ -329,7 +329,7 @@ TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vert
   cfg.election_timeout_min_us = 1'000'000;
   cfg.election_timeout_max_us = 2'000'000;
   app.lab().reset(cfg);
-  app.lab().apply(client_load(true, 100));
+  app.lab().apply(sim::make::client_load(true, 100));
   app.lab_changed();
   nb.frames(app, 4 * 60);
   CHECK(app.lab().cluster().network().in_flight() > 50);

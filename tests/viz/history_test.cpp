@@ -18,16 +18,16 @@ size_t count(const History& h, MarkerKind k) {
 
 TEST_CASE("markers record elections, crashes, partitions and commits; no sends or appends are kept") {
   sim::Lab lab(default_config());
-  lab.apply(client_load(true, 20));
+  lab.apply(sim::make::client_load(true, 20));
   History h;
   lab.run_for(2'000'000);
   h.update(lab);
   CHECK(count(h, MarkerKind::Leader) >= 1);
   CHECK(count(h, MarkerKind::Commit) >= 1);
-  lab.apply(crash_leader());
-  lab.apply(isolate(0, 5));
+  lab.apply(sim::make::crash_leader());
+  lab.apply(sim::make::isolate(0, 5));
   lab.run_for(1'000'000);
-  lab.apply(heal());
+  lab.apply(sim::make::heal());
   lab.run_for(100'000);
   h.update(lab);
   CHECK(count(h, MarkerKind::Crash) == 1);
@@ -48,10 +48,10 @@ TEST_CASE("markers record elections, crashes, partitions and commits; no sends o
 
 TEST_CASE("seeking back keeps the whole history; a fork cuts it at the fork") {
   sim::Lab lab(default_config());
-  lab.apply(client_load(true, 20));
+  lab.apply(sim::make::client_load(true, 20));
   History h;
   lab.run_for(1'000'000);
-  lab.apply(crash(2));
+  lab.apply(sim::make::crash(2));
   lab.run_for(2'000'000);
   h.update(lab);
   const size_t events = h.events().size();
@@ -70,7 +70,7 @@ TEST_CASE("seeking back keeps the whole history; a fork cuts it at the fork") {
   // A command in the past forks: the recorded crash at 1 s is gone, the new heal is there.
   lab.seek(500'000);
   const uint64_t gen = h.generation();
-  lab.apply(heal());
+  lab.apply(sim::make::heal());
   h.update(lab);  // notices the fork by itself (the recorded future shrank)
   CHECK(h.generation() != gen);
   CHECK(count(h, MarkerKind::Crash) == 0);
@@ -84,14 +84,14 @@ TEST_CASE("seeking back keeps the whole history; a fork cuts it at the fork") {
 
 TEST_CASE("every trace event kind has words") {
   sim::Lab lab(default_config());
-  lab.apply(client_load(true, 50));
+  lab.apply(sim::make::client_load(true, 50));
   lab.run_for(1'500'000);
-  lab.apply(cut(0, 1));
-  lab.apply(set_latency(5'000, 30'000));
-  lab.apply(timeout(lab.cluster().leader() == 0 ? 1 : 0));
-  lab.apply(crash(3));
+  lab.apply(sim::make::cut(0, 1));
+  lab.apply(sim::make::set_latency(5'000, 30'000));
+  lab.apply(sim::make::timeout(lab.cluster().leader() == 0 ? 1 : 0));
+  lab.apply(sim::make::crash(3));
   lab.run_for(500'000);
-  lab.apply(restart(3));
+  lab.apply(sim::make::restart(3));
   lab.run_for(500'000);
   bool seen[32] = {};
   char buf[320];

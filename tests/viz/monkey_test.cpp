@@ -24,7 +24,7 @@ void monkey(ImVec2 display, int nodes, uint32_t seed, int frames) {
     sim::ClusterConfig cfg = default_config();
     cfg.nodes = nodes;
     app.lab().reset(cfg);
-    app.lab().apply(client_load(true, 30));
+    app.lab().apply(sim::make::client_load(true, 30));
     app.lab_changed();
   }
   app.set_speed(4);

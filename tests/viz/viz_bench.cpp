@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   {
     sim::ClusterConfig cfg = viz::default_config();
     app.lab().reset(cfg);
-    app.lab().apply(viz::client_load(true, 20));
+    app.lab().apply(sim::make::client_load(true, 20));
     app.lab().run_for(3'000'000);
     app.lab_changed();
     app.set_paused(false);
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
     cfg.network.latency_max_us = 10'000;
     app.lab().reset(cfg);
     // Fill the logs fast on a quick network, then slow the network so many messages are in flight.
-    sim::Statement fill = viz::client_load(true, 1);
+    sim::Statement fill = sim::make::client_load(true, 1);
     fill.workload.clients = 400;
     fill.workload.rate_per_s = 0;  // closed loop
     app.lab().apply(fill);
@@ -214,8 +214,8 @@ int main(int argc, char** argv) {
       for (raft::NodeId n = 0; n < c.size(); ++n) lo = std::min(lo, c.node(n).log().last_index());
       if (lo >= 10'000) break;
     }
-    app.lab().apply(viz::client_load(true, 150));
-    app.lab().apply(viz::set_latency(150'000, 250'000));
+    app.lab().apply(sim::make::client_load(true, 150));
+    app.lab().apply(sim::make::set_latency(150'000, 250'000));
     app.lab().run_for(1'000'000);
     app.lab_changed();
     std::printf("(scene 2 set up in %.1f s; virtual time %.1f s)\n", ms(Clock::now() - t0) / 1000.0,

@@ -1,0 +1,58 @@
+// Statement builders: every user action and check as a scenario Statement, written once. The UI
+// (clicks, keys), the JS API, the fuzzer and the tests build statements only through these, so a
+// statement's representation can change without touching them. Node ids are 0-based.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/sim/scenario.h"
+
+namespace raft::sim::make {
+
+// ---- actions ----
+Statement run(Time us);
+Statement crash(NodeId n);
+Statement crash_leader();
+Statement restart(NodeId n);
+Statement timeout(NodeId n);
+// Groups of nodes that can talk among themselves; nodes in no group are isolated.
+Statement partition(std::vector<std::vector<NodeId>> groups);
+// `n` alone on one side, everyone else together.
+Statement isolate(NodeId n, int nodes);
+// Nodes whose bit is set in `mask` on one side, the rest on the other.
+Statement split_off(uint32_t mask, int nodes);
+Statement cut(NodeId a, NodeId b, bool one_way = false);
+Statement uncut(NodeId a, NodeId b, bool one_way = false);
+Statement heal();
+// A client operation from a scripted client, sent to `via` or to the leader the client believes in.
+Statement client_op(Command cmd, NodeId via = kNoNode);
+// A put numbered by the caller so values are distinct: put u(N%5) = N.
+Statement client_request(NodeId via, uint64_t number);
+// Background client load for `for_us` (kTimeNever: until changed).
+Statement clients(const Workload& w, Time for_us = kTimeNever);
+// Background client load: `on` with `rate_per_s` requests per second in total (0 = closed loop).
+Statement client_load(bool on, double rate_per_s);
+// The number of background clients used for a rate (each has one request outstanding).
+int clients_for_rate(double rate_per_s);
+Statement drop_message(uint64_t id);
+Statement duplicate_message(uint64_t id);
+Statement delay_message(uint64_t id, Time extra_us);
+// ---- settings while running ----
+Statement set_latency(Time min_us, Time max_us);
+Statement set_loss(double p);
+Statement set_duplicate(double p);
+Statement set_election_timeout(Time min_us, Time max_us);
+Statement set_heartbeat(Time us);
+Statement set_noop(bool on);
+Statement set_append_max(uint32_t entries);
+
+// ---- checks ----
+Statement expect_leader();
+Statement expect_leader_is(NodeId n);
+Statement expect_no_leader();
+Statement expect_value(std::string key, std::optional<std::string> value);
+
+}  // namespace raft::sim::make
