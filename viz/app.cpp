@@ -148,10 +148,9 @@ struct App::Impl {
         const sim::Workload load = lab.cluster().workload();
         lab.reset(a.config);
         if (load.clients > 0) {
-          sim::Statement s = sim::make::client_load(true, load.rate_per_s);
-          s.workload = load;
-          s.workload.until_us = kTimeNever;
-          lab.apply(s);
+          sim::Workload w = load;
+          w.until_us = kTimeNever;
+          lab.apply(sim::make::clients(w));
         }
         after_new_session();
         vs.scenario_banner = false;

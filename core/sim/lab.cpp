@@ -27,19 +27,16 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
   log_.clear();
   Time t = 0;
   for (const Statement& s : sc.statements) {
-    switch (s.kind) {
-      case Statement::Kind::PresetTerm:
-      case Statement::Kind::PresetLog:
-      case Statement::Kind::PresetVote:
-        initial_.statements.push_back(s);
-        break;
-      case Statement::Kind::Run:
-        t += s.us;
-        break;
-      default:
-        if (is_check(s.kind) || is_header(s.kind)) break;  // checks are not commands
-        log_.push_back(TimedStatement{t, s});
-        break;
+    if (const auto* run = s.as<stmt::Run>()) {
+      t += run->duration_us;
+      continue;
+    }
+    switch (statement_class(s)) {
+      case StatementClass::Initial: initial_.statements.push_back(s); break;
+      case StatementClass::Action:
+      case StatementClass::Setting: log_.push_back(TimedStatement{t, s}); break;
+      case StatementClass::Header:
+      case StatementClass::Check: break;  // checks are not commands
     }
   }
   cluster_.emplace(config_);
@@ -127,11 +124,12 @@ void Lab::fork() {
 }
 
 bool Lab::apply(const Statement& s, std::string* error) {
-  if (s.kind == Statement::Kind::Run) {
-    run_for(s.us);
+  if (const auto* run = s.as<stmt::Run>()) {
+    run_for(run->duration_us);
     return true;
   }
-  if (is_check(s.kind) || is_header(s.kind) || is_initial_state(s.kind)) {
+  const StatementClass cls = statement_class(s);
+  if (cls != StatementClass::Action && cls != StatementClass::Setting) {
     if (error) *error = "only actions can be applied to a running cluster";
     return false;
   }
@@ -160,23 +158,18 @@ Time Lab::step() {
 }
 
 std::string Lab::to_scenario() const {
-  std::string out;
-  if (!initial_.title.empty()) out += "# title: " + initial_.title + "\n";
-  out += format_header(config_);
-  for (const Statement& s : initial_.statements) out += format_statement(s) + "\n";
+  Scenario sc = initial_;  // title, description, header and initial state
+  sc.config = config_;
   Time t = 0;
-  const Time now = cluster_->now();
-  for (size_t i = 0; i < log_applied_ && i < log_.size(); ++i) {
-    const TimedStatement& ts = log_[i];
-    if (ts.t > now) break;
+  for (const TimedStatement& ts : log_) {
     if (ts.t > t) {
-      out += "run " + std::to_string(ts.t - t) + "us\n";
+      sc.statements.push_back(stmt::Run{ts.t - t});
       t = ts.t;
     }
-    out += format_statement(ts.s) + "\n";
+    sc.statements.push_back(ts.s);
   }
-  if (now > t) out += "run " + std::to_string(now - t) + "us\n";
-  return out;
+  if (end_time_ > t) sc.statements.push_back(stmt::Run{end_time_ - t});
+  return format_scenario(sc);
 }
 
 size_t Lab::checkpoint_bytes() const {

@@ -52,7 +52,8 @@ class Lab {
   const ClusterConfig& config() const { return config_; }
   const Scenario& initial() const { return initial_; }  // header + initial-state statements
 
-  // The session as a scenario file: header, initial state, then `run` + commands, up to now().
+  // The whole session as a scenario file (title, description, header, initial state, then `run` and
+  // the commands up to end_time()), whatever moment is shown.
   std::string to_scenario() const;
   // Memory held by checkpoints, for the benchmark and the status bar.
   size_t checkpoint_bytes() const;

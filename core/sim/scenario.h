@@ -1,8 +1,7 @@
 // Scenario files (assets/scenarios/*.raft): a line-based text format for users, tests and the page.
-// The grammar is in README.md ("Scenario files"). Parsing rejects any malformed line with the file,
-// the line number and the reason, before anything runs. The same Statement type is the command
-// log of an interactive session (core/sim/lab.h), so a session can be exported as a scenario and
-// shared as a URL.
+// The grammar is in README.md ("Scenario files"); the statements are in core/sim/statement.h.
+// Parsing rejects any malformed line with the file, the line number and the reason, before
+// anything runs.
 #pragma once
 
 #include <optional>
@@ -12,51 +11,10 @@
 
 #include "core/sim/cluster.h"
 #include "core/sim/linearizability.h"
+#include "core/sim/statement.h"
+#include "core/sim/text.h"
 
 namespace raft::sim {
-
-enum class Cmp : uint8_t { Eq, Ge, Le };
-
-struct Statement {
-  enum class Kind : uint8_t {
-    // Header (before any action): folded into Scenario::config by the parser.
-    Nodes, Seed, ElectionTimeout, Heartbeat, Latency, Loss, Duplicate, Noop, AppendMax,
-    // Initial state
-    PresetTerm, PresetLog, PresetVote,
-    // Actions (happen at the current virtual time; only Run advances it)
-    Run, Crash, CrashLeader, Restart, Partition, Cut, Heal, Timeout, ClientOp, Clients,
-    DropMessage, DuplicateMessage, DelayMessage, SetLatency, SetLoss, SetDuplicate,
-    SetElectionTimeout, SetHeartbeat, SetNoop, SetAppendMax, Uncut,
-    // Checks (evaluated at the current virtual time)
-    ExpectLeader, ExpectLeaderIs, ExpectNoLeader, ExpectTerm, ExpectCommit, ExpectLog, ExpectValue,
-    ExpectRole, ExpectDown, ExpectUp,
-  };
-  Kind kind = Kind::Run;
-  int line = 0;                     // 1-based line in the source; 0 for statements made in code
-  NodeId node = kNoNode;            // subject node (s1 -> 0)
-  NodeId node2 = kNoNode;           // Cut: the other end; PresetVote: the candidate; ExpectLeaderIs: leader
-  bool one_way = false;             // Cut: `cut s1 -> s2`
-  Time us = 0;                      // Run/Heartbeat/Delay: duration; ElectionTimeout/Latency: min;
-                                    // Clients: how long the load lasts (kTimeNever: until changed)
-  Time us2 = 0;                     // ElectionTimeout/Latency: max
-  double prob = 0;                  // Loss/Duplicate
-  uint64_t number = 0;              // Nodes/Seed/AppendMax; Expect{Term,Commit}: value; message id
-  bool flag = false;                // Noop: on
-  Cmp cmp = Cmp::Eq;
-  std::vector<Term> terms;          // PresetLog / ExpectLog
-  std::vector<std::vector<NodeId>> groups;  // Partition
-  Command cmd;                      // ClientOp (client/seq assigned by the cluster)
-  NodeId via = kNoNode;             // ClientOp: `via s1`
-  Workload workload;                // Clients (until_us is ignored: it is now + us when applied)
-  Role role = Role::Follower;       // ExpectRole
-  std::string key;                  // ExpectValue
-  std::optional<std::string> value; // ExpectValue: nullopt = `none`
-};
-
-// Statement classes (the parser enforces: header, then initial state, then actions and checks).
-bool is_header(Statement::Kind k);
-bool is_initial_state(Statement::Kind k);
-bool is_check(Statement::Kind k);
 
 struct Scenario {
   std::string file;                 // for error messages
@@ -75,29 +33,25 @@ struct ParseError {
 
 // Parses a whole scenario. On error returns the first malformed line; nothing is run.
 std::optional<ParseError> parse_scenario(std::string_view text, std::string_view file, Scenario& out);
+// Parses one line that must hold a single statement of the given class (for the JS API's propose()
+// and for command-line tools); `nodes` bounds the node names. On error returns the reason.
+std::optional<std::string> parse_statement(std::string_view line, int nodes, Statement& out);
+
+// Renders the header lines for a config (nodes, seed, timing, network).
+std::string format_header(const ClusterConfig& config);
+// Renders a whole scenario (title and description comments, header, statements); parses back to
+// the same scenario.
+std::string format_scenario(const Scenario& scenario);
+
+// ---- running (scenario_run.cpp) ----
 
 // Applies one initial-state statement or action to a cluster (checks and headers are ignored).
-// Returns false with `error` set when the action cannot apply (e.g. a node number out of range).
+// User input is validated here, once: returns false with `error` set, in words, when the action
+// cannot apply (a node out of range, crashing a node that is down, ...); the cluster is unchanged.
 bool apply_statement(Cluster& cluster, const Statement& s, std::string* error = nullptr);
 
 // Evaluates a check. On failure, `found` describes what was found instead.
 bool evaluate_check(const Cluster& cluster, const Statement& s, std::string& found);
-
-// Renders a statement (action, initial state or check) as a line of the scenario language;
-// parse_scenario(format_statement(s)) gives back s.
-std::string format_statement(const Statement& s);
-// Renders the header lines for a config (nodes, seed, timeouts, network, noop).
-std::string format_header(const ClusterConfig& config);
-// The language's number rules, for command-line tools too (exact decimals, no locale, same result
-// natively and in wasm). parse_duration takes "2s", "1.5s", "150ms", "500us"; parse_number takes
-// "12", "0.25".
-bool parse_duration(std::string_view text, Time& us, std::string* error = nullptr);
-bool parse_number(std::string_view text, double& out);
-std::string format_duration(Time us);   // "2s", "150ms", "1500us": the text parse_duration reads back
-
-// Renders a whole scenario (title and description comments, header, statements); parses back to
-// the same scenario.
-std::string format_scenario(const Scenario& scenario);
 
 struct ScenarioResult {
   // What stopped the run: an action that could not apply (e.g. `crash leader` with no leader), a

@@ -91,8 +91,8 @@ std::vector<Statement> liveness_phase(const Scenario& safety, uint64_t index) {
   std::vector<Statement> out;
   std::vector<bool> up(static_cast<size_t>(safety.config.nodes), true);
   for (const Statement& s : safety.statements) {
-    if (s.kind == Statement::Kind::Crash) up[static_cast<size_t>(s.node)] = false;
-    if (s.kind == Statement::Kind::Restart) up[static_cast<size_t>(s.node)] = true;
+    if (const auto* c = s.as<raft::sim::stmt::Crash>()) up[static_cast<size_t>(c->node)] = false;
+    if (const auto* r = s.as<raft::sim::stmt::Restart>()) up[static_cast<size_t>(r->node)] = true;
   }
   out.push_back(make::heal());
   for (NodeId n = 0; n < safety.config.nodes; ++n) {
@@ -284,8 +284,9 @@ Scenario shrink(const RunOutcome& failing, uint64_t index, int& runs_used, size_
   // Consecutive runs merge into one (`run 1s` + `run 500ms` = `run 1500ms`: the same events happen).
   std::vector<Statement> merged;
   for (const Statement& st : best.statements) {
-    if (st.kind == Statement::Kind::Run && !merged.empty() && merged.back().kind == Statement::Kind::Run) {
-      merged.back().us += st.us;
+    auto* last = merged.empty() ? nullptr : merged.back().as<raft::sim::stmt::Run>();
+    if (st.is<raft::sim::stmt::Run>() && last != nullptr) {
+      last->duration_us += st.as<raft::sim::stmt::Run>()->duration_us;
     } else {
       merged.push_back(st);
     }

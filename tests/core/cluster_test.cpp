@@ -5,6 +5,7 @@
 
 #include "core/sim/cluster.h"
 #include "core/sim/lab.h"
+#include "core/sim/make.h"
 #include "core/sim/linearizability.h"
 
 using namespace raft;
@@ -276,9 +277,7 @@ TEST_CASE("lab: seeking back shows the earlier state exactly; playing forward re
   ClusterConfig cfg = config(5, 21);
   Lab lab(cfg);
   lab.run_for(1'000'000);
-  Statement crash;
-  crash.kind = Statement::Kind::CrashLeader;
-  REQUIRE(lab.apply(crash));
+  REQUIRE(lab.apply(make::crash_leader()));
   lab.run_for(5'000'000);
   const uint64_t end_hash = lab.cluster().state_hash();
   const Time end = lab.end_time();
@@ -299,9 +298,7 @@ TEST_CASE("lab: seeking back shows the earlier state exactly; playing forward re
   CHECK(lab.cluster().now() < 1'500'000);
   // A command in the past forks: the future is cut.
   lab.seek(3'000'000);
-  Statement heal;
-  heal.kind = Statement::Kind::Heal;
-  REQUIRE(lab.apply(heal));
+  REQUIRE(lab.apply(make::heal()));
   CHECK(lab.end_time() == 3'000'000);
   CHECK_FALSE(lab.in_past());
   CHECK(lab.log().back().t == 3'000'000);

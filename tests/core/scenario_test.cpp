@@ -49,12 +49,7 @@ std::vector<ScenarioFile> shipped_scenarios() {
 
 size_t line_count(std::string_view text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1; }
 
-bool same_statement(const Statement& a, const Statement& b) {
-  return a.kind == b.kind && a.node == b.node && a.node2 == b.node2 && a.one_way == b.one_way && a.us == b.us &&
-         a.us2 == b.us2 && a.prob == b.prob && a.number == b.number && a.flag == b.flag && a.cmp == b.cmp &&
-         a.terms == b.terms && a.groups == b.groups && a.cmd == b.cmd && a.via == b.via && a.workload == b.workload &&
-         a.role == b.role && a.key == b.key && a.value == b.value;
-}
+bool same_statement(const Statement& a, const Statement& b) { return a == b; }
 
 bool same_scenario(const Scenario& a, const Scenario& b) {
   if (!(a.config == b.config) || a.title != b.title || a.description != b.description) return false;
@@ -187,10 +182,9 @@ TEST_CASE("scenario parser: comments, title, description and tolerated layout") 
   CHECK(sc.description == "line one line two\n\npara two");
   CHECK(sc.config.nodes == 3);
   REQUIRE(sc.statements.size() == 2);
-  CHECK(sc.statements[0].kind == Statement::Kind::Run);
-  CHECK(sc.statements[0].us == 1'500'000);
+  CHECK(sc.statements[0] == Statement(stmt::Run{1'500'000}));
   CHECK(sc.statements[0].line == 10);
-  CHECK(sc.statements[1].cmp == Cmp::Eq);
+  CHECK(sc.statements[1] == Statement(stmt::ExpectTerm{2, Cmp::Eq, 0}));
 
   Scenario untitled;
   CHECK_FALSE(parse_scenario("run 1ms", "dir/some-name.raft", untitled));
@@ -220,18 +214,13 @@ TEST_CASE("scenario parser: header statements fill the config; later network lin
   CHECK_FALSE(c.noop_on_election);
   CHECK(c.append_entries_max == 8);
   REQUIRE(sc.statements.size() == 7);
-  CHECK(sc.statements[0].kind == Statement::Kind::PresetLog);
-  CHECK(sc.statements[0].terms == std::vector<Term>{1, 1, 2});
-  CHECK(sc.statements[2].kind == Statement::Kind::PresetVote);
-  CHECK(sc.statements[2].node == 1);
-  CHECK(sc.statements[2].node2 == 6);
-  CHECK(sc.statements[4].kind == Statement::Kind::SetLatency);
-  CHECK(sc.statements[4].us == 0);
-  CHECK(sc.statements[4].us2 == 5'000);
-  CHECK(sc.statements[5].kind == Statement::Kind::SetLoss);
-  CHECK(sc.statements[5].prob == 0.25);
-  CHECK(sc.statements[6].kind == Statement::Kind::SetDuplicate);
-  CHECK(sc.statements[6].prob == 1.0);
+  CHECK(sc.statements[0] == Statement(stmt::PresetLog{1, {1, 1, 2}}));
+  CHECK(sc.statements[2] == Statement(stmt::PresetVote{1, 6}));
+  CHECK(sc.statements[4] == Statement(stmt::Latency{0, 5'000}));
+  CHECK(sc.statements[5] == Statement(stmt::Loss{0.25}));
+  CHECK(sc.statements[6] == Statement(stmt::Duplicate{1.0}));
+  CHECK(statement_class(sc.statements[4]) == StatementClass::Setting);
+  CHECK(statement_class(sc.statements[0]) == StatementClass::Initial);
 }
 
 TEST_CASE("scenario format: statements print and parse back unchanged") {
@@ -264,13 +253,8 @@ TEST_CASE("scenario format: statements print and parse back unchanged") {
     CHECK(format_statement(s) == line);
   }
   // Header statements print as headers too.
-  Statement h;
-  h.kind = Statement::Kind::Noop;
-  CHECK(format_statement(h) == "noop off");
-  h.kind = Statement::Kind::ElectionTimeout;
-  h.us = 150'000;
-  h.us2 = 1'000'000;
-  CHECK(format_statement(h) == "election_timeout 150ms 1s");
+  CHECK(format_statement(stmt::Noop{false}) == "noop off");
+  CHECK(format_statement(stmt::ElectionTimeout{150'000, 1'000'000}) == "election_timeout 150ms 1s");
 }
 
 TEST_CASE("scenario format: randomized statements and configs round-trip") {
@@ -284,67 +268,77 @@ TEST_CASE("scenario format: randomized statements and configs round-trip") {
       return rng.uniform(0, 5000) * kScale[rng.uniform(0, 3)];
     };
     switch (rng.uniform(0, 12)) {
-      case 0: s.kind = Statement::Kind::Run; s.us = dur(); break;
-      case 1: s.kind = Statement::Kind::Crash; s.node = node(); break;
-      case 2:
-        s.kind = Statement::Kind::Cut;
-        s.node = node();
-        s.node2 = static_cast<NodeId>((s.node + rng.uniform(1, nodes - 1)) % nodes);
-        s.one_way = rng.chance(0.5);
+      case 0: s = stmt::Run{std::min<Time>(dur(), 86'400'000'000)}; break;
+      case 1: s = stmt::Crash{node()}; break;
+      case 2: {
+        const NodeId a = node();
+        s = stmt::Cut{a, static_cast<NodeId>((a + rng.uniform(1, nodes - 1)) % nodes), rng.chance(0.5)};
         break;
+      }
       case 3: {
-        s.kind = Statement::Kind::Partition;
+        stmt::Partition p;
         std::vector<NodeId> all;
         for (NodeId n = 0; n < nodes; ++n) {
           if (rng.chance(0.8)) all.push_back(n);
         }
         if (all.empty()) all.push_back(0);
-        s.groups.emplace_back();
+        p.groups.emplace_back();
         for (NodeId n : all) {
-          if (!s.groups.back().empty() && rng.chance(0.3)) s.groups.emplace_back();
-          s.groups.back().push_back(n);
+          if (!p.groups.back().empty() && rng.chance(0.3)) p.groups.emplace_back();
+          p.groups.back().push_back(n);
         }
+        s = std::move(p);
         break;
       }
       case 4: {
-        s.kind = Statement::Kind::ClientOp;
+        stmt::ClientOp c;
         static constexpr Op kOps[] = {Op::Put, Op::Get, Op::Append, Op::Cas, Op::Delete};
-        s.cmd.op = kOps[rng.uniform(0, 4)];
-        s.cmd.key = "k" + std::to_string(rng.uniform(0, 99));
-        if (s.cmd.op == Op::Put || s.cmd.op == Op::Append || s.cmd.op == Op::Cas) s.cmd.value = std::to_string(rng.uniform(0, 999));
-        if (s.cmd.op == Op::Cas) s.cmd.expect = "v" + std::to_string(rng.uniform(0, 9));
-        if (rng.chance(0.5)) s.via = node();
+        c.cmd.op = kOps[rng.uniform(0, 4)];
+        c.cmd.key = "k" + std::to_string(rng.uniform(0, 99));
+        if (c.cmd.op == Op::Put || c.cmd.op == Op::Append || c.cmd.op == Op::Cas) c.cmd.value = std::to_string(rng.uniform(0, 999));
+        if (c.cmd.op == Op::Cas) c.cmd.expect = "v" + std::to_string(rng.uniform(0, 9));
+        if (rng.chance(0.5)) c.via = node();
+        s = std::move(c);
         break;
       }
-      case 5:
-        s.kind = Statement::Kind::Clients;
-        s.workload.clients = static_cast<int>(rng.uniform(0, 20));
-        s.workload.rate_per_s = static_cast<double>(rng.uniform(0, 100000)) / 100.0;
-        s.workload.keys = static_cast<int>(rng.uniform(1, 9));
-        s.us = rng.chance(0.3) ? kTimeNever : dur();
+      case 5: {
+        stmt::Clients c;
+        c.workload.clients = static_cast<int>(rng.uniform(0, 20));
+        c.workload.rate_per_s = static_cast<double>(rng.uniform(0, 100000)) / 100.0;
+        c.workload.keys = static_cast<int>(rng.uniform(1, 9));
+        c.for_us = rng.chance(0.3) ? kTimeNever : dur();
+        s = c;
         break;
-      case 6: s.kind = Statement::Kind::DelayMessage; s.number = rng.next() | 1; s.us = dur(); break;
-      case 7: s.kind = Statement::Kind::SetLoss; s.prob = static_cast<double>(rng.uniform(0, 1000)) / 1000.0; break;
-      case 8: s.kind = Statement::Kind::SetLatency; s.us = dur(); s.us2 = s.us + dur(); break;
-      case 9:
-        s.kind = rng.chance(0.5) ? Statement::Kind::ExpectTerm : Statement::Kind::ExpectCommit;
-        s.node = node();
-        s.cmp = static_cast<Cmp>(rng.uniform(0, 2));
-        s.number = static_cast<uint64_t>(rng.uniform(0, 1'000'000));
+      }
+      case 6: s = stmt::DelayMessage{rng.next() | 1, dur()}; break;
+      case 7: s = stmt::Loss{static_cast<double>(rng.uniform(0, 1000)) / 1000.0}; break;
+      case 8: {
+        const Time lo = dur();
+        s = stmt::Latency{lo, lo + dur()};
         break;
-      case 10:
-        s.kind = Statement::Kind::ExpectLog;
-        s.node = node();
-        for (int k = 0, n = static_cast<int>(rng.uniform(0, 12)); k < n; ++k) s.terms.push_back(static_cast<Term>(rng.uniform(1, 9)));
+      }
+      case 9: {
+        const NodeId n = node();
+        const auto cmp = static_cast<Cmp>(rng.uniform(0, 2));
+        const auto v = static_cast<uint64_t>(rng.uniform(0, 1'000'000));
+        if (rng.chance(0.5)) s = stmt::ExpectTerm{n, cmp, v};
+        else s = stmt::ExpectCommit{n, cmp, v};
         break;
-      case 11:
-        s.kind = Statement::Kind::ExpectValue;
-        s.key = "k" + std::to_string(rng.uniform(0, 9));
-        if (rng.chance(0.7)) s.value = std::to_string(rng.uniform(0, 99));
+      }
+      case 10: {
+        stmt::ExpectLog e{node(), {}};
+        for (int k = 0, n = static_cast<int>(rng.uniform(0, 12)); k < n; ++k) e.terms.push_back(static_cast<Term>(rng.uniform(1, 9)));
+        s = std::move(e);
         break;
-      default: s.kind = Statement::Kind::ExpectRole; s.node = node(); s.role = static_cast<Role>(rng.uniform(0, 2)); break;
+      }
+      case 11: {
+        stmt::ExpectValue e{"k" + std::to_string(rng.uniform(0, 9)), std::nullopt};
+        if (rng.chance(0.7)) e.value = std::to_string(rng.uniform(0, 99));
+        s = std::move(e);
+        break;
+      }
+      default: s = stmt::ExpectRole{node(), static_cast<Role>(rng.uniform(0, 2))}; break;
     }
-    if (s.kind == Statement::Kind::Run && s.us > 86'400'000'000) s.us = 86'400'000'000;
     const std::string line = format_statement(s);
     CAPTURE(line);
     const Scenario back = parse_ok("nodes 9\nheal\n" + line);
@@ -544,14 +538,13 @@ TEST_CASE("timing changes and single-link restores are actions that round-trip")
   raft::sim::Scenario sc;
   const auto err = raft::sim::parse_scenario(text, "t.raft", sc);
   REQUIRE_FALSE(err.has_value());
-  using K = raft::sim::Statement::Kind;
+  namespace stmt = raft::sim::stmt;
   REQUIRE(sc.statements.size() == 9);
-  CHECK(sc.statements[1].kind == K::SetHeartbeat);
-  CHECK(sc.statements[2].kind == K::SetElectionTimeout);
-  CHECK(sc.statements[3].kind == K::SetNoop);
-  CHECK(sc.statements[4].kind == K::SetAppendMax);
-  CHECK(sc.statements[6].kind == K::Uncut);
-  CHECK(sc.statements[6].one_way);
+  CHECK(sc.statements[1] == raft::sim::Statement(stmt::Heartbeat{20'000}));
+  CHECK(sc.statements[2] == raft::sim::Statement(stmt::ElectionTimeout{400'000, 800'000}));
+  CHECK(sc.statements[3] == raft::sim::Statement(stmt::Noop{false}));
+  CHECK(sc.statements[4] == raft::sim::Statement(stmt::AppendMax{8}));
+  CHECK(sc.statements[6] == raft::sim::Statement(stmt::Uncut{0, 1, true}));
   CHECK(raft::sim::format_statement(sc.statements[1]) == "heartbeat 20ms");
   CHECK(raft::sim::format_statement(sc.statements[2]) == "election_timeout 400ms 800ms");
   CHECK(raft::sim::format_statement(sc.statements[3]) == "noop off");
@@ -560,7 +553,6 @@ TEST_CASE("timing changes and single-link restores are actions that round-trip")
   for (const auto& s : sc.statements) {
     std::string why;
     CHECK_MESSAGE(raft::sim::apply_statement(c, s, &why), why);
-    if (s.kind == K::Run) c.run_for(s.us);
   }
   CHECK(c.config().heartbeat_interval_us == 20'000);
   CHECK(c.config().election_timeout_min_us == 400'000);

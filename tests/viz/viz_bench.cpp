@@ -202,10 +202,10 @@ int main(int argc, char** argv) {
     cfg.network.latency_max_us = 10'000;
     app.lab().reset(cfg);
     // Fill the logs fast on a quick network, then slow the network so many messages are in flight.
-    sim::Statement fill = sim::make::client_load(true, 1);
-    fill.workload.clients = 400;
-    fill.workload.rate_per_s = 0;  // closed loop
-    app.lab().apply(fill);
+    sim::Workload fill;
+    fill.clients = 400;
+    fill.rate_per_s = 0;  // closed loop
+    app.lab().apply(sim::make::clients(fill));
     const auto t0 = Clock::now();
     for (int i = 0; i < 600; ++i) {
       app.lab().run_for(100'000);

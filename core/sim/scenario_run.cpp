@@ -1,0 +1,431 @@
+// Running statements: the applier (user input is validated here, once, in words, before a Cluster
+// command is called; Cluster's commands assert their preconditions), the checks, and the runner
+// that stops at the first failed action, failed check or safety violation.
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/sim/scenario.h"
+
+namespace raft::sim {
+namespace {
+
+bool compare(uint64_t a, Cmp c, uint64_t b) { return c == Cmp::Eq ? a == b : c == Cmp::Ge ? a >= b : a <= b; }
+
+std::string log_text(const Log& log) {
+  if (log.last_index() == 0) return "empty";
+  std::string s;
+  for (LogIndex i = 1; i <= log.last_index(); ++i) {
+    if (!s.empty()) s += ' ';
+    s += std::to_string(log.at(i).term);
+  }
+  return s;
+}
+
+// "s1 follower in term 3, s2 down, ..." for checks about leadership.
+std::string roles_text(const Cluster& cluster) {
+  std::string s;
+  for (NodeId n = 0; n < cluster.size(); ++n) {
+    if (!s.empty()) s += ", ";
+    s += node_name(n);
+    if (!cluster.up(n)) {
+      s += " down";
+      continue;
+    }
+    s += std::string(" ") + role_name(cluster.node(n).role()) + " in term " + std::to_string(cluster.node(n).current_term());
+  }
+  return s;
+}
+
+std::string value_text(const std::optional<std::string>& v) { return v ? *v : "none"; }
+
+KvOpKind kv_kind(Op op) {
+  switch (op) {
+    case Op::Put: return KvOpKind::Put;
+    case Op::Append: return KvOpKind::Append;
+    case Op::Cas: return KvOpKind::Cas;
+    case Op::Delete: return KvOpKind::Delete;
+    case Op::Get:
+    case Op::Noop:
+    case Op::Preset: break;
+  }
+  return KvOpKind::Get;
+}
+
+// One case per statement kind: std::visit does not compile if a kind is missing. Each case checks
+// that the action can apply now and says why not, then calls the cluster.
+class Applier {
+ public:
+  Applier(Cluster& c, std::string* error) : c_(c), error_(error) {}
+
+  // Header statements are folded into the config by the parser; checks change nothing.
+  bool operator()(const stmt::Nodes&) { return true; }
+  bool operator()(const stmt::Seed&) { return true; }
+
+  bool operator()(const stmt::ElectionTimeout& s) {
+    if (s.min_us <= 0 || s.min_us > s.max_us) return fail("the election timeout's minimum must be above 0 and at most its maximum");
+    ClusterConfig next = c_.config();
+    next.election_timeout_min_us = s.min_us;
+    next.election_timeout_max_us = s.max_us;
+    return set_timing(next);
+  }
+  bool operator()(const stmt::Heartbeat& s) {
+    if (s.interval_us <= 0) return fail("the heartbeat interval must be longer than 0");
+    ClusterConfig next = c_.config();
+    next.heartbeat_interval_us = s.interval_us;
+    return set_timing(next);
+  }
+  bool operator()(const stmt::Noop& s) {
+    ClusterConfig next = c_.config();
+    next.noop_on_election = s.on;
+    return set_timing(next);
+  }
+  bool operator()(const stmt::AppendMax& s) {
+    if (s.entries < 1) return fail("append_max must be at least 1");
+    ClusterConfig next = c_.config();
+    next.append_entries_max = s.entries;
+    return set_timing(next);
+  }
+  bool operator()(const stmt::Latency& s) {
+    if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
+    NetworkConfig net = c_.network().config();
+    net.latency_min_us = s.min_us;
+    net.latency_max_us = s.max_us;
+    c_.set_network(net);
+    return true;
+  }
+  bool operator()(const stmt::Loss& s) {
+    if (!(s.probability >= 0 && s.probability <= 1)) return fail("a probability is between 0 and 1");
+    NetworkConfig net = c_.network().config();
+    net.loss = s.probability;
+    c_.set_network(net);
+    return true;
+  }
+  bool operator()(const stmt::Duplicate& s) {
+    if (!(s.probability >= 0 && s.probability <= 1)) return fail("a probability is between 0 and 1");
+    NetworkConfig net = c_.network().config();
+    net.duplicate = s.probability;
+    c_.set_network(net);
+    return true;
+  }
+
+  bool operator()(const stmt::PresetTerm& s) {
+    if (!known(s.node) || !before_start()) return false;
+    c_.preset_term(s.node, s.term);
+    return true;
+  }
+  bool operator()(const stmt::PresetLog& s) {
+    if (!known(s.node) || !before_start()) return false;
+    c_.preset_log(s.node, s.terms);
+    return true;
+  }
+  bool operator()(const stmt::PresetVote& s) {
+    if (!known(s.node) || !known(s.candidate) || !before_start()) return false;
+    c_.preset_vote(s.node, s.candidate);
+    return true;
+  }
+
+  bool operator()(const stmt::Run& s) {
+    if (s.duration_us < 0) return fail("cannot run for a negative time");
+    c_.run_for(s.duration_us);
+    return true;
+  }
+  bool operator()(const stmt::Crash& s) {
+    if (!known(s.node)) return false;
+    if (!c_.up(s.node)) return fail("cannot crash " + node_name(s.node) + ": it is already down");
+    c_.crash(s.node);
+    return true;
+  }
+  bool operator()(const stmt::CrashLeader&) {
+    const NodeId l = c_.leader();
+    if (l == kNoNode) return fail("cannot crash the leader: there is no leader at " + format_time(c_.now()));
+    c_.crash(l);
+    return true;
+  }
+  bool operator()(const stmt::Restart& s) {
+    if (!known(s.node)) return false;
+    if (c_.up(s.node)) return fail("cannot restart " + node_name(s.node) + ": it is up (crash it first)");
+    c_.restart(s.node);
+    return true;
+  }
+  bool operator()(const stmt::Timeout& s) {
+    if (!known(s.node)) return false;
+    if (!c_.up(s.node)) return fail("cannot time out " + node_name(s.node) + ": it is down");
+    if (c_.node(s.node).role() == Role::Leader) {
+      return fail("cannot time out " + node_name(s.node) + ": it is the leader, and a leader has no election timer");
+    }
+    c_.timeout(s.node);
+    return true;
+  }
+  bool operator()(const stmt::Partition& s) {
+    uint32_t seen = 0;
+    for (const auto& group : s.groups) {
+      for (NodeId n : group) {
+        if (!known(n)) return false;
+        if (seen & (1u << n)) return fail(node_name(n) + " is in two groups of the partition");
+        seen |= 1u << n;
+      }
+    }
+    c_.partition(s.groups);
+    return true;
+  }
+  bool operator()(const stmt::Cut& s) {
+    if (!known(s.from) || !known(s.to)) return false;
+    if (s.from == s.to) return fail("cannot cut a node from itself");
+    c_.cut(s.from, s.to, s.one_way);
+    return true;
+  }
+  bool operator()(const stmt::Uncut& s) {
+    if (!known(s.from) || !known(s.to)) return false;
+    if (s.from == s.to) return fail("cannot restore a link from a node to itself");
+    c_.uncut(s.from, s.to, s.one_way);
+    return true;
+  }
+  bool operator()(const stmt::Heal&) {
+    c_.heal();
+    return true;
+  }
+  bool operator()(const stmt::ClientOp& s) {
+    if (s.via != kNoNode && !known(s.via)) return false;
+    c_.submit(s.cmd, s.via);
+    return true;
+  }
+  bool operator()(const stmt::Clients& s) {
+    Workload w = s.workload;
+    w.until_us = s.for_us == kTimeNever || s.for_us > kTimeNever - c_.now() ? kTimeNever : c_.now() + s.for_us;
+    c_.set_workload(w);
+    return true;
+  }
+  bool operator()(const stmt::DropMessage& s) {
+    if (!c_.drop_message(s.id)) return fail("cannot drop message " + std::to_string(s.id) + ": it is not in flight");
+    return true;
+  }
+  bool operator()(const stmt::DuplicateMessage& s) {
+    if (!c_.duplicate_message(s.id)) return fail("cannot duplicate message " + std::to_string(s.id) + ": it is not in flight");
+    return true;
+  }
+  bool operator()(const stmt::DelayMessage& s) {
+    if (!c_.delay_message(s.id, s.extra_us)) return fail("cannot delay message " + std::to_string(s.id) + ": it is not in flight");
+    return true;
+  }
+
+  // Checks change nothing here (evaluate_check evaluates them); listed one by one so that a new
+  // action cannot be left out silently.
+  bool operator()(const stmt::ExpectLeader&) { return true; }
+  bool operator()(const stmt::ExpectLeaderIs&) { return true; }
+  bool operator()(const stmt::ExpectNoLeader&) { return true; }
+  bool operator()(const stmt::ExpectTerm&) { return true; }
+  bool operator()(const stmt::ExpectCommit&) { return true; }
+  bool operator()(const stmt::ExpectLog&) { return true; }
+  bool operator()(const stmt::ExpectValue&) { return true; }
+  bool operator()(const stmt::ExpectRole&) { return true; }
+  bool operator()(const stmt::ExpectDown&) { return true; }
+  bool operator()(const stmt::ExpectUp&) { return true; }
+
+ private:
+  bool fail(std::string message) {
+    if (error_) *error_ = std::move(message);
+    return false;
+  }
+  bool known(NodeId n) {
+    if (n >= 0 && n < c_.size()) return true;
+    return fail("unknown node " + node_name(n) + " (the cluster has " + std::to_string(c_.size()) + " nodes)");
+  }
+  bool before_start() {
+    if (c_.now() == 0) return true;
+    return fail("initial state can only be set before time starts");
+  }
+  bool set_timing(const ClusterConfig& next) {
+    c_.set_timing(next.election_timeout_min_us, next.election_timeout_max_us, next.heartbeat_interval_us,
+                  next.append_entries_max, next.noop_on_election);
+    return true;
+  }
+
+  Cluster& c_;
+  std::string* error_;
+};
+
+// One case per check; actions are "not a check".
+class CheckEvaluator {
+ public:
+  CheckEvaluator(const Cluster& c, std::string& found) : c_(c), found_(found), leader_(c.leader()) {}
+
+  bool operator()(const stmt::ExpectLeader&) {
+    if (leader_ != kNoNode) return true;
+    return fail("no leader (" + roles_text(c_) + ")");
+  }
+  bool operator()(const stmt::ExpectLeaderIs& s) {
+    if (!valid(s.node)) return false;
+    if (leader_ == s.node) return true;
+    return fail(leader_ == kNoNode ? "no leader (" + roles_text(c_) + ")"
+                                   : node_name(leader_) + " is leader in term " + std::to_string(c_.node(leader_).current_term()) +
+                                         " (" + roles_text(c_) + ")");
+  }
+  bool operator()(const stmt::ExpectNoLeader&) {
+    if (leader_ == kNoNode) return true;
+    return fail(node_name(leader_) + " is leader in term " + std::to_string(c_.node(leader_).current_term()));
+  }
+  bool operator()(const stmt::ExpectTerm& s) {
+    if (!valid(s.node)) return false;
+    const Term t = c_.node(s.node).current_term();
+    if (compare(t, s.cmp, s.term)) return true;
+    return fail(node_name(s.node) + "'s term is " + std::to_string(t));
+  }
+  bool operator()(const stmt::ExpectCommit& s) {
+    if (!valid(s.node)) return false;
+    const LogIndex ci = c_.node(s.node).commit_index();
+    if (compare(ci, s.cmp, s.index)) return true;
+    return fail(node_name(s.node) + "'s commitIndex is " + std::to_string(ci) + (c_.up(s.node) ? "" : " (it is down)"));
+  }
+  bool operator()(const stmt::ExpectLog& s) {
+    if (!valid(s.node)) return false;
+    const Log& log = c_.node(s.node).log();
+    bool equal = log.last_index() == s.terms.size();
+    for (LogIndex i = 1; equal && i <= log.last_index(); ++i) equal = log.term_at(i) == s.terms[i - 1];
+    if (equal) return true;
+    return fail(node_name(s.node) + "'s log is " + log_text(log));
+  }
+  bool operator()(const stmt::ExpectValue& s) {
+    if (leader_ == kNoNode) return fail("no leader to read " + s.key + " from (" + roles_text(c_) + ")");
+    const std::optional<std::string> v = c_.node(leader_).kv().get(s.key);
+    if (v == s.value) return true;
+    return fail(s.key + " = " + value_text(v) + " on the leader " + node_name(leader_));
+  }
+  bool operator()(const stmt::ExpectRole& s) {
+    if (!valid(s.node)) return false;
+    if (!c_.up(s.node)) return fail(node_name(s.node) + " is down");
+    const Node& n = c_.node(s.node);
+    if (n.role() == s.role) return true;
+    return fail(node_name(s.node) + " is " + role_name(n.role()) + " in term " + std::to_string(n.current_term()));
+  }
+  bool operator()(const stmt::ExpectDown& s) { return up_is(s.node, false); }
+  bool operator()(const stmt::ExpectUp& s) { return up_is(s.node, true); }
+
+  template <class NotACheck>
+  bool operator()(const NotACheck&) { return fail("not a check"); }
+
+ private:
+  bool fail(std::string message) {
+    found_ = std::move(message);
+    return false;
+  }
+  bool valid(NodeId n) {
+    if (n >= 0 && n < c_.size()) return true;
+    return fail("no node " + node_name(n) + " (the cluster has " + std::to_string(c_.size()) + " nodes)");
+  }
+  bool up_is(NodeId n, bool want_up) {
+    if (!valid(n)) return false;
+    if (c_.up(n) == want_up) return true;
+    return fail(node_name(n) + " is " + (c_.up(n) ? "up" : "down"));
+  }
+
+  const Cluster& c_;
+  std::string& found_;
+  NodeId leader_;
+};
+
+}  // namespace
+
+bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
+  return std::visit(Applier(cluster, error), s.v);
+}
+
+bool evaluate_check(const Cluster& cluster, const Statement& s, std::string& found) {
+  return std::visit(CheckEvaluator(cluster, found), s.v);
+}
+
+std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops) {
+  std::vector<HistoryOp> history;
+  history.reserve(ops.size());
+  for (const ClientOpRecord& r : ops) {
+    if (r.returned && !r.ok && r.definite) continue;  // surely never applied: not part of the history
+    HistoryOp h;
+    h.client = r.client;
+    h.req = r.req;
+    h.kind = kv_kind(r.cmd.op);
+    h.key = r.cmd.key;
+    h.value = r.cmd.value;
+    h.expect = r.cmd.expect;
+    h.invoke_us = r.invoke_us;
+    h.returned = r.returned && r.ok;  // a failed, indefinite op may or may not have taken effect
+    if (h.returned) {
+      h.return_us = r.return_us;
+      h.result = r.value;
+      h.cas_swapped = r.cas_swapped;
+    }
+    history.push_back(std::move(h));
+  }
+  return history;
+}
+
+ScenarioRunner::ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep)
+    : file_(std::move(file)), slot_(keep ? keep : &local_) {
+  slot_->emplace(config);
+}
+
+void ScenarioRunner::fail(ScenarioResult::Failure kind, int line, std::string property, const std::string& message) {
+  result_.ok = false;
+  result_.kind = kind;
+  result_.line = line;
+  result_.property = std::move(property);
+  result_.failure = file_ + ":" + std::to_string(line) + ": " + message;
+}
+
+void ScenarioRunner::violated(int line) {
+  const Violation& v = cluster().checker().violation();
+  fail(ScenarioResult::Failure::Invariant, line, v.property, v.property + " violated at " + format_time(v.t) + ": " + v.message);
+}
+
+bool ScenarioRunner::apply(const Statement& s) {
+  if (!result_.ok) return false;
+  Cluster& c = cluster();
+  last_line_ = s.line;
+  std::string error;
+  if (!apply_statement(c, s, &error)) {
+    fail(ScenarioResult::Failure::Action, s.line, "", error);
+    return false;
+  }
+  if (!c.ok()) {
+    violated(s.line);
+    return false;
+  }
+  if (is_check(s)) {
+    std::string found;
+    if (!evaluate_check(c, s, found)) {
+      const std::string what = format_statement(s).substr(7);  // without "expect "
+      fail(ScenarioResult::Failure::Check, s.line, what, "expected " + what + ", found " + found + " (at " + format_time(c.now()) + ")");
+      return false;
+    }
+    ++result_.checks_passed;
+  }
+  return true;
+}
+
+const ScenarioResult& ScenarioRunner::finish() {
+  if (!result_.ok) return result_;
+  const Cluster& c = cluster();
+  if (!c.ok()) {
+    violated(last_line_);
+    return result_;
+  }
+  const std::vector<HistoryOp> history = client_history(c.client_ops());
+  result_.ops_checked = history.size();
+  const LinearizabilityResult lin = check_linearizable(history);
+  result_.linearizability_gave_up = lin.gave_up;
+  if (!lin.ok && !lin.gave_up) {
+    fail(ScenarioResult::Failure::Linearizability, last_line_, "Linearizability",
+         "the client history is not linearizable (key " + lin.key + "): " + lin.explanation);
+  }
+  return result_;
+}
+
+ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
+  ScenarioRunner runner(scenario.config, scenario.file, keep);
+  for (const Statement& s : scenario.statements) {
+    if (!runner.apply(s)) return runner.result();
+  }
+  return runner.finish();
+}
+
+}  // namespace raft::sim

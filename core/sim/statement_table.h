@@ -1,0 +1,80 @@
+// The table of statement kinds (internal to core/sim): one row per alternative of
+// Statement::Variant, in the same order, holding the keyword, the class, how to parse the
+// arguments, how to print them, and for header and setting rows how they fold into a config and read
+// back from one. The parser, the classifiers and the printer all read this table.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sim/statement.h"
+
+namespace raft::sim::detail {
+
+// One line's tokens, with the value parsers the rows use. Each names what it expected and what it
+// got, so a row's parse function reads as the statement's grammar.
+class LineReader {
+ public:
+  LineReader(std::vector<std::string_view> tokens, size_t keyword_words, int nodes, int line)
+      : tokens_(std::move(tokens)), i_(keyword_words), nodes_(nodes), line_(line) {}
+
+  // The keyword as written (a row may accept several: "put|get|...").
+  std::string_view keyword() const { return tokens_.empty() ? std::string_view{} : tokens_[0]; }
+  bool done() const { return i_ >= tokens_.size(); }
+  std::string_view peek() const { return done() ? std::string_view{} : tokens_[i_]; }
+  std::string_view next() { return done() ? std::string_view{} : tokens_[i_++]; }
+  // Splits the remaining tokens around `sep` ("s1->s2" -> "s1" "->" "s2").
+  void split_around(std::string_view sep);
+
+  bool node(NodeId& n, std::string_view after);
+  bool duration(Time& us, std::string_view after);
+  bool integer(uint64_t& v, uint64_t lo, uint64_t hi, std::string_view what);
+  bool probability(double& p, std::string_view after);
+  bool on_off(bool& on, std::string_view after);
+  bool term_list(std::vector<Term>& terms, bool non_decreasing);
+  bool cmp(Cmp& out);
+  bool word(std::string& out, std::string_view what, size_t max_bytes, bool allow_none);
+  // The line must end here; `what` names what came last ("the node").
+  bool end(std::string_view what);
+
+  bool fail(std::string message);
+  const std::string& error() const { return error_; }
+  int line() const { return line_; }
+  int nodes() const { return nodes_; }
+  int first_node_line() const { return first_node_line_; }  // 0 if no node was named yet
+  void set_first_node_line(int line) { first_node_line_ = line; }
+
+ private:
+  std::vector<std::string_view> tokens_;
+  size_t i_ = 0;
+  int nodes_;
+  int line_;
+  int first_node_line_ = 0;
+  std::string error_;
+};
+
+struct StatementSpec {
+  size_t index;                 // the alternative of Statement::Variant this row describes
+  std::string_view keyword;     // "crash", "expect leader", "expect no leader"; "put|get|..." for alternatives
+  StatementClass cls;
+  // Parses the arguments after the keyword; nullptr when another row's parser produces this kind
+  // (`crash leader` is read by the `crash` row's neighbour, `expect leader s2` by `expect leader`).
+  bool (*parse)(LineReader& r, Statement& out);
+  void (*print_args)(const Statement& s, std::string& out);  // appends " s1 s2" after the keyword
+  // Header and setting rows only: apply to a config, and read back from one (false: the value is
+  // the default and is not printed).
+  void (*fold)(const Statement& s, ClusterConfig& config);
+  bool (*from_config)(const ClusterConfig& config, Statement& out);
+};
+
+std::span<const StatementSpec> statement_specs();
+const StatementSpec& spec_of(const Statement& s);
+
+// Limits on what a file can ask for, shared by the rows and the file parser.
+inline constexpr uint64_t kTermMax = 1'000'000'000;
+inline constexpr uint64_t kIndexMax = 1'000'000'000;
+inline constexpr size_t kLogEntriesMax = 10'000;
+
+}  // namespace raft::sim::detail
