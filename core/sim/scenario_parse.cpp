@@ -92,23 +92,32 @@ const StatementSpec* find_row(const std::vector<std::string_view>& tokens, size_
   return best;
 }
 
-// A multi-word keyword whose first two or more words the line spells but whose rest it does not
-// ("expect no leadr"), for a precise message; nullptr if none.
+// The one multi-word keyword that the line starts to spell but does not finish ("open 1s",
+// "expect no leadr"), for a precise message; nullptr if there is none or several.
 const StatementSpec* near_row(const std::vector<std::string_view>& tokens) {
+  const StatementSpec* best = nullptr;
+  size_t best_words = 0;
+  bool unique = false;
   for (const StatementSpec& spec : detail::statement_specs()) {
     if (spec.parse == nullptr || spec.keyword.find('|') != std::string_view::npos) continue;
-    size_t n = 0, matched = 0;
+    size_t matched = 0;
     std::string_view rest = spec.keyword;
     while (!rest.empty()) {
       const size_t sp = rest.find(' ');
-      if (n < tokens.size() && tokens[n] == rest.substr(0, sp)) matched = n + 1;
-      else break;
-      ++n;
+      if (matched >= tokens.size() || tokens[matched] != rest.substr(0, sp)) break;
+      ++matched;
       rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
     }
-    if (matched >= 2 && !rest.empty()) return &spec;
+    if (matched == 0 || rest.empty()) continue;
+    if (matched > best_words) {
+      best = &spec;
+      best_words = matched;
+      unique = true;
+    } else if (matched == best_words) {
+      unique = false;
+    }
   }
-  return nullptr;
+  return unique ? best : nullptr;
 }
 
 // "leader, no leader, term, ..." from the check rows, for the unknown-check message.
