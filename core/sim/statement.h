@@ -63,6 +63,9 @@ struct Clients { Workload workload; Time for_us = kTimeNever; bool operator==(co
 struct DropMessage { uint64_t id = 0; bool operator==(const DropMessage&) const = default; };
 struct DuplicateMessage { uint64_t id = 0; bool operator==(const DuplicateMessage&) const = default; };
 struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const DelayMessage&) const = default; };
+// Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
+// Changes nothing in the cluster.
+struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
 struct ExpectLeader { bool operator==(const ExpectLeader&) const = default; };
@@ -87,7 +90,7 @@ struct Statement {
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage,
+      stmt::DelayMessage, stmt::OpenAt,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp>;
 

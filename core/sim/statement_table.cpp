@@ -385,6 +385,14 @@ void print_message(const Statement& s, std::string& out) {
   if constexpr (std::is_same_v<T, stmt::DelayMessage>) out += ' ' + format_duration(s.as<T>()->extra_us);
 }
 
+bool parse_open_at(LineReader& r, Statement& out) {
+  stmt::OpenAt o;
+  if (!r.duration(o.t_us, "open at")) return false;
+  out = o;
+  return r.end("the moment");
+}
+void print_open_at(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::OpenAt>()->t_us); }
+
 // ---- checks ----
 
 bool parse_expect_leader(LineReader& r, Statement& out) {
@@ -524,6 +532,7 @@ constexpr std::array kSpecs = {
     row<stmt::DropMessage>("drop", C::Action, parse_message<stmt::DropMessage>, print_message<stmt::DropMessage>),
     row<stmt::DuplicateMessage>("dup", C::Action, parse_message<stmt::DuplicateMessage>, print_message<stmt::DuplicateMessage>),
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
+    row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),

@@ -158,6 +158,9 @@ TEST_CASE("scenario parser: every kind of malformed line names its line and the 
   // Checks.
   check_error("expect", 1, "expected a check after 'expect'");
   check_error("expect leadr", 1, "unknown check 'leadr'");
+  check_error("open at", 1, "expected a duration like 2s, 150ms or 500us after 'open at'");
+  check_error("open at 1s 2s", 1, "unexpected '2s' after the moment");
+  check_error("open 1s", 1, "expected 'open at', got '1s'");
   check_error("expect leader s1 s2", 1, "unexpected 's2'");
   check_error("expect no leadr", 1, "expected 'expect no leader', got 'leadr'");
   check_error("expect term s1 > 3", 1, "expected a comparison (=, >= or <=), got '>'");
@@ -230,7 +233,7 @@ TEST_CASE("scenario format: statements print and parse back unchanged") {
       "partition s1 s2 | s3 s4 s5", "partition s3", "partition s1 | s2 | s3", "cut s1 s2", "cut s2 -> s1", "heal",
       "timeout s3", "put x 1", "get x", "append x a", "cas x 1 2", "delete x", "put key-9 v.1 via s4", "get x via s2",
       "clients 3 rate 50/s for 10s", "clients 0 rate 0/s", "clients 2 rate 0.5/s for 1500ms keys 7", "drop 17", "dup 17",
-      "delay 17 50ms", "latency 10ms 20ms", "loss 0.1", "duplicate 0.05", "loss 0", "duplicate 1", "expect leader",
+      "delay 17 50ms", "open at 1500ms", "latency 10ms 20ms", "loss 0.1", "duplicate 0.05", "loss 0", "duplicate 1", "expect leader",
       "expect leader s3", "expect no leader", "expect term s1 >= 4", "expect term s1 = 4", "expect commit s1 <= 3",
       "expect log s2 1 1 4", "expect log s2", "expect value x 1", "expect value x none", "expect role s2 follower",
       "expect role s2 candidate", "expect role s2 leader", "expect down s5", "expect up s5"};
