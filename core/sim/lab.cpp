@@ -8,6 +8,7 @@ Lab::Lab(const ClusterConfig& config) { reset(config); }
 
 void Lab::reset(const ClusterConfig& config) {
   config_ = config;
+  open_at_.reset();
   initial_ = Scenario{};
   initial_.config = config;
   cluster_.emplace(config);
@@ -22,6 +23,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
   Scenario sc;
   if (auto err = parse_scenario(text, file, sc)) return err;
   config_ = sc.config;
+  open_at_.reset();
   initial_ = sc;
   initial_.statements.clear();
   log_.clear();
@@ -29,6 +31,10 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
   for (const Statement& s : sc.statements) {
     if (const auto* run = s.as<stmt::Run>()) {
       t += run->duration_us;
+      continue;
+    }
+    if (const auto* open = s.as<stmt::OpenAt>()) {
+      open_at_ = open->t_us;
       continue;
     }
     switch (statement_class(s)) {
@@ -169,6 +175,7 @@ std::string Lab::to_scenario() const {
     sc.statements.push_back(ts.s);
   }
   if (end_time_ > t) sc.statements.push_back(stmt::Run{end_time_ - t});
+  if (in_past()) sc.statements.push_back(stmt::OpenAt{cluster_->now()});
   return format_scenario(sc);
 }
 

@@ -53,8 +53,11 @@ class Lab {
   const Scenario& initial() const { return initial_; }  // header + initial-state statements
 
   // The whole session as a scenario file (title, description, header, initial state, then `run` and
-  // the commands up to end_time()), whatever moment is shown.
+  // the commands up to end_time()), whatever moment is shown; in the past it ends with `open at`
+  // the moment shown, so a share link opens there.
   std::string to_scenario() const;
+  // Where the loaded scenario asks to be opened (its `open at`), if it does; the front end seeks there.
+  std::optional<Time> open_at() const { return open_at_; }
   // Memory held by checkpoints, for the benchmark and the status bar.
   size_t checkpoint_bytes() const;
   size_t checkpoints() const { return checkpoints_.size(); }
@@ -79,6 +82,7 @@ class Lab {
   std::vector<Checkpoint> checkpoints_;
   size_t log_applied_ = 0;    // commands of log_ applied to cluster_
   Time end_time_ = 0;         // the present: latest time reached
+  std::optional<Time> open_at_;  // from the loaded scenario's `open at`
   Time checkpoint_interval_us_ = 2'000'000;
   size_t checkpoints_max_ = 64;
   // Checkpoints copy the cluster, so their cost grows with the logs: past this budget the older

@@ -304,3 +304,30 @@ TEST_CASE("lab: seeking back shows the earlier state exactly; playing forward re
   CHECK(lab.log().back().t == 3'000'000);
   CHECK(lab.checkpoints() >= 2);
 }
+
+TEST_CASE("lab: a share link made while scrubbed back keeps the whole run and opens at the moment viewed") {
+  // Partition at 1 s, heal at 3 s, drag back to 0.5 s, share: the issue's report, as a test.
+  Lab lab(config(5, 3));
+  lab.run_for(1'000'000);
+  REQUIRE(lab.apply(make::isolate(0, 5)));
+  lab.run_for(2'000'000);
+  REQUIRE(lab.apply(make::heal()));
+  lab.run_for(1'000'000);
+  const uint64_t end_hash = lab.cluster().trace().hash();
+  lab.seek(500'000);
+  const std::string text = lab.to_scenario();
+  CAPTURE(text);
+  CHECK(text.find("run 1s\npartition s1 | s2 s3 s4 s5\nrun 2s\nheal\nrun 1s\nopen at 500ms\n") != std::string::npos);
+
+  Lab shared;
+  REQUIRE_FALSE(shared.load_scenario(text, "shared link").has_value());
+  CHECK(shared.end_time() == 4'000'000);
+  REQUIRE(shared.open_at().has_value());
+  CHECK(*shared.open_at() == 500'000);
+  CHECK(shared.log().size() == 2);
+  shared.seek(shared.end_time());
+  CHECK(shared.cluster().trace().hash() == end_hash);
+  // At the present there is no moment to open at.
+  lab.seek(lab.end_time());
+  CHECK(lab.to_scenario().find("open at") == std::string::npos);
+}
