@@ -122,25 +122,25 @@ bool latency_of(const ClusterConfig& c, Statement& out) {
   return true;
 }
 
-bool parse_loss(LineReader& r, Statement& out) {
-  stmt::Loss l;
-  if (!r.probability(l.probability, "loss")) return false;
-  out = l;
-  return r.end("loss");
-}
-void print_loss(const Statement& s, std::string& out) { out += ' ' + format_number(s.as<stmt::Loss>()->probability); }
-void fold_loss(const Statement& s, ClusterConfig& c) { c.network.loss = s.as<stmt::Loss>()->probability; }
-bool loss_of(const ClusterConfig& c, Statement& out) { out = stmt::Loss{c.network.loss}; return true; }
-
-bool parse_duplicate(LineReader& r, Statement& out) {
-  stmt::Duplicate d;
-  if (!r.probability(d.probability, "duplicate")) return false;
-  out = d;
-  return r.end("duplicate");
-}
-void print_duplicate(const Statement& s, std::string& out) { out += ' ' + format_number(s.as<stmt::Duplicate>()->probability); }
-void fold_duplicate(const Statement& s, ClusterConfig& c) { c.network.duplicate = s.as<stmt::Duplicate>()->probability; }
-bool duplicate_of(const ClusterConfig& c, Statement& out) { out = stmt::Duplicate{c.network.duplicate}; return true; }
+// `loss P` and `duplicate P`: a probability that lives in the network's config at `Field`.
+template <class T, double NetworkConfig::*Field>
+struct NetworkProbability {
+  static bool parse(LineReader& r, Statement& out) {
+    T t;
+    const std::string_view kw = r.keyword();
+    if (!r.probability(t.probability, kw)) return false;
+    out = t;
+    return r.end(kw);
+  }
+  static void print(const Statement& s, std::string& out) { out += ' ' + format_number(s.as<T>()->probability); }
+  static void fold(const Statement& s, ClusterConfig& c) { c.network.*Field = s.as<T>()->probability; }
+  static bool of(const ClusterConfig& c, Statement& out) {
+    out = T{c.network.*Field};
+    return true;
+  }
+};
+using LossRow = NetworkProbability<stmt::Loss, &NetworkConfig::loss>;
+using DuplicateRow = NetworkProbability<stmt::Duplicate, &NetworkConfig::duplicate>;
 
 bool parse_noop(LineReader& r, Statement& out) {
   stmt::Noop n;
@@ -511,8 +511,8 @@ constexpr std::array kSpecs = {
                                fold_election_timeout, election_timeout_of),
     row<stmt::Heartbeat>("heartbeat", C::Setting, parse_heartbeat, print_heartbeat, fold_heartbeat, heartbeat_of),
     row<stmt::Latency>("latency", C::Setting, parse_latency, print_latency, fold_latency, latency_of),
-    row<stmt::Loss>("loss", C::Setting, parse_loss, print_loss, fold_loss, loss_of),
-    row<stmt::Duplicate>("duplicate", C::Setting, parse_duplicate, print_duplicate, fold_duplicate, duplicate_of),
+    row<stmt::Loss>("loss", C::Setting, LossRow::parse, LossRow::print, LossRow::fold, LossRow::of),
+    row<stmt::Duplicate>("duplicate", C::Setting, DuplicateRow::parse, DuplicateRow::print, DuplicateRow::fold, DuplicateRow::of),
     row<stmt::Noop>("noop", C::Setting, parse_noop, print_noop, fold_noop, noop_of),
     row<stmt::AppendMax>("append_max", C::Setting, parse_append_max, print_append_max, fold_append_max, append_max_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
