@@ -245,7 +245,7 @@ void handle_shell_request(viz::App& a) {
     case viz::ShellRequest::CopyShareLink:
       // No URL on the desktop: the clipboard gets the session as scenario text (the web page's
       // share payload), which loads with --scenario-style text anywhere.
-      glfwSetClipboardString(g.window, a.share_payload().c_str());
+      glfwSetClipboardString(g.window, a.scenario_text().c_str());
       std::printf("raftlab: copied the session (scenario text) to the clipboard\n");
       break;
     case viz::ShellRequest::DownloadTrace:

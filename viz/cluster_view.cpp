@@ -276,7 +276,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   const Fonts& f = ui.fonts;
   const int n = c.size();
   const Time now = c.now();
-  if (!begin_panel("Cluster", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Cluster", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
@@ -284,7 +284,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   // Header: what the panel is, and the network tools.
   panel_heading("CLUSTER");
   ImGui::SameLine();
-  if (ImGui::SmallButton("Heal all (h)")) ui.apply(sim::make::heal());
+  if (ImGui::SmallButton("Heal all (h)")) ui.act(sim::make::heal());
   vs.track("Heal all");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restore every network link (undo partitions and cuts).");
   ImGui::SameLine();
@@ -313,7 +313,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     const bool can_split = vs.group_mask != 0 && vs.group_mask != (n >= 32 ? ~0u : (1u << n) - 1);
     if (!can_split) ImGui::BeginDisabled();
     if (ImGui::SmallButton("Split them off")) {
-      ui.apply(sim::make::split_off(vs.group_mask, n));
+      ui.act(sim::make::split_off(vs.group_mask, n));
       vs.group_mask = 0;
       vs.group_mode = false;
     }
@@ -553,11 +553,12 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
         ImGui::OpenPopup("node_menu");
       }
     } else if (link_hovered && left_click) {
-      ui.apply(link_cut(c.network(), la, lb) == 0 ? sim::make::cut(la, lb) : sim::make::uncut(la, lb));
+      ui.act(link_cut(c.network(), la, lb) == 0 ? sim::make::cut(la, lb) : sim::make::uncut(la, lb));
     }
   }
 
   if (ImGui::BeginPopup("node_menu")) {
+    vs.track_window("node_menu");
     const NodeId m = vs.menu_node;
     if (m >= 0 && m < n) {
       const bool up = c.up(m);
@@ -566,22 +567,22 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       ImGui::PopStyleColor();
       ImGui::Separator();
       if (up) {
-        if (ImGui::MenuItem("Crash")) ui.apply(sim::make::crash(m));
+        if (ImGui::MenuItem("Crash")) ui.act(sim::make::crash(m));
         vs.track("Crash");
       } else {
-        if (ImGui::MenuItem("Restart from disk")) ui.apply(sim::make::restart(m));
+        if (ImGui::MenuItem("Restart from disk")) ui.act(sim::make::restart(m));
         vs.track("Restart");
       }
       const bool can_timeout = up && c.node(m).role() != Role::Leader;
-      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.apply(sim::make::timeout(m));
+      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.act(sim::make::timeout(m));
       vs.track("Timeout");
       if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
       char label[48];
       std::snprintf(label, sizeof label, "Send a client request to s%d", m + 1);
-      if (ImGui::MenuItem(label)) ui.apply(sim::make::client_request(m, ++vs.requests));
+      if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));
       vs.track("Client request");
       std::snprintf(label, sizeof label, "Isolate s%d (partition it off)", m + 1);
-      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.apply(sim::make::isolate(m, n));
+      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));
       vs.track("Isolate");
       if (ImGui::MenuItem("Pick for a partition group", nullptr, (vs.group_mask >> m) & 1u)) {
         vs.group_mask ^= 1u << m;
@@ -589,6 +590,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       }
       ImGui::Separator();
       if (ImGui::MenuItem("Inspect")) vs.selected = m;
+      vs.track("Inspect");
     }
     ImGui::EndPopup();
   } else if (vs.menu_node != kNoNode && !ImGui::IsPopupOpen("node_menu")) {
@@ -596,6 +598,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   }
 
   if (ImGui::BeginPopup("message_menu")) {
+    vs.track_window("message_menu");
     bool found = false;
     c.network().for_each_in_flight([&](const sim::InFlight& fl) {
       if (fl.id != vs.menu_message || found) return;
@@ -607,15 +610,15 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
                   m.from + 1, m.to + 1, fl.id);
       ImGui::PopStyleColor();
       ImGui::Separator();
-      if (ImGui::MenuItem("Drop it")) ui.apply(sim::make::drop_message(fl.id));
+      if (ImGui::MenuItem("Drop it")) ui.act(sim::make::drop_message(fl.id));
       vs.track("Drop");
-      if (ImGui::MenuItem("Duplicate it")) ui.apply(sim::make::duplicate_message(fl.id));
+      if (ImGui::MenuItem("Duplicate it")) ui.act(sim::make::duplicate_message(fl.id));
       vs.track("Duplicate");
       ImGui::SetNextItemWidth(140);
       ImGui::SliderInt("##delay", &vs.delay_ms, 1, 5000, "%d ms", ImGuiSliderFlags_Logarithmic);
       ImGui::SameLine();
       if (ImGui::Button("Delay it")) {
-        ui.apply(sim::make::delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
+        ui.act(sim::make::delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
         ImGui::CloseCurrentPopup();
       }
       vs.track("Delay");

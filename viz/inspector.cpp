@@ -77,7 +77,7 @@ void idle_help(const Ui& ui) {
 void draw_inspector(Ui& ui, const Rect& r) {
   ViewState& vs = ui.vs;
   const sim::Cluster& c = ui.cluster();
-  if (!begin_panel("Inspector", r)) {
+  if (!begin_panel("Inspector", r, ui.vs)) {
     ImGui::End();
     return;
   }

@@ -103,7 +103,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
   const sim::Cluster& c = ui.cluster();
   const Fonts& f = ui.fonts;
   const int n = c.size();
-  if (!begin_panel("Logs", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Logs", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }

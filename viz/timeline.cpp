@@ -77,7 +77,7 @@ void draw_timeline(Ui& ui, const Rect& r) {
   const sim::Lab& lab = ui.lab;
   const sim::Cluster& c = ui.cluster();
   const Fonts& f = ui.fonts;
-  if (!begin_panel("Timeline", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Timeline", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
@@ -178,6 +178,7 @@ void draw_timeline(Ui& ui, const Rect& r) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(24.0f, ImGui::GetContentRegionAvail().y));
   ImGui::InvisibleButton("##scrubber", size);
+  vs.track_item_rect("Scrubber");
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -54,10 +54,9 @@ using emscripten::val;
 using raft::NodeId;
 using raft::Time;
 using raft::sim::Statement;
-using Kind = raft::sim::Statement::Kind;
 
 raft::viz::App& app() { return raft::shell::app(); }
-raft::sim::Lab& lab() { return app().lab(); }
+const raft::sim::Lab& lab() { return app().lab(); }
 const raft::sim::Cluster& cluster() { return lab().cluster(); }
 
 // ---- argument checking ----
@@ -100,13 +99,10 @@ std::string node_arg(const char* fn, const val& v, NodeId& out) {
          ", got " + describe(v);
 }
 
-// Applies a command now, like a click would (in the past it forks without asking).
+// Applies a command now through App::act, as a click does (in the past it forks without asking).
 std::string apply(const char* fn, const Statement& s) {
-  std::string error;
-  const bool forks = lab().in_past();
-  if (!lab().apply(s, &error)) return std::string(fn) + ": " + (error.empty() ? "cannot apply now" : error);
-  if (forks) app().lab_changed();  // the timeline and event log re-read the new future
-  return "";
+  const std::string error = app().act(s, raft::viz::Fork::Confirmed);
+  return error.empty() ? "" : std::string(fn) + ": " + error;
 }
 
 
@@ -166,22 +162,25 @@ std::string heal() { return apply("heal", raft::sim::make::heal()); }
 std::string propose(val cmd) {
   if (!cmd.isString()) return "propose: command must be a string such as \"put x 1\", got " + describe(cmd);
   const std::string text = cmd.as<std::string>();
+  const std::string verb = text.substr(0, text.find_first_of(" \t\n"));
   raft::sim::Scenario sc;
+  if (verb != "put" && verb != "get" && verb != "append" && verb != "cas" && verb != "delete")
+    return "propose: expected one client operation (put, get, append, cas or delete), got \"" + text + "\"";
   if (auto err = raft::sim::parse_scenario(text, "propose", sc))
     return "propose: " + err->message + " (in \"" + text + "\")";
-  if (sc.statements.size() != 1 || sc.statements[0].kind != Kind::ClientOp)
+  if (sc.statements.size() != 1)
     return "propose: expected one client operation (put, get, append, cas or delete), got \"" + text + "\"";
   return apply("propose", sc.statements[0]);
 }
 
 // Advances to the next event time; returns the new virtual time in microseconds.
-double step() { return static_cast<double>(lab().step()); }
+double step() { return static_cast<double>(app().step()); }
 
 // Advances virtual time by `ms` milliseconds (in the past this replays the recorded history).
 std::string run(val ms) {
   if (!ms.isNumber() || !(ms.as<double>() > 0 && ms.as<double>() <= 3.6e6))
     return "run: duration must be a number of milliseconds in (0, 3600000], got " + describe(ms);
-  lab().run_for(static_cast<Time>(std::llround(ms.as<double>() * 1000.0)));
+  app().run_for(static_cast<Time>(std::llround(ms.as<double>() * 1000.0)));
   return "";
 }
 
@@ -320,28 +319,24 @@ val state() {
   return s;
 }
 
-val position(bool ok, float x, float y) {
-  if (!ok) return val::null();
-  val p = val::object();
-  p.set("x", x);
-  p.set("y", y);
-  return p;
+val position(const std::optional<raft::viz::ScreenPoint>& p) {
+  if (!p) return val::null();
+  val o = val::object();
+  o.set("x", p->x);
+  o.set("y", p->y);
+  return o;
 }
 
 val node_position(val node) {
   NodeId n = raft::kNoNode;
   if (!node_arg("nodePosition", node, n).empty()) return val::null();
-  float x = 0, y = 0;
-  const bool ok = app().node_position(n, x, y);
-  return position(ok, x, y);
+  return position(app().node_position(n));
 }
 
 val message_position(val id) {
   double d = 0;
   if (!is_whole_number(id, 1, 9007199254740991.0, d)) return val::null();
-  float x = 0, y = 0;
-  const bool ok = app().message_position(static_cast<uint64_t>(d), x, y);
-  return position(ok, x, y);
+  return position(app().message_position(static_cast<uint64_t>(d)));
 }
 
 // ---- UI geometry, for tests that click on widgets (read-only, from the last frame) ----
@@ -460,7 +455,7 @@ void load_url_hash() {
 }
 
 std::string share_url() {
-  const std::string payload = app().share_payload();
+  const std::string payload = app().scenario_text();
   val loc = val::global("location");
   std::string base = loc["href"].as<std::string>();
   if (const size_t hash = base.find('#'); hash != std::string::npos) base.resize(hash);
@@ -496,7 +491,7 @@ EM_JS(void, js_copy_text, (const char* text), {
 });
 
 void copy_share_link() {
-  const std::string payload = app().share_payload();
+  const std::string payload = app().scenario_text();
   share.last_hash = payload;
   js_set_url_hash(payload.c_str());
   js_copy_text(share_url().c_str());
@@ -538,7 +533,7 @@ void web_after_frame(viz::App& a) {
   share.last_nodes = l.config().nodes;
   share.last_initial = l.initial().statements.size();
   if (share.frames == 1) return;  // the session the page opened with: a fresh page keeps a clean URL
-  const std::string payload = a.share_payload();
+  const std::string payload = a.scenario_text();
   share.last_hash = payload;
   js_set_url_hash(payload.c_str());
 }
