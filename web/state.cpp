@@ -1,5 +1,6 @@
 // state(): the session as one plain JS object, for tests and for people in the console. Times are
-// virtual microseconds; nodes are named "s1".."sN".
+// virtual microseconds; nodes are named "s1".."sN". A crashed node has role "down": the role it
+// had is volatile state the crash lost (what its disk keeps, term, vote and log, is still reported).
 #include <emscripten/val.h>
 
 #include <algorithm>
@@ -25,7 +26,7 @@ val node_state(const sim::Cluster& c, NodeId i) {
   o.set("id", i + 1);
   o.set("name", node_name(i));
   o.set("up", c.up(i));
-  o.set("role", std::string(role_name(n.role())));
+  o.set("role", c.up(i) ? std::string(role_name(n.role())) : std::string("down"));
   o.set("term", num(n.current_term()));
   o.set("votedFor", node_or_null(n.voted_for()));
   o.set("leader", node_or_null(n.leader_id()));

@@ -326,6 +326,9 @@ test('clicking the leader and choosing Crash elects a new leader with a higher t
   await lab.click(item.x, item.y);
   const s = await lab.state();
   assert(!byName(s, before.leader).up, `${before.leader} is still up after choosing Crash at (${item.x}, ${item.y}) in the menu at ${JSON.stringify(rect)}`);
+  // A crashed node has no role: a script looking for the leader must not find the dead one.
+  assert(byName(s, before.leader).role === 'down', `the crashed ${before.leader} reports role ${byName(s, before.leader).role}`);
+  assert(s.leader !== before.leader, `state().leader is still the crashed ${before.leader}`);
   const after = await lab.runUntil('a new leader', newLeaderAfter, { stepMs: 50, maxMs: 10000, params: { leader: before.leader, term: before.term } });
   assert(after.invariants.ok, `invariant broken: ${after.invariants.property}`);
   await lab.frames(2);
