@@ -1,5 +1,6 @@
 # The Raft Lab app: `raftlab`, the desktop executable natively and raftlab.js (a single file with the
-# wasm inside) under Emscripten. Both run shell/main.cpp around the same viz::App.
+# wasm inside) under Emscripten. Both run shell/main.cpp and shell/frame.cpp around the same
+# viz::App, each with its own backend.
 #
 # This file also serves as its own code generator: run with `cmake -P` it turns binary assets into C++
 # sources (see the script-mode branch below), so build-time assets need no committed binaries.
@@ -104,7 +105,16 @@ add_custom_command(
   COMMENT "Embedding ${RAFTLAB_SCENARIO_DIR}/*.raft"
   VERBATIM)
 
-file(GLOB RAFTLAB_SHELL_SOURCES CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/*.cpp")
+# One frame for both builds; the backend (window, loop, what a finished frame is for) is chosen
+# here, not with #if blocks: GLFW natively, Emscripten for the page (shell/backend.h). The page
+# has no command line, so main.cpp (the arguments) is native only; the web backend has a main().
+set(RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/frame.cpp")
+if(EMSCRIPTEN)
+  list(APPEND RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/backend_emscripten.cpp")
+else()
+  list(APPEND RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/main.cpp" "${CMAKE_CURRENT_LIST_DIR}/backend_glfw.cpp"
+       "${CMAKE_CURRENT_LIST_DIR}/png.cpp")
+endif()
 add_executable(raftlab ${RAFTLAB_SHELL_SOURCES} "${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp")
 target_link_libraries(raftlab PRIVATE viz imgui_backends)
 target_include_directories(raftlab PRIVATE "${RAFTLAB_ROOT}")
