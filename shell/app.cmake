@@ -114,10 +114,18 @@ if(EMSCRIPTEN)
 else()
   list(APPEND RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/main.cpp" "${CMAKE_CURRENT_LIST_DIR}/backend_glfw.cpp"
        "${CMAKE_CURRENT_LIST_DIR}/png.cpp")
+  # Screenshots are written by stb_image_write (header only, from Debian's libstb-dev).
+  find_path(RAFTLAB_STB_INCLUDE_DIR stb/stb_image_write.h)
+  if(NOT RAFTLAB_STB_INCLUDE_DIR)
+    message(FATAL_ERROR "stb_image_write.h missing. Run: sudo apt-get install libstb-dev")
+  endif()
 endif()
 add_executable(raftlab ${RAFTLAB_SHELL_SOURCES} "${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp")
 target_link_libraries(raftlab PRIVATE viz imgui_backends)
 target_include_directories(raftlab PRIVATE "${RAFTLAB_ROOT}")
+if(NOT EMSCRIPTEN)
+  target_include_directories(raftlab SYSTEM PRIVATE "${RAFTLAB_STB_INCLUDE_DIR}")
+endif()
 target_compile_definitions(raftlab PRIVATE RAFTLAB_VERSION="${PROJECT_VERSION}")
 target_compile_options(raftlab PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${RAFTLAB_WARNINGS}>)
 # The generated arrays are data, not code worth warning about.
