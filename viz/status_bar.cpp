@@ -44,7 +44,7 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   if (l == kNoNode) {
     ImGui::TextColored(to_vec4(color::kWarn), "no leader");
   } else {
-    ImGui::TextColored(to_vec4(color::kLeader), "leader s%d", l + 1);
+    ImGui::TextColored(to_vec4(color::kLeader), "leader %s", node_name(l).c_str());
   }
   ImGui::SameLine();
   Term term = 0;
