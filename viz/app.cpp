@@ -1,5 +1,6 @@
 // The App: owns the Lab (the model), the UI's History and ViewState. Per frame: advance virtual
-// time, build the panels (which only read the model and queue actions), then apply the actions.
+// time, build the panels (which only read the model and queue actions), then apply the actions
+// through the same methods scripts call. Every method that changes the session bumps the revision.
 #include "viz/app.h"
 
 #include <algorithm>
@@ -21,8 +22,18 @@ void ViewState::track(const char* key) {
   items.push_back(ItemSpot{key, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f)});
 }
 
+void ViewState::track_window(const char* name) {
+  const ImVec2 p = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  windows.push_back(WindowSpot{name, Rect{p, ImVec2(p.x + size.x, p.y + size.y)}});
+}
+
+void ViewState::track_item_rect(const char* name) {
+  windows.push_back(WindowSpot{name, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+}
+
 ViewState::ViewState() {
   items.reserve(64);
+  windows.reserve(16);
   categories = kCatElections | kCatCommits | kCatFaults | kCatClients | kCatOther;
   messages.reserve(1024);
   event_rows.reserve(1 << 14);
@@ -39,8 +50,10 @@ struct App::Impl {
   std::string notice;
   uint64_t notice_serial = 0;
   double notice_age_s = 0;
+  uint64_t revision = 0;
   bool touched = false;            // the session is no longer the untouched default
   bool violation_noticed = false;
+  ImVec2 display{0, 0}, framebuffer_scale{1, 1};
   PhaseHook hook = nullptr;
   void* hook_ctx = nullptr;
 
@@ -63,6 +76,29 @@ struct App::Impl {
     return -1;
   }
 
+  // A safety violation stops the run: say so once, and pause.
+  void check_violation() {
+    if (lab.cluster().ok()) {
+      violation_noticed = false;
+      return;
+    }
+    if (violation_noticed) return;
+    const sim::Violation& v = lab.cluster().checker().violation();
+    set_notice("Safety violation - " + v.property + ": " + v.message +
+               " The run stopped; drag the timeline back to see how it happened.");
+    violation_noticed = true;
+    vs.paused = true;
+  }
+
+  // After a script or a control moved time: the traveled flag, the history and the checker's
+  // verdict follow, and the session has a new revision.
+  void after_move() {
+    if (!lab.in_past()) vs.traveled = false;
+    history.update(lab);
+    check_violation();
+    ++revision;
+  }
+
   void after_new_session() {
     history.reset();
     vs.selected = kNoNode;
@@ -77,6 +113,7 @@ struct App::Impl {
     vs.accumulator_us = 0;
     vs.traveled = false;
     violation_noticed = false;
+    ++revision;
   }
 
   // The default session: assets/scenarios/default.raft if shipped, else 5 nodes with light load.
@@ -109,54 +146,70 @@ struct App::Impl {
     return true;
   }
 
-  void apply_statement(const Action& a) {
-    if (lab.in_past() && !a.confirmed && commands_ahead(lab)) {
-      vs.awaiting_fork.push_back(a);
+  std::string act(const sim::Statement& s, Fork fork) {
+    if (fork == Fork::Ask && lab.in_past() && commands_ahead(lab)) {
+      vs.awaiting_fork.push_back(act_action(s, Fork::Ask));
       vs.open_fork_modal = true;
-      return;
+      return "";
     }
     const bool was_past = lab.in_past();
     std::string err;
-    if (!lab.apply(a.statement, &err)) {
-      set_notice(err.empty() ? "That command could not be applied." : err);
-      return;
+    const bool ok = lab.apply(s, &err);
+    // Acting in the past forked (even when the statement then failed): the recorded future is
+    // gone, so the timeline and the event log re-read the trace from here.
+    if (was_past && !lab.in_past()) history.resync(lab);
+    after_move();
+    if (!ok) {
+      if (err.empty()) err = "That command could not be applied.";
+      set_notice(err);
+      return err;
     }
     touched = true;
-    if (was_past) history.resync(lab);
+    return "";
+  }
+
+  Time step() {
+    vs.paused = true;
+    // In the past, move along the recorded history (never forks); at the present, simulate.
+    if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
+    else lab.step();
+    after_move();
+    return lab.cluster().now();
+  }
+
+  void step_back() {
+    vs.paused = true;
+    vs.traveled = true;
+    lab.step_back();
+    after_move();
+  }
+
+  void seek(Time t) {
+    lab.seek(t);
+    vs.traveled = lab.in_past();
+    after_move();
+  }
+
+  void restart(const sim::ClusterConfig& config) {
+    sim::Workload load = lab.cluster().workload();
+    lab.reset(config);
+    if (load.clients > 0) {
+      load.until_us = kTimeNever;
+      lab.apply(sim::make::clients(load));
+    }
+    after_new_session();
+    vs.scenario_banner = false;
+    touched = true;
   }
 
   void apply(Action& a) {
     switch (a.kind) {
-      case Action::Kind::Apply: apply_statement(a); break;
-      case Action::Kind::Seek:
-        lab.seek(a.t);
-        vs.traveled = true;
-        break;
-      case Action::Kind::StepForward:
-        vs.paused = true;
-        // In the past, move along the recorded history (never forks); at the present, simulate.
-        if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
-        else lab.step();
-        break;
-      case Action::Kind::StepBack:
-        vs.paused = true;
-        vs.traveled = true;
-        lab.step_back();
-        break;
-      case Action::Kind::GoLive: lab.seek(lab.end_time()); break;
-      case Action::Kind::Restart: {
-        const sim::Workload load = lab.cluster().workload();
-        lab.reset(a.config);
-        if (load.clients > 0) {
-          sim::Workload w = load;
-          w.until_us = kTimeNever;
-          lab.apply(sim::make::clients(w));
-        }
-        after_new_session();
-        vs.scenario_banner = false;
-        touched = true;
-        break;
-      }
+      case Action::Kind::Act: act(a.statement, a.fork); break;
+      case Action::Kind::Seek: seek(a.t); break;
+      case Action::Kind::StepForward: step(); break;
+      case Action::Kind::StepBack: step_back(); break;
+      case Action::Kind::GoLive: seek(lab.end_time()); break;
+      case Action::Kind::Restart: restart(a.config); break;
       case Action::Kind::LoadScenario:
         if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
           const ScenarioInfo& s = scenarios[static_cast<size_t>(a.index)];
@@ -210,6 +263,10 @@ void App::frame(double real_dt_s) {
   Impl& m = *impl_;
   ViewState& vs = m.vs;
   const ImGuiIO& io = ImGui::GetIO();
+  m.display = io.DisplaySize;
+  m.framebuffer_scale = io.DisplayFramebufferScale;
+  // Panels pause directly (space, scrubbing); a change of it is a new revision like any other.
+  const bool paused_before = vs.paused;
 
   m.phase(0);
   // 1. Advance virtual time (in the past this replays the recorded history).
@@ -217,13 +274,7 @@ void App::frame(double real_dt_s) {
     const Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
   }
-  if (!m.lab.cluster().ok() && !m.violation_noticed) {
-    const sim::Violation& v = m.lab.cluster().checker().violation();
-    m.set_notice("Safety violation - " + v.property + ": " + v.message + " The run stopped; drag the timeline back to see how it happened.");
-    m.violation_noticed = true;
-    vs.paused = true;
-  }
-  if (m.lab.cluster().ok()) m.violation_noticed = false;
+  m.check_violation();
   m.history.update(m.lab);
   m.notice_age_s += real_dt_s;
   if (m.notice_age_s > 8 && m.lab.cluster().ok()) vs.notice_hidden = m.notice_serial;
@@ -234,6 +285,7 @@ void App::frame(double real_dt_s) {
   const ScreenLayout layout = compute_screen_layout(io.DisplaySize, ImGui::GetFrameHeight(), m.lab.cluster().size());
   vs.ring_visible = false;
   vs.items.clear();
+  vs.windows.clear();
   handle_shortcuts(ui);
   draw_menu_bar(ui);
   draw_cluster_view(ui, layout.cluster);
@@ -248,56 +300,31 @@ void App::frame(double real_dt_s) {
   // 3. Apply what the user did.
   for (size_t i = 0; i < m.actions.size(); ++i) m.apply(m.actions[i]);
   m.actions.clear();
-  if (!m.lab.in_past()) vs.traveled = false;
+  if (!m.lab.in_past()) vs.traveled = false;  // playing reached the present
   if (vs.selected >= m.lab.cluster().size()) vs.selected = kNoNode;
+  if (vs.paused != paused_before) ++m.revision;
   m.phase(3);
 }
 
-sim::Lab& App::lab() { return impl_->lab; }
 const sim::Lab& App::lab() const { return impl_->lab; }
+const History& App::history() const { return impl_->history; }
 
-bool App::paused() const { return impl_->vs.paused; }
-void App::set_paused(bool p) { impl_->vs.paused = p; }
-double App::speed() const { return impl_->vs.speed; }
-void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
+std::string App::act(const sim::Statement& s, Fork fork) { return impl_->act(s, fork); }
 
-void App::queue(const sim::Statement& s) {
-  Action a = apply_action(s);
-  a.confirmed = true;  // scripted commands don't ask; in the past they fork
-  impl_->actions.push_back(std::move(a));
+void App::run_for(Time d) {
+  impl_->lab.run_for(d);
+  impl_->after_move();
 }
 
-bool App::node_position(NodeId n, float& x, float& y) const {
-  const ViewState& vs = impl_->vs;
-  if (!vs.ring_visible || n < 0 || n >= vs.ring.n) return false;
-  x = vs.ring.pos[n].x;
-  y = vs.ring.pos[n].y;
-  return true;
-}
+Time App::step() { return impl_->step(); }
+void App::step_back() { impl_->step_back(); }
+void App::seek(Time t) { impl_->seek(t); }
+void App::go_live() { impl_->seek(impl_->lab.end_time()); }
+void App::restart(const sim::ClusterConfig& config) { impl_->restart(config); }
 
-bool App::item_position(const std::string& key, float& x, float& y) const {
-  for (const ItemSpot& s : impl_->vs.items) {
-    if (key == s.key) {
-      x = s.pos.x;
-      y = s.pos.y;
-      return true;
-    }
-  }
-  return false;
+bool App::load_scenario_text(const std::string& text, const std::string& name, std::string* error) {
+  return impl_->load_scenario(text, name, error, true);
 }
-
-bool App::message_position(uint64_t id, float& x, float& y) const {
-  for (const MessageSpot& s : impl_->vs.messages) {
-    if (s.id == id) {
-      x = s.pos.x;
-      y = s.pos.y;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string App::share_payload() const { return impl_->lab.to_scenario(); }
 
 bool App::load_share_payload(const std::string& payload, std::string* error) {
   Impl& m = *impl_;
@@ -312,10 +339,32 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
   m.after_new_session();
   m.vs.scenario_banner = false;
   m.touched = true;
+  if (const std::optional<Time> at = m.lab.open_at()) {  // shared while scrubbed back: open there, paused
+    m.seek(*at);
+    m.vs.paused = true;
+  }
   return true;
 }
 
+bool App::paused() const { return impl_->vs.paused; }
+
+void App::set_paused(bool p) {
+  if (impl_->vs.paused == p) return;
+  impl_->vs.paused = p;
+  ++impl_->revision;
+}
+
+double App::speed() const { return impl_->vs.speed; }
+void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
+
+uint64_t App::revision() const { return impl_->revision; }
 const std::string& App::notice() const { return impl_->notice; }
+std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
+
+std::string App::trace_jsonl() const {
+  const sim::Cluster& c = impl_->lab.cluster();
+  return c.trace().to_jsonl(c.client_ops());
+}
 
 ShellRequest App::take_shell_request() {
   const ShellRequest r = impl_->vs.shell_request;
@@ -323,25 +372,36 @@ ShellRequest App::take_shell_request() {
   return r;
 }
 
-std::string App::trace_jsonl() const {
-  const sim::Cluster& c = impl_->lab.cluster();
-  return c.trace().to_jsonl(c.client_ops());
+std::optional<ScreenPoint> App::node_position(NodeId n) const {
+  const ViewState& vs = impl_->vs;
+  if (!vs.ring_visible || n < 0 || n >= vs.ring.n) return std::nullopt;
+  return ScreenPoint{vs.ring.pos[n].x, vs.ring.pos[n].y};
 }
 
-std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
-
-bool App::load_scenario_text(const std::string& text, const std::string& name, std::string* error) {
-  return impl_->load_scenario(text, name, error, true);
+std::optional<ScreenPoint> App::message_position(uint64_t id) const {
+  for (const MessageSpot& s : impl_->vs.messages) {
+    if (s.id == id) return ScreenPoint{s.pos.x, s.pos.y};
+  }
+  return std::nullopt;
 }
 
-void App::lab_changed() {
-  impl_->history.reset();
-  impl_->touched = true;
+std::optional<ScreenPoint> App::item_position(std::string_view key) const {
+  for (const ItemSpot& s : impl_->vs.items) {
+    if (key == s.key) return ScreenPoint{s.pos.x, s.pos.y};
+  }
+  return std::nullopt;
 }
 
-void App::seek(Time t) {
-  impl_->lab.seek(t);
-  impl_->vs.traveled = impl_->lab.in_past();
+std::optional<ScreenRect> App::window_rect(std::string_view name) const {
+  for (const WindowSpot& s : impl_->vs.windows) {
+    if (name == s.name) return ScreenRect{s.rect.min.x, s.rect.min.y, s.rect.width(), s.rect.height()};
+  }
+  return std::nullopt;
+}
+
+ScreenPoint App::display_size() const { return ScreenPoint{impl_->display.x, impl_->display.y}; }
+ScreenPoint App::framebuffer_scale() const {
+  return ScreenPoint{impl_->framebuffer_scale.x, impl_->framebuffer_scale.y};
 }
 
 void App::set_phase_hook(PhaseHook hook, void* ctx) {

@@ -1,22 +1,35 @@
 // The Raft Lab front end: one ImGui frame function shared by the desktop and web shells.
 // The App owns a Lab (the model) and UI-only state. Panels read the model and turn user actions
-// into commands (scenario Statements) that are applied between frames, never mid-frame.
-// No GLFW, GL or Emscripten here: the shells own the window and call frame().
+// into Actions that are applied after the frame, never mid-frame, through the same public methods
+// a script uses: act() for anything recorded, and run_for/step/seek/restart/load for time and
+// sessions. Nothing outside the App mutates the Lab, so the history, the notice and revision()
+// always follow. No GLFW, GL or Emscripten here: the shells own the window and call frame().
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/sim/lab.h"
 #include "viz/commands.h"
 
-struct ImVec2;
-
 namespace raft::viz {
+
+class History;
 
 struct ScenarioAsset {
   std::string name;   // file name without .raft
   std::string text;   // the file contents
+};
+
+// Screen geometry of the last frame, in ImGui units (CSS pixels on the web).
+struct ScreenPoint {
+  float x = 0, y = 0;
+};
+struct ScreenRect {
+  float x = 0, y = 0, w = 0, h = 0;
 };
 
 class App {
@@ -35,57 +48,75 @@ class App {
 
   // Advances the simulation by real elapsed time times the speed factor (fixed-step accumulator
   // in whole microseconds, so the run does not depend on the frame rate), builds the ImGui frame
-  // between ImGui::NewFrame() and ImGui::Render(), then applies the commands the user issued.
+  // between ImGui::NewFrame() and ImGui::Render(), then applies what the user did.
   void frame(double real_dt_s);
 
-  sim::Lab& lab();
   const sim::Lab& lab() const;
+  // The UI's record of the whole run (timeline markers, event log).
+  const History& history() const;
 
-  // Playback controls (also reachable from JS).
+  // ---- acting: the one way a statement reaches the lab ----
+  // Applies `s` now and records it. In the past with recorded commands ahead, Fork::Ask shows the
+  // question and the command waits for the answer (returns ""); Fork::Confirmed forks at once.
+  // Returns "" or the error in words, which is also shown as the notice.
+  std::string act(const sim::Statement& s, Fork fork);
+
+  // ---- time and sessions (each as the matching control does it) ----
+  // Advances virtual time by `d` (in the past this replays the recorded history).
+  void run_for(Time d);
+  // Pauses and moves to the next event: along the recorded history in the past (never forks),
+  // simulating at the present. Returns the new time.
+  Time step();
+  // Pauses and moves to the previous event.
+  void step_back();
+  // Time travel (records nothing): shows the cluster at `t`, clamped to [0, end_time].
+  void seek(Time t);
+  void go_live();
+  // A new cluster with `config`; the client load of the current one is kept.
+  void restart(const sim::ClusterConfig& config);
+  // Loads scenario text as if picked from the Scenarios menu (its title and description shown).
+  // On a parse error sets notice() and returns false with `error` set, leaving the lab unchanged.
+  bool load_scenario_text(const std::string& text, const std::string& name, std::string* error);
+  // Opens a share payload (scenario_text() of another session); a malformed one shows a notice
+  // and starts the default cluster.
+  bool load_share_payload(const std::string& payload, std::string* error);
   bool paused() const;
   void set_paused(bool p);
   double speed() const;
-  void set_speed(double s);
+  void set_speed(double s);  // clamped to [kSpeedMin, kSpeedMax]
 
-  // Queues a command as if the user had clicked it; applied at the end of the next frame().
-  void queue(const sim::Statement& s);
-
-  // Screen positions from the last frame, for browser tests that click on the canvas
-  // (in ImGui coordinates = CSS pixels on the web). Returns false if not visible.
-  bool node_position(NodeId n, float& x, float& y) const;
-  bool message_position(uint64_t id, float& x, float& y) const;
-
-  // Share URL payload (the session as scenario text) and its inverse; a malformed payload shows a
-  // message in the UI and leaves the default cluster.
-  std::string share_payload() const;
-  bool load_share_payload(const std::string& payload, std::string* error);
-
-  // Last error or notice shown to the user (e.g. a bad scenario), for tests.
+  // ---- reading the session ----
+  // Bumped by every change a user would share: a command, a new cluster or scenario, a move in
+  // time made by the user or a script, pausing. (Time passing while playing does not bump it.)
+  uint64_t revision() const;
+  // Last error or notice shown to the user (e.g. a bad scenario or a command that cannot apply).
   const std::string& notice() const;
-
-  // ---- additions (not in the first contract) ----
-  // What the user asked for that only the shell can do (Share / Export menus): the shell polls this
-  // after each frame; it returns each request once. Data for them: share_payload(), trace_jsonl()
-  // (the trace up to the moment shown, JSON Lines as raftsim writes it), scenario_text().
-  ShellRequest take_shell_request();
-  std::string trace_jsonl() const;
+  // The session as scenario text: what a share link carries and what "Export scenario" saves.
   std::string scenario_text() const;
-  // Loads scenario text as if picked from the Scenarios menu (title and description shown when
-  // `show_banner`). On a parse error sets notice() and returns false, leaving the lab unchanged.
-  bool load_scenario_text(const std::string& text, const std::string& name, std::string* error);
-  // Call after changing lab() directly (not through queue/seek below): the timeline and event log
-  // re-read the trace.
-  void lab_changed();
-  // Where a control was drawn in the last frame, for browser tests that click through menus.
-  // Keys: the node menu's "Crash", "Restart", "Timeout", "Client request", "Isolate"; the message
-  // menu's "Drop", "Duplicate", "Delay"; the fork question's "Fork" and "Cancel"; the timeline's
-  // "Play" (play/pause), "Step", "Step back", "Go to present"; the cluster view's "Heal all",
-  // "Partition", "Split". Returns false if it was not drawn.
-  bool item_position(const std::string& key, float& x, float& y) const;
-  // Time travel as the timeline does it (records nothing).
-  void seek(Time t);
+  // The trace up to the moment shown, JSON Lines as raftsim writes it.
+  std::string trace_jsonl() const;
+  // What the user asked for that only the shell can do (Share / Export menus): the shell polls
+  // this after each frame; it returns each request once.
+  ShellRequest take_shell_request();
+
+  // ---- geometry of the last frame, for tests that click on the canvas ----
+  std::optional<ScreenPoint> node_position(NodeId n) const;
+  std::optional<ScreenPoint> message_position(uint64_t id) const;
+  // The center of a control drawn in the last frame. Keys: the node menu's "Crash", "Restart",
+  // "Timeout", "Client request", "Isolate", "Inspect"; the message menu's "Drop", "Duplicate",
+  // "Delay"; the fork question's "Fork" and "Cancel"; the timeline's "Play" (play/pause), "Step",
+  // "Step back", "Go to present"; the cluster view's "Heal all", "Partition", "Split".
+  std::optional<ScreenPoint> item_position(std::string_view key) const;
+  // A window drawn in the last frame: the panels ("Cluster", "Logs", "Inspector", "Events",
+  // "Timeline", "Status"), the popups ("node_menu", "message_menu", "Change the past?"), and the
+  // timeline's scrubber bar ("Scrubber").
+  std::optional<ScreenRect> window_rect(std::string_view name) const;
+  // The display in ImGui units and the framebuffer pixels per unit, as of the last frame.
+  ScreenPoint display_size() const;
+  ScreenPoint framebuffer_scale() const;
+
   // For the frame benchmark: called at the phase boundaries of frame(): 0 start, 1 after the
-  // simulation step, 2 after building the UI, 3 after applying the user's commands.
+  // simulation step, 2 after building the UI, 3 after applying the user's actions.
   using PhaseHook = void (*)(void* ctx, int phase);
   void set_phase_hook(PhaseHook hook, void* ctx);
 

@@ -6,6 +6,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "core/raft/quorum.h"
 #include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
@@ -85,13 +86,13 @@ void message_tooltip(const sim::InFlight& f) {
   ImGui::Text("%s", message_type_name(m.type));
   ImGui::PopStyleColor();
   ImGui::SameLine();
-  ImGui::TextDisabled("s%d -> s%d   message #%" PRIu64 "%s", m.from + 1, m.to + 1, f.id,
+  ImGui::TextDisabled("%s -> %s   message #%" PRIu64 "%s", node_name(m.from).c_str(), node_name(m.to).c_str(), f.id,
                       f.duplicate_copy ? " (network duplicate)" : "");
   ImGui::Separator();
   ImGui::Text("term          %" PRIu64, m.term);
   switch (m.type) {
     case MessageType::RequestVote:
-      ImGui::Text("candidateId   s%d", m.from + 1);
+      ImGui::Text("candidateId   %s", node_name(m.from).c_str());
       ImGui::Text("lastLogIndex  %" PRIu64, m.last_log_index);
       ImGui::Text("lastLogTerm   %" PRIu64, m.last_log_term);
       break;
@@ -99,7 +100,7 @@ void message_tooltip(const sim::InFlight& f) {
       ImGui::Text("voteGranted   %s", m.vote_granted ? "true" : "false");
       break;
     case MessageType::AppendEntries:
-      ImGui::Text("leaderId      s%d", m.from + 1);
+      ImGui::Text("leaderId      %s", node_name(m.from).c_str());
       ImGui::Text("prevLogIndex  %" PRIu64, m.prev_log_index);
       ImGui::Text("prevLogTerm   %" PRIu64, m.prev_log_term);
       if (m.entries.empty()) {
@@ -142,14 +143,14 @@ void node_tooltip(const sim::Cluster& c, NodeId n, bool picking) {
   const Node& node = c.node(n);
   ImGui::BeginTooltip();
   ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, n)));
-  ImGui::Text("s%d  %s", n + 1, role_word(c, n));
+  ImGui::Text("%s  %s", node_name(n).c_str(), role_word(c, n));
   ImGui::PopStyleColor();
   ImGui::Separator();
   ImGui::Text("currentTerm  %" PRIu64, node.current_term());
   if (node.voted_for() == kNoNode) {
     ImGui::Text("votedFor     null");
   } else {
-    ImGui::Text("votedFor     s%d", node.voted_for() + 1);
+    ImGui::Text("votedFor     %s", node_name(node.voted_for()).c_str());
   }
   ImGui::Text("log          %" PRIu64 " entries (last term %" PRIu64 ")", node.log().last_index(), node.log().last_term());
   if (c.up(n)) {
@@ -276,7 +277,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   const Fonts& f = ui.fonts;
   const int n = c.size();
   const Time now = c.now();
-  if (!begin_panel("Cluster", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Cluster", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
@@ -284,7 +285,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   // Header: what the panel is, and the network tools.
   panel_heading("CLUSTER");
   ImGui::SameLine();
-  if (ImGui::SmallButton("Heal all (h)")) ui.apply(sim::make::heal());
+  if (ImGui::SmallButton("Heal all (h)")) ui.act(sim::make::heal());
   vs.track("Heal all");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restore every network link (undo partitions and cuts).");
   ImGui::SameLine();
@@ -304,7 +305,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     char picked[64];
     int w = 0;
     for (NodeId i = 0; i < n && w < 56; ++i) {
-      if (vs.group_mask & (1u << i)) w += std::snprintf(picked + w, sizeof picked - static_cast<size_t>(w), "s%d ", i + 1);
+      if (vs.group_mask & (1u << i)) w += std::snprintf(picked + w, sizeof picked - static_cast<size_t>(w), "%s ", node_name(i).c_str());
     }
     if (w == 0) std::snprintf(picked, sizeof picked, "(none)");
     ImGui::SameLine();
@@ -313,7 +314,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     const bool can_split = vs.group_mask != 0 && vs.group_mask != (n >= 32 ? ~0u : (1u << n) - 1);
     if (!can_split) ImGui::BeginDisabled();
     if (ImGui::SmallButton("Split them off")) {
-      ui.apply(sim::make::split_off(vs.group_mask, n));
+      ui.act(sim::make::split_off(vs.group_mask, n));
       vs.group_mask = 0;
       vs.group_mode = false;
     }
@@ -460,16 +461,16 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     const float fs = f.small_size();
     float y = p.y + nr + 11;
     if (ring.compact) {
-      int w1 = std::snprintf(l1, sizeof l1, "s%d", i + 1);
+      int w1 = std::snprintf(l1, sizeof l1, "%s", node_name(i).c_str());
       if (up && node.role() == Role::Candidate) {
         int got = 0;
         for (NodeId k = 0; k < n; ++k) got += (node.votes_granted_mask() >> k) & 1u;
-        std::snprintf(l1 + w1, sizeof l1 - static_cast<size_t>(w1), " %d/%d", got, n / 2 + 1);
+        std::snprintf(l1 + w1, sizeof l1 - static_cast<size_t>(w1), " %d/%d", got, quorum_size(n));
       }
       draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), role_color(c, i), l1);
       continue;
     }
-    std::snprintf(l1, sizeof l1, "s%d %s", i + 1, role_word(c, i));
+    std::snprintf(l1, sizeof l1, "%s %s", node_name(i).c_str(), role_word(c, i));
     const ImVec2 s1 = text_size(f.small, fs, l1);
     draw_text(dl, f.small, fs, ImVec2(p.x - s1.x * 0.5f, y), role_color(c, i), l1);
     y += fs + 1;
@@ -480,7 +481,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       const uint32_t granted = node.votes_granted_mask(), rejected = node.votes_rejected_mask();
       int got = 0;
       for (NodeId k = 0; k < n; ++k) got += (granted >> k) & 1u;
-      std::snprintf(l2, sizeof l2, "%d/%d votes", got, n / 2 + 1);
+      std::snprintf(l2, sizeof l2, "%d/%d votes", got, quorum_size(n));
       const float pip = 7.0f;
       const float pips_w = pip * static_cast<float>(n);
       const ImVec2 ts = text_size(f.small, fs, l2);
@@ -497,7 +498,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
     } else {
       if (node.leader_id() == kNoNode) std::snprintf(l2, sizeof l2, "leader: ?");
-      else std::snprintf(l2, sizeof l2, "leader: s%d", node.leader_id() + 1);
+      else std::snprintf(l2, sizeof l2, "leader: %s", node_name(node.leader_id()).c_str());
       draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
     }
   }
@@ -510,9 +511,9 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     const int cutn = link_cut(c.network(), la, lb);
     dl->AddLine(ring.pos[la], ring.pos[lb], cutn ? color::kCut : color::kAccent, 3.0f);
     if (cutn == 0) {
-      ImGui::SetTooltip("Link s%d <-> s%d is up.\nClick to cut it (both directions).", la + 1, lb + 1);
+      ImGui::SetTooltip("Link %s <-> %s is up.\nClick to cut it (both directions).", node_name(la).c_str(), node_name(lb).c_str());
     } else {
-      ImGui::SetTooltip("Link s%d <-> s%d is cut%s.\nClick to restore it (Heal all (h) restores every link).", la + 1, lb + 1,
+      ImGui::SetTooltip("Link %s <-> %s is cut%s.\nClick to restore it (Heal all (h) restores every link).", node_name(la).c_str(), node_name(lb).c_str(),
                         cutn == 1 ? " in one direction" : "");
     }
   }
@@ -553,35 +554,36 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
         ImGui::OpenPopup("node_menu");
       }
     } else if (link_hovered && left_click) {
-      ui.apply(link_cut(c.network(), la, lb) == 0 ? sim::make::cut(la, lb) : sim::make::uncut(la, lb));
+      ui.act(link_cut(c.network(), la, lb) == 0 ? sim::make::cut(la, lb) : sim::make::uncut(la, lb));
     }
   }
 
   if (ImGui::BeginPopup("node_menu")) {
+    vs.track_window("node_menu");
     const NodeId m = vs.menu_node;
     if (m >= 0 && m < n) {
       const bool up = c.up(m);
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, m)));
-      ImGui::Text("s%d  %s, term %" PRIu64, m + 1, role_word(c, m), c.node(m).current_term());
+      ImGui::Text("%s  %s, term %" PRIu64, node_name(m).c_str(), role_word(c, m), c.node(m).current_term());
       ImGui::PopStyleColor();
       ImGui::Separator();
       if (up) {
-        if (ImGui::MenuItem("Crash")) ui.apply(sim::make::crash(m));
+        if (ImGui::MenuItem("Crash")) ui.act(sim::make::crash(m));
         vs.track("Crash");
       } else {
-        if (ImGui::MenuItem("Restart from disk")) ui.apply(sim::make::restart(m));
+        if (ImGui::MenuItem("Restart from disk")) ui.act(sim::make::restart(m));
         vs.track("Restart");
       }
       const bool can_timeout = up && c.node(m).role() != Role::Leader;
-      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.apply(sim::make::timeout(m));
+      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.act(sim::make::timeout(m));
       vs.track("Timeout");
       if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
       char label[48];
-      std::snprintf(label, sizeof label, "Send a client request to s%d", m + 1);
-      if (ImGui::MenuItem(label)) ui.apply(sim::make::client_request(m, ++vs.requests));
+      std::snprintf(label, sizeof label, "Send a client request to %s", node_name(m).c_str());
+      if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));
       vs.track("Client request");
-      std::snprintf(label, sizeof label, "Isolate s%d (partition it off)", m + 1);
-      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.apply(sim::make::isolate(m, n));
+      std::snprintf(label, sizeof label, "Isolate %s (partition it off)", node_name(m).c_str());
+      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));
       vs.track("Isolate");
       if (ImGui::MenuItem("Pick for a partition group", nullptr, (vs.group_mask >> m) & 1u)) {
         vs.group_mask ^= 1u << m;
@@ -589,6 +591,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       }
       ImGui::Separator();
       if (ImGui::MenuItem("Inspect")) vs.selected = m;
+      vs.track("Inspect");
     }
     ImGui::EndPopup();
   } else if (vs.menu_node != kNoNode && !ImGui::IsPopupOpen("node_menu")) {
@@ -596,6 +599,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   }
 
   if (ImGui::BeginPopup("message_menu")) {
+    vs.track_window("message_menu");
     bool found = false;
     c.network().for_each_in_flight([&](const sim::InFlight& fl) {
       if (fl.id != vs.menu_message || found) return;
@@ -603,19 +607,19 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       const Message& m = fl.msg;
       char buf[16];
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(message_color(m)));
-      ImGui::Text("%s %s  s%d -> s%d  (#%" PRIu64 ")", message_type_name(m.type), message_label(m, buf, sizeof buf),
-                  m.from + 1, m.to + 1, fl.id);
+      ImGui::Text("%s %s  %s -> %s  (#%" PRIu64 ")", message_type_name(m.type), message_label(m, buf, sizeof buf),
+                  node_name(m.from).c_str(), node_name(m.to).c_str(), fl.id);
       ImGui::PopStyleColor();
       ImGui::Separator();
-      if (ImGui::MenuItem("Drop it")) ui.apply(sim::make::drop_message(fl.id));
+      if (ImGui::MenuItem("Drop it")) ui.act(sim::make::drop_message(fl.id));
       vs.track("Drop");
-      if (ImGui::MenuItem("Duplicate it")) ui.apply(sim::make::duplicate_message(fl.id));
+      if (ImGui::MenuItem("Duplicate it")) ui.act(sim::make::duplicate_message(fl.id));
       vs.track("Duplicate");
       ImGui::SetNextItemWidth(140);
       ImGui::SliderInt("##delay", &vs.delay_ms, 1, 5000, "%d ms", ImGuiSliderFlags_Logarithmic);
       ImGui::SameLine();
       if (ImGui::Button("Delay it")) {
-        ui.apply(sim::make::delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
+        ui.act(sim::make::delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
         ImGui::CloseCurrentPopup();
       }
       vs.track("Delay");

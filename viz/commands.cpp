@@ -1,15 +1,14 @@
 #include "viz/commands.h"
 
-#include <algorithm>
-#include <cmath>
-#include <string>
+#include <utility>
 
 namespace raft::viz {
 
-Action apply_action(sim::Statement s) {
+Action act_action(sim::Statement s, Fork fork) {
   Action a;
-  a.kind = Action::Kind::Apply;
+  a.kind = Action::Kind::Act;
   a.statement = std::move(s);
+  a.fork = fork;
   return a;
 }
 

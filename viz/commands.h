@@ -1,6 +1,7 @@
 // User actions as data. Every click that changes the cluster becomes a scenario Statement (so it is
-// recorded, replayable and shareable); playback and time travel are UI actions on the Lab. Panels
-// push Actions; the App applies them after the frame. Builders here are pure and unit-tested.
+// recorded, replayable and shareable) built with core/sim/make.h; playback and time travel are
+// UI-only actions. Panels push Actions; the App applies them after the frame, each through the
+// same App method a script would call (App::act for statements).
 #pragma once
 
 #include <cstdint>
@@ -13,9 +14,13 @@ namespace raft::viz {
 // What the UI asks of the shell, which alone can reach the clipboard, the URL and downloads.
 enum class ShellRequest : uint8_t { None, CopyShareLink, DownloadTrace, DownloadScenario };
 
+// Acting while viewing the past, with recorded commands ahead, discards them: Ask shows the
+// question first (the command waits for the answer); Confirmed forks at once.
+enum class Fork : uint8_t { Ask, Confirmed };
+
 struct Action {
   enum class Kind : uint8_t {
-    Apply,         // `statement`, recorded in the lab's command log (asks first when in the past)
+    Act,           // App::act(statement, fork)
     Seek,          // show the cluster at time `t` (time travel; records nothing)
     StepForward,   // to the next event (replays the recorded history when in the past)
     StepBack,      // to the previous event
@@ -23,15 +28,15 @@ struct Action {
     Restart,       // a new cluster with `config`; the client load is kept
     LoadScenario,  // shipped scenario number `index`
   };
-  Kind kind = Kind::Apply;
+  Kind kind = Kind::Act;
   sim::Statement statement;
+  Fork fork = Fork::Ask;
   Time t = 0;
   sim::ClusterConfig config;
   int index = -1;
-  bool confirmed = false;  // the user already agreed to discard the recorded future
 };
 
-Action apply_action(sim::Statement s);
+Action act_action(sim::Statement s, Fork fork = Fork::Ask);
 Action seek_action(Time t);
 Action simple_action(Action::Kind k);
 

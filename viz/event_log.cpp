@@ -55,7 +55,7 @@ void category_toggle(ViewState& vs, const char* label, uint32_t bit, const char*
 
 void draw_event_log(Ui& ui, const Rect& r) {
   ViewState& vs = ui.vs;
-  if (!begin_panel("Events", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Events", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "core/raft/quorum.h"
 #include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
@@ -50,10 +51,10 @@ void idle_help(const Ui& ui) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     const NodeId l = c.leader();
     if (l == kNoNode) row("leader", nullptr, "none right now");
-    else row("leader", nullptr, "s%d (term %" PRIu64 ")", l + 1, c.node(l).current_term());
+    else row("leader", nullptr, "%s (term %" PRIu64 ")", node_name(l).c_str(), c.node(l).current_term());
     int up = 0;
     for (NodeId i = 0; i < c.size(); ++i) up += c.up(i) ? 1 : 0;
-    row("servers up", nullptr, "%d of %d (majority %d)", up, c.size(), c.size() / 2 + 1);
+    row("servers up", nullptr, "%d of %d (majority %d)", up, c.size(), quorum_size(c.size()));
     const sim::NetworkConfig& net = c.network().config();
     row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
     row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
@@ -77,7 +78,7 @@ void idle_help(const Ui& ui) {
 void draw_inspector(Ui& ui, const Rect& r) {
   ViewState& vs = ui.vs;
   const sim::Cluster& c = ui.cluster();
-  if (!begin_panel("Inspector", r)) {
+  if (!begin_panel("Inspector", r, ui.vs)) {
     ImGui::End();
     return;
   }
@@ -96,7 +97,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
                                              : node.role() == Role::Leader ? color::kLeader
                                              : node.role() == Role::Candidate ? color::kCandidate
                                                                                : color::kText));
-  ImGui::Text("s%d  %s", n + 1, up ? role_name(node.role()) : "crashed");
+  ImGui::Text("%s  %s", node_name(n).c_str(), up ? role_name(node.role()) : "crashed");
   ImGui::PopStyleColor();
   ImGui::SameLine();
   const float close_w = ImGui::CalcTextSize("Close").x + 12;
@@ -109,7 +110,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     row("currentTerm", "latest term this server has seen", "%" PRIu64, node.current_term());
     if (node.voted_for() == kNoNode) row("votedFor", "candidate that received its vote in currentTerm", "null");
-    else row("votedFor", "candidate that received its vote in currentTerm", "s%d", node.voted_for() + 1);
+    else row("votedFor", "candidate that received its vote in currentTerm", "%s", node_name(node.voted_for()).c_str());
     row("log[]", "entries; each has a command and the term it was received in", "%" PRIu64 " entries, last term %" PRIu64,
         node.log().last_index(), node.log().last_term());
     ImGui::EndTable();
@@ -124,7 +125,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
       row("commitIndex", "highest log entry known to be committed", "%" PRIu64, node.commit_index());
       row("lastApplied", "highest log entry applied to the state machine", "%" PRIu64, node.last_applied());
       if (node.leader_id() == kNoNode) row("leader", "who this server thinks is leader", "unknown");
-      else row("leader", "who this server thinks is leader", "s%d", node.leader_id() + 1);
+      else row("leader", "who this server thinks is leader", "%s", node_name(node.leader_id()).c_str());
       if (node.role() != Role::Leader) {
         const Time left = node.election_timer_started() + node.election_timeout_us() - c.now();
         char a[24], b[24];
@@ -140,11 +141,11 @@ void draw_inspector(Ui& ui, const Rect& r) {
     section("Votes in this election");
     int got = 0;
     for (NodeId k = 0; k < c.size(); ++k) got += (node.votes_granted_mask() >> k) & 1u;
-    ImGui::Text("%d granted, needs %d (a majority of %d)", got, c.size() / 2 + 1, c.size());
+    ImGui::Text("%d granted, needs %d (a majority of %d)", got, quorum_size(c.size()), c.size());
     for (NodeId k = 0; k < c.size(); ++k) {
       const bool g = (node.votes_granted_mask() >> k) & 1u, rj = (node.votes_rejected_mask() >> k) & 1u;
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(g ? color::kVoteGranted : rj ? color::kVoteRejected : color::kTextDim));
-      ImGui::Text("s%d %s", k + 1, g ? "yes" : rj ? "no" : "?");
+      ImGui::Text("%s %s", node_name(k).c_str(), g ? "yes" : rj ? "no" : "?");
       ImGui::PopStyleColor();
       if (k + 1 < c.size() && (k + 1) % 5 != 0) ImGui::SameLine();
     }
@@ -163,7 +164,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
         const Progress& p = node.progress(k);
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("s%d%s", k + 1, c.up(k) ? "" : " (down)");
+        ImGui::Text("%s%s", node_name(k).c_str(), c.up(k) ? "" : " (down)");
         ImGui::TableNextColumn();
         ImGui::Text("%" PRIu64, p.next_index);
         ImGui::TableNextColumn();

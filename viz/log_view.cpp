@@ -22,7 +22,7 @@ void entry_tooltip(const sim::Cluster& c, NodeId n, LogIndex i, NodeId leader) {
   char cmd[200];
   describe_command(cmd, sizeof cmd, e.cmd);
   ImGui::BeginTooltip();
-  ImGui::Text("s%d  log[%" PRIu64 "]", n + 1, i);
+  ImGui::Text("%s  log[%" PRIu64 "]", node_name(n).c_str(), i);
   ImGui::SameLine();
   ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(term_color(e.term)));
   ImGui::Text("term %" PRIu64, e.term);
@@ -40,11 +40,11 @@ void entry_tooltip(const sim::Cluster& c, NodeId n, LogIndex i, NodeId leader) {
   ImGui::Text(i <= node.last_applied() ? "applied to the state machine (lastApplied = %" PRIu64 ")"
                                        : "not applied yet (lastApplied = %" PRIu64 ")",
               node.last_applied());
-  if (!c.up(n)) ImGui::TextDisabled("s%d is down: only its disk (term, vote, log) is current.", n + 1);
+  if (!c.up(n)) ImGui::TextDisabled("%s is down: only its disk (term, vote, log) is current.", node_name(n).c_str());
   if (leader != kNoNode && leader != n) {
     const Progress& p = c.node(leader).progress(n);
-    ImGui::TextDisabled("leader s%d's view of s%d: nextIndex %" PRIu64 ", matchIndex %" PRIu64, leader + 1, n + 1,
-                        p.next_index, p.match_index);
+    ImGui::TextDisabled("leader %s's view of %s: nextIndex %" PRIu64 ", matchIndex %" PRIu64,
+                        node_name(leader).c_str(), node_name(n).c_str(), p.next_index, p.match_index);
   }
   ImGui::EndTooltip();
 }
@@ -103,7 +103,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
   const sim::Cluster& c = ui.cluster();
   const Fonts& f = ui.fonts;
   const int n = c.size();
-  if (!begin_panel("Logs", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Logs", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
@@ -264,7 +264,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
     if (row_y > wp.y + view_h || row_y + grid.row_h < wp.y) continue;
     char b[48];
     const bool up = c.up(row);
-    std::snprintf(b, sizeof b, "s%d %s", row + 1, up ? role_name(node.role()) : "crashed");
+    std::snprintf(b, sizeof b, "%s %s", node_name(row).c_str(), up ? role_name(node.role()) : "crashed");
     const ImU32 col = !up ? color::kTextDim
                       : node.role() == Role::Leader ? color::kLeader
                       : node.role() == Role::Candidate ? color::kCandidate
@@ -275,8 +275,8 @@ void draw_log_view(Ui& ui, const Rect& r) {
     draw_text(dl, f.small, fs, ImVec2(wp.x + kLogLabelWidth - 8 - bw, row_y + (grid.row_h - fs) * 0.5f), color::kTextDim, b);
     if (vs.selected == row) dl->AddRect(ImVec2(wp.x + 1, row_y + 1), ImVec2(wp.x + kLogLabelWidth - 3, row_y + grid.row_h - 1), color::kSelected, 2);
     if (hovered && mouse.x < wp.x + kLogLabelWidth && mouse.y >= row_y && mouse.y < row_y + grid.row_h) {
-      ImGui::SetTooltip("s%d: %" PRIu64 " entries, commitIndex %" PRIu64 ", lastApplied %" PRIu64 "\nClick to inspect.", row + 1,
-                        node.log().last_index(), node.commit_index(), node.last_applied());
+      ImGui::SetTooltip("%s: %" PRIu64 " entries, commitIndex %" PRIu64 ", lastApplied %" PRIu64 "\nClick to inspect.",
+                        node_name(row).c_str(), node.log().last_index(), node.commit_index(), node.last_applied());
       if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) vs.selected = row;
     }
   }

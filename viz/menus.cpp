@@ -10,10 +10,12 @@
 
 namespace raft::viz {
 
-bool begin_panel(const char* name, const Rect& r, ImGuiWindowFlags extra) {
+bool begin_panel(const char* name, const Rect& r, ViewState& vs, ImGuiWindowFlags extra) {
   ImGui::SetNextWindowPos(r.min);
   ImGui::SetNextWindowSize(r.size());
-  return ImGui::Begin(name, nullptr, kPanelFlags | extra);
+  const bool open = ImGui::Begin(name, nullptr, kPanelFlags | extra);
+  vs.track_window(name);
+  return open;
 }
 
 void panel_heading(const char* text) {
@@ -68,30 +70,30 @@ void settings_menu(Ui& ui) {
   ImGui::TextDisabled("Network (applies now)");
   ImGui::DragIntRange2("latency (ms)", &d.latency_min_ms, &d.latency_max_ms, 0.5f, 0, 5000, "min %d", "max %d");
   if (ImGui::IsItemDeactivatedAfterEdit()) {
-    ui.apply(sim::make::set_latency(static_cast<Time>(d.latency_min_ms) * 1000, static_cast<Time>(d.latency_max_ms) * 1000));
+    ui.act(sim::make::set_latency(static_cast<Time>(d.latency_min_ms) * 1000, static_cast<Time>(d.latency_max_ms) * 1000));
   }
   ImGui::SliderFloat("loss (%)", &d.loss_pct, 0, 100, "%.0f%%");
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_loss(d.loss_pct / 100.0));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_loss(d.loss_pct / 100.0));
   ImGui::SliderFloat("duplicates (%)", &d.duplicate_pct, 0, 100, "%.0f%%");
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_duplicate(d.duplicate_pct / 100.0));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_duplicate(d.duplicate_pct / 100.0));
 
   ImGui::Separator();
   ImGui::TextDisabled("Client load (applies now)");
-  if (ImGui::Checkbox("clients send requests", &d.load_on)) ui.apply(sim::make::client_load(d.load_on, d.load_rate));
+  if (ImGui::Checkbox("clients send requests", &d.load_on)) ui.act(sim::make::client_load(d.load_on, d.load_rate));
   ImGui::SliderFloat("requests / s", &d.load_rate, 0.1f, 500.0f, "%.1f", ImGuiSliderFlags_Logarithmic);
-  if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.apply(sim::make::client_load(true, d.load_rate));
+  if (ImGui::IsItemDeactivatedAfterEdit() && d.load_on) ui.act(sim::make::client_load(true, d.load_rate));
 
   ImGui::Separator();
   ImGui::TextDisabled("Timing (applies now; each server uses it from its next timer reset)");
   ImGui::DragIntRange2("election timeout (ms)", &d.election_min_ms, &d.election_max_ms, 1.0f, 10, 10000, "min %d",
                        "max %d");
   if (ImGui::IsItemDeactivatedAfterEdit()) {
-    ui.apply(sim::make::set_election_timeout(static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000,
+    ui.act(sim::make::set_election_timeout(static_cast<Time>(std::min(d.election_min_ms, d.election_max_ms)) * 1000,
                                   static_cast<Time>(std::max(d.election_min_ms, d.election_max_ms)) * 1000));
   }
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
-  if (ImGui::IsItemDeactivatedAfterEdit()) ui.apply(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
-  if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.apply(sim::make::set_noop(d.noop));
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
+  if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.act(sim::make::set_noop(d.noop));
 
   ImGui::Separator();
   ImGui::TextDisabled("Cluster (a change restarts it)");
@@ -221,13 +223,15 @@ void guide_window(Ui& ui) {
 void fork_modal(Ui& ui) {
   ViewState& vs = ui.vs;
   if (vs.open_fork_modal) {
-    ImGui::OpenPopup("Change the past?");
+    // Open once: reopening an open popup would hide it for a frame while it is measured again.
+    if (!ImGui::IsPopupOpen("Change the past?")) ImGui::OpenPopup("Change the past?");
     vs.open_fork_modal = false;
   }
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSizeConstraints(ImVec2(360, 0), ImVec2(std::min(560.0f, ds.x - 20), ds.y - 40));
   if (ImGui::BeginPopupModal("Change the past?", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    vs.track_window("Change the past?");
     char now_s[32], end_s[32];
     format_time(now_s, sizeof now_s, ui.cluster().now());
     format_time(end_s, sizeof end_s, ui.lab.end_time());
@@ -239,13 +243,11 @@ void fork_modal(Ui& ui) {
     ImGui::TextUnformatted("Acting here starts a new future from this moment: the recorded commands after it are "
                            "discarded. To keep them, cancel and press \"Go to present\" first.");
     ImGui::PopTextWrapPos();
-    for (const Action& a : vs.awaiting_fork) {
-      if (a.kind == Action::Kind::Apply) ImGui::BulletText("%s", sim::format_statement(a.statement).c_str());
-    }
+    for (const Action& a : vs.awaiting_fork) ImGui::BulletText("%s", sim::format_statement(a.statement).c_str());
     ImGui::Spacing();
     if (ImGui::Button("Start a new future from here")) {
       for (Action& a : vs.awaiting_fork) {
-        a.confirmed = true;
+        a.fork = Fork::Confirmed;
         ui.push(std::move(a));
       }
       vs.awaiting_fork.clear();
@@ -274,9 +276,9 @@ void draw_menu_bar(Ui& ui) {
     if (ImGui::MenuItem("Step back", "Left")) ui.push(simple_action(Action::Kind::StepBack));
     if (ImGui::MenuItem("Go to present", nullptr, false, ui.lab.in_past())) ui.push(simple_action(Action::Kind::GoLive));
     ImGui::Separator();
-    if (ImGui::MenuItem("Client request to the leader", "c")) ui.apply(sim::make::client_request(kNoNode, ++vs.requests));
-    if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.apply(sim::make::crash_leader());
-    if (ImGui::MenuItem("Heal the network", "h")) ui.apply(sim::make::heal());
+    if (ImGui::MenuItem("Client request to the leader", "c")) ui.act(sim::make::client_request(kNoNode, ++vs.requests));
+    if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.act(sim::make::crash_leader());
+    if (ImGui::MenuItem("Heal the network", "h")) ui.act(sim::make::heal());
     ImGui::Separator();
     if (ImGui::MenuItem("Restart the cluster")) {
       Action a = simple_action(Action::Kind::Restart);
@@ -334,9 +336,9 @@ void handle_shortcuts(Ui& ui) {
     switch (io.InputQueueCharacters[i]) {
       case ' ': toggle_pause(ui); break;
       case '.': ui.push(simple_action(Action::Kind::StepForward)); break;
-      case 'c': case 'C': ui.apply(sim::make::client_request(kNoNode, ++vs.requests)); break;
-      case 'k': case 'K': ui.apply(sim::make::crash_leader()); break;
-      case 'h': case 'H': ui.apply(sim::make::heal()); break;
+      case 'c': case 'C': ui.act(sim::make::client_request(kNoNode, ++vs.requests)); break;
+      case 'k': case 'K': ui.act(sim::make::crash_leader()); break;
+      case 'h': case 'H': ui.act(sim::make::heal()); break;
       case '?': vs.show_help = !vs.show_help; break;
       default: break;
     }

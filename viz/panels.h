@@ -36,7 +36,8 @@ struct Ui {
 
   const sim::Cluster& cluster() const { return lab.cluster(); }
   void push(Action a) { actions.push_back(std::move(a)); }
-  void apply(sim::Statement s) { actions.push_back(apply_action(std::move(s))); }
+  // A recorded command, applied after the frame through App::act (asking first in the past).
+  void act(sim::Statement s) { actions.push_back(act_action(std::move(s))); }
 };
 
 // Window flags for the fixed, non-overlapping panels.
@@ -44,8 +45,9 @@ inline constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoTitleBar | Im
                                                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                                 ImGuiWindowFlags_NoSavedSettings |
                                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
-// Begins a fixed panel at `r` (call ImGui::End() after, whatever it returns).
-bool begin_panel(const char* name, const Rect& r, ImGuiWindowFlags extra = 0);
+// Begins a fixed panel at `r` (call ImGui::End() after, whatever it returns); records its
+// rectangle under `name` (a string literal) for App::window_rect.
+bool begin_panel(const char* name, const Rect& r, ViewState& vs, ImGuiWindowFlags extra = 0);
 // The panel's heading in small capitals style.
 void panel_heading(const char* text);
 // A "(?)" marker with a tooltip.

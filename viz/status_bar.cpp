@@ -21,7 +21,7 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   const ViewState& vs = ui.vs;
   const sim::Cluster& c = ui.cluster();
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 3));
-  const bool open = begin_panel("Status", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const bool open = begin_panel("Status", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
   if (!open) {
     ImGui::End();
@@ -44,7 +44,7 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   if (l == kNoNode) {
     ImGui::TextColored(to_vec4(color::kWarn), "no leader");
   } else {
-    ImGui::TextColored(to_vec4(color::kLeader), "leader s%d", l + 1);
+    ImGui::TextColored(to_vec4(color::kLeader), "leader %s", node_name(l).c_str());
   }
   ImGui::SameLine();
   Term term = 0;

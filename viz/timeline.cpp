@@ -30,14 +30,14 @@ ImU32 marker_color(MarkerKind k) {
 
 int describe_marker(char* buf, size_t n, const Marker& m) {
   switch (m.kind) {
-    case MarkerKind::Leader: return std::snprintf(buf, n, "s%d elected leader for term %" PRIu64, m.node + 1, m.value);
-    case MarkerKind::Candidate: return std::snprintf(buf, n, "s%d started an election (term %" PRIu64 ")", m.node + 1, m.value);
-    case MarkerKind::Crash: return std::snprintf(buf, n, "s%d crashed", m.node + 1);
-    case MarkerKind::Restart: return std::snprintf(buf, n, "s%d restarted", m.node + 1);
+    case MarkerKind::Leader: return std::snprintf(buf, n, "%s elected leader for term %" PRIu64, node_name(m.node).c_str(), m.value);
+    case MarkerKind::Candidate: return std::snprintf(buf, n, "%s started an election (term %" PRIu64 ")", node_name(m.node).c_str(), m.value);
+    case MarkerKind::Crash: return std::snprintf(buf, n, "%s crashed", node_name(m.node).c_str());
+    case MarkerKind::Restart: return std::snprintf(buf, n, "%s restarted", node_name(m.node).c_str());
     case MarkerKind::Partition: return std::snprintf(buf, n, "network partition / cut link");
     case MarkerKind::Heal: return std::snprintf(buf, n, "network healed");
     case MarkerKind::Commit: return std::snprintf(buf, n, "committed up to index %" PRIu64, m.value);
-    case MarkerKind::Drop: return std::snprintf(buf, n, "you dropped a message from s%d", m.node + 1);
+    case MarkerKind::Drop: return std::snprintf(buf, n, "you dropped a message from %s", node_name(m.node).c_str());
   }
   return 0;
 }
@@ -77,7 +77,7 @@ void draw_timeline(Ui& ui, const Rect& r) {
   const sim::Lab& lab = ui.lab;
   const sim::Cluster& c = ui.cluster();
   const Fonts& f = ui.fonts;
-  if (!begin_panel("Timeline", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel("Timeline", r, ui.vs, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
@@ -178,6 +178,7 @@ void draw_timeline(Ui& ui, const Rect& r) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(24.0f, ImGui::GetContentRegionAvail().y));
   ImGui::InvisibleButton("##scrubber", size);
+  vs.track_item_rect("Scrubber");
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -17,13 +17,19 @@ struct MessageSpot {
   ImVec2 pos{0, 0};
 };
 
-// The Settings menu edits a draft; network and load changes apply at once (as recorded commands),
-// timing and the number of nodes apply with "Restart cluster".
-// Where a named control was drawn last frame (popup menu items, buttons), for browser tests.
+// Where a named control or window was drawn last frame (popup menu items, buttons, panels), for
+// tests that click on the canvas.
 struct ItemSpot {
   const char* key = "";  // a string literal
   ImVec2 pos{0, 0};
 };
+struct WindowSpot {
+  const char* name = "";  // a string literal
+  Rect rect;
+};
+
+// The Settings menu edits a draft; network and load changes apply at once (as recorded commands),
+// timing and the number of nodes apply with "Restart cluster".
 
 struct SettingsDraft {
   bool loaded = false;
@@ -63,7 +69,7 @@ struct ViewState {
   bool scenario_banner = false;      // show the loaded scenario's title and explanation
   uint64_t notice_hidden = 0;        // the notice serial the user dismissed
 
-  // Actions waiting for "discard the recorded future?".
+  // Act actions waiting for the answer to "discard the recorded future?".
   std::vector<Action> awaiting_fork;
   bool open_fork_modal = false;
 
@@ -85,14 +91,20 @@ struct ViewState {
   ShellRequest shell_request = ShellRequest::None;
   uint64_t requests = 0;             // numbers the user's client requests
 
-  // Geometry of the last frame, for App::node_position / message_position.
+  // Geometry of the last frame, for App::node_position, message_position, item_position and
+  // window_rect.
   RingLayout ring;
   bool ring_visible = false;
   std::vector<MessageSpot> messages;
   std::vector<ItemSpot> items;
+  std::vector<WindowSpot> windows;
 
   // Records the center of the last ImGui item under `key` (a string literal).
   void track(const char* key);
+  // Records the current window's rectangle under `name` (a string literal).
+  void track_window(const char* name);
+  // Records the last ImGui item's rectangle under `name`, as if it were a window.
+  void track_item_rect(const char* name);
 
   ViewState();
 };

@@ -1,6 +1,6 @@
 // Browser tests: drive the built page (build/web/site) in Debian's headless Chromium through
 // playwright-core, clicking the real canvas at positions the page reports (nodePosition,
-// messagePosition, uiInfo). Virtual time is controlled with pause/run/step, and every wait is a
+// messagePosition, itemPosition, windowRect: geometry the App records while drawing). Virtual time is controlled with pause/run/step, and every wait is a
 // condition polled with a limit; nothing sleeps for correctness.
 //
 // usage: node tests/browser/run.mjs [SITE_DIR | --site DIR] [--out DIR] [--filter TEXT] [--list]
@@ -120,26 +120,25 @@ class Lab {
     await m.up({ button });
     await this.frames(2);
   }
-  ui() { return this.call('uiInfo'); }
-  async windowNamed(name) {
-    const ui = await this.ui();
-    return ui.windows.find((w) => w.name === name) || null;
-  }
-  // The open popup menu (node or message menu), waiting for it to appear.
-  async popup() {
+  windowRect(name) { return this.call('windowRect', name); }
+  // Waits for a window or popup ("node_menu", "message_menu", "Change the past?") to be drawn with
+  // a size, then one more frame so that what is in it has settled; returns its rectangle.
+  async waitForWindow(name) {
     for (let i = 0; i < 30; i++) {
-      const ui = await this.ui();
-      if (ui.popup && ui.popup.h > 0) return { ui, rect: ui.popup };
+      const r = await this.windowRect(name);
+      if (r && r.h > 0) {
+        await this.frames(1);
+        return this.windowRect(name);
+      }
       await this.frames(1);
     }
-    throw new Error('no popup menu opened');
+    throw new Error(`no window "${name}" was drawn`);
   }
-  // Center of the k-th menu item (0-based) of a popup that starts with one line of text and a
-  // separator, as the node and message menus do.
-  static menuItem(ui, rect, k) {
-    const fs = ui.fontSize, pad = ui.windowPadding.y, sp = ui.itemSpacing.y;
-    const top = rect.y + pad + fs + sp + 1 + sp + k * (fs + sp);
-    return { x: rect.x + Math.min(60, rect.w / 2), y: top + fs / 2 };
+  // The center of a control drawn in the last frame ("Crash", "Drop", "Fork", ...).
+  async item(key) {
+    const p = await this.call('itemPosition', key);
+    if (!p) throw new Error(`no control "${key}" on screen`);
+    return p;
   }
   async shot(name) {
     fs.mkdirSync(opt.out, { recursive: true });
@@ -233,11 +232,11 @@ test('canvas is not blank and fills the window', async ({ lab, url }) => {
 test('canvas follows a resize', async ({ lab, url }) => {
   await lab.open(url);
   await lab.page.setViewportSize({ width: 900, height: 600 });
-  await lab.page.waitForFunction(() => window.Module.uiInfo().display.x === 900, null, { timeout: 10000 });
-  const ui = await lab.ui();
-  assert(ui.display.y === 600, `ImGui display ${ui.display.x}x${ui.display.y} after resizing to 900x600`);
+  await lab.page.waitForFunction(() => window.Module.display().width === 900, null, { timeout: 10000 });
+  const d = await lab.call('display');
+  assert(d.height === 600, `ImGui display ${d.width}x${d.height} after resizing to 900x600`);
   await lab.page.setViewportSize(VIEWPORT);
-  await lab.page.waitForFunction(() => window.Module.uiInfo().display.x === 1280, null, { timeout: 10000 });
+  await lab.page.waitForFunction(() => window.Module.display().width === 1280, null, { timeout: 10000 });
 });
 
 test('devicePixelRatio 2: device-pixel framebuffer, CSS-pixel UI, clicks still land', async ({ lab, url }) => {
@@ -246,15 +245,15 @@ test('devicePixelRatio 2: device-pixel framebuffer, CSS-pixel UI, clicks still l
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: VIEWPORT.width, height: VIEWPORT.height, deviceScaleFactor: 2, mobile: false });
   await lab.page.waitForFunction(() => document.getElementById('canvas').width === 2560, null, { timeout: 10000 });
   await lab.frames(3);
-  const ui = await lab.ui();
-  assert(ui.display.x === VIEWPORT.width && ui.display.y === VIEWPORT.height, `ImGui display ${ui.display.x}x${ui.display.y} at dpr 2`);
-  assert(ui.framebufferScale.x === 2 && ui.framebufferScale.y === 2, `framebuffer scale ${JSON.stringify(ui.framebufferScale)}`);
+  const d = await lab.call('display');
+  assert(d.width === VIEWPORT.width && d.height === VIEWPORT.height, `ImGui display ${d.width}x${d.height} at dpr 2`);
+  assert(d.scale === 2, `framebuffer scale ${d.scale}`);
   await lab.hold();
   const s = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
   await lab.frames(2);
   const p = await lab.call('nodePosition', s.leader);
   await lab.click(p.x, p.y);
-  const { rect } = await lab.popup();
+  const rect = await lab.waitForWindow('node_menu');
   assert(Math.abs(rect.x - p.x) < 40 && Math.abs(rect.y - p.y) < 40, `the node menu opened at ${rect.x},${rect.y}, clicked ${p.x},${p.y}`);
   // Playwright does not know about the override; ask Chromium for a device-pixel screenshot.
   const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
@@ -289,6 +288,8 @@ test('Embind API answers (version) and rejects bad arguments clearly', async ({ 
     assert(re.test(r), `${fn}(${JSON.stringify(args).slice(1, -1)}) gave ${JSON.stringify(r)}`);
   }
   assert((await lab.call('nodePosition', 'nope')) === null, 'nodePosition of a bad node is not null');
+  assert((await lab.call('itemPosition', 'nope')) === null, 'itemPosition of an unknown control is not null');
+  assert((await lab.call('windowRect', 'nope')) === null, 'windowRect of an unknown window is not null');
   lab.assertNoErrors();
 });
 
@@ -319,12 +320,15 @@ test('clicking the leader and choosing Crash elects a new leader with a higher t
   const p = await lab.call('nodePosition', before.leader);
   assert(p, `no screen position for ${before.leader}`);
   await lab.click(p.x, p.y);
-  const { ui, rect } = await lab.popup();
+  const rect = await lab.waitForWindow('node_menu');
   await lab.shot('node-menu');
-  const item = Lab.menuItem(ui, rect, 0);  // "Crash"
+  const item = await lab.item('Crash');
   await lab.click(item.x, item.y);
   const s = await lab.state();
   assert(!byName(s, before.leader).up, `${before.leader} is still up after choosing Crash at (${item.x}, ${item.y}) in the menu at ${JSON.stringify(rect)}`);
+  // A crashed node has no role: a script looking for the leader must not find the dead one.
+  assert(byName(s, before.leader).role === 'down', `the crashed ${before.leader} reports role ${byName(s, before.leader).role}`);
+  assert(s.leader !== before.leader, `state().leader is still the crashed ${before.leader}`);
   const after = await lab.runUntil('a new leader', newLeaderAfter, { stepMs: 50, maxMs: 10000, params: { leader: before.leader, term: before.term } });
   assert(after.invariants.ok, `invariant broken: ${after.invariants.property}`);
   await lab.frames(2);
@@ -354,9 +358,9 @@ test('clicking an in-flight message drops it (trace has "drop")', async ({ lab, 
   }
   assert(target, 'no in-flight message stood alone on screen');
   await lab.click(target.p.x, target.p.y);
-  const { ui, rect } = await lab.popup();
+  await lab.waitForWindow('message_menu');
   await lab.shot('message-menu');
-  const item = Lab.menuItem(ui, rect, 0);  // "Drop it"
+  const item = await lab.item('Drop');
   await lab.click(item.x, item.y);
   const trace = await lab.call('exportTrace');
   const drops = trace.split('\n').filter((l) => l.includes('"ev":"drop"') && l.includes(`"id":${target.m.id},`));
@@ -403,18 +407,14 @@ test('scrubbing back shows an earlier state; acting there forks after confirmati
   await lab.ok('run', 1500);
   const present = await lab.state();
   await lab.frames(2);
-  const ui = await lab.ui();
-  const tl = ui.windows.find((w) => w.name === 'Timeline');
-  assert(tl, 'no Timeline window');
-  // The scrubber is the row under the controls; time 0..max(end, 1 s) maps onto its width minus 6 px each side.
-  const frameH = ui.fontSize + 2 * ui.framePadding.y;
-  const top = tl.y + ui.windowPadding.y + frameH + ui.itemSpacing.y;
-  const bottom = tl.y + tl.h - ui.windowPadding.y;
-  const x0 = tl.x + ui.windowPadding.x + 6, x1 = tl.x + tl.w - ui.windowPadding.x - 6;
+  const bar = await lab.windowRect('Scrubber');
+  assert(bar, 'no timeline scrubber on screen');
+  // Time 0..max(end, 1 s) maps onto the scrubber's width minus 6 px each side.
+  const x0 = bar.x + 6, x1 = bar.x + bar.w - 6;
   const end = Math.max(present.endTime, 1e6);
   const want = commandTime * 0.7;
   const x = x0 + (x1 - x0) * (want / end);
-  await lab.click(x, top + (bottom - top) * 0.45);
+  await lab.click(x, bar.y + bar.h * 0.45);
   const past = await lab.state();
   assert(past.inPast && past.time < present.time, `after clicking the timeline at x=${x.toFixed(0)}: time ${past.time}, present ${present.time}`);
   assert(Math.abs(past.time - want) < present.endTime * 0.05, `scrubbed to ${past.time} us, wanted about ${want}`);
@@ -424,17 +424,13 @@ test('scrubbing back shows an earlier state; acting there forks after confirmati
   await lab.shot('scrubbed-back');
   // A client request in the past (the 'c' shortcut) asks before discarding the recorded future.
   await lab.page.keyboard.press('c');
-  let modal = null;
-  for (let i = 0; i < 30 && !modal; i++) { await lab.frames(1); modal = await lab.windowNamed('Change the past?'); }
-  assert(modal, 'no "Change the past?" confirmation after a command in the past');
+  await lab.waitForWindow('Change the past?');
   await lab.frames(2);
-  modal = await lab.windowNamed('Change the past?');
   await lab.shot('fork-confirmation');
   const still = await lab.state();
   assert(still.endTime === present.endTime, 'the recorded future changed before confirming');
-  const ui2 = await lab.ui();
-  const by = modal.y + modal.h - ui2.windowPadding.y - (ui2.fontSize + 2 * ui2.framePadding.y) / 2;
-  await lab.click(modal.x + ui2.windowPadding.x + 30, by);  // "Start a new future from here"
+  const fork = await lab.item('Fork');  // "Start a new future from here"
+  await lab.click(fork.x, fork.y);
   const forked = await lab.state();
   assert(!forked.inPast, 'still viewing the past after confirming');
   assert(forked.endTime < present.endTime && forked.endTime === past.time, `end time ${forked.endTime}; forked at ${past.time}, old end ${present.endTime}`);
@@ -515,10 +511,10 @@ test('shipped scenario (Figure 8) and the inspector render', async ({ lab, url }
   const p = await lab.call('nodePosition', 1);
   assert(p, 'no position for s1');
   await lab.click(p.x, p.y);
-  const { ui, rect } = await lab.popup();
-  const inspect = Lab.menuItem(ui, rect, 5);  // after Crash, timeout, request, isolate, pick, and a separator
-  await lab.click(inspect.x, inspect.y + 1 + ui.itemSpacing.y);
-  assert(!(await lab.ui()).popup, 'the node menu is still open after Inspect');
+  await lab.waitForWindow('node_menu');
+  const inspect = await lab.item('Inspect');
+  await lab.click(inspect.x, inspect.y);
+  assert(!(await lab.windowRect('node_menu')), 'the node menu is still open after Inspect');
   await lab.shot('inspector');
   lab.assertNoErrors();
 });

@@ -1,15 +1,18 @@
 // The whole front end under ImGui's null backend (a context, a display size and a font atlas; no
 // renderer): frames build without ImGui asserts, clicks and keys at the positions the App reports
-// become the right commands, time travel forks, share payloads round-trip.
+// become the right commands, act() is the one way in (same fork question, notice and history as a
+// click), time travel forks, share payloads round-trip.
 #include "viz/app.h"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <optional>
 
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "viz/commands.h"
+#include "viz/history.h"
 
 namespace raft::viz {
 namespace {
@@ -65,9 +68,21 @@ struct NullBackend {
 };
 
 ImVec2 node_pos(const App& app, NodeId n) {
-  float x = 0, y = 0;
-  REQUIRE(app.node_position(n, x, y));
-  return ImVec2(x, y);
+  const std::optional<ScreenPoint> p = app.node_position(n);
+  REQUIRE(p);
+  return ImVec2(p->x, p->y);
+}
+
+ImVec2 item_pos(const App& app, const char* key) {
+  const std::optional<ScreenPoint> p = app.item_position(key);
+  REQUIRE_MESSAGE(p, key);
+  return ImVec2(p->x, p->y);
+}
+
+size_t markers(const App& app, MarkerKind k) {
+  size_t n = 0;
+  for (const Marker& m : app.history().markers()) n += m.kind == k ? 1 : 0;
+  return n;
 }
 
 // Runs until the cluster has a leader (at most `seconds` of virtual time at 1x).
@@ -94,9 +109,20 @@ TEST_CASE("the default cluster elects a leader and every node has a screen posit
     CHECK(p.y > 20);
     CHECK(p.y < 800);
   }
-  float x = 0, y = 0;
-  CHECK_FALSE(app.node_position(7, x, y));
+  CHECK_FALSE(app.node_position(7));
   CHECK(nb.vertices_max < 65536);
+  // The panels report where they are.
+  const std::optional<ScreenRect> tl = app.window_rect("Timeline");
+  REQUIRE(tl);
+  CHECK(tl->x == 0);
+  CHECK(tl->w == 1280);
+  const std::optional<ScreenRect> bar = app.window_rect("Scrubber");
+  REQUIRE(bar);
+  CHECK(bar->y > tl->y);
+  CHECK(bar->y + bar->h <= tl->y + tl->h);
+  CHECK(app.display_size().x == 1280);
+  CHECK(app.display_size().y == 800);
+  CHECK_FALSE(app.window_rect("node_menu"));
 }
 
 TEST_CASE("keyboard: k crashes the leader and a new one is elected with a higher term") {
@@ -133,6 +159,8 @@ TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a m
   nb.frame(app, 0);
   nb.click(app, node_pos(app, 2));
   CHECK(nb.popup_open());
+  CHECK(app.window_rect("node_menu"));
+  CHECK(app.item_position("Inspect"));
   // Close it with a click on empty space far from everything (the menu bar's right end).
   nb.click(app, ImVec2(1270, 795));
   CHECK_FALSE(nb.popup_open());
@@ -144,8 +172,8 @@ TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a m
     const ImVec2 p(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f);
     bool clear = true;
     app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
-      float x = 0, y = 0;
-      if (app.message_position(m.id, x, y) && std::hypot(x - p.x, y - p.y) < 14) clear = false;
+      const std::optional<ScreenPoint> q = app.message_position(m.id);
+      if (q && std::hypot(q->x - p.x, q->y - p.y) < 14) clear = false;
     });
     if (clear) target = p;
   }
@@ -157,26 +185,21 @@ TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a m
   // A message in flight: clicking it opens the message menu.
   nb.frames(app, 1, 0);
   uint64_t id = 0;
-  float mx = 0, my = 0;
   app.set_paused(false);
   for (int i = 0; i < 120 && id == 0; ++i) {
     nb.frame(app);
     app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
-      if (id == 0 && app.message_position(m.id, mx, my)) id = m.id;
+      if (id == 0 && app.message_position(m.id)) id = m.id;
     });
   }
   REQUIRE(id != 0);
   app.set_paused(true);
   nb.frame(app, 0);
-  REQUIRE(app.message_position(id, mx, my));
-  nb.click(app, ImVec2(mx, my));
+  const std::optional<ScreenPoint> mp = app.message_position(id);
+  REQUIRE(mp);
+  nb.click(app, ImVec2(mp->x, mp->y));
   CHECK(nb.popup_open());
-}
-
-ImVec2 item_pos(const App& app, const char* key) {
-  float x = 0, y = 0;
-  REQUIRE_MESSAGE(app.item_position(key, x, y), key);
-  return ImVec2(x, y);
+  CHECK(app.window_rect("message_menu"));
 }
 
 TEST_CASE("mouse only: crash the leader from its menu, drop a message from its menu, fork from the past") {
@@ -201,16 +224,15 @@ TEST_CASE("mouse only: crash the leader from its menu, drop a message from its m
   for (int i = 0; i < 200 && id == 0; ++i) {
     nb.click(app, item_pos(app, "Step"));
     app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
-      float x = 0, y = 0;
-      if (id == 0 && app.message_position(m.id, x, y)) id = m.id;
+      if (id == 0 && app.message_position(m.id)) id = m.id;
     });
   }
   REQUIRE(id != 0);
-  float mx = 0, my = 0;
   nb.frame(app, 0);
-  REQUIRE(app.message_position(id, mx, my));
-  nb.click(app, ImVec2(mx, my));
-  INFO("message at ", mx, ",", my);
+  const std::optional<ScreenPoint> mp = app.message_position(id);
+  REQUIRE(mp);
+  nb.click(app, ImVec2(mp->x, mp->y));
+  INFO("message at ", mp->x, ",", mp->y);
   REQUIRE(nb.popup_open());
   nb.click(app, item_pos(app, "Drop"));
   bool dropped = false;
@@ -232,7 +254,7 @@ TEST_CASE("mouse only: crash the leader from its menu, drop a message from its m
   CHECK(app.lab().end_time() == end / 2);
 }
 
-TEST_CASE("queued commands apply after the frame; dropping a message records a drop") {
+TEST_CASE("act() applies at once and records the command; dropping a message records a drop") {
   App app;
   NullBackend nb(app);
   REQUIRE(wait_for_leader(app, nb, 5) != kNoNode);
@@ -242,8 +264,11 @@ TEST_CASE("queued commands apply after the frame; dropping a message records a d
   });
   REQUIRE(id != 0);
   app.set_paused(true);
-  app.queue(sim::make::drop_message(id));
-  nb.frame(app, 0);
+  const size_t commands = app.lab().log().size();
+  const uint64_t revision = app.revision();
+  CHECK(app.act(sim::make::drop_message(id), Fork::Ask) == "");
+  CHECK(app.lab().log().size() == commands + 1);
+  CHECK(app.revision() > revision);
   bool dropped = false;
   for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
     if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = true;
@@ -251,11 +276,11 @@ TEST_CASE("queued commands apply after the frame; dropping a message records a d
   CHECK(dropped);
 }
 
-TEST_CASE("scrubbing back shows the past; acting there forks a new future") {
+TEST_CASE("scrubbing back shows the past; acting there asks, or forks when confirmed") {
   App app;
   NullBackend nb(app);
   nb.frames(app, 2 * 60);
-  app.queue(sim::make::crash(4));
+  REQUIRE(app.act(sim::make::crash(4), Fork::Confirmed) == "");
   nb.frames(app, 60);
   const Time end = app.lab().end_time();
   REQUIRE(end > 2'000'000);
@@ -267,22 +292,117 @@ TEST_CASE("scrubbing back shows the past; acting there forks a new future") {
   // confirmed.
   nb.key(app, 'h');
   CHECK(nb.popup_open());
+  CHECK(app.window_rect("Change the past?"));
   CHECK(app.lab().in_past());
   CHECK(app.lab().end_time() == end);
-  // Scripted commands fork directly.
-  app.queue(sim::make::heal());
-  nb.frame(app, 0);
+  // act() with Fork::Ask waits the same way; Cancel drops both.
+  CHECK(app.act(sim::make::heal(), Fork::Ask) == "");
+  CHECK(app.lab().end_time() == end);
+  nb.frames(app, 2, 0);  // the question grew by one line: let it settle
+  nb.click(app, item_pos(app, "Cancel"));
+  CHECK_FALSE(nb.popup_open());
+  CHECK(app.lab().end_time() == end);
+  // Confirmed: forks at once.
+  CHECK(app.act(sim::make::heal(), Fork::Confirmed) == "");
   CHECK_FALSE(app.lab().in_past());
   CHECK(app.lab().end_time() == 1'000'000);
+}
+
+TEST_CASE("a script's act() in the past forks, and the history re-reads the new future") {
+  App app;
+  NullBackend nb(app);
+  app.set_paused(true);
+  app.run_for(1'500'000);
+  REQUIRE(app.act(sim::make::crash(1), Fork::Confirmed) == "");
+  app.run_for(1'500'000);
+  nb.frame(app, 0);
+  REQUIRE(markers(app, MarkerKind::Crash) == 1);
+  const uint64_t generation = app.history().generation();
+  app.seek(1'000'000);
+  CHECK(markers(app, MarkerKind::Crash) == 1);  // seeking back keeps the recorded future on the timeline
+  CHECK(app.act(sim::make::heal(), Fork::Confirmed) == "");
+  CHECK_FALSE(app.lab().in_past());
+  CHECK(app.lab().end_time() == 1'000'000);
+  // Without a frame in between: the crash at 1.5 s is gone, the heal is there.
+  CHECK(app.history().generation() != generation);
+  CHECK(markers(app, MarkerKind::Crash) == 0);
+  CHECK(markers(app, MarkerKind::Heal) == 1);
+  for (const sim::TraceEvent& e : app.history().events()) CHECK(e.t <= 1'000'000);
+  app.run_for(500'000);
+  CHECK(app.history().events().back().t > 1'000'000);
+  CHECK(markers(app, MarkerKind::Crash) == 0);
+  nb.frame(app, 0);
+  CHECK(markers(app, MarkerKind::Crash) == 0);
+}
+
+TEST_CASE("act() with a bad statement returns the sentence the click path shows as the notice") {
+  App app;
+  NullBackend nb(app);
+  app.set_paused(true);
+  app.run_for(500'000);
+  REQUIRE(app.act(sim::make::crash(2), Fork::Confirmed) == "");
+  const size_t commands = app.lab().log().size();
+  const std::string err = app.act(sim::make::crash(2), Fork::Confirmed);
+  CHECK(err == "cannot crash s3: it is already down");
+  CHECK(app.notice() == err);
+  CHECK(app.lab().log().size() == commands);
+
+  // The same bad command from the keyboard ('k' with no leader) and from a script.
+  App clicked, scripted;
+  NullBackend nb2(clicked);
+  clicked.set_paused(true);
+  scripted.set_paused(true);
+  REQUIRE(clicked.lab().cluster().leader() == kNoNode);
+  nb2.key(clicked, 'k');
+  const std::string said = scripted.act(sim::make::crash_leader(), Fork::Ask);
+  CHECK(said.rfind("cannot crash the leader: there is no leader at ", 0) == 0);
+  CHECK(clicked.notice() == said);
+}
+
+TEST_CASE("time and session controls: step, step back, go live, restart, pause") {
+  App app;
+  NullBackend nb(app);
+  const uint64_t r0 = app.revision();
+  app.set_paused(true);
+  CHECK(app.revision() == r0 + 1);
+  app.set_paused(true);
+  CHECK(app.revision() == r0 + 1);  // no change, no new revision
+  app.run_for(1'000'000);
+  CHECK(app.lab().cluster().now() == 1'000'000);
+  const Time t = app.step();
+  CHECK(t > 1'000'000);
+  CHECK(app.lab().cluster().now() == t);
+  app.step_back();
+  CHECK(app.lab().cluster().now() < t);
+  CHECK(app.lab().in_past());
+  app.go_live();
+  CHECK(app.lab().cluster().now() == t);
+  CHECK_FALSE(app.lab().in_past());
+  // A running frame does not bump the revision by itself.
+  app.set_paused(false);
+  const uint64_t r1 = app.revision();
+  nb.frames(app, 10);
+  CHECK(app.revision() == r1);
+  CHECK(app.lab().cluster().now() > t);
+
+  sim::ClusterConfig cfg = default_config();
+  cfg.nodes = 3;
+  app.restart(cfg);
+  CHECK(app.revision() > r1);
+  CHECK(app.lab().cluster().size() == 3);
+  CHECK(app.lab().cluster().now() == 0);
+  CHECK(app.lab().cluster().workload().clients == sim::make::clients_for_rate(kDefaultLoadPerSecond));
+  app.set_speed(100);
+  CHECK(app.speed() == 10.0);  // the fastest the speed control goes
 }
 
 TEST_CASE("share payloads reproduce the run; a malformed one falls back to the default cluster") {
   App a;
   NullBackend nb(a);
   nb.frames(a, 60);
-  a.queue(sim::make::crash(1));
+  REQUIRE(a.act(sim::make::crash(1), Fork::Confirmed) == "");
   nb.frames(a, 90);
-  const std::string payload = a.share_payload();
+  const std::string payload = a.scenario_text();
   const uint64_t hash = a.lab().cluster().trace().hash();
   const Time now = a.lab().cluster().now();
 
@@ -292,6 +412,16 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
   b.seek(now);
   CHECK(b.lab().cluster().now() == now);
   CHECK(b.lab().cluster().trace().hash() == hash);
+
+  // Shared while scrubbed back: the link keeps the whole run and opens paused at the moment viewed.
+  a.seek(now / 2);
+  App d;
+  REQUIRE(d.load_share_payload(a.scenario_text(), &error));
+  CHECK(d.lab().cluster().now() == now / 2);
+  CHECK(d.lab().end_time() == now);
+  CHECK(d.paused());
+  d.go_live();
+  CHECK(d.lab().cluster().trace().hash() == hash);
 
   App c;
   CHECK_FALSE(c.load_share_payload("nodes banana\n", &error));
@@ -328,9 +458,8 @@ TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vert
   cfg.network.latency_max_us = 200'000;
   cfg.election_timeout_min_us = 1'000'000;
   cfg.election_timeout_max_us = 2'000'000;
-  app.lab().reset(cfg);
-  app.lab().apply(sim::make::client_load(true, 100));
-  app.lab_changed();
+  app.restart(cfg);
+  REQUIRE(app.act(sim::make::client_load(true, 100), Fork::Confirmed) == "");
   nb.frames(app, 4 * 60);
   CHECK(app.lab().cluster().network().in_flight() > 50);
   CHECK(nb.vertices_max < 65536);

@@ -23,9 +23,8 @@ void monkey(ImVec2 display, int nodes, uint32_t seed, int frames) {
   if (nodes != 5) {
     sim::ClusterConfig cfg = default_config();
     cfg.nodes = nodes;
-    app.lab().reset(cfg);
-    app.lab().apply(sim::make::client_load(true, 30));
-    app.lab_changed();
+    app.restart(cfg);
+    REQUIRE(app.act(sim::make::client_load(true, 30), Fork::Confirmed) == "");
   }
   app.set_speed(4);
   std::mt19937 rng(seed);  // seeded: the same run every time
@@ -45,8 +44,7 @@ void monkey(ImVec2 display, int nodes, uint32_t seed, int frames) {
     } else if (what < 58) {
       io.MouseWheel = uniform(-3, 3);
     } else if (what < 60) {
-      float x = 0, y = 0;
-      if (app.node_position(static_cast<NodeId>(rng() % static_cast<uint32_t>(nodes)), x, y)) io.MousePos = ImVec2(x, y);
+      if (const auto p = app.node_position(static_cast<NodeId>(rng() % static_cast<uint32_t>(nodes)))) io.MousePos = ImVec2(p->x, p->y);
     } else if (what < 62) {
       app.seek(static_cast<Time>(uniform(0, 1) * static_cast<float>(app.lab().end_time())));
     }

@@ -180,11 +180,9 @@ int main(int argc, char** argv) {
 
   // Scene 1: 5 nodes, steady client load (20 requests/s), default network.
   {
-    sim::ClusterConfig cfg = viz::default_config();
-    app.lab().reset(cfg);
-    app.lab().apply(sim::make::client_load(true, 20));
-    app.lab().run_for(3'000'000);
-    app.lab_changed();
+    app.restart(viz::default_config());
+    app.act(sim::make::client_load(true, 20), viz::Fork::Confirmed);
+    app.run_for(3'000'000);
     app.set_paused(false);
     app.set_speed(1);
     report("5 nodes, 20 client requests/s", measure(app, 120, frames), frames);
@@ -200,24 +198,23 @@ int main(int argc, char** argv) {
     cfg.append_entries_max = 256;
     cfg.network.latency_min_us = 5'000;
     cfg.network.latency_max_us = 10'000;
-    app.lab().reset(cfg);
+    app.restart(cfg);
     // Fill the logs fast on a quick network, then slow the network so many messages are in flight.
     sim::Workload fill;
     fill.clients = 400;
     fill.rate_per_s = 0;  // closed loop
-    app.lab().apply(sim::make::clients(fill));
+    app.act(sim::make::clients(fill), viz::Fork::Confirmed);
     const auto t0 = Clock::now();
     for (int i = 0; i < 600; ++i) {
-      app.lab().run_for(100'000);
+      app.run_for(100'000);
       const sim::Cluster& c = app.lab().cluster();
       raft::LogIndex lo = UINT64_MAX;
       for (raft::NodeId n = 0; n < c.size(); ++n) lo = std::min(lo, c.node(n).log().last_index());
       if (lo >= 10'000) break;
     }
-    app.lab().apply(sim::make::client_load(true, 150));
-    app.lab().apply(sim::make::set_latency(150'000, 250'000));
-    app.lab().run_for(1'000'000);
-    app.lab_changed();
+    app.act(sim::make::client_load(true, 150), viz::Fork::Confirmed);
+    app.act(sim::make::set_latency(150'000, 250'000), viz::Fork::Confirmed);
+    app.run_for(1'000'000);
     std::printf("(scene 2 set up in %.1f s; virtual time %.1f s)\n", ms(Clock::now() - t0) / 1000.0,
                 static_cast<double>(app.lab().cluster().now()) / 1e6);
     report("15 nodes, ~500 messages in flight, 10,000 entries per log", measure(app, 120, frames), frames);

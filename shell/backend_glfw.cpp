@@ -1,0 +1,114 @@
+// The native backend: a desktop OpenGL 3.0 window and a `while` loop. A finished frame may be
+// saved as a PNG (--screenshot), and the Share menu's requests go to the clipboard and to files.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "shell/backend.h"
+#include "shell/png.h"
+#include "viz/app.h"
+
+#include <GLFW/glfw3.h>
+
+namespace raft::shell {
+
+namespace {
+
+Options g_opt;
+bool g_screenshot_ok = true;
+
+bool save_screenshot(GLFWwindow* window, const std::string& path, long frames_done) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window, &w, &h);
+  std::vector<uint8_t> rgba(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  if (glGetError() != GL_NO_ERROR) {
+    std::fprintf(stderr, "raftlab: glReadPixels failed\n");
+    return false;
+  }
+  if (!write_png(path, w, h, rgba)) {
+    std::fprintf(stderr, "raftlab: cannot write %s\n", path.c_str());
+    return false;
+  }
+  std::printf("raftlab: wrote %s (%dx%d, %ld frames)\n", path.c_str(), w, h, frames_done);
+  return true;
+}
+
+bool write_text_file(const char* path, const std::string& text) {
+  FILE* f = std::fopen(path, "wb");
+  if (!f) return false;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+void save_text(const char* path, const std::string& text) {
+  if (write_text_file(path, text)) std::printf("raftlab: wrote %s\n", path);
+  else std::fprintf(stderr, "raftlab: cannot write %s\n", path);
+}
+
+void handle_shell_request(GLFWwindow* window, viz::App& a) {
+  switch (a.take_shell_request()) {
+    case viz::ShellRequest::None: break;
+    case viz::ShellRequest::CopyShareLink:
+      // No URL on the desktop: the clipboard gets the session as scenario text (the web page's
+      // share payload), which loads with --scenario-style text anywhere.
+      glfwSetClipboardString(window, a.scenario_text().c_str());
+      std::printf("raftlab: copied the session (scenario text) to the clipboard\n");
+      break;
+    case viz::ShellRequest::DownloadTrace: save_text("raftlab-trace.jsonl", a.trace_jsonl()); break;
+    case viz::ShellRequest::DownloadScenario: save_text("raftlab-session.raft", a.scenario_text()); break;
+  }
+}
+
+}  // namespace
+
+namespace backend {
+
+ContextSpec prepare(const Options& opt) {
+  g_opt = opt;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  if (opt.frames > 0) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+  return ContextSpec{"#version 130", opt.width, opt.height};
+}
+
+void fail(Failure f) {
+  switch (f) {
+    case Failure::WindowSystem:
+      std::fprintf(stderr, "raftlab: cannot initialize GLFW (no display? under CI run: xvfb-run -a raftlab ...)\n");
+      break;
+    case Failure::Window: std::fprintf(stderr, "raftlab: cannot create an OpenGL 3.0 window\n"); break;
+  }
+}
+
+// GLFW reports the cursor in window coordinates, which are ImGui's display units here.
+Viewport viewport(GLFWwindow* window) {
+  Viewport v;
+  int ww = 0, wh = 0;
+  glfwGetWindowSize(window, &ww, &wh);
+  glfwGetFramebufferSize(window, &v.fb_w, &v.fb_h);
+  v.display_w = ww > 0 ? ww : 1;
+  v.display_h = wh > 0 ? wh : 1;
+  v.font_scale = ww > 0 && v.fb_w > 0 ? static_cast<float>(v.fb_w) / static_cast<float>(ww) : 1.0f;
+  return v;
+}
+
+void finish_frame(GLFWwindow* window, viz::App& app, long frames_done) {
+  if (!g_opt.screenshot.empty() && frames_done == g_opt.frames)
+    g_screenshot_ok = save_screenshot(window, g_opt.screenshot, frames_done);
+  glfwSwapBuffers(window);
+  handle_shell_request(window, app);
+}
+
+int loop(GLFWwindow* window, const Options& opt, void (*frame)()) {
+  for (long n = 0; !glfwWindowShouldClose(window);) {
+    frame();
+    if (opt.frames > 0 && ++n >= opt.frames) break;
+  }
+  shutdown(window);
+  return g_screenshot_ok ? 0 : 1;
+}
+
+}  // namespace backend
+}  // namespace raft::shell

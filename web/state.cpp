@@ -1,0 +1,129 @@
+// state(): the session as one plain JS object, for tests and for people in the console. Times are
+// virtual microseconds; nodes are named "s1".."sN". A crashed node has role "down": the role it
+// had is volatile state the crash lost (what its disk keeps, term, vote and log, is still reported).
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "core/sim/lab.h"
+#include "viz/app.h"
+#include "web/web.h"
+
+namespace raft::web {
+
+namespace {
+
+using emscripten::val;
+
+val node_or_null(NodeId n) { return n == kNoNode ? val::null() : val(node_name(n)); }
+val num(uint64_t v) { return val(static_cast<double>(v)); }
+
+val node_state(const sim::Cluster& c, NodeId i) {
+  const Node& n = c.node(i);
+  val o = val::object();
+  o.set("id", i + 1);
+  o.set("name", node_name(i));
+  o.set("up", c.up(i));
+  o.set("role", c.up(i) ? std::string(role_name(n.role())) : std::string("down"));
+  o.set("term", num(n.current_term()));
+  o.set("votedFor", node_or_null(n.voted_for()));
+  o.set("leader", node_or_null(n.leader_id()));
+  o.set("commitIndex", num(n.commit_index()));
+  o.set("lastApplied", num(n.last_applied()));
+  o.set("logLength", num(n.log().last_index()));
+  val terms = val::array();
+  // Embind has no binding for 64-bit integer keys in emcc 3.1.6: index with an unsigned int.
+  for (LogIndex k = 1; k <= n.log().last_index(); ++k) terms.set(static_cast<unsigned>(k - 1), num(n.log().at(k).term));
+  o.set("log", terms);
+  return o;
+}
+
+val messages_state(const sim::Cluster& c) {
+  val messages = val::array();
+  int k = 0;
+  c.network().for_each_in_flight([&](const sim::InFlight& m) {
+    val o = val::object();
+    o.set("id", num(m.id));
+    o.set("type", std::string(message_type_name(m.msg.type)));
+    o.set("from", node_name(m.msg.from));
+    o.set("to", node_name(m.msg.to));
+    o.set("term", num(m.msg.term));
+    o.set("entries", num(m.msg.entries.size()));
+    o.set("sentAt", num(static_cast<uint64_t>(m.sent_at)));
+    o.set("deliverAt", num(static_cast<uint64_t>(m.deliver_at)));
+    o.set("fate", std::string(sim::drop_reason_name(m.fate)));
+    messages.set(k++, o);
+  });
+  return messages;
+}
+
+val metrics_state(const sim::Metrics& m) {
+  val metrics = val::object();
+  metrics.set("elections", num(m.elections));
+  metrics.set("maxTerm", num(m.max_term));
+  val sent = val::object(), delivered = val::object();
+  for (int t = 0; t < kMessageTypes; ++t) {
+    const char* name = message_type_name(static_cast<MessageType>(t));
+    sent.set(name, num(m.sent[t]));
+    delivered.set(name, num(m.delivered[t]));
+  }
+  metrics.set("sent", sent);
+  metrics.set("delivered", delivered);
+  metrics.set("dropped", num(m.dropped));
+  metrics.set("events", num(m.events));
+  metrics.set("opsInvoked", num(m.ops_invoked));
+  metrics.set("opsOk", num(m.ops_ok));
+  metrics.set("opsFailed", num(m.ops_failed));
+  metrics.set("leaderlessUs", num(static_cast<uint64_t>(m.leaderless_us)));
+  metrics.set("commitLatencyP50Us", num(static_cast<uint64_t>(m.latency_percentile_us(50))));
+  metrics.set("commitLatencyP99Us", num(static_cast<uint64_t>(m.latency_percentile_us(99))));
+  return metrics;
+}
+
+}  // namespace
+
+std::string trace_hash() {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(app().lab().cluster().trace().hash()));
+  return buf;
+}
+
+val state() {
+  const viz::App& a = app();
+  const sim::Lab& lab = a.lab();
+  const sim::Cluster& c = lab.cluster();
+  val s = val::object();
+  s.set("time", num(static_cast<uint64_t>(c.now())));
+  s.set("endTime", num(static_cast<uint64_t>(lab.end_time())));
+  s.set("inPast", lab.in_past());
+  s.set("paused", a.paused());
+  s.set("speed", a.speed());
+  s.set("revision", num(a.revision()));
+  const NodeId leader = c.leader();
+  s.set("leader", node_or_null(leader));
+  Term term = 0;
+  for (NodeId i = 0; i < c.size(); ++i) term = std::max(term, c.node(i).current_term());
+  s.set("term", num(leader != kNoNode ? c.node(leader).current_term() : term));
+
+  val nodes = val::array();
+  for (NodeId i = 0; i < c.size(); ++i) nodes.set(i, node_state(c, i));
+  s.set("nodes", nodes);
+  s.set("messages", messages_state(c));
+
+  val inv = val::object();
+  inv.set("ok", c.ok());
+  inv.set("property", c.checker().violation().property);
+  inv.set("message", c.checker().violation().message);
+  s.set("invariants", inv);
+  s.set("metrics", metrics_state(c.metrics()));
+
+  s.set("traceHash", trace_hash());
+  s.set("traceEvents", num(c.trace().size()));
+  s.set("commands", num(lab.log().size()));
+  s.set("notice", a.notice());
+  return s;
+}
+
+}  // namespace raft::web
