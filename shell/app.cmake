@@ -1,6 +1,6 @@
 # The Raft Lab app: `raftlab`, the desktop executable natively and raftlab.js (a single file with the
-# wasm inside) under Emscripten. Both run shell/main.cpp and shell/frame.cpp around the same
-# viz::App, each with its own backend.
+# wasm inside) under Emscripten. Both run shell/frame.cpp around the same viz::App, each with its
+# own backend.
 #
 # This file also serves as its own code generator: run with `cmake -P` it turns binary assets into C++
 # sources (see the script-mode branch below), so build-time assets need no committed binaries.

@@ -1,34 +1,20 @@
-// The cluster view: nodes on a ring, links between them, messages moving along the links, and the
-// popups for acting on a node or a message. Canvas pattern: one InvisibleButton over the area,
+// The cluster view: nodes on a ring, links between them, messages moving along the links; a click
+// opens the popups of cluster_menus.cpp. Canvas pattern: one InvisibleButton over the area,
 // drawing with ImDrawList, hit tests from layout.h.
 #include <cfloat>
 #include <cmath>
 #include <cinttypes>
 #include <cstdio>
 
+#include "viz/cluster_view.h"
+
 #include "core/raft/quorum.h"
 #include "viz/draw.h"
-#include "viz/panels.h"
 #include "viz/words.h"
 
 namespace raft::viz {
 
 namespace {
-
-const char* role_word(const sim::Cluster& c, NodeId n) {
-  if (!c.up(n)) return "crashed";
-  return role_name(c.node(n).role());
-}
-
-ImU32 role_color(const sim::Cluster& c, NodeId n) {
-  if (!c.up(n)) return color::kTextDim;
-  switch (c.node(n).role()) {
-    case Role::Leader: return color::kLeader;
-    case Role::Candidate: return color::kCandidate;
-    case Role::Follower: return color::kFollower;
-  }
-  return color::kText;
-}
 
 // The node body: shape by role (circle follower, dashed circle candidate, rounded square leader),
 // fill by term, the term number inside. Shared by the ring and the legend.
@@ -76,90 +62,6 @@ constexpr int kMessageDotsVertices = 52'000;
 // Link state for the pair (a, b): 0 up, 1 cut one way, 2 cut both ways.
 int link_cut(const sim::Network& net, NodeId a, NodeId b) {
   return static_cast<int>(!net.link_up(a, b)) + static_cast<int>(!net.link_up(b, a));
-}
-
-void message_tooltip(const sim::InFlight& f) {
-  const Message& m = f.msg;
-  char a[16], b[16];
-  ImGui::BeginTooltip();
-  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(message_color(m)));
-  ImGui::Text("%s", message_type_name(m.type));
-  ImGui::PopStyleColor();
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s -> %s   message #%" PRIu64 "%s", node_name(m.from).c_str(), node_name(m.to).c_str(), f.id,
-                      f.duplicate_copy ? " (network duplicate)" : "");
-  ImGui::Separator();
-  ImGui::Text("term          %" PRIu64, m.term);
-  switch (m.type) {
-    case MessageType::RequestVote:
-      ImGui::Text("candidateId   %s", node_name(m.from).c_str());
-      ImGui::Text("lastLogIndex  %" PRIu64, m.last_log_index);
-      ImGui::Text("lastLogTerm   %" PRIu64, m.last_log_term);
-      break;
-    case MessageType::RequestVoteResponse:
-      ImGui::Text("voteGranted   %s", m.vote_granted ? "true" : "false");
-      break;
-    case MessageType::AppendEntries:
-      ImGui::Text("leaderId      %s", node_name(m.from).c_str());
-      ImGui::Text("prevLogIndex  %" PRIu64, m.prev_log_index);
-      ImGui::Text("prevLogTerm   %" PRIu64, m.prev_log_term);
-      if (m.entries.empty()) {
-        ImGui::Text("entries[]     none (a heartbeat)");
-      } else {
-        ImGui::Text("entries[]     %zu (indexes %" PRIu64 "..%" PRIu64 ")", m.entries.size(), m.prev_log_index + 1,
-                    m.prev_log_index + m.entries.size());
-        char cmd[120];
-        for (size_t i = 0; i < m.entries.size() && i < 4; ++i) {
-          describe_command(cmd, sizeof cmd, m.entries[i].cmd);
-          ImGui::TextDisabled("  [%" PRIu64 "] term %" PRIu64 ": %s", m.prev_log_index + 1 + i, m.entries[i].term, cmd);
-        }
-        if (m.entries.size() > 4) ImGui::TextDisabled("  ... and %zu more", m.entries.size() - 4);
-      }
-      ImGui::Text("leaderCommit  %" PRIu64, m.leader_commit);
-      break;
-    case MessageType::AppendEntriesResponse:
-      ImGui::Text("success       %s", m.success ? "true" : "false");
-      if (m.success) {
-        ImGui::Text("matchIndex    %" PRIu64, m.match_index);
-      } else {
-        ImGui::Text("conflictIndex %" PRIu64 " (hint: where the leader should retry)", m.conflict_index);
-        ImGui::Text("conflictTerm  %" PRIu64, m.conflict_term);
-      }
-      break;
-  }
-  format_time(a, sizeof a, f.sent_at);
-  format_time(b, sizeof b, f.deliver_at);
-  ImGui::TextDisabled("sent at %s, %s %s", a, f.fate == sim::DropReason::None ? "arrives at" : "was due at", b);
-  if (f.fate != sim::DropReason::None) {
-    ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kBad));
-    ImGui::Text("Will not arrive: %s.", drop_reason_words(f.fate));
-    ImGui::PopStyleColor();
-  }
-  ImGui::TextDisabled("Click to drop, duplicate or delay it.");
-  ImGui::EndTooltip();
-}
-
-void node_tooltip(const sim::Cluster& c, NodeId n, bool picking) {
-  const Node& node = c.node(n);
-  ImGui::BeginTooltip();
-  ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, n)));
-  ImGui::Text("%s  %s", node_name(n).c_str(), role_word(c, n));
-  ImGui::PopStyleColor();
-  ImGui::Separator();
-  ImGui::Text("currentTerm  %" PRIu64, node.current_term());
-  if (node.voted_for() == kNoNode) {
-    ImGui::Text("votedFor     null");
-  } else {
-    ImGui::Text("votedFor     %s", node_name(node.voted_for()).c_str());
-  }
-  ImGui::Text("log          %" PRIu64 " entries (last term %" PRIu64 ")", node.log().last_index(), node.log().last_term());
-  if (c.up(n)) {
-    ImGui::Text("commitIndex  %" PRIu64, node.commit_index());
-    ImGui::Text("lastApplied  %" PRIu64, node.last_applied());
-  }
-  ImGui::TextDisabled(picking ? "Click to pick it for the group (or unpick it)."
-                              : "Click for actions; the inspector shows everything.");
-  ImGui::EndTooltip();
 }
 
 // A legend item: a glyph drawn by `draw` in a box of `glyph_w`, then a caption. Flows to the next
@@ -558,79 +460,8 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
   }
 
-  if (ImGui::BeginPopup("node_menu")) {
-    vs.track_window("node_menu");
-    const NodeId m = vs.menu_node;
-    if (m >= 0 && m < n) {
-      const bool up = c.up(m);
-      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, m)));
-      ImGui::Text("%s  %s, term %" PRIu64, node_name(m).c_str(), role_word(c, m), c.node(m).current_term());
-      ImGui::PopStyleColor();
-      ImGui::Separator();
-      if (up) {
-        if (ImGui::MenuItem("Crash")) ui.act(sim::make::crash(m));
-        vs.track("Crash");
-      } else {
-        if (ImGui::MenuItem("Restart from disk")) ui.act(sim::make::restart(m));
-        vs.track("Restart");
-      }
-      const bool can_timeout = up && c.node(m).role() != Role::Leader;
-      if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.act(sim::make::timeout(m));
-      vs.track("Timeout");
-      if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
-      char label[48];
-      std::snprintf(label, sizeof label, "Send a client request to %s", node_name(m).c_str());
-      if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));
-      vs.track("Client request");
-      std::snprintf(label, sizeof label, "Isolate %s (partition it off)", node_name(m).c_str());
-      if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));
-      vs.track("Isolate");
-      if (ImGui::MenuItem("Pick for a partition group", nullptr, (vs.group_mask >> m) & 1u)) {
-        vs.group_mask ^= 1u << m;
-        vs.group_mode = true;
-      }
-      ImGui::Separator();
-      if (ImGui::MenuItem("Inspect")) vs.selected = m;
-      vs.track("Inspect");
-    }
-    ImGui::EndPopup();
-  } else if (vs.menu_node != kNoNode && !ImGui::IsPopupOpen("node_menu")) {
-    vs.menu_node = kNoNode;
-  }
-
-  if (ImGui::BeginPopup("message_menu")) {
-    vs.track_window("message_menu");
-    bool found = false;
-    c.network().for_each_in_flight([&](const sim::InFlight& fl) {
-      if (fl.id != vs.menu_message || found) return;
-      found = true;
-      const Message& m = fl.msg;
-      char buf[16];
-      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(message_color(m)));
-      ImGui::Text("%s %s  %s -> %s  (#%" PRIu64 ")", message_type_name(m.type), message_label(m, buf, sizeof buf),
-                  node_name(m.from).c_str(), node_name(m.to).c_str(), fl.id);
-      ImGui::PopStyleColor();
-      ImGui::Separator();
-      if (ImGui::MenuItem("Drop it")) ui.act(sim::make::drop_message(fl.id));
-      vs.track("Drop");
-      if (ImGui::MenuItem("Duplicate it")) ui.act(sim::make::duplicate_message(fl.id));
-      vs.track("Duplicate");
-      ImGui::SetNextItemWidth(140);
-      ImGui::SliderInt("##delay", &vs.delay_ms, 1, 5000, "%d ms", ImGuiSliderFlags_Logarithmic);
-      ImGui::SameLine();
-      if (ImGui::Button("Delay it")) {
-        ui.act(sim::make::delay_message(fl.id, static_cast<Time>(vs.delay_ms) * 1000));
-        ImGui::CloseCurrentPopup();
-      }
-      vs.track("Delay");
-    });
-    if (!found) {
-      ImGui::TextDisabled("Message #%" PRIu64 " is no longer in flight.", vs.menu_message);
-    }
-    ImGui::EndPopup();
-  } else if (vs.menu_message != 0 && !ImGui::IsPopupOpen("message_menu")) {
-    vs.menu_message = 0;
-  }
+  draw_node_menu(ui);
+  draw_message_menu(ui);
   ImGui::End();
 }
 
