@@ -42,11 +42,11 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   Config c;
   c.id = n;
   c.cluster_size = config_.nodes;
-  c.election_timeout_min_us = config_.election_timeout_min_us;
-  c.election_timeout_max_us = config_.election_timeout_max_us;
-  c.heartbeat_interval_us = config_.heartbeat_interval_us;
-  c.append_entries_max = config_.append_entries_max;
-  c.noop_on_election = config_.noop_on_election;
+  c.election_timeout_min_us = config_.timing.election_timeout_min_us;
+  c.election_timeout_max_us = config_.timing.election_timeout_max_us;
+  c.heartbeat_interval_us = config_.timing.heartbeat_interval_us;
+  c.append_entries_max = config_.timing.append_entries_max;
+  c.noop_on_election = config_.timing.noop_on_election;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
   return Node(c, std::move(disk), now_);
 }
@@ -433,23 +433,19 @@ void Cluster::set_network(const NetworkConfig& net) {
   trace_add(e);
 }
 
-void Cluster::set_timing(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                         uint32_t append_entries_max, bool noop_on_election) {
+void Cluster::set_timing(const Timing& timing) {
   start();
-  config_.election_timeout_min_us = election_timeout_min_us;
-  config_.election_timeout_max_us = election_timeout_max_us;
-  config_.heartbeat_interval_us = heartbeat_interval_us;
-  config_.append_entries_max = append_entries_max;
-  config_.noop_on_election = noop_on_election;
+  config_.timing = timing;
   for (Node& n : nodes_) {
-    n.reconfigure(election_timeout_min_us, election_timeout_max_us, heartbeat_interval_us, append_entries_max, noop_on_election);
+    n.reconfigure(timing.election_timeout_min_us, timing.election_timeout_max_us, timing.heartbeat_interval_us,
+                  timing.append_entries_max, timing.noop_on_election);
   }
   TraceEvent e;
   e.kind = TraceKind::Timing;
-  e.a = static_cast<uint64_t>(election_timeout_min_us);
-  e.b = static_cast<uint64_t>(election_timeout_max_us);
-  e.c = static_cast<uint64_t>(heartbeat_interval_us);
-  e.d = static_cast<uint64_t>(append_entries_max) << 1 | (noop_on_election ? 1 : 0);
+  e.a = static_cast<uint64_t>(timing.election_timeout_min_us);
+  e.b = static_cast<uint64_t>(timing.election_timeout_max_us);
+  e.c = static_cast<uint64_t>(timing.heartbeat_interval_us);
+  e.d = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
   trace_add(e);
 }
 
@@ -534,7 +530,7 @@ void Cluster::client_try(Client& c) {
     c.wake_at = now_ + 1'000;
   } else {
     c.leader_guess = kNoNode;  // nobody knows a leader: wait for an election
-    c.wake_at = now_ + std::max<Time>(config_.heartbeat_interval_us, 10'000);
+    c.wake_at = now_ + std::max<Time>(config_.timing.heartbeat_interval_us, 10'000);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/raft/timing.h"
 #include "core/sim/checker.h"
 #include "core/sim/network.h"
 #include "core/sim/trace.h"
@@ -24,11 +25,7 @@ namespace raft::sim {
 struct ClusterConfig {
   int nodes = 5;
   uint64_t seed = 1;
-  Time election_timeout_min_us = 150'000;
-  Time election_timeout_max_us = 300'000;
-  Time heartbeat_interval_us = 50'000;
-  uint32_t append_entries_max = 64;
-  bool noop_on_election = true;
+  Timing timing;                 // changes while running through set_timing()
   NetworkConfig network;
   // Clients retry a request that got no reply within this time, at another node.
   Time client_timeout_us = 1'000'000;
@@ -97,8 +94,7 @@ class Cluster {
   void set_workload(const Workload& w);
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
-  void set_timing(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                  uint32_t append_entries_max, bool noop_on_election);
+  void set_timing(const Timing& timing);
   // Submits a client operation from a scripted client; returns its request id.
   // Goes to the node the client believes is leader, or to `via`.
   uint64_t submit(Command cmd, NodeId via = kNoNode);

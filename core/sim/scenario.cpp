@@ -465,13 +465,13 @@ class Parser {
       if (!duration(c, lo, kw) || !duration(c, hi, kw)) return false;
       if (lo == 0) return fail("the election timeout must be longer than 0");
       if (lo > hi) return fail("the election timeout's minimum (" + duration_text(lo) + ") is above its maximum (" + duration_text(hi) + ")");
-      cfg.election_timeout_min_us = lo;
-      cfg.election_timeout_max_us = hi;
+      cfg.timing.election_timeout_min_us = lo;
+      cfg.timing.election_timeout_max_us = hi;
     } else if (kw == "heartbeat") {
       Time d = 0;
       if (!duration(c, d, kw)) return false;
       if (d == 0) return fail("the heartbeat interval must be longer than 0");
-      cfg.heartbeat_interval_us = d;
+      cfg.timing.heartbeat_interval_us = d;
     } else if (kw == "latency") {
       Time lo = 0, hi = 0;
       if (!latency(c, lo, hi)) return false;
@@ -483,13 +483,13 @@ class Parser {
       if (!probability(c, cfg.network.duplicate, kw)) return false;
     } else if (kw == "noop") {
       const std::string_view t = c.next();
-      if (t == "on") cfg.noop_on_election = true;
-      else if (t == "off") cfg.noop_on_election = false;
+      if (t == "on") cfg.timing.noop_on_election = true;
+      else if (t == "off") cfg.timing.noop_on_election = false;
       else if (t.empty()) return fail("expected 'on' or 'off' after 'noop'");
       else return fail("expected 'on' or 'off' after 'noop', got " + shown(t));
     } else if (kw == "append_max") {
       if (!integer(c, v, 1, kAppendEntriesMax, "entries per AppendEntries")) return false;
-      cfg.append_entries_max = static_cast<uint32_t>(v);
+      cfg.timing.append_entries_max = static_cast<uint32_t>(v);
     }
     return end_of_line(c, kw);
   }
@@ -971,18 +971,17 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
       cluster.uncut(s.node, s.node2, s.one_way);
       return true;
     case K::SetElectionTimeout: case K::SetHeartbeat: case K::SetNoop: case K::SetAppendMax: {
-      const ClusterConfig& cfg = cluster.config();
-      Time lo = cfg.election_timeout_min_us, hi = cfg.election_timeout_max_us, hb = cfg.heartbeat_interval_us;
-      uint32_t batch = cfg.append_entries_max;
-      bool noop = cfg.noop_on_election;
-      if (s.kind == K::SetElectionTimeout) { lo = s.us; hi = s.us2; }
-      if (s.kind == K::SetHeartbeat) hb = s.us;
-      if (s.kind == K::SetNoop) noop = s.flag;
-      if (s.kind == K::SetAppendMax) batch = static_cast<uint32_t>(s.number);
-      if (lo <= 0 || lo > hi) return fail("the election timeout's minimum must be above 0 and at most its maximum");
-      if (hb <= 0) return fail("the heartbeat interval must be longer than 0");
-      if (batch < 1) return fail("append_max must be at least 1");
-      cluster.set_timing(lo, hi, hb, batch, noop);
+      Timing t = cluster.config().timing;
+      if (s.kind == K::SetElectionTimeout) { t.election_timeout_min_us = s.us; t.election_timeout_max_us = s.us2; }
+      if (s.kind == K::SetHeartbeat) t.heartbeat_interval_us = s.us;
+      if (s.kind == K::SetNoop) t.noop_on_election = s.flag;
+      if (s.kind == K::SetAppendMax) t.append_entries_max = static_cast<uint32_t>(s.number);
+      if (t.election_timeout_min_us <= 0 || t.election_timeout_min_us > t.election_timeout_max_us) {
+        return fail("the election timeout's minimum must be above 0 and at most its maximum");
+      }
+      if (t.heartbeat_interval_us <= 0) return fail("the heartbeat interval must be longer than 0");
+      if (t.append_entries_max < 1) return fail("append_max must be at least 1");
+      cluster.set_timing(t);
       return true;
     }
     case K::Heal:
@@ -1183,13 +1182,13 @@ std::string format_header(const ClusterConfig& c) {
   std::string out;
   out += "nodes " + std::to_string(c.nodes) + "\n";
   out += "seed " + std::to_string(c.seed) + "\n";
-  out += "election_timeout " + duration_text(c.election_timeout_min_us) + " " + duration_text(c.election_timeout_max_us) + "\n";
-  out += "heartbeat " + duration_text(c.heartbeat_interval_us) + "\n";
+  out += "election_timeout " + duration_text(c.timing.election_timeout_min_us) + " " + duration_text(c.timing.election_timeout_max_us) + "\n";
+  out += "heartbeat " + duration_text(c.timing.heartbeat_interval_us) + "\n";
   out += "latency " + duration_text(c.network.latency_min_us) + " " + duration_text(c.network.latency_max_us) + "\n";
   out += "loss " + format_double(c.network.loss) + "\n";
   out += "duplicate " + format_double(c.network.duplicate) + "\n";
-  out += std::string("noop ") + (c.noop_on_election ? "on" : "off") + "\n";
-  if (c.append_entries_max != ClusterConfig{}.append_entries_max) out += "append_max " + std::to_string(c.append_entries_max) + "\n";
+  out += std::string("noop ") + (c.timing.noop_on_election ? "on" : "off") + "\n";
+  if (c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max) out += "append_max " + std::to_string(c.timing.append_entries_max) + "\n";
   return out;
 }
 

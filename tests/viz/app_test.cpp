@@ -326,8 +326,8 @@ TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vert
   cfg.nodes = 15;
   cfg.network.latency_min_us = 100'000;
   cfg.network.latency_max_us = 200'000;
-  cfg.election_timeout_min_us = 1'000'000;
-  cfg.election_timeout_max_us = 2'000'000;
+  cfg.timing.election_timeout_min_us = 1'000'000;
+  cfg.timing.election_timeout_max_us = 2'000'000;
   app.lab().reset(cfg);
   app.lab().apply(sim::make::client_load(true, 100));
   app.lab_changed();
