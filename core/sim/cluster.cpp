@@ -1,7 +1,6 @@
 #include "core/sim/cluster.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "core/raft/hash.h"
 
@@ -87,29 +86,13 @@ void Cluster::start() {
     const Node& node = nodes_[n];
     checker_.preset(n, node.disk());
     if (node.current_term() > metrics_.max_term) metrics_.max_term = node.current_term();
-    TraceEvent e;
-    e.kind = TraceKind::Role;
-    e.node = static_cast<int8_t>(n);
-    e.term = node.current_term();
-    e.flag = static_cast<uint8_t>(node.role());
-    trace_add(e);
+    trace_->add(TraceEvent::role(now_, n, node.role(), node.current_term()));
     for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
       const Entry& entry = node.log().at(i);
-      TraceEvent a;
-      a.kind = TraceKind::Append;
-      a.node = static_cast<int8_t>(n);
-      a.a = i;
-      a.term = entry.term;
-      a.ref = trace_->intern_command(i, entry.term, entry.cmd);
-      trace_add(a);
+      trace_->add(TraceEvent::append(now_, n, i, entry.term, trace_->intern_command(i, entry.term, entry.cmd)));
     }
   }
   if (!checker_.ok()) halted_ = true;
-}
-
-void Cluster::trace_add(TraceEvent e) {
-  e.t = now_;
-  trace_->add(e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,10 +166,10 @@ void Cluster::deliver(uint32_t slot) {
   if (why == DropReason::None && !network_.link_up(f.msg.from, to)) why = DropReason::Partition;
   if (why != DropReason::None) {
     ++metrics_.dropped;
-    trace_->add_message(now_, TraceKind::Drop, f.id, f.msg, static_cast<uint8_t>(why));
+    trace_->add(TraceEvent::drop(now_, f.id, f.msg, why));
   } else {
     ++metrics_.delivered[static_cast<int>(f.msg.type)];
-    trace_->add_message(now_, TraceKind::Deliver, f.id, f.msg);
+    trace_->add(TraceEvent::deliver(now_, f.id, f.msg));
     nodes_[to].step(now_, f.msg);
     drain(to);
   }
@@ -204,10 +187,10 @@ void Cluster::send(Message& m) {
   ++metrics_.sent[static_cast<int>(network_.slot(s).msg.type)];
   if (dup != UINT32_MAX) {
     const InFlight& d = network_.slot(dup);
-    trace_->add_message(now_, TraceKind::Send, d.id, d.msg, 1);
+    trace_->add(TraceEvent::send(now_, d.id, d.msg, true));
   }
   const InFlight& f = network_.slot(s);
-  trace_->add_message(now_, TraceKind::Send, f.id, f.msg);
+  trace_->add(TraceEvent::send(now_, f.id, f.msg));
 }
 
 void Cluster::drain(NodeId n) {
@@ -225,42 +208,34 @@ void Cluster::drain(NodeId n) {
 
 void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
   checker_.observe(now_, node, e);
-  TraceEvent t;
-  t.node = static_cast<int8_t>(e.node);
-  t.term = e.term;
   switch (e.kind) {
     case NodeEvent::Kind::Role:
-      t.kind = TraceKind::Role;
-      t.flag = static_cast<uint8_t>(e.role);
       if (e.role == Role::Candidate) ++metrics_.elections;
       leader_dirty_ = true;
+      trace_->add(TraceEvent::role(now_, e.node, e.role, e.term));
       break;
     case NodeEvent::Kind::NewTerm:
-      t.kind = TraceKind::Term;
       metrics_.max_term = std::max(metrics_.max_term, e.term);
       leader_dirty_ = true;
+      trace_->add(TraceEvent::new_term(now_, e.node, e.term));
       break;
     case NodeEvent::Kind::Vote:
-      t.kind = TraceKind::Vote;
-      t.flag = static_cast<uint8_t>(e.voted_for);
+      trace_->add(TraceEvent::vote(now_, e.node, e.term, e.voted_for));
       break;
     case NodeEvent::Kind::Append:
-    case NodeEvent::Kind::Apply:
-      t.kind = e.kind == NodeEvent::Kind::Append ? TraceKind::Append : TraceKind::Apply;
-      t.a = e.index;
-      if (trace_->enabled()) t.ref = trace_->intern_command(e.index, e.term, node.log().at(e.index).cmd);
+    case NodeEvent::Kind::Apply: {
+      const uint32_t ref = trace_->enabled() ? trace_->intern_command(e.index, e.term, node.log().at(e.index).cmd) : 0;
+      trace_->add(e.kind == NodeEvent::Kind::Append ? TraceEvent::append(now_, e.node, e.index, e.term, ref)
+                                                    : TraceEvent::apply(now_, e.node, e.index, e.term, ref));
       break;
+    }
     case NodeEvent::Kind::Truncate:
-      t.kind = TraceKind::Truncate;
-      t.a = e.index;
+      trace_->add(TraceEvent::truncate(now_, e.node, e.index));
       break;
     case NodeEvent::Kind::Commit:
-      t.kind = TraceKind::Commit;
-      t.a = e.index;
-      t.flag = e.role == Role::Leader;  // the leader's own commit (the UI separates them)
+      trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));  // the UI separates the leader's own
       break;
   }
-  trace_add(t);
 }
 
 void Cluster::update_leaderless() {
@@ -292,10 +267,7 @@ bool Cluster::crash(NodeId n) {
   if (n < 0 || n >= config_.nodes || !up_[n]) return false;
   up_[n] = false;
   nodes_[n].clear_output();
-  TraceEvent e;
-  e.kind = TraceKind::Crash;
-  e.node = static_cast<int8_t>(n);
-  trace_add(e);
+  trace_->add(TraceEvent::crash(now_, n));
   leader_dirty_ = true;
   update_leaderless();
   return true;
@@ -309,16 +281,8 @@ bool Cluster::restart(NodeId n) {
   nodes_[n] = make_node(n, nodes_[n].disk());
   up_[n] = true;
   checker_.on_restart(n);
-  TraceEvent e;
-  e.kind = TraceKind::Restart;
-  e.node = static_cast<int8_t>(n);
-  trace_add(e);
-  TraceEvent r;
-  r.kind = TraceKind::Role;
-  r.node = static_cast<int8_t>(n);
-  r.term = nodes_[n].current_term();
-  r.flag = static_cast<uint8_t>(Role::Follower);
-  trace_add(r);
+  trace_->add(TraceEvent::restart(now_, n));
+  trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
   update_leaderless();
   return true;
@@ -327,10 +291,7 @@ bool Cluster::restart(NodeId n) {
 bool Cluster::timeout(NodeId n) {
   start();
   if (n < 0 || n >= config_.nodes || !up_[n] || nodes_[n].role() == Role::Leader) return false;
-  TraceEvent e;
-  e.kind = TraceKind::Timeout;
-  e.node = static_cast<int8_t>(n);
-  trace_add(e);
+  trace_->add(TraceEvent::timeout(now_, n));
   nodes_[n].timeout_now(now_);
   drain(n);
   if (leader_dirty_) update_leaderless();
@@ -345,12 +306,7 @@ void Cluster::set_links(NodeId a, NodeId b, bool one_way, bool up) {
   start();
   network_.set_link(a, b, up);
   if (!one_way) network_.set_link(b, a, up);
-  TraceEvent e;
-  e.kind = up ? TraceKind::Uncut : TraceKind::Cut;
-  e.from = static_cast<int8_t>(a);
-  e.to = static_cast<int8_t>(b);
-  e.extra = one_way;
-  trace_add(e);
+  trace_->add(up ? TraceEvent::uncut(now_, a, b, one_way) : TraceEvent::cut(now_, a, b, one_way));
 }
 
 void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
@@ -369,26 +325,21 @@ void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
     if (group[n] < 0) group[n] = g++;
   }
   network_.heal_links();
-  uint64_t packed = 0;
+  PartitionGroups record;
+  record.nodes = config_.nodes;
   for (NodeId a = 0; a < config_.nodes; ++a) {
-    packed |= static_cast<uint64_t>(group[a] & 0xf) << (4 * a);
+    record.group_of[a] = static_cast<uint8_t>(group[a]);
     for (NodeId b = 0; b < config_.nodes; ++b) {
       if (group[a] != group[b]) network_.set_link(a, b, false);
     }
   }
-  TraceEvent e;
-  e.kind = TraceKind::Partition;
-  e.a = packed;
-  e.b = static_cast<uint64_t>(config_.nodes);
-  trace_add(e);
+  trace_->add(TraceEvent::partition(now_, record));
 }
 
 void Cluster::heal() {
   start();
   network_.heal_links();
-  TraceEvent e;
-  e.kind = TraceKind::Heal;
-  trace_add(e);
+  trace_->add(TraceEvent::heal(now_));
 }
 
 bool Cluster::drop_message(MessageId id) {
@@ -396,7 +347,7 @@ bool Cluster::drop_message(MessageId id) {
   const InFlight* f = network_.find(id);
   if (!f) return false;
   ++metrics_.dropped;
-  trace_->add_message(now_, TraceKind::Drop, f->id, f->msg, static_cast<uint8_t>(DropReason::User));
+  trace_->add(TraceEvent::drop(now_, f->id, f->msg, DropReason::User));
   network_.remove(id);  // it vanishes now
   return true;
 }
@@ -410,7 +361,7 @@ bool Cluster::duplicate_message(MessageId id) {
   const uint32_t s = network_.push_copy(now_, now_ + std::max<Time>(1, latency), next_message_id_++, copy);
   const InFlight& d = network_.slot(s);
   ++metrics_.sent[static_cast<int>(d.msg.type)];
-  trace_->add_message(now_, TraceKind::Send, d.id, d.msg, 1);
+  trace_->add(TraceEvent::send(now_, d.id, d.msg, true));
   return true;
 }
 
@@ -424,13 +375,7 @@ void Cluster::set_network(const NetworkConfig& net) {
   start();
   config_.network = net;
   network_.configure(net);
-  TraceEvent e;
-  e.kind = TraceKind::Network;
-  e.a = static_cast<uint64_t>(net.latency_min_us);
-  e.b = static_cast<uint64_t>(net.latency_max_us);
-  std::memcpy(&e.c, &net.loss, sizeof e.c);  // the probabilities' bits (std::bit_cast is missing in emcc 3.1.6)
-  std::memcpy(&e.d, &net.duplicate, sizeof e.d);
-  trace_add(e);
+  trace_->add(TraceEvent::network(now_, net));
 }
 
 void Cluster::set_timing(const Timing& timing) {
@@ -440,13 +385,7 @@ void Cluster::set_timing(const Timing& timing) {
     n.reconfigure(timing.election_timeout_min_us, timing.election_timeout_max_us, timing.heartbeat_interval_us,
                   timing.append_entries_max, timing.noop_on_election);
   }
-  TraceEvent e;
-  e.kind = TraceKind::Timing;
-  e.a = static_cast<uint64_t>(timing.election_timeout_min_us);
-  e.b = static_cast<uint64_t>(timing.election_timeout_max_us);
-  e.c = static_cast<uint64_t>(timing.heartbeat_interval_us);
-  e.d = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
-  trace_add(e);
+  trace_->add(TraceEvent::timing(now_, timing));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,13 +427,8 @@ uint64_t Cluster::invoke(Client& c, Command cmd, NodeId via) {
   c.via_first = via != kNoNode;
   c.last_issue = now_;
   ++metrics_.ops_invoked;
-  TraceEvent e;
-  e.kind = TraceKind::Invoke;
-  e.ref = c.op;
-  e.id = ops_[c.op].req;
-  e.node = static_cast<int8_t>(via);
-  trace_add(e);
   const uint64_t req = ops_[c.op].req;
+  trace_->add(TraceEvent::invoke(now_, c.op, req, via));
   client_try(c);
   return req;
 }
@@ -543,12 +477,7 @@ void Cluster::client_complete(Client& c, const ClientReply& r) {
   op.cas_swapped = r.result.cas_swapped;
   ++metrics_.ops_ok;
   metrics_.commit_latencies_us.push_back(now_ - op.invoke_us);
-  TraceEvent e;
-  e.kind = TraceKind::Return;
-  e.ref = c.op;
-  e.id = op.req;
-  e.flag = 1;
-  trace_add(e);
+  trace_->add(TraceEvent::returned(now_, c.op, op.req, true));
   c.busy = false;
   c.wake_at = kTimeNever;
   if (c.background) {
@@ -570,11 +499,7 @@ void Cluster::client_give_up(Client& c) {
   op.ok = false;
   op.definite = false;  // it may still be applied later: the checker treats it as unknown
   ++metrics_.ops_failed;
-  TraceEvent e;
-  e.kind = TraceKind::Return;
-  e.ref = c.op;
-  e.id = op.req;
-  trace_add(e);
+  trace_->add(TraceEvent::returned(now_, c.op, op.req, false));
   c.busy = false;
   c.wake_at = c.background && now_ < workload_.until_us ? now_ + kClientThinkUs : kTimeNever;
 }

@@ -153,7 +153,6 @@ class Cluster {
   Client& client_for_script();
   void update_leaderless();
   Node make_node(NodeId n, Storage disk);
-  void trace_add(TraceEvent e);
 
   ClusterConfig config_;
   Time now_ = 0;

@@ -215,7 +215,7 @@ TEST_CASE("mouse only: crash the leader from its menu, drop a message from its m
   nb.click(app, item_pos(app, "Drop"));
   bool dropped = false;
   for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
-    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = e.extra == static_cast<uint8_t>(sim::DropReason::User);
+    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = e.drop_reason() == sim::DropReason::User;
   }
   CHECK(dropped);
 
