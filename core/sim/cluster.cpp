@@ -10,9 +10,22 @@ namespace {
 // Sub-seed streams: every random source derives from the cluster seed and a fixed label.
 constexpr uint64_t kStreamNetwork = 1;
 constexpr uint64_t kStreamNode = 100;     // + node id * 1000 + incarnation
-constexpr uint64_t kStreamClient = 50'000;  // + client id
-constexpr Time kClientThinkUs = 1'000;        // a background client's minimum gap between requests
 }  // namespace
+
+class Cluster::Host final : public ClientHost {
+ public:
+  explicit Host(Cluster& c) : c_(c) {}
+  Time now() const override { return c_.now_; }
+  const ClusterConfig& config() const override { return c_.config_; }
+  bool up(NodeId n) const override { return c_.up_[n]; }
+  ProposeResult propose(NodeId n, const Command& cmd) override { return c_.nodes_[n].propose(c_.now_, cmd); }
+  void drain(NodeId n) override { c_.drain(n); }
+  void record(const TraceEvent& e) override { c_.trace_->add(e); }
+  Metrics& metrics() override { return c_.metrics_; }
+
+ private:
+  Cluster& c_;
+};
 
 Time Metrics::latency_percentile_us(double p) const {
   if (commit_latencies_us.empty()) return 0;
@@ -103,8 +116,7 @@ Time Cluster::next_event_time() const {
   for (NodeId n = 0; n < config_.nodes; ++n) {
     if (up_[n]) t = std::min(t, nodes_[n].deadline());
   }
-  for (const Client& c : clients_) t = std::min(t, c.wake_at);
-  return t;
+  return std::min(t, clients_.next_wake());
 }
 
 bool Cluster::process_next(Time limit) {
@@ -118,14 +130,7 @@ bool Cluster::process_next(Time limit) {
       timer_node = n;
     }
   }
-  Time tc = kTimeNever;
-  Client* client = nullptr;
-  for (Client& c : clients_) {
-    if (c.wake_at < tc) {
-      tc = c.wake_at;
-      client = &c;
-    }
-  }
+  const Time tc = clients_.next_wake();
   const Time t = std::min({tm, tn, tc});
   if (t > limit || t == kTimeNever) return false;
   now_ = std::max(now_, t);
@@ -135,7 +140,8 @@ bool Cluster::process_next(Time limit) {
   } else if (tn == t) {
     fire_timer(timer_node);
   } else {
-    fire_client(*client);
+    Host host(*this);
+    clients_.fire_next(host);
   }
   if (leader_dirty_) update_leaderless();
   if (!checker_.ok()) halted_ = true;
@@ -198,10 +204,9 @@ void Cluster::drain(NodeId n) {
   // Persistent state was written inside the step, before these messages were queued.
   for (const NodeEvent& e : node.events()) record_node_event(node, e);
   for (Message& m : node.messages()) send(m);
-  for (const ClientReply& r : node.replies()) {
-    if (r.client == 0 || r.client > clients_.size()) continue;
-    Client& c = clients_[r.client - 1];
-    if (c.busy && ops_[c.op].cmd.seq == r.seq) client_complete(c, r);
+  if (!node.replies().empty()) {
+    Host host(*this);
+    for (const ClientReply& r : node.replies()) clients_.on_reply(r, host);
   }
   node.clear_output();
 }
@@ -391,180 +396,18 @@ void Cluster::set_timing(const Timing& timing) {
 // ---------------------------------------------------------------------------------------------
 // Clients
 
-Cluster::Client& Cluster::client_for_script() {
-  for (Client& c : clients_) {
-    if (c.scripted && !c.busy) return c;
-  }
-  Client c;
-  c.id = static_cast<ClientId>(clients_.size() + 1);
-  c.scripted = true;
-  c.rng.reseed(Rng::derive(config_.seed, kStreamClient + c.id));
-  clients_.push_back(c);
-  return clients_.back();
-}
-
 uint64_t Cluster::submit(Command cmd, NodeId via) {
   start();
-  Client& c = client_for_script();
-  const uint64_t req = invoke(c, std::move(cmd), via);
+  Host host(*this);
+  const uint64_t req = clients_.submit(std::move(cmd), via, host);
   if (!checker_.ok()) halted_ = true;
   return req;
 }
 
-uint64_t Cluster::invoke(Client& c, Command cmd, NodeId via) {
-  cmd.client = c.id;
-  cmd.seq = ++c.seq;
-  ClientOpRecord rec;
-  rec.req = next_req_++;
-  rec.client = c.id;
-  rec.cmd = std::move(cmd);
-  rec.invoke_us = now_;
-  ops_.push_back(std::move(rec));
-  c.op = static_cast<uint32_t>(ops_.size() - 1);
-  c.busy = true;
-  c.attempts = 0;
-  c.via = via;
-  c.via_first = via != kNoNode;
-  c.last_issue = now_;
-  ++metrics_.ops_invoked;
-  const uint64_t req = ops_[c.op].req;
-  trace_->add(TraceEvent::invoke(now_, c.op, req, via));
-  client_try(c);
-  return req;
-}
-
-void Cluster::client_try(Client& c) {
-  c.accepted_by = kNoNode;
-  if (++c.attempts > config_.client_attempts_max) {
-    client_give_up(c);
-    return;
-  }
-  NodeId target = c.via_first ? c.via : c.leader_guess;
-  c.via_first = false;
-  if (target == kNoNode) target = (c.last_tried + 1) % config_.nodes;  // try the servers in turn
-  c.last_tried = target;
-  ClientOpRecord& op = ops_[c.op];
-  if (op.first_node == kNoNode) op.first_node = target;
-  if (!up_[target]) {
-    // Connection refused: try the next server soon.
-    c.leader_guess = kNoNode;
-    c.wake_at = now_ + 10'000;
-    return;
-  }
-  c.wake_at = now_ + config_.client_timeout_us;  // overwritten if the reply comes at once
-  const ProposeResult r = nodes_[target].propose(now_, op.cmd);
-  if (r.accepted) {
-    c.leader_guess = target;
-    c.accepted_by = target;
-    drain(target);  // may complete the request at once (a one-node cluster)
-    return;
-  }
-  if (r.leader_hint != kNoNode && r.leader_hint != target) {
-    c.leader_guess = r.leader_hint;  // redirected to the leader this server knows
-    c.wake_at = now_ + 1'000;
-  } else {
-    c.leader_guess = kNoNode;  // nobody knows a leader: wait for an election
-    c.wake_at = now_ + std::max<Time>(config_.timing.heartbeat_interval_us, 10'000);
-  }
-}
-
-void Cluster::client_complete(Client& c, const ClientReply& r) {
-  ClientOpRecord& op = ops_[c.op];
-  op.returned = true;
-  op.return_us = now_;
-  op.ok = true;
-  op.value = r.result.value;
-  op.cas_swapped = r.result.cas_swapped;
-  ++metrics_.ops_ok;
-  metrics_.commit_latencies_us.push_back(now_ - op.invoke_us);
-  trace_->add(TraceEvent::returned(now_, c.op, op.req, true));
-  c.busy = false;
-  c.wake_at = kTimeNever;
-  if (c.background) {
-    const Time interval = workload_.rate_per_s > 0
-                              ? static_cast<Time>(1e6 * workload_.clients / workload_.rate_per_s)
-                              : 0;
-    const Time jitter = interval > 0 ? c.rng.uniform(-interval / 4, interval / 4) : 0;
-    // At least a client think time between requests, so a closed loop on a one-node cluster
-    // (which answers inside propose) still lets virtual time advance.
-    const Time next = std::max(now_ + kClientThinkUs, c.last_issue + interval + jitter);
-    c.wake_at = next < workload_.until_us ? next : kTimeNever;
-  }
-}
-
-void Cluster::client_give_up(Client& c) {
-  ClientOpRecord& op = ops_[c.op];
-  op.returned = true;
-  op.return_us = now_;
-  op.ok = false;
-  op.definite = false;  // it may still be applied later: the checker treats it as unknown
-  ++metrics_.ops_failed;
-  trace_->add(TraceEvent::returned(now_, c.op, op.req, false));
-  c.busy = false;
-  c.wake_at = c.background && now_ < workload_.until_us ? now_ + kClientThinkUs : kTimeNever;
-}
-
-void Cluster::fire_client(Client& c) {
-  c.wake_at = kTimeNever;
-  if (c.busy) {
-    if (c.accepted_by != kNoNode) {
-      // Accepted but no reply in time: that leader may be cut off in a minority. Ask the next
-      // server, which redirects to the leader it knows.
-      c.leader_guess = kNoNode;
-      c.accepted_by = kNoNode;
-    }
-    client_try(c);  // no reply in time, refused or redirected: try again (same seq)
-  } else if (c.background && now_ < workload_.until_us) {
-    issue_background(c);
-  }
-}
-
-void Cluster::issue_background(Client& c) {
-  Command cmd;
-  const int pick = static_cast<int>(c.rng.uniform(0, 99));
-  const Workload& w = workload_;
-  if (pick < w.put_pct) cmd.op = Op::Put;
-  else if (pick < w.put_pct + w.append_pct) cmd.op = Op::Append;
-  else if (pick < w.put_pct + w.append_pct + w.cas_pct) cmd.op = Op::Cas;
-  else if (pick < w.put_pct + w.append_pct + w.cas_pct + w.delete_pct) cmd.op = Op::Delete;
-  else cmd.op = Op::Get;
-  cmd.key = "k" + std::to_string(c.rng.uniform(0, std::max(1, w.keys) - 1));
-  const RequestSeq seq = c.seq + 1;
-  // Values name their writer so that a wrong read is attributable; appends stay short.
-  if (cmd.op == Op::Put || cmd.op == Op::Cas) cmd.value = std::to_string(c.id) + "." + std::to_string(seq);
-  if (cmd.op == Op::Append) cmd.value = std::to_string(seq % 10);
-  if (cmd.op == Op::Cas) cmd.expect = std::to_string(c.id) + "." + std::to_string(seq > 1 ? seq - 1 : 1);
-  invoke(c, std::move(cmd), kNoNode);
-}
-
 void Cluster::set_workload(const Workload& w) {
   start();
-  workload_ = w;
-  // Background clients are the first `w.clients` background clients; create what is missing.
-  int have = 0;
-  for (Client& c : clients_) {
-    if (!c.background) continue;
-    ++have;
-    if (have > w.clients) {
-      if (!c.busy) c.wake_at = kTimeNever;
-    } else if (!c.busy) {
-      c.wake_at = now_ < w.until_us ? now_ : kTimeNever;
-    }
-  }
-  while (have < w.clients) {
-    Client c;
-    c.id = static_cast<ClientId>(clients_.size() + 1);
-    c.background = true;
-    c.rng.reseed(Rng::derive(config_.seed, kStreamClient + c.id));
-    c.wake_at = now_ < w.until_us ? now_ : kTimeNever;
-    clients_.push_back(c);
-    ++have;
-  }
-  // Clients beyond the count stop after their current request.
-  int rank = 0;
-  for (Client& c : clients_) {
-    if (c.background && ++rank > w.clients) c.background = false;  // retired after its current request
-  }
+  Host host(*this);
+  clients_.set_workload(w, host);
 }
 
 // ---------------------------------------------------------------------------------------------

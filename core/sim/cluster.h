@@ -17,6 +17,7 @@
 #include "core/raft/node.h"
 #include "core/raft/timing.h"
 #include "core/sim/checker.h"
+#include "core/sim/clients.h"
 #include "core/sim/network.h"
 #include "core/sim/trace.h"
 
@@ -32,18 +33,6 @@ struct ClusterConfig {
   int client_attempts_max = 30;
   bool trace = true;
   bool operator==(const ClusterConfig&) const = default;
-};
-
-// Background client load: `clients` clients, each with one request outstanding at a time,
-// issuing at `rate_per_s` in total (0 = closed loop: next request as soon as the last returns).
-struct Workload {
-  int clients = 0;
-  double rate_per_s = 0;
-  Time until_us = kTimeNever;
-  int keys = 3;                  // keys k0..k{keys-1}: a small set so that histories conflict
-  // Operation mix, in percent (the rest are gets).
-  int put_pct = 35, append_pct = 15, cas_pct = 15, delete_pct = 5;
-  bool operator==(const Workload&) const = default;
 };
 
 struct Metrics {
@@ -110,47 +99,24 @@ class Cluster {
   const Trace& trace() const { return *trace_; }
   Trace& mutable_trace() const { return *trace_; }
   const Metrics& metrics() const { return metrics_; }
-  const Workload& workload() const { return workload_; }
-  const std::vector<ClientOpRecord>& client_ops() const { return ops_; }
+  const Workload& workload() const { return clients_.workload(); }
+  const std::vector<ClientOpRecord>& client_ops() const { return clients_.ops(); }
   // The leader: the up leader with the highest term, if any.
   NodeId leader() const;
   // A hash of the whole cluster state (logs, terms, commit indexes, state machines, clock).
   uint64_t state_hash() const;
 
  private:
-  struct Client {
-    ClientId id = 0;
-    bool scripted = false;
-    bool busy = false;
-    uint32_t op = 0;             // index into ops_ while busy
-    int attempts = 0;
-    NodeId leader_guess = kNoNode;
-    NodeId last_tried = kNoNode;
-    NodeId accepted_by = kNoNode; // the server that accepted the current attempt, if any
-    Time wake_at = kTimeNever;   // next retry or (background) next request
-    Time last_issue = 0;
-    bool background = false;
-    bool via_first = false;      // the current op's first attempt goes to `via`
-    NodeId via = kNoNode;
-    RequestSeq seq = 0;          // last sequence number used
-    Rng rng;
-  };
+  class Host;  // the cluster as its clients reach it
 
   void deliver(uint32_t slot);
   void fire_timer(NodeId n);
-  void fire_client(Client& c);
   void drain(NodeId n);                    // take a node's outputs: messages, events, replies
   void send(Message& m);
   void record_node_event(const Node& node, const NodeEvent& e);
   void start();                            // emits the initial state into the trace, once
   void set_links(NodeId a, NodeId b, bool one_way, bool up);
   bool process_next(Time limit);           // one event with time <= limit; false if none
-  void client_try(Client& c);
-  void client_complete(Client& c, const ClientReply& r);
-  void client_give_up(Client& c);
-  void issue_background(Client& c);
-  uint64_t invoke(Client& c, Command cmd, NodeId via);  // records the op and sends the first attempt
-  Client& client_for_script();
   void update_leaderless();
   Node make_node(NodeId n, Storage disk);
 
@@ -162,10 +128,7 @@ class Cluster {
   std::vector<Node> nodes_;
   std::vector<bool> up_;
   std::vector<uint32_t> incarnation_;
-  std::vector<Client> clients_;        // index = ClientId - 1
-  Workload workload_;
-  std::vector<ClientOpRecord> ops_;
-  uint64_t next_req_ = 1;
+  ClientPool clients_;
   Checker checker_;
   // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at
   // and rewinds the shared trace when restored. Only one copy runs at a time.
