@@ -36,7 +36,7 @@ Time Metrics::latency_percentile_us(double p) const {
   return v[rank - 1];
 }
 
-Cluster::Cluster(const ClusterConfig& config)
+Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& disks)
     : config_(config),
       net_rng_(Rng::derive(config.seed, kStreamNetwork)),
       up_(config.nodes, true),
@@ -44,10 +44,37 @@ Cluster::Cluster(const ClusterConfig& config)
       checker_(config.nodes),
       trace_(std::make_shared<Trace>()) {
   RAFT_ASSERT(config_.nodes >= 1 && config_.nodes <= kNodesMax);
+  RAFT_ASSERT(disks.empty() || disks.size() == static_cast<size_t>(config_.nodes));
   network_.configure(config_.network);
   trace_->set_enabled(config_.trace);
   nodes_.reserve(config_.nodes);
-  for (NodeId n = 0; n < config_.nodes; ++n) nodes_.push_back(make_node(n, Storage{}));
+  for (NodeId n = 0; n < config_.nodes; ++n) {
+    Storage disk;
+    if (!disks.empty()) {
+      const InitialDisk& d = disks[static_cast<size_t>(n)];
+      RAFT_ASSERT(d.voted_for == kNoNode || (d.voted_for >= 0 && d.voted_for < config_.nodes));
+      disk.current_term = d.term;
+      disk.voted_for = d.voted_for;
+      for (Term t : d.log) {
+        Command c;
+        c.op = Op::Preset;  // depends only on (index, term)
+        disk.log.append(Entry{t, c});
+      }
+    }
+    nodes_.push_back(make_node(n, std::move(disk)));
+  }
+  // The initial state opens the trace, and the checker starts from it.
+  for (NodeId n = 0; n < config_.nodes; ++n) {
+    const Node& node = nodes_[n];
+    checker_.preset(n, node.disk());
+    metrics_.max_term = std::max(metrics_.max_term, node.current_term());
+    trace_->add(TraceEvent::role(now_, n, node.role(), node.current_term()));
+    for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
+      const Entry& entry = node.log().at(i);
+      trace_->add(TraceEvent::append(now_, n, i, entry.term, trace_->intern_command(i, entry.term, entry.cmd)));
+    }
+  }
+  if (!checker_.ok()) halted_ = true;
 }
 
 Node Cluster::make_node(NodeId n, Storage disk) {
@@ -61,51 +88,6 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   c.noop_on_election = config_.timing.noop_on_election;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
   return Node(c, std::move(disk), now_);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Initial state
-
-void Cluster::preset_term(NodeId n, Term t) {
-  RAFT_ASSERT(!started_);
-  Storage d = nodes_[n].disk();
-  d.current_term = t;
-  nodes_[n] = make_node(n, std::move(d));
-}
-
-void Cluster::preset_vote(NodeId n, NodeId v) {
-  RAFT_ASSERT(!started_);
-  Storage d = nodes_[n].disk();
-  d.voted_for = v;
-  nodes_[n] = make_node(n, std::move(d));
-}
-
-void Cluster::preset_log(NodeId n, const std::vector<Term>& terms) {
-  RAFT_ASSERT(!started_);
-  Storage d = nodes_[n].disk();
-  d.log = Log{};
-  for (Term t : terms) {
-    Command c;
-    c.op = Op::Preset;  // depends only on (index, term)
-    d.log.append(Entry{t, c});
-  }
-  nodes_[n] = make_node(n, std::move(d));
-}
-
-void Cluster::start() {
-  if (started_) return;
-  started_ = true;
-  for (NodeId n = 0; n < config_.nodes; ++n) {
-    const Node& node = nodes_[n];
-    checker_.preset(n, node.disk());
-    if (node.current_term() > metrics_.max_term) metrics_.max_term = node.current_term();
-    trace_->add(TraceEvent::role(now_, n, node.role(), node.current_term()));
-    for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
-      const Entry& entry = node.log().at(i);
-      trace_->add(TraceEvent::append(now_, n, i, entry.term, trace_->intern_command(i, entry.term, entry.cmd)));
-    }
-  }
-  if (!checker_.ok()) halted_ = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,14 +131,12 @@ bool Cluster::process_next(Time limit) {
 }
 
 void Cluster::run_until(Time t) {
-  start();
   while (!halted_ && process_next(t)) {
   }
   if (!halted_ && t > now_) now_ = t;
 }
 
 Time Cluster::step() {
-  start();
   if (halted_) return now_;
   const Time t = next_event_time();
   if (t == kTimeNever) return now_;
@@ -268,7 +248,6 @@ NodeId Cluster::leader() const {
 // Faults
 
 bool Cluster::crash(NodeId n) {
-  start();
   if (n < 0 || n >= config_.nodes || !up_[n]) return false;
   up_[n] = false;
   nodes_[n].clear_output();
@@ -279,7 +258,6 @@ bool Cluster::crash(NodeId n) {
 }
 
 bool Cluster::restart(NodeId n) {
-  start();
   if (n < 0 || n >= config_.nodes || up_[n]) return false;
   ++incarnation_[n];
   // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
@@ -294,7 +272,6 @@ bool Cluster::restart(NodeId n) {
 }
 
 bool Cluster::timeout(NodeId n) {
-  start();
   if (n < 0 || n >= config_.nodes || !up_[n] || nodes_[n].role() == Role::Leader) return false;
   trace_->add(TraceEvent::timeout(now_, n));
   nodes_[n].timeout_now(now_);
@@ -308,14 +285,12 @@ void Cluster::cut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, f
 void Cluster::uncut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, true); }
 
 void Cluster::set_links(NodeId a, NodeId b, bool one_way, bool up) {
-  start();
   network_.set_link(a, b, up);
   if (!one_way) network_.set_link(b, a, up);
   trace_->add(up ? TraceEvent::uncut(now_, a, b, one_way) : TraceEvent::cut(now_, a, b, one_way));
 }
 
 void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
-  start();
   // Nodes named in no group are each isolated on their own.
   std::array<int, kNodesMax> group{};
   group.fill(-1);
@@ -342,13 +317,11 @@ void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
 }
 
 void Cluster::heal() {
-  start();
   network_.heal_links();
   trace_->add(TraceEvent::heal(now_));
 }
 
 bool Cluster::drop_message(MessageId id) {
-  start();
   const InFlight* f = network_.find(id);
   if (!f) return false;
   ++metrics_.dropped;
@@ -358,7 +331,6 @@ bool Cluster::drop_message(MessageId id) {
 }
 
 bool Cluster::duplicate_message(MessageId id) {
-  start();
   const InFlight* f = network_.find(id);
   if (!f) return false;
   const Message copy = f->msg;  // push_copy may grow the slot table under `f`
@@ -371,20 +343,17 @@ bool Cluster::duplicate_message(MessageId id) {
 }
 
 bool Cluster::delay_message(MessageId id, Time extra_us) {
-  start();
   if (extra_us < 0) return false;
   return network_.delay(id, extra_us);
 }
 
 void Cluster::set_network(const NetworkConfig& net) {
-  start();
   config_.network = net;
   network_.configure(net);
   trace_->add(TraceEvent::network(now_, net));
 }
 
 void Cluster::set_timing(const Timing& timing) {
-  start();
   config_.timing = timing;
   for (Node& n : nodes_) {
     n.reconfigure(timing.election_timeout_min_us, timing.election_timeout_max_us, timing.heartbeat_interval_us,
@@ -397,7 +366,6 @@ void Cluster::set_timing(const Timing& timing) {
 // Clients
 
 uint64_t Cluster::submit(Command cmd, NodeId via) {
-  start();
   Host host(*this);
   const uint64_t req = clients_.submit(std::move(cmd), via, host);
   if (!checker_.ok()) halted_ = true;
@@ -405,7 +373,6 @@ uint64_t Cluster::submit(Command cmd, NodeId via) {
 }
 
 void Cluster::set_workload(const Workload& w) {
-  start();
   Host host(*this);
   clients_.set_workload(w, host);
 }

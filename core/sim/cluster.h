@@ -50,14 +50,18 @@ struct Metrics {
   Time latency_percentile_us(double p) const;   // nearest-rank percentile; 0 if none
 };
 
+// A server's disk before time starts (a scenario's `term`, `voted` and `log` lines).
+struct InitialDisk {
+  Term term = 0;
+  NodeId voted_for = kNoNode;
+  std::vector<Term> log;  // the entries' terms; their commands are placeholders (Op::Preset)
+};
+
 class Cluster {
  public:
-  explicit Cluster(const ClusterConfig& config);
-
-  // ---- initial state (before the first event; scenario presets) ----
-  void preset_term(NodeId n, Term t);
-  void preset_vote(NodeId n, NodeId v);
-  void preset_log(NodeId n, const std::vector<Term>& terms);  // placeholder commands by (index, term)
+  // A cluster at time 0 with its initial state already in the trace and the checker. `disks` is
+  // empty (every server starts empty) or holds one disk per server.
+  explicit Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& disks = {});
 
   // ---- time ----
   Time now() const { return now_; }
@@ -114,7 +118,6 @@ class Cluster {
   void drain(NodeId n);                    // take a node's outputs: messages, events, replies
   void send(Message& m);
   void record_node_event(const Node& node, const NodeEvent& e);
-  void start();                            // emits the initial state into the trace, once
   void set_links(NodeId a, NodeId b, bool one_way, bool up);
   bool process_next(Time limit);           // one event with time <= limit; false if none
   void update_leaderless();
@@ -138,7 +141,6 @@ class Cluster {
   bool had_leader_ = false;
   bool halted_ = false;
   Time leaderless_since_ = 0;
-  bool started_ = false;
 };
 
 }  // namespace raft::sim

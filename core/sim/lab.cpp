@@ -42,8 +42,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
         break;
     }
   }
-  cluster_.emplace(config_);
-  for (const Statement& s : initial_.statements) apply_statement(*cluster_, s);
+  cluster_.emplace(config_, initial_disks(initial_));
   checkpoints_.clear();
   log_applied_ = 0;
   end_time_ = 0;

@@ -917,21 +917,8 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
     case K::ExpectLeader: case K::ExpectLeaderIs: case K::ExpectNoLeader: case K::ExpectTerm: case K::ExpectCommit:
     case K::ExpectLog: case K::ExpectValue: case K::ExpectRole: case K::ExpectDown: case K::ExpectUp:
       return true;
-    case K::PresetTerm:
-      if (!check_node(s.node)) return fail("unknown node " + node_name(s.node) + has);
-      if (cluster.now() != 0) return fail("initial state can only be set before time starts");
-      cluster.preset_term(s.node, s.number);
-      return true;
-    case K::PresetLog:
-      if (!check_node(s.node)) return fail("unknown node " + node_name(s.node) + has);
-      if (cluster.now() != 0) return fail("initial state can only be set before time starts");
-      cluster.preset_log(s.node, s.terms);
-      return true;
-    case K::PresetVote:
-      if (!check_node(s.node) || !check_node(s.node2)) return fail("unknown node" + has);
-      if (cluster.now() != 0) return fail("initial state can only be set before time starts");
-      cluster.preset_vote(s.node, s.node2);
-      return true;
+    case K::PresetTerm: case K::PresetLog: case K::PresetVote:
+      return fail("the initial state (term, log, voted) is set when the cluster is built, before time starts");
     case K::Run:
       if (s.us < 0) return fail("cannot run for a negative time");
       cluster.run_for(s.us);
@@ -1236,9 +1223,23 @@ std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops) {
   return history;
 }
 
-ScenarioRunner::ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep)
+std::vector<InitialDisk> initial_disks(const Scenario& scenario) {
+  std::vector<InitialDisk> disks;
+  for (const Statement& s : scenario.statements) {
+    if (!is_initial_state(s.kind)) continue;
+    disks.resize(static_cast<size_t>(scenario.config.nodes));
+    InitialDisk& d = disks[static_cast<size_t>(s.node)];  // the parser checked the node numbers
+    if (s.kind == Statement::Kind::PresetTerm) d.term = s.number;
+    if (s.kind == Statement::Kind::PresetVote) d.voted_for = s.node2;
+    if (s.kind == Statement::Kind::PresetLog) d.log = s.terms;
+  }
+  return disks;
+}
+
+ScenarioRunner::ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep,
+                               const std::vector<InitialDisk>& disks)
     : file_(std::move(file)), slot_(keep ? keep : &local_) {
-  slot_->emplace(config);
+  slot_->emplace(config, disks);
 }
 
 void ScenarioRunner::fail(ScenarioResult::Failure kind, int line, std::string property, const std::string& message) {
@@ -1258,6 +1259,7 @@ bool ScenarioRunner::apply(const Statement& s) {
   if (!result_.ok) return false;
   Cluster& c = cluster();
   last_line_ = s.line;
+  if (is_initial_state(s.kind)) return true;  // the constructor's disks hold it
   std::string error;
   if (!apply_statement(c, s, &error)) {
     fail(ScenarioResult::Failure::Action, s.line, "", error);
@@ -1298,7 +1300,7 @@ const ScenarioResult& ScenarioRunner::finish() {
 }
 
 ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
-  ScenarioRunner runner(scenario.config, scenario.file, keep);
+  ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
   for (const Statement& s : scenario.statements) {
     if (!runner.apply(s)) return runner.result();
   }

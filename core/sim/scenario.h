@@ -76,7 +76,11 @@ struct ParseError {
 // Parses a whole scenario. On error returns the first malformed line; nothing is run.
 std::optional<ParseError> parse_scenario(std::string_view text, std::string_view file, Scenario& out);
 
-// Applies one initial-state statement or action to a cluster (checks and headers are ignored).
+// The initial-state statements (term, voted, log) as the servers' disks: empty if there are none.
+std::vector<InitialDisk> initial_disks(const Scenario& scenario);
+
+// Applies one action to a cluster (checks and headers are ignored; the initial state is refused:
+// it goes to the Cluster's constructor).
 // Returns false with `error` set when the action cannot apply (e.g. a node number out of range).
 bool apply_statement(Cluster& cluster, const Statement& s, std::string* error = nullptr);
 
@@ -129,7 +133,9 @@ ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* ke
 class ScenarioRunner {
  public:
   // `keep`, if given, holds the cluster (and outlives the runner); otherwise the runner owns it.
-  ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep = nullptr);
+  // `disks` is the initial state; apply() skips initial-state statements.
+  ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep = nullptr,
+                 const std::vector<InitialDisk>& disks = {});
   ScenarioRunner(const ScenarioRunner&) = delete;
   ScenarioRunner& operator=(const ScenarioRunner&) = delete;
 
