@@ -247,18 +247,19 @@ NodeId Cluster::leader() const {
 // ---------------------------------------------------------------------------------------------
 // Faults
 
-bool Cluster::crash(NodeId n) {
-  if (n < 0 || n >= config_.nodes || !up_[n]) return false;
+bool Cluster::valid(NodeId n) const { return n >= 0 && n < config_.nodes; }
+
+void Cluster::crash(NodeId n) {
+  RAFT_ASSERT(valid(n) && up_[n]);
   up_[n] = false;
   nodes_[n].clear_output();
   trace_->add(TraceEvent::crash(now_, n));
   leader_dirty_ = true;
   update_leaderless();
-  return true;
 }
 
-bool Cluster::restart(NodeId n) {
-  if (n < 0 || n >= config_.nodes || up_[n]) return false;
+void Cluster::restart(NodeId n) {
+  RAFT_ASSERT(valid(n) && !up_[n]);
   ++incarnation_[n];
   // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
   nodes_[n] = make_node(n, nodes_[n].disk());
@@ -268,23 +269,22 @@ bool Cluster::restart(NodeId n) {
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
   update_leaderless();
-  return true;
 }
 
-bool Cluster::timeout(NodeId n) {
-  if (n < 0 || n >= config_.nodes || !up_[n] || nodes_[n].role() == Role::Leader) return false;
+void Cluster::timeout(NodeId n) {
+  RAFT_ASSERT(valid(n) && up_[n] && nodes_[n].role() != Role::Leader);
   trace_->add(TraceEvent::timeout(now_, n));
   nodes_[n].timeout_now(now_);
   drain(n);
   if (leader_dirty_) update_leaderless();
   if (!checker_.ok()) halted_ = true;
-  return true;
 }
 
 void Cluster::cut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, false); }
 void Cluster::uncut(NodeId a, NodeId b, bool one_way) { set_links(a, b, one_way, true); }
 
 void Cluster::set_links(NodeId a, NodeId b, bool one_way, bool up) {
+  RAFT_ASSERT(valid(a) && valid(b) && a != b);
   network_.set_link(a, b, up);
   if (!one_way) network_.set_link(b, a, up);
   trace_->add(up ? TraceEvent::uncut(now_, a, b, one_way) : TraceEvent::cut(now_, a, b, one_way));
@@ -297,7 +297,8 @@ void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
   int g = 0;
   for (const auto& members : groups) {
     for (NodeId n : members) {
-      if (n >= 0 && n < config_.nodes) group[n] = g;
+      RAFT_ASSERT(valid(n) && group[n] < 0);  // each node in one group at most
+      group[n] = g;
     }
     ++g;
   }
@@ -343,7 +344,7 @@ bool Cluster::duplicate_message(MessageId id) {
 }
 
 bool Cluster::delay_message(MessageId id, Time extra_us) {
-  if (extra_us < 0) return false;
+  RAFT_ASSERT(extra_us >= 0);
   return network_.delay(id, extra_us);
 }
 
@@ -366,6 +367,7 @@ void Cluster::set_timing(const Timing& timing) {
 // Clients
 
 uint64_t Cluster::submit(Command cmd, NodeId via) {
+  RAFT_ASSERT(via == kNoNode || valid(via));
   Host host(*this);
   const uint64_t req = clients_.submit(std::move(cmd), via, host);
   if (!checker_.ok()) halted_ = true;

@@ -73,23 +73,27 @@ class Cluster {
   Time next_event_time() const;
 
   // ---- commands ----
-  bool crash(NodeId n);
-  bool restart(NodeId n);
-  bool timeout(NodeId n);                         // the node's election timer fires now
-  void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way)
-  void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way)
-  void partition(const std::vector<std::vector<NodeId>>& groups);  // nodes in no group are isolated
+  // Each asserts its preconditions (RAFT_ASSERT): user input is checked before it gets here,
+  // where statements are applied. The message commands return false when the message is no
+  // longer in flight (a normal outcome: it may have just arrived).
+  void crash(NodeId n);                           // n is up
+  void restart(NodeId n);                         // n is down; it comes back from its disk
+  void timeout(NodeId n);                         // n is up and not leader: its election timer fires now
+  void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way); a != b
+  void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way); a != b
+  // Nodes in no group are isolated; no node is in two groups.
+  void partition(const std::vector<std::vector<NodeId>>& groups);
   void heal();
   bool drop_message(MessageId id);
   bool duplicate_message(MessageId id);
-  bool delay_message(MessageId id, Time extra_us);
+  bool delay_message(MessageId id, Time extra_us);  // extra_us >= 0
   void set_network(const NetworkConfig& net);
   void set_workload(const Workload& w);
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
   void set_timing(const Timing& timing);
   // Submits a client operation from a scripted client; returns its request id.
-  // Goes to the node the client believes is leader, or to `via`.
+  // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
 
   // ---- observation ----
@@ -112,6 +116,8 @@ class Cluster {
 
  private:
   class Host;  // the cluster as its clients reach it
+
+  bool valid(NodeId n) const;
 
   void deliver(uint32_t slot);
   void fire_timer(NodeId n);

@@ -926,27 +926,31 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
     case K::Crash:
       if (!check_node(s.node)) return fail("unknown node " + node_name(s.node) + has);
       if (!cluster.up(s.node)) return fail("cannot crash " + node_name(s.node) + ": it is already down");
-      if (!cluster.crash(s.node)) return fail("cannot crash " + node_name(s.node));
+      cluster.crash(s.node);
       return true;
     case K::CrashLeader: {
       const NodeId l = cluster.leader();
       if (l == kNoNode) return fail("cannot crash the leader: there is no leader at " + format_time(cluster.now()));
-      if (!cluster.crash(l)) return fail("cannot crash the leader " + node_name(l));
+      cluster.crash(l);
       return true;
     }
     case K::Restart:
       if (!check_node(s.node)) return fail("unknown node " + node_name(s.node) + has);
       if (cluster.up(s.node)) return fail("cannot restart " + node_name(s.node) + ": it is up (crash it first)");
-      if (!cluster.restart(s.node)) return fail("cannot restart " + node_name(s.node));
+      cluster.restart(s.node);
       return true;
-    case K::Partition:
+    case K::Partition: {
+      uint32_t seen = 0;
       for (const auto& g : s.groups) {
         for (NodeId n : g) {
           if (!check_node(n)) return fail("unknown node " + node_name(n) + has);
+          if (seen & (1u << n)) return fail(node_name(n) + " appears twice in the partition");
+          seen |= 1u << n;
         }
       }
       cluster.partition(s.groups);
       return true;
+    }
     case K::Cut:
       if (!check_node(s.node) || !check_node(s.node2)) return fail("unknown node" + has);
       if (s.node == s.node2) return fail("cannot cut a node from itself");
@@ -980,7 +984,7 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
       if (cluster.node(s.node).role() == Role::Leader) {
         return fail("cannot time out " + node_name(s.node) + ": it is the leader, and a leader has no election timer");
       }
-      if (!cluster.timeout(s.node)) return fail("cannot time out " + node_name(s.node));
+      cluster.timeout(s.node);
       return true;
     case K::ClientOp:
       if (s.via != kNoNode && !check_node(s.via)) return fail("unknown node " + node_name(s.via) + has);
@@ -999,6 +1003,7 @@ bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
       if (!cluster.duplicate_message(s.number)) return fail("cannot duplicate message " + std::to_string(s.number) + ": it is not in flight");
       return true;
     case K::DelayMessage:
+      if (s.us < 0) return fail("cannot delay a message by a negative time");
       if (!cluster.delay_message(s.number, s.us)) return fail("cannot delay message " + std::to_string(s.number) + ": it is not in flight");
       return true;
     case K::SetLatency: {
