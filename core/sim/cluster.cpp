@@ -218,7 +218,8 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
       trace_->add(TraceEvent::truncate(now_, e.node, e.index));
       break;
     case NodeEvent::Kind::Commit:
-      trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));  // the UI separates the leader's own
+      // by_leader: the leader's own commit, which the UI tells apart from a follower learning it.
+      trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));
       break;
   }
 }
