@@ -5,10 +5,6 @@
 namespace raft::viz {
 
 namespace {
-bool same_event(const sim::TraceEvent& a, const sim::TraceEvent& b) {
-  return a.t == b.t && a.kind == b.kind && a.node == b.node && a.from == b.from && a.to == b.to && a.id == b.id &&
-         a.term == b.term && a.a == b.a && a.flag == b.flag;
-}
 constexpr Time kCommitMarkerMergeUs = 20'000;
 }  // namespace
 
@@ -42,7 +38,7 @@ void History::reset() {
 
 void History::update(const sim::Lab& lab) {
   const auto& ev = lab.cluster().trace().events();
-  if (lab.end_time() < end_seen_ || (scanned_ > 0 && ev.size() >= scanned_ && !same_event(ev[scanned_ - 1], last_raw_))) {
+  if (lab.end_time() < end_seen_ || (scanned_ > 0 && ev.size() >= scanned_ && ev[scanned_ - 1] != last_raw_)) {
     resync(lab);
   }
   end_seen_ = lab.end_time();
@@ -70,7 +66,7 @@ void History::truncate_from(Time t) {
   markers_.erase(m, markers_.end());
   role_.fill(Role::Follower);
   for (const sim::TraceEvent& x : events_) {
-    if (x.kind == sim::TraceKind::Role && x.node >= 0 && x.node < kNodesMax) role_[static_cast<size_t>(x.node)] = static_cast<Role>(x.flag);
+    if (x.kind == sim::TraceKind::Role && x.node >= 0 && x.node < kNodesMax) role_[static_cast<size_t>(x.node)] = x.role();
   }
   commit_max_ = 0;
   for (const Marker& k : markers_) {
@@ -80,18 +76,21 @@ void History::truncate_from(Time t) {
 
 void History::add(sim::TraceEvent e) {
   using sim::TraceKind;
-  if (e.kind == TraceKind::Role && e.node >= 0 && e.node < kNodesMax) role_[static_cast<size_t>(e.node)] = static_cast<Role>(e.flag);
-  if (e.kind == TraceKind::Commit) e.flag = e.node >= 0 && e.node < kNodesMax && role_[static_cast<size_t>(e.node)] == Role::Leader;
+  if (e.kind == TraceKind::Role && e.node >= 0 && e.node < kNodesMax) role_[static_cast<size_t>(e.node)] = e.role();
+  if (e.kind == TraceKind::Commit) {
+    const bool by_leader = e.node >= 0 && e.node < kNodesMax && role_[static_cast<size_t>(e.node)] == Role::Leader;
+    e = sim::TraceEvent::commit(e.t, e.node, e.index(), by_leader);
+  }
   Marker m;
   m.t = e.t;
   m.node = e.node;
   bool marker = true;
   switch (e.kind) {
     case TraceKind::Role:
-      if (static_cast<Role>(e.flag) == Role::Leader) {
+      if (e.role() == Role::Leader) {
         m.kind = MarkerKind::Leader;
         m.value = e.term;
-      } else if (static_cast<Role>(e.flag) == Role::Candidate) {
+      } else if (e.role() == Role::Candidate) {
         m.kind = MarkerKind::Candidate;
         m.value = e.term;
       } else {
@@ -107,20 +106,20 @@ void History::add(sim::TraceEvent e) {
     case TraceKind::Drop:
       m.kind = MarkerKind::Drop;
       m.node = e.from;
-      marker = static_cast<sim::DropReason>(e.extra) == sim::DropReason::User;
+      marker = e.drop_reason() == sim::DropReason::User;
       break;
     case TraceKind::Commit:
       marker = false;
-      if (e.a > commit_max_) {
-        commit_max_ = e.a;
+      if (e.index() > commit_max_) {
+        commit_max_ = e.index();
         // One marker per burst of commits; on long runs, bursts widen so the timeline keeps a few
         // thousand commit markers at most.
         const Time merge = std::max<Time>(kCommitMarkerMergeUs, e.t / 4000);
         if (!markers_.empty() && markers_.back().kind == MarkerKind::Commit && e.t - markers_.back().t < merge) {
-          markers_.back().value = e.a;
+          markers_.back().value = e.index();
         } else {
           m.kind = MarkerKind::Commit;
-          m.value = e.a;
+          m.value = e.index();
           marker = true;
         }
       }

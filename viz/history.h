@@ -3,8 +3,8 @@
 // its own copy of the events worth reading: everything except per-message sends/deliveries and
 // per-node append/apply records (the cluster view and the logs panel show those). It only reads
 // the lab; it follows forks (the recorded future is cut) and resets.
-// Its copies of Commit events carry flag = 1 when the committing node was the leader at the time
-// (the moment an entry is committed), 0 when a follower learned the commitIndex from a leader.
+// Its copies of Commit events say by_leader() when the committing node was the leader at the time
+// (the moment an entry is committed), not when a follower learned the commitIndex from a leader.
 #pragma once
 
 #include <array>

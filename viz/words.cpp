@@ -3,7 +3,6 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
-#include <cstring>
 
 #include "viz/theme.h"
 
@@ -31,8 +30,6 @@ const char* name(NodeId id, char* out) {
   std::snprintf(out, 8, "s%d", id + 1);
   return out;
 }
-
-const char* vote_for(uint8_t flag, char* out) { return name(static_cast<int8_t>(flag), out); }
 
 }  // namespace
 
@@ -89,7 +86,7 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
   };
   switch (e.kind) {
     case TraceKind::Role:
-      switch (static_cast<Role>(e.flag)) {
+      switch (e.role()) {
         case Role::Leader:
           return put(buf, n, "%s won the election: leader for term %" PRIu64, name(e.node, a), e.term);
         case Role::Candidate:
@@ -101,56 +98,56 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     case TraceKind::Term:
       return put(buf, n, "%s set currentTerm = %" PRIu64, name(e.node, a), e.term);
     case TraceKind::Vote:
-      if (static_cast<int8_t>(e.flag) == e.node) return put(buf, n, "%s voted for itself in term %" PRIu64, name(e.node, a), e.term);
-      return put(buf, n, "%s voted for %s in term %" PRIu64 " (votedFor = %s)", name(e.node, a), vote_for(e.flag, b),
+      if (e.voted_for() == e.node) return put(buf, n, "%s voted for itself in term %" PRIu64, name(e.node, a), e.term);
+      return put(buf, n, "%s voted for %s in term %" PRIu64 " (votedFor = %s)", name(e.node, a), name(e.voted_for(), b),
                  e.term, b);
     case TraceKind::Send:
     case TraceKind::Deliver:
     case TraceKind::Drop: {
-      const auto type = static_cast<MessageType>(e.msg_type);
       char what[96];
-      switch (type) {
+      switch (e.message_type()) {
         case MessageType::RequestVote:
-          put(what, sizeof what, "RequestVote (term %" PRIu64 ", lastLogIndex %" PRIu64 ")", e.term, e.a);
+          put(what, sizeof what, "RequestVote (term %" PRIu64 ", lastLogIndex %" PRIu64 ")", e.term, e.last_log_index());
           break;
         case MessageType::RequestVoteResponse:
-          put(what, sizeof what, "vote %s (term %" PRIu64 ")", e.flag ? "granted" : "refused", e.term);
+          put(what, sizeof what, "vote %s (term %" PRIu64 ")", e.vote_granted() ? "granted" : "refused", e.term);
           break;
         case MessageType::AppendEntries:
-          if (e.c == 0) {
-            put(what, sizeof what, "heartbeat (term %" PRIu64 ", leaderCommit %" PRIu64 ")", e.term, e.d);
+          if (e.entry_count() == 0) {
+            put(what, sizeof what, "heartbeat (term %" PRIu64 ", leaderCommit %" PRIu64 ")", e.term, e.leader_commit());
           } else {
-            put(what, sizeof what, "AppendEntries with %" PRIu64 " entr%s after index %" PRIu64, e.c,
-                e.c == 1 ? "y" : "ies", e.a);
+            put(what, sizeof what, "AppendEntries with %" PRIu64 " entr%s after index %" PRIu64, e.entry_count(),
+                e.entry_count() == 1 ? "y" : "ies", e.prev_log_index());
           }
           break;
         case MessageType::AppendEntriesResponse:
-          if (e.flag) {
-            put(what, sizeof what, "append ok (matchIndex %" PRIu64 ")", e.a);
+          if (e.success()) {
+            put(what, sizeof what, "append ok (matchIndex %" PRIu64 ")", e.match_index());
           } else {
-            put(what, sizeof what, "append refused (no match at prevLogIndex %" PRIu64 ")", e.d);
+            put(what, sizeof what, "append refused (no match at prevLogIndex %" PRIu64 ")", e.rejected_index());
           }
           break;
       }
       if (e.kind == TraceKind::Send) {
         return put(buf, n, "%s sent %s to %s%s", name(e.from, a), what, name(e.to, b),
-                   e.extra ? " (network duplicate)" : "");
+                   e.network_duplicate() ? " (network duplicate)" : "");
       }
       if (e.kind == TraceKind::Deliver) return put(buf, n, "%s received %s from %s", name(e.to, b), what, name(e.from, a));
-      return put(buf, n, "%s->%s not delivered (%s): %s", name(e.from, a), name(e.to, b),
-                 drop_reason_words(static_cast<sim::DropReason>(e.extra)), what);
+      return put(buf, n, "%s->%s not delivered (%s): %s", name(e.from, a), name(e.to, b), drop_reason_words(e.drop_reason()),
+                 what);
     }
     case TraceKind::Append:
-      return put(buf, n, "%s appended entry %" PRIu64 " (term %" PRIu64 "): %s", name(e.node, a), e.a, e.term,
-                 command_of(e.ref));
+      return put(buf, n, "%s appended entry %" PRIu64 " (term %" PRIu64 "): %s", name(e.node, a), e.index(), e.term,
+                 command_of(e.command_ref()));
     case TraceKind::Apply:
-      return put(buf, n, "%s applied entry %" PRIu64 " to its state machine: %s", name(e.node, a), e.a, command_of(e.ref));
+      return put(buf, n, "%s applied entry %" PRIu64 " to its state machine: %s", name(e.node, a), e.index(),
+                 command_of(e.command_ref()));
     case TraceKind::Truncate:
       return put(buf, n, "%s deleted its entries from index %" PRIu64 " on (they conflict with the leader's log)",
-                 name(e.node, a), e.a);
+                 name(e.node, a), e.index());
     case TraceKind::Commit:
-      if (e.flag) return put(buf, n, "%s (leader) committed up to index %" PRIu64, name(e.node, a), e.a);
-      return put(buf, n, "%s learned commitIndex = %" PRIu64 " from the leader", name(e.node, a), e.a);
+      if (e.by_leader()) return put(buf, n, "%s (leader) committed up to index %" PRIu64, name(e.node, a), e.index());
+      return put(buf, n, "%s learned commitIndex = %" PRIu64 " from the leader", name(e.node, a), e.index());
     case TraceKind::Crash:
       return put(buf, n, "%s crashed (its disk keeps currentTerm, votedFor and the log)", name(e.node, a));
     case TraceKind::Restart:
@@ -158,16 +155,16 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     case TraceKind::Timeout:
       return put(buf, n, "%s's election timer was forced to fire", name(e.node, a));
     case TraceKind::Invoke: {
-      if (e.ref >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
-      const sim::ClientOpRecord& op = ops[e.ref];
+      if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
+      const sim::ClientOpRecord& op = ops[e.op_ref()];
       describe_command(cmd, sizeof cmd, op.cmd);
-      if (e.node >= 0) return put(buf, n, "client c%u sent request #%" PRIu64 " to %s: %s", op.client, op.req, name(e.node, a), cmd);
+      if (e.via() != kNoNode) return put(buf, n, "client c%u sent request #%" PRIu64 " to %s: %s", op.client, op.req, name(e.node, a), cmd);
       return put(buf, n, "client c%u sent request #%" PRIu64 ": %s", op.client, op.req, cmd);
     }
     case TraceKind::Return: {
-      if (e.ref >= ops.size()) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.flag ? "succeeded" : "failed");
-      const sim::ClientOpRecord& op = ops[e.ref];
-      if (!e.flag) return put(buf, n, "request #%" PRIu64 " of client c%u gave up (no leader answered in time)", op.req, op.client);
+      if (e.op_ref() >= ops.size()) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.ok() ? "succeeded" : "failed");
+      const sim::ClientOpRecord& op = ops[e.op_ref()];
+      if (!e.ok()) return put(buf, n, "request #%" PRIu64 " of client c%u gave up (no leader answered in time)", op.req, op.client);
       if (op.cmd.op == Op::Cas) {
         return put(buf, n, "request #%" PRIu64 " done: cas %s", op.req, op.cas_swapped ? "swapped" : "did not swap");
       }
@@ -176,11 +173,11 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     }
     case TraceKind::Partition: {
       int w = put(buf, n, "network partitioned into");
-      const int nodes = static_cast<int>(e.b);
-      for (uint64_t g = 0; g < 16 && static_cast<size_t>(w) + 1 < n; ++g) {
+      const sim::PartitionGroups groups = e.partition_groups();
+      for (int g = 0; g < 16 && static_cast<size_t>(w) + 1 < n; ++g) {
         bool any = false;
-        for (int i = 0; i < nodes && i < kNodesMax; ++i) {
-          if (((e.a >> (4 * i)) & 0xf) != g) continue;
+        for (NodeId i = 0; i < groups.nodes; ++i) {
+          if (groups.group_of[i] != g) continue;
           w += put(buf + w, n - static_cast<size_t>(w), any ? " %s" : " {%s", name(i, a));
           any = true;
         }
@@ -189,20 +186,21 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return w;
     }
     case TraceKind::Cut:
-      return put(buf, n, e.extra ? "link %s -> %s cut (one way)" : "link %s <-> %s cut", name(e.from, a), name(e.to, b));
+      return put(buf, n, e.one_way() ? "link %s -> %s cut (one way)" : "link %s <-> %s cut", name(e.from, a), name(e.to, b));
     case TraceKind::Uncut:
-      return put(buf, n, e.extra ? "link %s -> %s restored (one way)" : "link %s <-> %s restored", name(e.from, a), name(e.to, b));
+      return put(buf, n, e.one_way() ? "link %s -> %s restored (one way)" : "link %s <-> %s restored", name(e.from, a), name(e.to, b));
     case TraceKind::Heal:
       return put(buf, n, "network healed: every link works again");
-    case TraceKind::Timing:
-      return put(buf, n, "timing set: election timeout %" PRIu64 "-%" PRIu64 " ms, heartbeat %" PRIu64 " ms, no-op %s",
-                 e.a / 1000, e.b / 1000, e.c / 1000, (e.d & 1) ? "on" : "off");
+    case TraceKind::Timing: {
+      const Timing t = e.timing();
+      return put(buf, n, "timing set: election timeout %" PRId64 "-%" PRId64 " ms, heartbeat %" PRId64 " ms, no-op %s",
+                 t.election_timeout_min_us / 1000, t.election_timeout_max_us / 1000, t.heartbeat_interval_us / 1000,
+                 t.noop_on_election ? "on" : "off");
+    }
     case TraceKind::Network: {
-      double loss, dup;
-      std::memcpy(&loss, &e.c, sizeof loss);
-      std::memcpy(&dup, &e.d, sizeof dup);
-      return put(buf, n, "network set to latency %" PRIu64 "-%" PRIu64 " ms, loss %.0f%%, duplicates %.0f%%", e.a / 1000,
-                 e.b / 1000, loss * 100, dup * 100);
+      const sim::NetworkConfig net = e.network();
+      return put(buf, n, "network set to latency %" PRId64 "-%" PRId64 " ms, loss %.0f%%, duplicates %.0f%%",
+                 net.latency_min_us / 1000, net.latency_max_us / 1000, net.loss * 100, net.duplicate * 100);
     }
     case TraceKind::Note:
       return put(buf, n, "note");
@@ -257,7 +255,7 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Term:
     case TraceKind::Vote:
     case TraceKind::Timeout: return kCatElections;
-    case TraceKind::Commit: return e.flag ? kCatCommits : kCatFollowerCommits;
+    case TraceKind::Commit: return e.by_leader() ? kCatCommits : kCatFollowerCommits;
     case TraceKind::Truncate: return kCatCommits;
     case TraceKind::Append:
     case TraceKind::Apply: return kCatEntries;
@@ -270,7 +268,7 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Timing:
     case TraceKind::Network: return kCatFaults;
     case TraceKind::Drop:
-      return static_cast<sim::DropReason>(e.extra) == sim::DropReason::User ? kCatFaults : kCatMessages;
+      return e.drop_reason() == sim::DropReason::User ? kCatFaults : kCatMessages;
     case TraceKind::Invoke:
     case TraceKind::Return: return kCatClients;
     case TraceKind::Send:
@@ -284,8 +282,8 @@ ImU32 event_color(const sim::TraceEvent& e) {
   using sim::TraceKind;
   switch (e.kind) {
     case TraceKind::Role:
-      if (static_cast<Role>(e.flag) == Role::Leader) return color::kLeader;
-      if (static_cast<Role>(e.flag) == Role::Candidate) return color::kCandidate;
+      if (e.role() == Role::Leader) return color::kLeader;
+      if (e.role() == Role::Candidate) return color::kCandidate;
       return color::kTextDim;
     case TraceKind::Crash: return color::kBad;
     case TraceKind::Restart: return color::kOk;
@@ -295,7 +293,7 @@ ImU32 event_color(const sim::TraceEvent& e) {
     case TraceKind::Commit: return color::kCommit;
     case TraceKind::Truncate: return color::kWarn;
     case TraceKind::Drop: return color::kAppendFail;
-    case TraceKind::Return: return e.flag ? color::kText : color::kWarn;
+    case TraceKind::Return: return e.ok() ? color::kText : color::kWarn;
     default: return color::kText;
   }
 }

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/raft/timing.h"
 #include "core/sim/checker.h"
+#include "core/sim/clients.h"
 #include "core/sim/network.h"
 #include "core/sim/trace.h"
 
@@ -24,29 +26,13 @@ namespace raft::sim {
 struct ClusterConfig {
   int nodes = 5;
   uint64_t seed = 1;
-  Time election_timeout_min_us = 150'000;
-  Time election_timeout_max_us = 300'000;
-  Time heartbeat_interval_us = 50'000;
-  uint32_t append_entries_max = 64;
-  bool noop_on_election = true;
+  Timing timing;                 // changes while running through set_timing()
   NetworkConfig network;
   // Clients retry a request that got no reply within this time, at another node.
   Time client_timeout_us = 1'000'000;
   int client_attempts_max = 30;
   bool trace = true;
   bool operator==(const ClusterConfig&) const = default;
-};
-
-// Background client load: `clients` clients, each with one request outstanding at a time,
-// issuing at `rate_per_s` in total (0 = closed loop: next request as soon as the last returns).
-struct Workload {
-  int clients = 0;
-  double rate_per_s = 0;
-  Time until_us = kTimeNever;
-  int keys = 3;                  // keys k0..k{keys-1}: a small set so that histories conflict
-  // Operation mix, in percent (the rest are gets).
-  int put_pct = 35, append_pct = 15, cas_pct = 15, delete_pct = 5;
-  bool operator==(const Workload&) const = default;
 };
 
 struct Metrics {
@@ -64,14 +50,18 @@ struct Metrics {
   Time latency_percentile_us(double p) const;   // nearest-rank percentile; 0 if none
 };
 
+// A server's disk before time starts (a scenario's `term`, `voted` and `log` lines).
+struct InitialDisk {
+  Term term = 0;
+  NodeId voted_for = kNoNode;
+  std::vector<Term> log;  // the entries' terms; their commands are placeholders (Op::Preset)
+};
+
 class Cluster {
  public:
-  explicit Cluster(const ClusterConfig& config);
-
-  // ---- initial state (before the first event; scenario presets) ----
-  void preset_term(NodeId n, Term t);
-  void preset_vote(NodeId n, NodeId v);
-  void preset_log(NodeId n, const std::vector<Term>& terms);  // placeholder commands by (index, term)
+  // A cluster at time 0 with its initial state already in the trace and the checker. `disks` is
+  // empty (every server starts empty) or holds one disk per server.
+  explicit Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& disks = {});
 
   // ---- time ----
   Time now() const { return now_; }
@@ -83,24 +73,27 @@ class Cluster {
   Time next_event_time() const;
 
   // ---- commands ----
-  bool crash(NodeId n);
-  bool restart(NodeId n);
-  bool timeout(NodeId n);                         // the node's election timer fires now
-  void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way)
-  void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way)
-  void partition(const std::vector<std::vector<NodeId>>& groups);  // nodes in no group are isolated
+  // Each asserts its preconditions (RAFT_ASSERT): user input is checked before it gets here,
+  // where statements are applied. The message commands return false when the message is no
+  // longer in flight (a normal outcome: it may have just arrived).
+  void crash(NodeId n);                           // n is up
+  void restart(NodeId n);                         // n is down; it comes back from its disk
+  void timeout(NodeId n);                         // n is up and not leader: its election timer fires now
+  void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way); a != b
+  void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way); a != b
+  // Nodes in no group are isolated; no node is in two groups.
+  void partition(const std::vector<std::vector<NodeId>>& groups);
   void heal();
   bool drop_message(MessageId id);
   bool duplicate_message(MessageId id);
-  bool delay_message(MessageId id, Time extra_us);
+  bool delay_message(MessageId id, Time extra_us);  // extra_us >= 0
   void set_network(const NetworkConfig& net);
   void set_workload(const Workload& w);
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
-  void set_timing(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                  uint32_t append_entries_max, bool noop_on_election);
+  void set_timing(const Timing& timing);
   // Submits a client operation from a scripted client; returns its request id.
-  // Goes to the node the client believes is leader, or to `via`.
+  // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
 
   // ---- observation ----
@@ -114,50 +107,27 @@ class Cluster {
   const Trace& trace() const { return *trace_; }
   Trace& mutable_trace() const { return *trace_; }
   const Metrics& metrics() const { return metrics_; }
-  const Workload& workload() const { return workload_; }
-  const std::vector<ClientOpRecord>& client_ops() const { return ops_; }
+  const Workload& workload() const { return clients_.workload(); }
+  const std::vector<ClientOpRecord>& client_ops() const { return clients_.ops(); }
   // The leader: the up leader with the highest term, if any.
   NodeId leader() const;
   // A hash of the whole cluster state (logs, terms, commit indexes, state machines, clock).
   uint64_t state_hash() const;
 
  private:
-  struct Client {
-    ClientId id = 0;
-    bool scripted = false;
-    bool busy = false;
-    uint32_t op = 0;             // index into ops_ while busy
-    int attempts = 0;
-    NodeId leader_guess = kNoNode;
-    NodeId last_tried = kNoNode;
-    NodeId accepted_by = kNoNode; // the server that accepted the current attempt, if any
-    Time wake_at = kTimeNever;   // next retry or (background) next request
-    Time last_issue = 0;
-    bool background = false;
-    bool via_first = false;      // the current op's first attempt goes to `via`
-    NodeId via = kNoNode;
-    RequestSeq seq = 0;          // last sequence number used
-    Rng rng;
-  };
+  class Host;  // the cluster as its clients reach it
+
+  bool valid(NodeId n) const;
 
   void deliver(uint32_t slot);
   void fire_timer(NodeId n);
-  void fire_client(Client& c);
   void drain(NodeId n);                    // take a node's outputs: messages, events, replies
   void send(Message& m);
   void record_node_event(const Node& node, const NodeEvent& e);
-  void start();                            // emits the initial state into the trace, once
   void set_links(NodeId a, NodeId b, bool one_way, bool up);
   bool process_next(Time limit);           // one event with time <= limit; false if none
-  void client_try(Client& c);
-  void client_complete(Client& c, const ClientReply& r);
-  void client_give_up(Client& c);
-  void issue_background(Client& c);
-  uint64_t invoke(Client& c, Command cmd, NodeId via);  // records the op and sends the first attempt
-  Client& client_for_script();
   void update_leaderless();
   Node make_node(NodeId n, Storage disk);
-  void trace_add(TraceEvent e);
 
   ClusterConfig config_;
   Time now_ = 0;
@@ -167,10 +137,7 @@ class Cluster {
   std::vector<Node> nodes_;
   std::vector<bool> up_;
   std::vector<uint32_t> incarnation_;
-  std::vector<Client> clients_;        // index = ClientId - 1
-  Workload workload_;
-  std::vector<ClientOpRecord> ops_;
-  uint64_t next_req_ = 1;
+  ClientPool clients_;
   Checker checker_;
   // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at
   // and rewinds the shared trace when restored. Only one copy runs at a time.
@@ -180,7 +147,6 @@ class Cluster {
   bool had_leader_ = false;
   bool halted_ = false;
   Time leaderless_since_ = 0;
-  bool started_ = false;
 };
 
 }  // namespace raft::sim

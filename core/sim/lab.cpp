@@ -45,8 +45,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
       case StatementClass::Check: break;  // checks are not commands
     }
   }
-  cluster_.emplace(config_);
-  for (const Statement& s : initial_.statements) apply_statement(*cluster_, s);
+  cluster_.emplace(config_, initial_disks(initial_));
   checkpoints_.clear();
   log_applied_ = 0;
   end_time_ = 0;

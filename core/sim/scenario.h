@@ -45,7 +45,11 @@ std::string format_scenario(const Scenario& scenario);
 
 // ---- running (scenario_run.cpp) ----
 
-// Applies one initial-state statement or action to a cluster (checks and headers are ignored).
+// The initial-state statements (term, voted, log) as the servers' disks: empty if there are none.
+std::vector<InitialDisk> initial_disks(const Scenario& scenario);
+
+// Applies one action or setting to a cluster (checks and headers are ignored; the initial state
+// is refused: it goes to the Cluster's constructor).
 // User input is validated here, once: returns false with `error` set, in words, when the action
 // cannot apply (a node out of range, crashing a node that is down, ...); the cluster is unchanged.
 bool apply_statement(Cluster& cluster, const Statement& s, std::string* error = nullptr);
@@ -83,7 +87,9 @@ ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* ke
 class ScenarioRunner {
  public:
   // `keep`, if given, holds the cluster (and outlives the runner); otherwise the runner owns it.
-  ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep = nullptr);
+  // `disks` is the initial state; apply() skips initial-state statements.
+  ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep = nullptr,
+                 const std::vector<InitialDisk>& disks = {});
   ScenarioRunner(const ScenarioRunner&) = delete;
   ScenarioRunner& operator=(const ScenarioRunner&) = delete;
 

@@ -65,27 +65,21 @@ class Applier {
 
   bool operator()(const stmt::ElectionTimeout& s) {
     if (s.min_us <= 0 || s.min_us > s.max_us) return fail("the election timeout's minimum must be above 0 and at most its maximum");
-    ClusterConfig next = c_.config();
-    next.election_timeout_min_us = s.min_us;
-    next.election_timeout_max_us = s.max_us;
-    return set_timing(next);
+    return set_timing([&](Timing& t) {
+      t.election_timeout_min_us = s.min_us;
+      t.election_timeout_max_us = s.max_us;
+    });
   }
   bool operator()(const stmt::Heartbeat& s) {
     if (s.interval_us <= 0) return fail("the heartbeat interval must be longer than 0");
-    ClusterConfig next = c_.config();
-    next.heartbeat_interval_us = s.interval_us;
-    return set_timing(next);
+    return set_timing([&](Timing& t) { t.heartbeat_interval_us = s.interval_us; });
   }
   bool operator()(const stmt::Noop& s) {
-    ClusterConfig next = c_.config();
-    next.noop_on_election = s.on;
-    return set_timing(next);
+    return set_timing([&](Timing& t) { t.noop_on_election = s.on; });
   }
   bool operator()(const stmt::AppendMax& s) {
     if (s.entries < 1) return fail("append_max must be at least 1");
-    ClusterConfig next = c_.config();
-    next.append_entries_max = s.entries;
-    return set_timing(next);
+    return set_timing([&](Timing& t) { t.append_entries_max = s.entries; });
   }
   bool operator()(const stmt::Latency& s) {
     if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
@@ -110,21 +104,10 @@ class Applier {
     return true;
   }
 
-  bool operator()(const stmt::PresetTerm& s) {
-    if (!known(s.node) || !before_start()) return false;
-    c_.preset_term(s.node, s.term);
-    return true;
-  }
-  bool operator()(const stmt::PresetLog& s) {
-    if (!known(s.node) || !before_start()) return false;
-    c_.preset_log(s.node, s.terms);
-    return true;
-  }
-  bool operator()(const stmt::PresetVote& s) {
-    if (!known(s.node) || !known(s.candidate) || !before_start()) return false;
-    c_.preset_vote(s.node, s.candidate);
-    return true;
-  }
+  // The initial state goes to the Cluster's constructor (initial_disks), never to a running cluster.
+  bool operator()(const stmt::PresetTerm&) { return initial_state(); }
+  bool operator()(const stmt::PresetLog&) { return initial_state(); }
+  bool operator()(const stmt::PresetVote&) { return initial_state(); }
 
   bool operator()(const stmt::Run& s) {
     if (s.duration_us < 0) return fail("cannot run for a negative time");
@@ -163,7 +146,7 @@ class Applier {
     for (const auto& group : s.groups) {
       for (NodeId n : group) {
         if (!known(n)) return false;
-        if (seen & (1u << n)) return fail(node_name(n) + " is in two groups of the partition");
+        if (seen & (1u << n)) return fail(node_name(n) + " appears twice in the partition");
         seen |= 1u << n;
       }
     }
@@ -206,6 +189,7 @@ class Applier {
     return true;
   }
   bool operator()(const stmt::DelayMessage& s) {
+    if (s.extra_us < 0) return fail("cannot delay a message by a negative time");
     if (!c_.delay_message(s.id, s.extra_us)) return fail("cannot delay message " + std::to_string(s.id) + ": it is not in flight");
     return true;
   }
@@ -234,13 +218,12 @@ class Applier {
     if (n >= 0 && n < c_.size()) return true;
     return fail("unknown node " + node_name(n) + " (the cluster has " + std::to_string(c_.size()) + " nodes)");
   }
-  bool before_start() {
-    if (c_.now() == 0) return true;
-    return fail("initial state can only be set before time starts");
-  }
-  bool set_timing(const ClusterConfig& next) {
-    c_.set_timing(next.election_timeout_min_us, next.election_timeout_max_us, next.heartbeat_interval_us,
-                  next.append_entries_max, next.noop_on_election);
+  bool initial_state() { return fail("the initial state (term, log, voted) is set when the cluster is built, before time starts"); }
+  template <class Change>
+  bool set_timing(Change change) {
+    Timing t = c_.config().timing;
+    change(t);
+    c_.set_timing(t);
     return true;
   }
 
@@ -337,6 +320,19 @@ bool evaluate_check(const Cluster& cluster, const Statement& s, std::string& fou
   return std::visit(CheckEvaluator(cluster, found), s.v);
 }
 
+std::vector<InitialDisk> initial_disks(const Scenario& scenario) {
+  std::vector<InitialDisk> disks;
+  for (const Statement& s : scenario.statements) {
+    if (!is_initial_state(s)) continue;
+    disks.resize(static_cast<size_t>(scenario.config.nodes));
+    // The parser checked the node numbers.
+    if (const auto* t = s.as<stmt::PresetTerm>()) disks[static_cast<size_t>(t->node)].term = t->term;
+    if (const auto* v = s.as<stmt::PresetVote>()) disks[static_cast<size_t>(v->node)].voted_for = v->candidate;
+    if (const auto* l = s.as<stmt::PresetLog>()) disks[static_cast<size_t>(l->node)].log = l->terms;
+  }
+  return disks;
+}
+
 std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops) {
   std::vector<HistoryOp> history;
   history.reserve(ops.size());
@@ -361,9 +357,10 @@ std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops) {
   return history;
 }
 
-ScenarioRunner::ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep)
+ScenarioRunner::ScenarioRunner(const ClusterConfig& config, std::string file, std::optional<Cluster>* keep,
+                               const std::vector<InitialDisk>& disks)
     : file_(std::move(file)), slot_(keep ? keep : &local_) {
-  slot_->emplace(config);
+  slot_->emplace(config, disks);
 }
 
 void ScenarioRunner::fail(ScenarioResult::Failure kind, int line, std::string property, const std::string& message) {
@@ -383,6 +380,7 @@ bool ScenarioRunner::apply(const Statement& s) {
   if (!result_.ok) return false;
   Cluster& c = cluster();
   last_line_ = s.line;
+  if (is_initial_state(s)) return true;  // already on the disks the cluster was built from
   std::string error;
   if (!apply_statement(c, s, &error)) {
     fail(ScenarioResult::Failure::Action, s.line, "", error);
@@ -423,7 +421,7 @@ const ScenarioResult& ScenarioRunner::finish() {
 }
 
 ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
-  ScenarioRunner runner(scenario.config, scenario.file, keep);
+  ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
   for (const Statement& s : scenario.statements) {
     if (!runner.apply(s)) return runner.result();
   }

@@ -84,11 +84,11 @@ void print_election_timeout(const Statement& s, std::string& out) {
   out += ' ' + format_duration(e.min_us) + ' ' + format_duration(e.max_us);
 }
 void fold_election_timeout(const Statement& s, ClusterConfig& c) {
-  c.election_timeout_min_us = s.as<stmt::ElectionTimeout>()->min_us;
-  c.election_timeout_max_us = s.as<stmt::ElectionTimeout>()->max_us;
+  c.timing.election_timeout_min_us = s.as<stmt::ElectionTimeout>()->min_us;
+  c.timing.election_timeout_max_us = s.as<stmt::ElectionTimeout>()->max_us;
 }
 bool election_timeout_of(const ClusterConfig& c, Statement& out) {
-  out = stmt::ElectionTimeout{c.election_timeout_min_us, c.election_timeout_max_us};
+  out = stmt::ElectionTimeout{c.timing.election_timeout_min_us, c.timing.election_timeout_max_us};
   return true;
 }
 
@@ -100,8 +100,8 @@ bool parse_heartbeat(LineReader& r, Statement& out) {
   return r.end("heartbeat");
 }
 void print_heartbeat(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::Heartbeat>()->interval_us); }
-void fold_heartbeat(const Statement& s, ClusterConfig& c) { c.heartbeat_interval_us = s.as<stmt::Heartbeat>()->interval_us; }
-bool heartbeat_of(const ClusterConfig& c, Statement& out) { out = stmt::Heartbeat{c.heartbeat_interval_us}; return true; }
+void fold_heartbeat(const Statement& s, ClusterConfig& c) { c.timing.heartbeat_interval_us = s.as<stmt::Heartbeat>()->interval_us; }
+bool heartbeat_of(const ClusterConfig& c, Statement& out) { out = stmt::Heartbeat{c.timing.heartbeat_interval_us}; return true; }
 
 bool parse_latency(LineReader& r, Statement& out) {
   stmt::Latency l;
@@ -149,8 +149,8 @@ bool parse_noop(LineReader& r, Statement& out) {
   return r.end("noop");
 }
 void print_noop(const Statement& s, std::string& out) { out += s.as<stmt::Noop>()->on ? " on" : " off"; }
-void fold_noop(const Statement& s, ClusterConfig& c) { c.noop_on_election = s.as<stmt::Noop>()->on; }
-bool noop_of(const ClusterConfig& c, Statement& out) { out = stmt::Noop{c.noop_on_election}; return true; }
+void fold_noop(const Statement& s, ClusterConfig& c) { c.timing.noop_on_election = s.as<stmt::Noop>()->on; }
+bool noop_of(const ClusterConfig& c, Statement& out) { out = stmt::Noop{c.timing.noop_on_election}; return true; }
 
 bool parse_append_max(LineReader& r, Statement& out) {
   uint64_t v = 0;
@@ -159,10 +159,10 @@ bool parse_append_max(LineReader& r, Statement& out) {
   return r.end("append_max");
 }
 void print_append_max(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::AppendMax>()->entries); }
-void fold_append_max(const Statement& s, ClusterConfig& c) { c.append_entries_max = s.as<stmt::AppendMax>()->entries; }
+void fold_append_max(const Statement& s, ClusterConfig& c) { c.timing.append_entries_max = s.as<stmt::AppendMax>()->entries; }
 bool append_max_of(const ClusterConfig& c, Statement& out) {
-  out = stmt::AppendMax{c.append_entries_max};
-  return c.append_entries_max != ClusterConfig{}.append_entries_max;  // printed only when changed
+  out = stmt::AppendMax{c.timing.append_entries_max};
+  return c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max;  // printed only when changed
 }
 
 // ---- initial state ----

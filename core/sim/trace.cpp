@@ -1,88 +1,19 @@
 #include "core/sim/trace.h"
 
-#include <cstring>
-#include <cinttypes>
 #include <cstdio>
 
 #include "core/raft/hash.h"
 
 namespace raft::sim {
 
-const char* trace_kind_name(TraceKind k) {
-  switch (k) {
-    case TraceKind::Role: return "role";
-    case TraceKind::Term: return "term";
-    case TraceKind::Vote: return "vote";
-    case TraceKind::Send: return "send";
-    case TraceKind::Deliver: return "deliver";
-    case TraceKind::Drop: return "drop";
-    case TraceKind::Append: return "append";
-    case TraceKind::Truncate: return "truncate";
-    case TraceKind::Commit: return "commit";
-    case TraceKind::Apply: return "apply";
-    case TraceKind::Crash: return "crash";
-    case TraceKind::Restart: return "restart";
-    case TraceKind::Invoke: return "invoke";
-    case TraceKind::Return: return "return";
-    case TraceKind::Partition: return "partition";
-    case TraceKind::Cut: return "cut";
-    case TraceKind::Heal: return "heal";
-    case TraceKind::Timeout: return "timeout";
-    case TraceKind::Network: return "network";
-    case TraceKind::Note: return "note";
-    case TraceKind::Uncut: return "uncut";
-    case TraceKind::Timing: return "timing";
-  }
-  return "?";
-}
-
 void Trace::add(const TraceEvent& e) {
-  // One multiply-xorshift round per word, one full mix at the end: cheap on the hot path, and
-  // the same 64-bit arithmetic natively and in wasm.
-  constexpr uint64_t k = 0x9fb21c651e98df25ULL;
-  const uint64_t packed = static_cast<uint64_t>(e.kind) | static_cast<uint64_t>(static_cast<uint8_t>(e.node)) << 8 |
-                          static_cast<uint64_t>(static_cast<uint8_t>(e.from)) << 16 |
-                          static_cast<uint64_t>(static_cast<uint8_t>(e.to)) << 24 |
-                          static_cast<uint64_t>(e.msg_type) << 32 | static_cast<uint64_t>(e.flag) << 40 |
-                          static_cast<uint64_t>(e.extra) << 48;
-  uint64_t h = (hash_ ^ static_cast<uint64_t>(e.t)) * k;
-  h = (h ^ (h >> 29) ^ packed) * k;
-  h = (h ^ (h >> 31) ^ e.id ^ (e.term << 24)) * k;
-  h = (h ^ (h >> 30) ^ e.a ^ (e.b << 13) ^ (e.c << 29) ^ (e.d << 43) ^ (static_cast<uint64_t>(e.ref) << 7)) * k;
-  h = mix64(h);
-  hash_ = h;
+  hash_ = e.hash(hash_);
   if (!enabled_) return;
   if (events_.size() >= events_max_) {
     ++dropped_;  // bounded: beyond the limit only the hash keeps going
     return;
   }
   events_.push_back(e);
-}
-
-void Trace::add_message(Time t, TraceKind kind, MessageId id, const Message& m, uint8_t drop_reason) {
-  TraceEvent e;
-  e.t = t;
-  e.kind = kind;
-  e.id = id;
-  e.from = static_cast<int8_t>(m.from);
-  e.to = static_cast<int8_t>(m.to);
-  e.msg_type = static_cast<uint8_t>(m.type);
-  e.term = m.term;
-  e.extra = drop_reason;
-  switch (m.type) {
-    case MessageType::RequestVote: e.a = m.last_log_index; e.b = m.last_log_term; break;
-    case MessageType::RequestVoteResponse: e.flag = m.vote_granted; break;
-    case MessageType::AppendEntries:
-      e.a = m.prev_log_index; e.b = m.prev_log_term; e.c = m.entries.size(); e.d = m.leader_commit;
-      break;
-    case MessageType::AppendEntriesResponse:
-      e.flag = m.success;
-      e.a = m.success ? m.match_index : m.conflict_index;
-      e.b = m.conflict_term;
-      e.d = m.rejected_index;
-      break;
-  }
-  add(e);
 }
 
 uint32_t Trace::intern_command(LogIndex index, Term term, const Command& cmd) {
@@ -130,12 +61,6 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 namespace {
-
-double bits_to_double(uint64_t bits) {  // std::bit_cast is missing from Emscripten 3.1.6's libc++
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
-}
 
 void field(std::string& out, const char* name, uint64_t v) {
   out += ",\"";
@@ -187,7 +112,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
     case TraceKind::Role:
       field(out, "node", node_str(e.node));
       field(out, "term", e.term);
-      field(out, "role", role_name(static_cast<Role>(e.flag)));
+      field(out, "role", role_name(e.role()));
       break;
     case TraceKind::Term:
       field(out, "node", node_str(e.node));
@@ -196,7 +121,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
     case TraceKind::Vote:
       field(out, "node", node_str(e.node));
       field(out, "term", e.term);
-      field(out, "for", node_str(static_cast<int8_t>(e.flag)));
+      field(out, "for", node_str(e.voted_for()));
       break;
     case TraceKind::Send:
     case TraceKind::Deliver:
@@ -204,50 +129,50 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "id", e.id);
       field(out, "from", node_str(e.from));
       field(out, "to", node_str(e.to));
-      const auto type = static_cast<MessageType>(e.msg_type);
+      const MessageType type = e.message_type();
       field(out, "type", message_type_name(type));
       field(out, "term", e.term);
       switch (type) {
         case MessageType::RequestVote:
-          field(out, "lastLogIndex", e.a);
-          field(out, "lastLogTerm", e.b);
+          field(out, "lastLogIndex", e.last_log_index());
+          field(out, "lastLogTerm", e.last_log_term());
           break;
-        case MessageType::RequestVoteResponse: field_bool(out, "voteGranted", e.flag); break;
+        case MessageType::RequestVoteResponse: field_bool(out, "voteGranted", e.vote_granted()); break;
         case MessageType::AppendEntries:
-          field(out, "prevLogIndex", e.a);
-          field(out, "prevLogTerm", e.b);
-          field(out, "entries", e.c);
-          field(out, "leaderCommit", e.d);
+          field(out, "prevLogIndex", e.prev_log_index());
+          field(out, "prevLogTerm", e.prev_log_term());
+          field(out, "entries", e.entry_count());
+          field(out, "leaderCommit", e.leader_commit());
           break;
         case MessageType::AppendEntriesResponse:
-          field_bool(out, "success", e.flag);
-          if (e.flag) {
-            field(out, "matchIndex", e.a);
+          field_bool(out, "success", e.success());
+          if (e.success()) {
+            field(out, "matchIndex", e.match_index());
           } else {
-            field(out, "conflictTerm", e.b);
-            field(out, "conflictIndex", e.a);
-            field(out, "rejectedIndex", e.d);
+            field(out, "conflictTerm", e.conflict_term());
+            field(out, "conflictIndex", e.conflict_index());
+            field(out, "rejectedIndex", e.rejected_index());
           }
           break;
       }
-      if (e.kind == TraceKind::Drop) field(out, "reason", drop_reason_name(static_cast<DropReason>(e.extra)));
+      if (e.kind == TraceKind::Drop) field(out, "reason", drop_reason_name(e.drop_reason()));
       break;
     }
     case TraceKind::Append:
     case TraceKind::Apply:
       field(out, "node", node_str(e.node));
-      field(out, "index", e.a);
+      field(out, "index", e.index());
       field(out, "term", e.term);
       out += ",\"cmd\":";
-      append_command_json(out, commands_[e.ref]);
+      append_command_json(out, commands_[e.command_ref()]);
       break;
     case TraceKind::Truncate:
       field(out, "node", node_str(e.node));
-      field(out, "from", e.a);
+      field(out, "from", e.index());
       break;
     case TraceKind::Commit:
       field(out, "node", node_str(e.node));
-      field(out, "index", e.a);
+      field(out, "index", e.index());
       break;
     case TraceKind::Crash:
     case TraceKind::Restart:
@@ -255,45 +180,40 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "node", node_str(e.node));
       break;
     case TraceKind::Invoke: {
-      const ClientOpRecord& op = ops[e.ref];
+      const ClientOpRecord& op = ops[e.op_ref()];
       field(out, "client", client_str(op.client));
       field(out, "req", op.req);
       field(out, "op", op_name(op.cmd.op));
       field(out, "key", op.cmd.key);
       if (op.cmd.op == Op::Put || op.cmd.op == Op::Append || op.cmd.op == Op::Cas) field(out, "value", op.cmd.value);
       if (op.cmd.op == Op::Cas) field(out, "expect", op.cmd.expect);
-      if (e.node >= 0) field(out, "via", node_str(e.node));
+      if (e.via() != kNoNode) field(out, "via", node_str(e.via()));
       break;
     }
     case TraceKind::Return: {
-      const ClientOpRecord& op = ops[e.ref];
+      const ClientOpRecord& op = ops[e.op_ref()];
       field(out, "req", op.req);
-      field_bool(out, "ok", e.flag);
-      if (e.flag) {
+      field_bool(out, "ok", e.ok());
+      if (e.ok()) {
         if (op.value) field(out, "value", *op.value); else out += ",\"value\":null";
         if (op.cmd.op == Op::Cas) field_bool(out, "swapped", op.cas_swapped);
-      } else if (e.extra) {
+      } else if (e.definite()) {
         field_bool(out, "definite", true);
       }
       break;
     }
     case TraceKind::Partition: {
       out += ",\"groups\":[";
-      const int n = static_cast<int>(e.b);
+      const PartitionGroups groups = e.partition_groups();
       bool first_group = true;
-      for (uint64_t g = 0; g < 16; ++g) {
+      for (int g = 0; g < 16; ++g) {
         bool any = false;
-        for (int i = 0; i < n; ++i) {
-          if (((e.a >> (4 * i)) & 0xf) != g) continue;
-          if (!any) {
-            if (!first_group) out += ',';
-            out += '[';
-            first_group = false;
-          } else {
-            out += ',';
-          }
+        for (NodeId n = 0; n < groups.nodes; ++n) {
+          if (groups.group_of[n] != g) continue;
+          out += any ? "," : first_group ? "[" : ",[";
+          first_group = false;
           any = true;
-          append_json_string(out, node_name(i));
+          append_json_string(out, node_name(n));
         }
         if (any) out += ']';
       }
@@ -304,24 +224,27 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
     case TraceKind::Uncut:
       field(out, "from", node_str(e.from));
       field(out, "to", node_str(e.to));
-      field_bool(out, "oneway", e.extra);
+      field_bool(out, "oneway", e.one_way());
       break;
     case TraceKind::Heal: break;
     case TraceKind::Network: {
-      field(out, "latencyMinUs", e.a);
-      field(out, "latencyMaxUs", e.b);
+      const NetworkConfig net = e.network();
+      field(out, "latencyMinUs", static_cast<uint64_t>(net.latency_min_us));
+      field(out, "latencyMaxUs", static_cast<uint64_t>(net.latency_max_us));
       char buf[64];
-      std::snprintf(buf, sizeof buf, ",\"loss\":%.6g,\"duplicate\":%.6g", bits_to_double(e.c), bits_to_double(e.d));
+      std::snprintf(buf, sizeof buf, ",\"loss\":%.6g,\"duplicate\":%.6g", net.loss, net.duplicate);
       out += buf;
       break;
     }
-    case TraceKind::Timing:
-      field(out, "electionTimeoutMinUs", e.a);
-      field(out, "electionTimeoutMaxUs", e.b);
-      field(out, "heartbeatUs", e.c);
-      field(out, "appendMax", e.d >> 1);
-      field_bool(out, "noop", e.d & 1);
+    case TraceKind::Timing: {
+      const Timing timing = e.timing();
+      field(out, "electionTimeoutMinUs", static_cast<uint64_t>(timing.election_timeout_min_us));
+      field(out, "electionTimeoutMaxUs", static_cast<uint64_t>(timing.election_timeout_max_us));
+      field(out, "heartbeatUs", static_cast<uint64_t>(timing.heartbeat_interval_us));
+      field(out, "appendMax", timing.append_entries_max);
+      field_bool(out, "noop", timing.noop_on_election);
       break;
+    }
     case TraceKind::Note: break;
   }
   out += "}\n";

@@ -14,28 +14,9 @@
 #include "core/raft/command.h"
 #include "core/raft/message.h"
 #include "core/sim/network.h"
+#include "core/sim/trace_event.h"
 
 namespace raft::sim {
-
-enum class TraceKind : uint8_t {
-  Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
-  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
-};
-const char* trace_kind_name(TraceKind k);
-
-struct TraceEvent {
-  Time t = 0;
-  TraceKind kind = TraceKind::Note;
-  int8_t node = -1;          // Role/Term/Vote/Append/Truncate/Commit/Apply/Crash/Restart/Timeout
-  int8_t from = -1, to = -1; // Send/Deliver/Drop/Cut
-  uint8_t msg_type = 0;      // Send/Deliver/Drop: MessageType
-  uint8_t flag = 0;          // Role: Role; Vote: voted_for; Send..: granted/success; Drop: DropReason; Return: ok
-  uint8_t extra = 0;         // Cut: one-way; Return: definite
-  uint32_t ref = 0;          // Append/Apply: command table index; Invoke/Return: client-op index
-  uint64_t id = 0;           // message id, request id
-  Term term = 0;
-  uint64_t a = 0, b = 0, c = 0, d = 0;  // per-kind fields (see trace.cpp)
-};
 
 // Append-only storage in fixed-size chunks: appending never moves or copies earlier events (no
 // vector regrowth on the hot path: each page is touched once), and indexing stays O(1).
@@ -124,7 +105,6 @@ class Trace {
   bool enabled() const { return enabled_; }
 
   void add(const TraceEvent& e);
-  void add_message(Time t, TraceKind kind, MessageId id, const Message& m, uint8_t drop_reason = 0);
   uint32_t intern_command(LogIndex index, Term term, const Command& cmd);
 
   const TraceEvents& events() const { return events_; }

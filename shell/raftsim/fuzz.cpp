@@ -125,12 +125,12 @@ raft::sim::ClusterConfig generate_config(const FuzzOptions& o, Rng& rng) {
   c.network.loss = o.loss;
   c.network.duplicate = rng.chance(0.3) ? 0.02 : 0.0;
   static constexpr uint32_t kBatches[] = {64, 1, 4};
-  c.append_entries_max = kBatches[rng.uniform(0, 2)];
-  c.noop_on_election = !rng.chance(0.25);
+  c.timing.append_entries_max = kBatches[rng.uniform(0, 2)];
+  c.timing.noop_on_election = !rng.chance(0.25);
   if (lat[1] <= 20'000 && rng.chance(0.3)) {
     // Tight timeouts: more elections, more churn (still several round trips, so leaders do emerge).
-    c.election_timeout_min_us = 100'000;
-    c.election_timeout_max_us = 200'000;
+    c.timing.election_timeout_min_us = 100'000;
+    c.timing.election_timeout_max_us = 200'000;
   }
   c.trace = false;  // the repro re-run records a trace; the search itself does not need one
   return c;

@@ -237,7 +237,7 @@ TEST_CASE("mouse only: crash the leader from its menu, drop a message from its m
   nb.click(app, item_pos(app, "Drop"));
   bool dropped = false;
   for (const sim::TraceEvent& e : app.lab().cluster().trace().events()) {
-    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = e.extra == static_cast<uint8_t>(sim::DropReason::User);
+    if (e.kind == sim::TraceKind::Drop && e.id == id) dropped = e.drop_reason() == sim::DropReason::User;
   }
   CHECK(dropped);
 
@@ -456,8 +456,8 @@ TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vert
   cfg.nodes = 15;
   cfg.network.latency_min_us = 100'000;
   cfg.network.latency_max_us = 200'000;
-  cfg.election_timeout_min_us = 1'000'000;
-  cfg.election_timeout_max_us = 2'000'000;
+  cfg.timing.election_timeout_min_us = 1'000'000;
+  cfg.timing.election_timeout_max_us = 2'000'000;
   app.restart(cfg);
   REQUIRE(app.act(sim::make::client_load(true, 100), Fork::Confirmed) == "");
   nb.frames(app, 4 * 60);

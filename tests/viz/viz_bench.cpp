@@ -192,10 +192,10 @@ int main(int argc, char** argv) {
   {
     sim::ClusterConfig cfg = viz::default_config();
     cfg.nodes = 15;
-    cfg.heartbeat_interval_us = 25'000;
-    cfg.election_timeout_min_us = 1'500'000;
-    cfg.election_timeout_max_us = 3'000'000;
-    cfg.append_entries_max = 256;
+    cfg.timing.heartbeat_interval_us = 25'000;
+    cfg.timing.election_timeout_min_us = 1'500'000;
+    cfg.timing.election_timeout_max_us = 3'000'000;
+    cfg.timing.append_entries_max = 256;
     cfg.network.latency_min_us = 5'000;
     cfg.network.latency_max_us = 10'000;
     app.restart(cfg);

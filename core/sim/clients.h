@@ -1,0 +1,112 @@
+// The simulated clients: scripted clients (Cluster::submit) and background clients (a Workload).
+// A client has at most one request outstanding. It sends the request to the server it believes
+// is leader; a request that is refused, redirected or unanswered in time is sent again, with the
+// same sequence number, to another server (§8: the state machine remembers each client's last
+// sequence number, so a retry of a request that already committed is not applied twice).
+//
+// Polled like the network: the cluster asks next_wake() and, when that time comes, fire_next()
+// runs the earliest client (retry, or the next background request).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/raft/node.h"
+#include "core/raft/rng.h"
+#include "core/sim/trace.h"
+
+namespace raft::sim {
+
+struct ClusterConfig;
+struct Metrics;
+
+// Background client load: `clients` clients, each with one request outstanding at a time,
+// issuing at `rate_per_s` in total (0 = closed loop: next request as soon as the last returns).
+struct Workload {
+  int clients = 0;
+  double rate_per_s = 0;
+  Time until_us = kTimeNever;
+  int keys = 3;                  // keys k0..k{keys-1}: a small set so that histories conflict
+  // Operation mix, in percent (the rest are gets).
+  int put_pct = 35, append_pct = 15, cas_pct = 15, delete_pct = 5;
+  bool operator==(const Workload&) const = default;
+};
+
+// The cluster as its clients reach it.
+class ClientHost {
+ public:
+  virtual Time now() const = 0;
+  virtual const ClusterConfig& config() const = 0;
+  virtual bool up(NodeId n) const = 0;
+  // Hands a command to server n (Node::propose), leaving its outputs in place.
+  virtual ProposeResult propose(NodeId n, const Command& cmd) = 0;
+  // Takes server n's outputs; a reply among them completes a request through on_reply().
+  virtual void drain(NodeId n) = 0;
+  virtual void record(const TraceEvent& e) = 0;
+  virtual Metrics& metrics() = 0;
+
+ protected:
+  ~ClientHost() = default;
+};
+
+class ClientPool {
+ public:
+  // Delays between attempts at one request.
+  static constexpr Time kRetryAfterRefusedUs = 10'000;    // the server was down: try the next one
+  static constexpr Time kRetryAfterRedirectUs = 1'000;    // a follower named the leader: go there
+  static constexpr Time kRetryWithoutLeaderMinUs = 10'000; // nobody knows a leader: at least this,
+                                                           // else one heartbeat interval
+  // A background client's minimum gap between requests, so that a closed loop on a one-node
+  // cluster (which answers inside propose) still lets virtual time advance.
+  static constexpr Time kClientThinkUs = 1'000;
+
+  // The earliest time a client wakes, kTimeNever if none is waiting.
+  Time next_wake() const;
+  // Runs the client waking at next_wake() (the lowest id on a tie). Precondition: that time has come.
+  void fire_next(ClientHost& host);
+  // A request from a scripted client (an idle one, or a new one), sent to `via` first if given,
+  // else to the leader the client believes in. Returns the request id.
+  uint64_t submit(Command cmd, NodeId via, ClientHost& host);
+  // A server's reply: completes the request it answers, if that request is still outstanding.
+  void on_reply(const ClientReply& r, ClientHost& host);
+  // Starts, changes or stops the background load. Clients beyond the new count stop after their
+  // current request.
+  void set_workload(const Workload& w, ClientHost& host);
+
+  const Workload& workload() const { return workload_; }
+  const std::vector<ClientOpRecord>& ops() const { return ops_; }
+
+ private:
+  struct Client {
+    ClientId id = 0;
+    bool scripted = false;
+    bool busy = false;
+    uint32_t op = 0;             // index into ops_ while busy
+    int attempts = 0;
+    NodeId leader_guess = kNoNode;
+    NodeId last_tried = kNoNode;
+    NodeId accepted_by = kNoNode; // the server that accepted the current attempt, if any
+    Time wake_at = kTimeNever;   // next retry or (background) next request
+    Time last_issue = 0;
+    bool background = false;
+    bool via_first = false;      // the current op's first attempt goes to `via`
+    NodeId via = kNoNode;
+    RequestSeq seq = 0;          // last sequence number used
+    Rng rng;
+  };
+
+  Client& new_client(ClientHost& host);
+  Client& client_for_script(ClientHost& host);
+  uint64_t invoke(Client& c, Command cmd, NodeId via, ClientHost& host);  // records the op, sends the first attempt
+  void attempt(Client& c, ClientHost& host);
+  void complete(Client& c, const ClientReply& r, ClientHost& host);
+  void give_up(Client& c, ClientHost& host);
+  void issue_background(Client& c, ClientHost& host);
+
+  std::vector<Client> clients_;        // index = ClientId - 1
+  Workload workload_;
+  std::vector<ClientOpRecord> ops_;
+  uint64_t next_req_ = 1;
+};
+
+}  // namespace raft::sim

@@ -1,0 +1,329 @@
+// The packing of each trace record kind into TraceEvent's private words, and its decoding.
+// The public fields (t, kind, node, from, to, id, term) mean the same in every kind that has them.
+//
+//   kind                   flag_       extra_      ref_        a_              b_             c_          d_
+//   Role                   Role
+//   Vote                   voted_for
+//   Send/Deliver/Drop      see below   Send: dup,              see below
+//                                      Drop: why
+//   Append/Apply                                   command     index
+//   Truncate                                                   first removed
+//   Commit                 by leader                           commitIndex
+//   Invoke/Return          Return: ok  Return:     client op
+//                                      definite
+//   Cut/Uncut                          one way
+//   Partition                                                  group nibbles   node count
+//   Network                                                    latency min     latency max    loss bits   duplicate bits
+//   Timing                                                     election min    election max   heartbeat   append max << 1 | no-op
+//
+// Messages (msg_type_ holds the MessageType):
+//   RequestVote                                                lastLogIndex    lastLogTerm
+//   RequestVoteResponse    granted
+//   AppendEntries                                              prevLogIndex    prevLogTerm    entries     leaderCommit
+//   AppendEntriesResponse  success                             match or        conflictTerm               rejectedIndex
+//                                                              conflict index
+#include "core/sim/trace_event.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace raft::sim {
+
+namespace {
+
+// std::bit_cast is missing from Emscripten 3.1.6's libc++.
+uint64_t double_bits(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return bits;
+}
+double bits_double(uint64_t bits) {
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+bool is_message(TraceKind k) { return k == TraceKind::Send || k == TraceKind::Deliver || k == TraceKind::Drop; }
+
+}  // namespace
+
+const char* trace_kind_name(TraceKind k) {
+  switch (k) {
+    case TraceKind::Role: return "role";
+    case TraceKind::Term: return "term";
+    case TraceKind::Vote: return "vote";
+    case TraceKind::Send: return "send";
+    case TraceKind::Deliver: return "deliver";
+    case TraceKind::Drop: return "drop";
+    case TraceKind::Append: return "append";
+    case TraceKind::Truncate: return "truncate";
+    case TraceKind::Commit: return "commit";
+    case TraceKind::Apply: return "apply";
+    case TraceKind::Crash: return "crash";
+    case TraceKind::Restart: return "restart";
+    case TraceKind::Invoke: return "invoke";
+    case TraceKind::Return: return "return";
+    case TraceKind::Partition: return "partition";
+    case TraceKind::Cut: return "cut";
+    case TraceKind::Heal: return "heal";
+    case TraceKind::Timeout: return "timeout";
+    case TraceKind::Network: return "network";
+    case TraceKind::Note: return "note";
+    case TraceKind::Uncut: return "uncut";
+    case TraceKind::Timing: return "timing";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named constructors (the hot ones are inline in the header)
+
+TraceEvent TraceEvent::role(Time t, NodeId node, Role role, Term term) {
+  TraceEvent e = make(t, TraceKind::Role, node);
+  e.term = term;
+  e.flag_ = static_cast<uint8_t>(role);
+  return e;
+}
+
+TraceEvent TraceEvent::new_term(Time t, NodeId node, Term term) {
+  TraceEvent e = make(t, TraceKind::Term, node);
+  e.term = term;
+  return e;
+}
+
+TraceEvent TraceEvent::vote(Time t, NodeId node, Term term, NodeId voted_for) {
+  TraceEvent e = make(t, TraceKind::Vote, node);
+  e.term = term;
+  e.flag_ = static_cast<uint8_t>(voted_for);
+  return e;
+}
+
+TraceEvent TraceEvent::truncate(Time t, NodeId node, LogIndex from_index) {
+  TraceEvent e = make(t, TraceKind::Truncate, node);
+  e.a_ = from_index;
+  return e;
+}
+
+TraceEvent TraceEvent::crash(Time t, NodeId node) { return make(t, TraceKind::Crash, node); }
+TraceEvent TraceEvent::restart(Time t, NodeId node) { return make(t, TraceKind::Restart, node); }
+TraceEvent TraceEvent::timeout(Time t, NodeId node) { return make(t, TraceKind::Timeout, node); }
+
+TraceEvent TraceEvent::invoke(Time t, uint32_t op_ref, uint64_t req, NodeId via) {
+  TraceEvent e = make(t, TraceKind::Invoke, via);
+  e.ref_ = op_ref;
+  e.id = req;
+  return e;
+}
+
+TraceEvent TraceEvent::returned(Time t, uint32_t op_ref, uint64_t req, bool ok, bool definite) {
+  TraceEvent e = make(t, TraceKind::Return, kNoNode);
+  e.ref_ = op_ref;
+  e.id = req;
+  e.flag_ = ok;
+  e.extra_ = definite;
+  return e;
+}
+
+TraceEvent TraceEvent::partition(Time t, const PartitionGroups& groups) {
+  RAFT_ASSERT(groups.nodes >= 0 && groups.nodes <= kNodesMax);
+  TraceEvent e = make(t, TraceKind::Partition, kNoNode);
+  for (int n = 0; n < groups.nodes; ++n) e.a_ |= static_cast<uint64_t>(groups.group_of[n] & 0xf) << (4 * n);
+  e.b_ = static_cast<uint64_t>(groups.nodes);
+  return e;
+}
+
+TraceEvent TraceEvent::cut(Time t, NodeId from, NodeId to, bool one_way) {
+  TraceEvent e = make(t, TraceKind::Cut, kNoNode);
+  e.from = static_cast<int8_t>(from);
+  e.to = static_cast<int8_t>(to);
+  e.extra_ = one_way;
+  return e;
+}
+
+TraceEvent TraceEvent::uncut(Time t, NodeId from, NodeId to, bool one_way) {
+  TraceEvent e = cut(t, from, to, one_way);
+  e.kind = TraceKind::Uncut;
+  return e;
+}
+
+TraceEvent TraceEvent::heal(Time t) { return make(t, TraceKind::Heal, kNoNode); }
+
+TraceEvent TraceEvent::network(Time t, const NetworkConfig& net) {
+  TraceEvent e = make(t, TraceKind::Network, kNoNode);
+  e.a_ = static_cast<uint64_t>(net.latency_min_us);
+  e.b_ = static_cast<uint64_t>(net.latency_max_us);
+  e.c_ = double_bits(net.loss);
+  e.d_ = double_bits(net.duplicate);
+  return e;
+}
+
+TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
+  TraceEvent e = make(t, TraceKind::Timing, kNoNode);
+  e.a_ = static_cast<uint64_t>(timing.election_timeout_min_us);
+  e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
+  e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
+  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  return e;
+}
+
+TraceEvent TraceEvent::note(Time t) { return make(t, TraceKind::Note, kNoNode); }
+
+// ---------------------------------------------------------------------------------------------
+// Accessors
+
+Role TraceEvent::role() const {
+  RAFT_ASSERT(kind == TraceKind::Role);
+  return static_cast<Role>(flag_);
+}
+
+NodeId TraceEvent::voted_for() const {
+  RAFT_ASSERT(kind == TraceKind::Vote);
+  return static_cast<int8_t>(flag_);
+}
+
+MessageType TraceEvent::message_type() const {
+  RAFT_ASSERT(is_message(kind));
+  return static_cast<MessageType>(msg_type_);
+}
+
+bool TraceEvent::network_duplicate() const {
+  RAFT_ASSERT(kind == TraceKind::Send);
+  return extra_ != 0;
+}
+
+DropReason TraceEvent::drop_reason() const {
+  RAFT_ASSERT(kind == TraceKind::Drop);
+  return static_cast<DropReason>(extra_);
+}
+
+LogIndex TraceEvent::last_log_index() const {
+  RAFT_ASSERT(message_type() == MessageType::RequestVote);
+  return a_;
+}
+
+Term TraceEvent::last_log_term() const {
+  RAFT_ASSERT(message_type() == MessageType::RequestVote);
+  return b_;
+}
+
+bool TraceEvent::vote_granted() const {
+  RAFT_ASSERT(message_type() == MessageType::RequestVoteResponse);
+  return flag_ != 0;
+}
+
+LogIndex TraceEvent::prev_log_index() const {
+  RAFT_ASSERT(message_type() == MessageType::AppendEntries);
+  return a_;
+}
+
+Term TraceEvent::prev_log_term() const {
+  RAFT_ASSERT(message_type() == MessageType::AppendEntries);
+  return b_;
+}
+
+uint64_t TraceEvent::entry_count() const {
+  RAFT_ASSERT(message_type() == MessageType::AppendEntries);
+  return c_;
+}
+
+LogIndex TraceEvent::leader_commit() const {
+  RAFT_ASSERT(message_type() == MessageType::AppendEntries);
+  return d_;
+}
+
+bool TraceEvent::success() const {
+  RAFT_ASSERT(message_type() == MessageType::AppendEntriesResponse);
+  return flag_ != 0;
+}
+
+LogIndex TraceEvent::match_index() const {
+  RAFT_ASSERT(success());
+  return a_;
+}
+
+Term TraceEvent::conflict_term() const {
+  RAFT_ASSERT(!success());
+  return b_;
+}
+
+LogIndex TraceEvent::conflict_index() const {
+  RAFT_ASSERT(!success());
+  return a_;
+}
+
+LogIndex TraceEvent::rejected_index() const {
+  RAFT_ASSERT(!success());
+  return d_;
+}
+
+LogIndex TraceEvent::index() const {
+  RAFT_ASSERT(kind == TraceKind::Append || kind == TraceKind::Apply || kind == TraceKind::Commit ||
+              kind == TraceKind::Truncate);
+  return a_;
+}
+
+uint32_t TraceEvent::command_ref() const {
+  RAFT_ASSERT(kind == TraceKind::Append || kind == TraceKind::Apply);
+  return ref_;
+}
+
+bool TraceEvent::by_leader() const {
+  RAFT_ASSERT(kind == TraceKind::Commit);
+  return flag_ != 0;
+}
+
+uint32_t TraceEvent::op_ref() const {
+  RAFT_ASSERT(kind == TraceKind::Invoke || kind == TraceKind::Return);
+  return ref_;
+}
+
+NodeId TraceEvent::via() const {
+  RAFT_ASSERT(kind == TraceKind::Invoke);
+  return node;
+}
+
+bool TraceEvent::ok() const {
+  RAFT_ASSERT(kind == TraceKind::Return);
+  return flag_ != 0;
+}
+
+bool TraceEvent::definite() const {
+  RAFT_ASSERT(kind == TraceKind::Return);
+  return extra_ != 0;
+}
+
+bool TraceEvent::one_way() const {
+  RAFT_ASSERT(kind == TraceKind::Cut || kind == TraceKind::Uncut);
+  return extra_ != 0;
+}
+
+PartitionGroups TraceEvent::partition_groups() const {
+  RAFT_ASSERT(kind == TraceKind::Partition);
+  PartitionGroups g;
+  g.nodes = static_cast<int>(std::min<uint64_t>(b_, kNodesMax));
+  for (int n = 0; n < g.nodes; ++n) g.group_of[n] = static_cast<uint8_t>((a_ >> (4 * n)) & 0xf);
+  return g;
+}
+
+NetworkConfig TraceEvent::network() const {
+  RAFT_ASSERT(kind == TraceKind::Network);
+  NetworkConfig net;
+  net.latency_min_us = static_cast<Time>(a_);
+  net.latency_max_us = static_cast<Time>(b_);
+  net.loss = bits_double(c_);
+  net.duplicate = bits_double(d_);
+  return net;
+}
+
+Timing TraceEvent::timing() const {
+  RAFT_ASSERT(kind == TraceKind::Timing);
+  Timing timing;
+  timing.election_timeout_min_us = static_cast<Time>(a_);
+  timing.election_timeout_max_us = static_cast<Time>(b_);
+  timing.heartbeat_interval_us = static_cast<Time>(c_);
+  timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
+  timing.noop_on_election = (d_ & 1) != 0;
+  return timing;
+}
+
+}  // namespace raft::sim
