@@ -142,8 +142,11 @@ bool Lab::apply(const Statement& s, std::string* error) {
     if (error) *error = "the run stopped at a safety violation; seek back before it to continue";
     return false;
   }
+  // Checked before the fork: a command that cannot apply leaves the recorded future as it was.
+  if (!can_apply(*cluster_, s, error)) return false;
   if (in_past()) fork();
-  if (!apply_statement(*cluster_, s, error)) return false;
+  const bool applied = apply_statement(*cluster_, s, error);
+  RAFT_ASSERT(applied);
   log_.push_back(TimedStatement{cluster_->now(), s});
   ++log_applied_;
   return true;

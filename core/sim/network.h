@@ -67,6 +67,7 @@ class Network {
   }
   size_t in_flight() const { return heap_.size(); }
   InFlight* find(MessageId id);
+  const InFlight* find(MessageId id) const { return const_cast<Network*>(this)->find(id); }
   // Queues a copy of `m` (a user's "duplicate this message").
   uint32_t push_copy(Time now, Time deliver_at, MessageId id, const Message& m);
   // Removes a queued message (a user's "drop this message").

@@ -53,6 +53,8 @@ std::vector<InitialDisk> initial_disks(const Scenario& scenario);
 // User input is validated here, once: returns false with `error` set, in words, when the action
 // cannot apply (a node out of range, crashing a node that is down, ...); the cluster is unchanged.
 bool apply_statement(Cluster& cluster, const Statement& s, std::string* error = nullptr);
+// Whether apply_statement would succeed now, with the same error in words; changes nothing.
+bool can_apply(const Cluster& cluster, const Statement& s, std::string* error = nullptr);
 
 // Evaluates a check. On failure, `found` describes what was found instead.
 bool evaluate_check(const Cluster& cluster, const Statement& s, std::string& found);

@@ -57,7 +57,8 @@ KvOpKind kv_kind(Op op) {
 // that the action can apply now and says why not, then calls the cluster.
 class Applier {
  public:
-  Applier(Cluster& c, std::string* error) : c_(c), error_(error) {}
+  // With `target` null this is a dry run: it only checks that the statement can apply to `c` now.
+  Applier(const Cluster& c, Cluster* target, std::string* error) : c_(c), target_(target), error_(error) {}
 
   // Header statements are folded into the config by the parser; checks change nothing.
   bool operator()(const stmt::Nodes&) { return true; }
@@ -83,25 +84,18 @@ class Applier {
   }
   bool operator()(const stmt::Latency& s) {
     if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
-    NetworkConfig net = c_.network().config();
-    net.latency_min_us = s.min_us;
-    net.latency_max_us = s.max_us;
-    c_.set_network(net);
-    return true;
+    return set_network([&](NetworkConfig& net) {
+      net.latency_min_us = s.min_us;
+      net.latency_max_us = s.max_us;
+    });
   }
   bool operator()(const stmt::Loss& s) {
     if (!(s.probability >= 0 && s.probability <= 1)) return fail("a probability is between 0 and 1");
-    NetworkConfig net = c_.network().config();
-    net.loss = s.probability;
-    c_.set_network(net);
-    return true;
+    return set_network([&](NetworkConfig& net) { net.loss = s.probability; });
   }
   bool operator()(const stmt::Duplicate& s) {
     if (!(s.probability >= 0 && s.probability <= 1)) return fail("a probability is between 0 and 1");
-    NetworkConfig net = c_.network().config();
-    net.duplicate = s.probability;
-    c_.set_network(net);
-    return true;
+    return set_network([&](NetworkConfig& net) { net.duplicate = s.probability; });
   }
 
   // The initial state goes to the Cluster's constructor (initial_disks), never to a running cluster.
@@ -111,26 +105,22 @@ class Applier {
 
   bool operator()(const stmt::Run& s) {
     if (s.duration_us < 0) return fail("cannot run for a negative time");
-    c_.run_for(s.duration_us);
-    return true;
+    return then([&](Cluster& c) { c.run_for(s.duration_us); });
   }
   bool operator()(const stmt::Crash& s) {
     if (!known(s.node)) return false;
     if (!c_.up(s.node)) return fail("cannot crash " + node_name(s.node) + ": it is already down");
-    c_.crash(s.node);
-    return true;
+    return then([&](Cluster& c) { c.crash(s.node); });
   }
   bool operator()(const stmt::CrashLeader&) {
     const NodeId l = c_.leader();
     if (l == kNoNode) return fail("cannot crash the leader: there is no leader at " + format_time(c_.now()));
-    c_.crash(l);
-    return true;
+    return then([&](Cluster& c) { c.crash(l); });
   }
   bool operator()(const stmt::Restart& s) {
     if (!known(s.node)) return false;
     if (c_.up(s.node)) return fail("cannot restart " + node_name(s.node) + ": it is up (crash it first)");
-    c_.restart(s.node);
-    return true;
+    return then([&](Cluster& c) { c.restart(s.node); });
   }
   bool operator()(const stmt::Timeout& s) {
     if (!known(s.node)) return false;
@@ -138,8 +128,7 @@ class Applier {
     if (c_.node(s.node).role() == Role::Leader) {
       return fail("cannot time out " + node_name(s.node) + ": it is the leader, and a leader has no election timer");
     }
-    c_.timeout(s.node);
-    return true;
+    return then([&](Cluster& c) { c.timeout(s.node); });
   }
   bool operator()(const stmt::Partition& s) {
     uint32_t seen = 0;
@@ -150,48 +139,42 @@ class Applier {
         seen |= 1u << n;
       }
     }
-    c_.partition(s.groups);
-    return true;
+    return then([&](Cluster& c) { c.partition(s.groups); });
   }
   bool operator()(const stmt::Cut& s) {
     if (!known(s.from) || !known(s.to)) return false;
     if (s.from == s.to) return fail("cannot cut a node from itself");
-    c_.cut(s.from, s.to, s.one_way);
-    return true;
+    return then([&](Cluster& c) { c.cut(s.from, s.to, s.one_way); });
   }
   bool operator()(const stmt::Uncut& s) {
     if (!known(s.from) || !known(s.to)) return false;
     if (s.from == s.to) return fail("cannot restore a link from a node to itself");
-    c_.uncut(s.from, s.to, s.one_way);
-    return true;
+    return then([&](Cluster& c) { c.uncut(s.from, s.to, s.one_way); });
   }
   bool operator()(const stmt::Heal&) {
-    c_.heal();
-    return true;
+    return then([&](Cluster& c) { c.heal(); });
   }
   bool operator()(const stmt::ClientOp& s) {
     if (s.via != kNoNode && !known(s.via)) return false;
-    c_.submit(s.cmd, s.via);
-    return true;
+    return then([&](Cluster& c) { c.submit(s.cmd, s.via); });
   }
   bool operator()(const stmt::Clients& s) {
     Workload w = s.workload;
     w.until_us = s.for_us == kTimeNever || s.for_us > kTimeNever - c_.now() ? kTimeNever : c_.now() + s.for_us;
-    c_.set_workload(w);
-    return true;
+    return then([&](Cluster& c) { c.set_workload(w); });
   }
   bool operator()(const stmt::DropMessage& s) {
-    if (!c_.drop_message(s.id)) return fail("cannot drop message " + std::to_string(s.id) + ": it is not in flight");
-    return true;
+    if (!in_flight(s.id, "drop")) return false;
+    return then([&](Cluster& c) { c.drop_message(s.id); });
   }
   bool operator()(const stmt::DuplicateMessage& s) {
-    if (!c_.duplicate_message(s.id)) return fail("cannot duplicate message " + std::to_string(s.id) + ": it is not in flight");
-    return true;
+    if (!in_flight(s.id, "duplicate")) return false;
+    return then([&](Cluster& c) { c.duplicate_message(s.id); });
   }
   bool operator()(const stmt::DelayMessage& s) {
     if (s.extra_us < 0) return fail("cannot delay a message by a negative time");
-    if (!c_.delay_message(s.id, s.extra_us)) return fail("cannot delay message " + std::to_string(s.id) + ": it is not in flight");
-    return true;
+    if (!in_flight(s.id, "delay")) return false;
+    return then([&](Cluster& c) { c.delay_message(s.id, s.extra_us); });
   }
 
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run
@@ -223,11 +206,27 @@ class Applier {
   bool set_timing(Change change) {
     Timing t = c_.config().timing;
     change(t);
-    c_.set_timing(t);
+    return then([&](Cluster& c) { c.set_timing(t); });
+  }
+  template <class Change>
+  bool set_network(Change change) {
+    NetworkConfig net = c_.network().config();
+    change(net);
+    return then([&](Cluster& c) { c.set_network(net); });
+  }
+  bool in_flight(uint64_t id, const char* verb) {
+    if (c_.network().find(id) != nullptr) return true;
+    return fail(std::string("cannot ") + verb + " message " + std::to_string(id) + ": it is not in flight");
+  }
+  // The statement can apply: do it, unless this is a dry run.
+  template <class Do>
+  bool then(Do apply) {
+    if (target_ != nullptr) apply(*target_);
     return true;
   }
 
-  Cluster& c_;
+  const Cluster& c_;
+  Cluster* target_;
   std::string* error_;
 };
 
@@ -313,7 +312,11 @@ class CheckEvaluator {
 }  // namespace
 
 bool apply_statement(Cluster& cluster, const Statement& s, std::string* error) {
-  return std::visit(Applier(cluster, error), s.v);
+  return std::visit(Applier(cluster, &cluster, error), s.v);
+}
+
+bool can_apply(const Cluster& cluster, const Statement& s, std::string* error) {
+  return std::visit(Applier(cluster, nullptr, error), s.v);
 }
 
 bool evaluate_check(const Cluster& cluster, const Statement& s, std::string& found) {

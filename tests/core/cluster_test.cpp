@@ -362,3 +362,23 @@ TEST_CASE("lab: a share link made while scrubbed back keeps the whole run and op
   lab.seek(lab.end_time());
   CHECK(lab.to_scenario().find("open at") == std::string::npos);
 }
+
+TEST_CASE("lab: a command that cannot apply in the past leaves the recorded future alone") {
+  Lab lab(config(5, 4));
+  lab.run_for(1'000'000);
+  REQUIRE(lab.apply(make::crash(1)));
+  lab.run_for(2'000'000);
+  lab.seek(1'500'000);
+  REQUIRE(lab.in_past());
+  std::string error;
+  CHECK_FALSE(lab.apply(make::crash(1), &error));
+  CHECK(error == "cannot crash s2: it is already down");
+  CHECK(lab.end_time() == 3'000'000);
+  CHECK(lab.log().size() == 1);
+  CHECK(lab.in_past());
+  std::string why;
+  CHECK_FALSE(can_apply(lab.cluster(), make::drop_message(999'999), &why));
+  CHECK(why == "cannot drop message 999999: it is not in flight");
+  CHECK(can_apply(lab.cluster(), make::restart(1), &why));
+  CHECK_FALSE(lab.cluster().up(1));  // a dry run changes nothing
+}
