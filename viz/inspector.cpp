@@ -129,8 +129,8 @@ void draw_inspector(Ui& ui, const Rect& r) {
       if (node.role() != Role::Leader) {
         const Time left = node.election_timer_started() + node.election_timeout_us() - c.now();
         char a[24], b[24];
-        format_duration(a, sizeof a, left > 0 ? left : 0);
-        format_duration(b, sizeof b, node.election_timeout_us());
+        format_duration(a, sizeof a, left > 0 ? left / 1000 * 1000 : 0);  // whole ms: a countdown to read
+        format_duration(b, sizeof b, node.election_timeout_us() / 1000 * 1000);
         row("election timer", "randomized timeout; at zero it becomes a candidate", "%s left of %s", a, b);
       }
     }

@@ -299,7 +299,7 @@ void draw_menu_bar(Ui& ui) {
   }
   if (ImGui::BeginMenu("Share")) {
     if (ImGui::MenuItem("Copy share link")) vs.shell_request = ShellRequest::CopyShareLink;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link that replays this session: seed, settings and your commands.");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link to this whole session (seed, settings and your commands) that opens at the moment you are viewing.");
     if (ImGui::MenuItem("Export trace (JSON Lines)")) vs.shell_request = ShellRequest::DownloadTrace;
     if (ImGui::MenuItem("Export scenario (.raft)")) vs.shell_request = ShellRequest::DownloadScenario;
     ImGui::EndMenu();

@@ -33,21 +33,6 @@ const char* name(NodeId id, char* out) {
 
 }  // namespace
 
-int format_time(char* buf, size_t n, Time us) {
-  const bool neg = us < 0;
-  const uint64_t a = static_cast<uint64_t>(neg ? -us : us);
-  return put(buf, n, "%s%" PRIu64 ".%03" PRIu64 " s", neg ? "-" : "", a / 1'000'000, (a / 1000) % 1000);
-}
-
-int format_duration(char* buf, size_t n, Time us) {
-  if (us < 1000) return put(buf, n, "%" PRId64 " us", us);
-  if (us < 1'000'000) {
-    if (us % 1000 == 0) return put(buf, n, "%" PRId64 " ms", us / 1000);
-    return put(buf, n, "%.1f ms", static_cast<double>(us) / 1000.0);
-  }
-  return put(buf, n, "%.3g s", static_cast<double>(us) / 1e6);
-}
-
 int describe_command(char* buf, size_t n, const Command& c) {
   switch (c.op) {
     case Op::Noop: return put(buf, n, "no-op (a new leader's first entry)");

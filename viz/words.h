@@ -8,15 +8,15 @@
 
 #include "core/raft/node.h"
 #include "core/sim/network.h"
+#include "core/sim/text.h"
 #include "core/sim/trace.h"
 #include "imgui.h"
 
 namespace raft::viz {
 
-// "12.345 s" (or "345.0 ms" under a second when `short_ms`).
-int format_time(char* buf, size_t n, Time us);
-// A duration: "150 ms", "1.25 s", "800 us".
-int format_duration(char* buf, size_t n, Time us);
+// Times and durations are written one way everywhere (core/sim/text.h): "2.350s", "150ms".
+using sim::format_duration;
+using sim::format_time;
 
 // "put k1 = 2.7", "get k1", "no-op (new leader)".
 int describe_command(char* buf, size_t n, const Command& c);

@@ -187,7 +187,7 @@ class Parser {
     }
     if (!ended_presets_ && !end_presets()) return error(error_line_ != 0 ? error_line_ : line_, std::move(error_));
     while (out_.description.size() >= 2 && out_.description.ends_with("\n\n")) out_.description.resize(out_.description.size() - 2);
-    if (out_.title.empty()) {
+    if (out_.title.empty() && std::string_view(out_.file).ends_with(".raft")) {  // a file's name; not "shared link"
       std::string_view name = out_.file;
       const size_t slash = name.find_last_of("/\\");
       if (slash != std::string_view::npos) name.remove_prefix(slash + 1);

@@ -1,5 +1,6 @@
 #include "core/sim/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -117,24 +118,39 @@ bool parse_duration(std::string_view t, Time& us, std::string* error) {
   return true;
 }
 
+int format_duration(char* buf, size_t n, Time us) {
+  if (n == 0) return 0;
+  const long long v = us;
+  int w = 0;
+  if (us != 0 && us % 1'000'000 == 0) w = std::snprintf(buf, n, "%llds", v / 1'000'000);
+  else if (us != 0 && us % 1'000 == 0) w = std::snprintf(buf, n, "%lldms", v / 1'000);
+  else if (us == 0) w = std::snprintf(buf, n, "0s");
+  else w = std::snprintf(buf, n, "%lldus", v);
+  return w < 0 ? 0 : std::min(w, static_cast<int>(n) - 1);
+}
+
 std::string format_duration(Time us) {
-  if (us != 0 && us % 1'000'000 == 0) return std::to_string(us / 1'000'000) + "s";
-  if (us != 0 && us % 1'000 == 0) return std::to_string(us / 1'000) + "ms";
-  if (us == 0) return "0s";
-  return std::to_string(us) + "us";
+  char buf[32];
+  const int w = format_duration(buf, sizeof buf, us);
+  return std::string(buf, static_cast<size_t>(w));
+}
+
+int format_time(char* buf, size_t n, Time us) {
+  if (n == 0) return 0;
+  const bool neg = us < 0;
+  // -(us + 1) + 1 in unsigned: no overflow at INT64_MIN.
+  const unsigned long long a = neg ? static_cast<unsigned long long>(-(us + 1)) + 1 : static_cast<unsigned long long>(us);
+  const unsigned long long s = a / 1'000'000, frac_us = a % 1'000'000;
+  const char* sign = neg ? "-" : "";
+  const int w = frac_us % 1000 == 0 ? std::snprintf(buf, n, "%s%llu.%03llus", sign, s, frac_us / 1000)
+                                    : std::snprintf(buf, n, "%s%llu.%06llus", sign, s, frac_us);
+  return w < 0 ? 0 : std::min(w, static_cast<int>(n) - 1);
 }
 
 std::string format_time(Time us) {
-  std::string s = std::to_string(us / 1'000'000);
-  const Time frac = us % 1'000'000;
-  if (frac != 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(frac));
-    std::string f = buf;
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    s += "." + f;
-  }
-  return s + "s";
+  char buf[48];
+  const int w = format_time(buf, sizeof buf, us);
+  return std::string(buf, static_cast<size_t>(w));
 }
 
 }  // namespace raft::sim

@@ -77,7 +77,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   }
   std::printf("ok %s: %d checks, %zu client ops linearizable%s, %s virtual\n", scenario.file.c_str(), r.checks_passed,
               r.ops_checked, r.linearizability_gave_up ? " (search budget hit: not proven)" : "",
-              format_seconds(cluster->now()).c_str());
+              raft::sim::format_time(cluster->now()).c_str());
   return kExitOk;
 }
 
@@ -238,11 +238,6 @@ bool write_file(const std::string& path, std::string_view text, std::string& err
   return true;
 }
 
-std::string format_seconds(raft::Time us) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3fs", static_cast<double>(us) / 1e6);
-  return buf;
-}
 
 }  // namespace raftsim
 

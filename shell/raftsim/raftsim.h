@@ -43,7 +43,6 @@ bool write_file(const std::string& path, std::string_view text, std::string& err
 // Heap allocations so far (a counting global operator new, alloc_count.cpp).
 uint64_t allocations();
 
-std::string format_seconds(raft::Time us);
 std::string format_number(double v);
 
 int cmd_fuzz(const std::vector<std::string>& argv);

@@ -408,7 +408,7 @@ TEST_CASE("scenario runs: failures name the file, the line, what was expected an
   REQUIRE_FALSE(parse_scenario("nodes 3\nrun 10ms\ncrash leader\n", "t.raft", sc));
   r = run_scenario(sc);
   CHECK(r.kind == ScenarioResult::Failure::Action);
-  CHECK(r.failure == "t.raft:3: cannot crash the leader: there is no leader at 0.01s");
+  CHECK(r.failure == "t.raft:3: cannot crash the leader: there is no leader at 0.010s");
 
   REQUIRE_FALSE(parse_scenario("nodes 3\nrun 10ms\nexpect value x 1\n", "t.raft", sc));
   r = run_scenario(sc);

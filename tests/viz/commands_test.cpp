@@ -40,14 +40,22 @@ TEST_CASE("rejections in words") {
   CHECK(std::string(tiny).size() == 7);
 }
 
-TEST_CASE("times and durations") {
+TEST_CASE("times and durations: one way to write them, in a buffer as in a string") {
   char b[32];
-  format_time(b, sizeof b, 12'345'678);
-  CHECK(std::string(b) == "12.345 s");
+  CHECK(format_time(b, sizeof b, 12'345'678) == 10);
+  CHECK(std::string(b) == "12.345678s");
+  format_time(b, sizeof b, 2'350'000);
+  CHECK(std::string(b) == "2.350s");
+  CHECK(sim::format_time(-1'000'000) == "-1.000s");
+  CHECK(sim::format_time(INT64_MIN) == "-9223372036854.775808s");
   format_duration(b, sizeof b, 150'000);
-  CHECK(std::string(b) == "150 ms");
+  CHECK(std::string(b) == "150ms");
   format_duration(b, sizeof b, 800);
-  CHECK(std::string(b) == "800 us");
+  CHECK(std::string(b) == "800us");
+  CHECK(sim::format_duration(2'000'000) == "2s");
+  char tiny[4];
+  CHECK(format_time(tiny, sizeof tiny, 12'345'678) == 3);  // cut, never overflowed
+  CHECK(std::string(tiny) == "12.");
 }
 
 }  // namespace
