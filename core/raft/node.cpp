@@ -7,24 +7,24 @@
 
 namespace raft {
 
+namespace {
+void assert_valid(const Timing& t) {
+  RAFT_ASSERT(t.election_timeout_min_us > 0 && t.election_timeout_min_us <= t.election_timeout_max_us);
+  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1);
+}
+}  // namespace
+
 Node::Node(const Config& config, Storage disk, Time now)
     : config_(config), disk_(std::move(disk)), rng_(config.seed) {
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
-  RAFT_ASSERT(config_.election_timeout_min_us > 0 && config_.election_timeout_min_us <= config_.election_timeout_max_us);
-  RAFT_ASSERT(config_.heartbeat_interval_us > 0 && config_.append_entries_max >= 1);
+  assert_valid(config_.timing);
   reset_election_timer(now);
 }
 
-void Node::reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                       uint32_t append_entries_max, bool noop_on_election) {
-  RAFT_ASSERT(election_timeout_min_us > 0 && election_timeout_min_us <= election_timeout_max_us);
-  RAFT_ASSERT(heartbeat_interval_us > 0 && append_entries_max >= 1);
-  config_.election_timeout_min_us = election_timeout_min_us;
-  config_.election_timeout_max_us = election_timeout_max_us;
-  config_.heartbeat_interval_us = heartbeat_interval_us;
-  config_.append_entries_max = append_entries_max;
-  config_.noop_on_election = noop_on_election;
+void Node::reconfigure(const Timing& timing) {
+  assert_valid(timing);
+  config_.timing = timing;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ void Node::tick(Time now) {
   if (now < deadline_) return;
   if (role_ == Role::Leader) {
     broadcast_heartbeat();
-    deadline_ = now + config_.heartbeat_interval_us;
+    deadline_ = now + config_.timing.heartbeat_interval_us;
   } else {
     // Followers (§5.2): no AppendEntries from the current leader and no vote granted for a whole
     // election timeout => become a candidate. Candidates: the election timed out => start a new one.
@@ -115,10 +115,10 @@ void Node::become_leader(Time now) {
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
     progress_[peer] = Progress{disk_.log.last_index() + 1, 0, Progress::Mode::Probe, false};
   }
-  if (config_.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
   // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
   broadcast_heartbeat();
-  deadline_ = now + config_.heartbeat_interval_us;
+  deadline_ = now + config_.timing.heartbeat_interval_us;
   advance_commit_index();
 }
 
@@ -289,7 +289,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
   if (pr.next_index > last + 1) pr.next_index = last + 1;
-  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.append_entries_max);
+  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.timing.append_entries_max);
   if (count == 0 && !heartbeat) return;
   Message& m = new_message(MessageType::AppendEntries, peer);
   m.prev_log_index = pr.next_index - 1;
@@ -348,7 +348,7 @@ void Node::apply_committed() {
 // Helpers
 
 void Node::reset_election_timer(Time now) {
-  election_timeout_us_ = rng_.uniform(config_.election_timeout_min_us, config_.election_timeout_max_us);
+  election_timeout_us_ = rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us);
   election_timer_started_ = now;
   if (role_ != Role::Leader) deadline_ = now + election_timeout_us_;
 }

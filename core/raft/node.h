@@ -17,18 +17,15 @@
 #include "core/raft/message.h"
 #include "core/raft/progress.h"
 #include "core/raft/rng.h"
+#include "core/raft/timing.h"
 
 namespace raft {
 
 struct Config {
   NodeId id = 0;
   int cluster_size = 5;
-  Time election_timeout_min_us = 150'000;
-  Time election_timeout_max_us = 300'000;
-  Time heartbeat_interval_us = 50'000;
-  uint32_t append_entries_max = 64;  // entries per AppendEntries
-  bool noop_on_election = true;      // §8: a new leader appends a no-op to commit earlier terms' entries
-  uint64_t seed = 1;                 // seeds this node's election-timeout generator
+  Timing timing;
+  uint64_t seed = 1;  // seeds this node's election-timeout generator
 };
 
 // Something a node did, for traces, checkers and the UI. Plain data, no allocation.
@@ -89,8 +86,7 @@ class Node {
 
   // Changes timing and options while running (the lab's settings). New timeouts take effect at
   // the next timer reset; cluster size and id cannot change.
-  void reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                   uint32_t append_entries_max, bool noop_on_election);
+  void reconfigure(const Timing& timing);
 
   // Buffered outputs. The caller reads them and then calls clear_output().
   std::span<Message> messages() { return {outbox_.data(), outbox_size_}; }

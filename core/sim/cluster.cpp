@@ -42,11 +42,8 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   Config c;
   c.id = n;
   c.cluster_size = config_.nodes;
-  c.election_timeout_min_us = config_.election_timeout_min_us;
-  c.election_timeout_max_us = config_.election_timeout_max_us;
-  c.heartbeat_interval_us = config_.heartbeat_interval_us;
-  c.append_entries_max = config_.append_entries_max;
-  c.noop_on_election = config_.noop_on_election;
+  c.timing = Timing{config_.election_timeout_min_us, config_.election_timeout_max_us, config_.heartbeat_interval_us,
+                    config_.append_entries_max, config_.noop_on_election};
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
   return Node(c, std::move(disk), now_);
 }
@@ -441,9 +438,9 @@ void Cluster::set_timing(Time election_timeout_min_us, Time election_timeout_max
   config_.heartbeat_interval_us = heartbeat_interval_us;
   config_.append_entries_max = append_entries_max;
   config_.noop_on_election = noop_on_election;
-  for (Node& n : nodes_) {
-    n.reconfigure(election_timeout_min_us, election_timeout_max_us, heartbeat_interval_us, append_entries_max, noop_on_election);
-  }
+  const Timing timing{election_timeout_min_us, election_timeout_max_us, heartbeat_interval_us, append_entries_max,
+                      noop_on_election};
+  for (Node& n : nodes_) n.reconfigure(timing);
   TraceEvent e;
   e.kind = TraceKind::Timing;
   e.a = static_cast<uint64_t>(election_timeout_min_us);

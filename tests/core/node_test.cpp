@@ -46,7 +46,7 @@ TEST_CASE("RequestVote: granting a vote resets the election timer; refusing does
   const Time before = n.deadline();
   n.step(100'000, request_vote(0, 1, 3, 1, 1));
   CHECK(take(n)[0].vote_granted);
-  CHECK(n.deadline() >= 100'000 + n.config().election_timeout_min_us);
+  CHECK(n.deadline() >= 100'000 + n.config().timing.election_timeout_min_us);
   const Time after_grant = n.deadline();
   CHECK(after_grant != before);
   n.step(120'000, request_vote(2, 1, 3, 1, 1));  // already voted for s1 in term 3
@@ -186,7 +186,7 @@ TEST_CASE("AppendEntries receiver: the five steps of Figure 2") {
     CHECK(out[0].conflict_term == 0);
     CHECK(out[0].conflict_index == 3);
     CHECK(n.leader_id() == 0);  // still a valid leader: timer reset, leader known
-    CHECK(n.deadline() >= 50 + n.config().election_timeout_min_us);
+    CHECK(n.deadline() >= 50 + n.config().timing.election_timeout_min_us);
   }
   SUBCASE("2b. term mismatch at prevLogIndex: hint is the first index of that term") {
     Node n(config(1), disk(3, {1, 2, 2, 2}), 0);
@@ -257,12 +257,12 @@ TEST_CASE("AppendEntries receiver: the five steps of Figure 2") {
 
 TEST_CASE("A deposed leader starts a full election timeout, not its pending heartbeat deadline") {
   Node leader = make_leader(0, 3, 1, {1});
-  CHECK(leader.deadline() == leader.config().heartbeat_interval_us);
+  CHECK(leader.deadline() == leader.config().timing.heartbeat_interval_us);
   leader.step(10'000, append_response(1, 0, 5, false, 1));
   CHECK(leader.role() == Role::Follower);
-  CHECK(leader.deadline() >= 10'000 + leader.config().election_timeout_min_us);
-  CHECK(leader.deadline() <= 10'000 + leader.config().election_timeout_max_us);
-  leader.tick(leader.config().heartbeat_interval_us);  // the old heartbeat deadline: nothing happens
+  CHECK(leader.deadline() >= 10'000 + leader.config().timing.election_timeout_min_us);
+  CHECK(leader.deadline() <= 10'000 + leader.config().timing.election_timeout_max_us);
+  leader.tick(leader.config().timing.heartbeat_interval_us);  // the old heartbeat deadline: nothing happens
   CHECK(leader.role() == Role::Follower);
   CHECK(leader.current_term() == 5);
 }
@@ -337,18 +337,18 @@ TEST_CASE("Leader: commits only entries of its own term by counting replicas (Fi
 TEST_CASE("Leader: heartbeats every heartbeat interval carry leaderCommit") {
   Node leader = make_leader(0, 3, 1, {1});
   const Time d = leader.deadline();
-  CHECK(d == leader.config().heartbeat_interval_us);
+  CHECK(d == leader.config().timing.heartbeat_interval_us);
   leader.tick(d);
   auto out = take(leader);
   REQUIRE(out.size() == 2);
   CHECK(out[0].type == MessageType::AppendEntries);
   CHECK(out[0].leader_commit == leader.commit_index());
-  CHECK(leader.deadline() == d + leader.config().heartbeat_interval_us);
+  CHECK(leader.deadline() == d + leader.config().timing.heartbeat_interval_us);
 }
 
 TEST_CASE("Leader: entries are batched up to append_entries_max") {
   Config cfg = config(0, 3);
-  cfg.append_entries_max = 4;
+  cfg.timing.append_entries_max = 4;
   Node n(cfg, disk(1, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 0);
   n.timeout_now(0);
   take(n);

@@ -15,7 +15,7 @@ inline Config config(NodeId id, int n = 3, bool noop = false) {
   c.id = id;
   c.cluster_size = n;
   c.seed = 1000 + static_cast<uint64_t>(id);
-  c.noop_on_election = noop;
+  c.timing.noop_on_election = noop;
   return c;
 }
 
