@@ -49,11 +49,30 @@ void Node::timeout_now(Time now) {
 
 void Node::step(Time now, const Message& m) {
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
+  // m.term == currentTerm.
+  if (m.term > disk_.current_term) {
+    // §5.1 (Raft basics), Rules for Servers, All Servers: if an RPC request or response contains
+    // term T > currentTerm, set currentTerm = T and convert to follower; then handle it.
+    step_down(now, m.term);
+  } else if (m.term < disk_.current_term) {
+    // §5.1: a request with a stale term is rejected, and the reply carries our term so that the
+    // sender steps down (Figure 2, both receivers, rule 1: reply false if term < currentTerm).
+    // A stale reply answers a request from an earlier term, which no longer matters: dropped.
+    if (m.type == MessageType::RequestVote) {
+      VoteRejection why;
+      why.reason = VoteRejection::Reason::StaleTerm;
+      refuse_vote(m, why);
+    } else if (m.type == MessageType::AppendEntries) {
+      reject_append_entries(m, AppendRejection::Reason::StaleTerm, 0, 0);
+    }
+    return;
+  }
   switch (m.type) {
     case MessageType::RequestVote: handle_request_vote(now, m); break;
     case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
     case MessageType::AppendEntries: handle_append_entries(now, m); break;
-    case MessageType::AppendEntriesResponse: handle_append_entries_response(now, m); break;
+    case MessageType::AppendEntriesResponse: handle_append_entries_response(m); break;
   }
 }
 
@@ -132,46 +151,48 @@ bool Node::log_up_to_date(Term last_log_term, LogIndex last_log_index) const {
 }
 
 void Node::handle_request_vote(Time now, const Message& m) {
-  if (m.term > disk_.current_term) step_down(now, m.term);
-  bool grant = false;
+  // Figure 2, RequestVote receiver, rule 2: grant if votedFor is null or candidateId (§5.2, Leader
+  // election: at most one vote per term) and the candidate's log is at least as up-to-date as the
+  // receiver's (§5.4.1, Election restriction).
   VoteRejection why;
-  why.candidate = m.from;
-  why.term = m.term;
-  if (m.term < disk_.current_term) {
-    why.reason = VoteRejection::Reason::StaleTerm;  // 1. Reply false if term < currentTerm
-  } else if (disk_.voted_for != kNoNode && disk_.voted_for != m.from) {
-    why.reason = VoteRejection::Reason::AlreadyVoted;  // 2. votedFor is null or candidateId ...
+  if (disk_.voted_for != kNoNode && disk_.voted_for != m.from) {
+    why.reason = VoteRejection::Reason::AlreadyVoted;
     why.voted_for = disk_.voted_for;
-  } else if (!log_up_to_date(m.last_log_term, m.last_log_index)) {
-    why.reason = VoteRejection::Reason::LogNotUpToDate;  // ... and candidate's log is at least as up-to-date
+    refuse_vote(m, why);
+    return;
+  }
+  if (!log_up_to_date(m.last_log_term, m.last_log_index)) {
+    why.reason = VoteRejection::Reason::LogNotUpToDate;
     why.their_last_term = m.last_log_term;
     why.their_last_index = m.last_log_index;
     why.our_last_term = disk_.log.last_term();
     why.our_last_index = disk_.log.last_index();
-  } else {
-    grant = true;
+    refuse_vote(m, why);
+    return;
   }
-  if (grant) {
-    if (disk_.voted_for != m.from) persist_term_and_vote(disk_.current_term, m.from);
-    reset_election_timer(now);  // granting a vote counts as hearing from a would-be leader
-  } else {
-    last_vote_rejection_ = why;
-  }
+  if (disk_.voted_for != m.from) persist_term_and_vote(disk_.current_term, m.from);
+  // §5.2, Followers: granting a vote counts as hearing from a would-be leader.
+  reset_election_timer(now);
   Message& r = new_message(MessageType::RequestVoteResponse, m.from);
-  r.vote_granted = grant;
+  r.vote_granted = true;
+}
+
+void Node::refuse_vote(const Message& m, VoteRejection why) {
+  why.candidate = m.from;
+  why.term = m.term;
+  last_vote_rejection_ = why;
+  Message& r = new_message(MessageType::RequestVoteResponse, m.from);
+  r.vote_granted = false;
 }
 
 void Node::handle_request_vote_response(Time now, const Message& m) {
-  if (m.term > disk_.current_term) {
-    step_down(now, m.term);
-    return;
-  }
-  if (role_ != Role::Candidate || m.term != disk_.current_term) return;  // stale reply
+  if (role_ != Role::Candidate) return;  // the election is over: won, or lost to a leader of this term
   if (m.vote_granted) {
     votes_granted_ |= 1u << m.from;
   } else {
     votes_rejected_ |= 1u << m.from;
   }
+  // §5.2, Candidates: votes received from a majority of servers => become leader.
   if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) become_leader(now);
 }
 
@@ -179,52 +200,31 @@ void Node::handle_request_vote_response(Time now, const Message& m) {
 // AppendEntries RPC
 
 void Node::handle_append_entries(Time now, const Message& m) {
-  AppendRejection why;
-  why.leader = m.from;
-  why.term = m.term;
-  why.prev_log_index = m.prev_log_index;
-  why.prev_log_term = m.prev_log_term;
-
-  auto reject = [&](AppendRejection::Reason reason, Term conflict_term, LogIndex conflict_index) {
-    why.reason = reason;
-    why.our_last_index = disk_.log.last_index();
-    last_append_rejection_ = why;
-    Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
-    r.success = false;
-    r.rejected_index = m.prev_log_index;
-    r.conflict_term = conflict_term;
-    r.conflict_index = conflict_index;
-  };
-
-  // 1. Reply false if term < currentTerm.
-  if (m.term < disk_.current_term) {
-    reject(AppendRejection::Reason::StaleTerm, 0, 0);
-    return;
-  }
-  if (m.term > disk_.current_term) step_down(now, m.term);
-  // A candidate that hears from a leader of its own term returns to follower (§5.2). Two leaders in
-  // one term cannot exist (Election Safety); the simulator's checker would report it.
+  // §5.2, Candidates: an AppendEntries from the leader of the current term => convert to follower.
+  // Two leaders in one term cannot exist (§5.2, Election Safety); the simulator's checker would
+  // report it.
   RAFT_ASSERT(role_ != Role::Leader);
   become_follower(disk_.current_term, m.from);
   reset_election_timer(now);
 
-  // 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
+  // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
+  // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
   const Log& log = disk_.log;
   if (m.prev_log_index > log.last_index()) {
-    reject(AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
+    reject_append_entries(m, AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
     return;
   }
   const Term our_prev_term = log.term_at(m.prev_log_index);
   if (our_prev_term != m.prev_log_term) {
-    why.our_term_there = our_prev_term;
-    reject(AppendRejection::Reason::TermMismatch, our_prev_term, log.first_index_of_term(our_prev_term, m.prev_log_index));
+    reject_append_entries(m, AppendRejection::Reason::TermMismatch, our_prev_term,
+                          log.first_index_of_term(our_prev_term, m.prev_log_index));
     return;
   }
 
-  // 3. If an existing entry conflicts with a new one (same index, different terms), delete the
-  //    existing entry and all that follow it. 4. Append any new entries not already in the log.
-  //    Entries that already match are left alone, so a delayed, shorter AppendEntries never
-  //    truncates entries a newer one added.
+  // Rules 3 and 4 (§5.3): if an existing entry conflicts with a new one (same index, different
+  // terms), delete the existing entry and all that follow it; append any new entries not already
+  // in the log. Entries that already match are left alone, so a delayed, shorter AppendEntries
+  // never truncates entries a newer one added.
   LogIndex index = m.prev_log_index;
   for (const Entry& e : m.entries) {
     ++index;
@@ -237,7 +237,8 @@ void Node::handle_append_entries(Time now, const Message& m) {
   }
   const LogIndex last_new_index = m.prev_log_index + m.entries.size();
 
-  // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+  // Rule 5 (§5.3): if leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of
+  // last new entry).
   if (m.leader_commit > commit_index_) {
     const LogIndex c = std::min(m.leader_commit, last_new_index);
     if (c > commit_index_) set_commit_index(c);
@@ -248,12 +249,30 @@ void Node::handle_append_entries(Time now, const Message& m) {
   r.match_index = last_new_index;
 }
 
-void Node::handle_append_entries_response(Time now, const Message& m) {
-  if (m.term > disk_.current_term) {
-    step_down(now, m.term);
-    return;
-  }
-  if (role_ != Role::Leader || m.term != disk_.current_term) return;  // stale reply
+// The reply carries the follower's conflict hint (§5.3, the optimization at the end of Log
+// replication): the term of its entry at prevLogIndex (0 if it has none) and the first index of
+// that term, or its last index + 1.
+void Node::reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
+                                 LogIndex conflict_index) {
+  AppendRejection why;
+  why.reason = reason;
+  why.leader = m.from;
+  why.term = m.term;
+  why.prev_log_index = m.prev_log_index;
+  why.prev_log_term = m.prev_log_term;
+  why.our_term_there = conflict_term;
+  why.our_last_index = disk_.log.last_index();
+  last_append_rejection_ = why;
+  Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+  r.success = false;
+  r.rejected_index = m.prev_log_index;
+  r.conflict_term = conflict_term;
+  r.conflict_index = conflict_index;
+}
+
+void Node::handle_append_entries_response(const Message& m) {
+  // A leader of this term that crashed and restarted as a follower can still get replies.
+  if (role_ != Role::Leader) return;
   Progress& pr = progress_[m.from];
   if (m.success) {
     // Replies may arrive reordered: matchIndex only ever grows.

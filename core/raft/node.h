@@ -121,10 +121,14 @@ class Node {
   void become_leader(Time now);
   void step_down(Time now, Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
 
+  // The handlers run once step() has settled the term: m.term == currentTerm.
   void handle_request_vote(Time now, const Message& m);
   void handle_request_vote_response(Time now, const Message& m);
   void handle_append_entries(Time now, const Message& m);
-  void handle_append_entries_response(Time now, const Message& m);
+  void handle_append_entries_response(const Message& m);
+  void refuse_vote(const Message& m, VoteRejection why);
+  void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
+                             LogIndex conflict_index);
 
   bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1
   void send_append_entries(NodeId peer, bool heartbeat);
