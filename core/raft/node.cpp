@@ -130,10 +130,12 @@ void Node::step_down(Time now, Term new_term) {
 void Node::become_leader(Time now) {
   set_role(Role::Leader);
   leader_id_ = config_.id;
-  // Figure 2, leader state: nextIndex = leader last log index + 1, matchIndex = 0.
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    progress_[peer] = Progress{disk_.log.last_index() + 1, 0, Progress::Mode::Probe, false};
+    progress_[peer] = Progress::for_new_leader(disk_.log.last_index());
   }
+  // The leader's own entry tracks its log (etcd does the same), so counting replicas treats every
+  // server alike.
+  progress_[config_.id].maybe_update(disk_.log.last_index());
   if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
   // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
   broadcast_heartbeat();
@@ -275,31 +277,19 @@ void Node::handle_append_entries_response(const Message& m) {
   if (role_ != Role::Leader) return;
   Progress& pr = progress_[m.from];
   if (m.success) {
-    // Replies may arrive reordered: matchIndex only ever grows.
-    if (m.match_index > pr.match_index) {
-      pr.match_index = m.match_index;
-      advance_commit_index();
-    }
-    if (pr.mode == Progress::Mode::Probe) {
-      pr.become_replicate();
-    } else if (pr.next_index <= pr.match_index) {
-      pr.next_index = pr.match_index + 1;
-    }
+    if (pr.maybe_update(m.match_index)) advance_commit_index();
     send_append_entries(m.from, false);  // more entries waiting?
     return;
   }
-  // Rejected: ignore replies to requests that no longer matter.
-  if (m.rejected_index <= pr.match_index) return;
-  if (pr.mode == Progress::Mode::Probe && m.rejected_index + 1 != pr.next_index) return;
-  // §5.3 optimization: back up a whole term at a time using the follower's conflict hint.
-  LogIndex next = m.conflict_index;
+  // §5.3 (Log replication): after a rejection, decrement nextIndex and retry; the conflict hint
+  // (the optimization at the end of §5.3) backs up a whole term at a time: to just after our
+  // last entry of the follower's conflicting term if we have one, else to its first index there.
+  LogIndex next_hint = m.conflict_index;
   if (m.conflict_term != 0) {
     const LogIndex ours = disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
-    if (ours != 0) next = ours + 1;
+    if (ours != 0) next_hint = ours + 1;
   }
-  pr.next_index = std::clamp<LogIndex>(next, pr.match_index + 1, m.rejected_index);
-  pr.become_probe();
-  send_append_entries(m.from, true);
+  if (pr.maybe_decrease_to(m.rejected_index, next_hint)) send_append_entries(m.from, true);
 }
 
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
@@ -307,7 +297,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
-  if (pr.next_index > last + 1) pr.next_index = last + 1;
+  RAFT_ASSERT(pr.next_index <= last + 1);  // the Progress invariant; a leader's log never shrinks
   const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.timing.append_entries_max);
   if (count == 0 && !heartbeat) return;
   Message& m = new_message(MessageType::AppendEntries, peer);
@@ -315,11 +305,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   m.prev_log_term = log.term_at(m.prev_log_index);
   m.leader_commit = commit_index_;
   log.copy_range(pr.next_index, count, m.entries);
-  if (pr.mode == Progress::Mode::Replicate) {
-    pr.next_index += count;
-  } else {
-    pr.probe_sent = true;
-  }
+  pr.sent_entries(count);
 }
 
 void Node::broadcast_heartbeat() {
@@ -337,7 +323,7 @@ void Node::advance_commit_index() {
   // committed only indirectly, by committing one of the current term (Figure 8).
   std::array<LogIndex, kNodesMax> match{};
   for (NodeId i = 0; i < config_.cluster_size; ++i) {
-    match[i] = i == config_.id ? disk_.log.last_index() : progress_[i].match_index;
+    match[i] = progress_[i].match_index;
   }
   const LogIndex n = majority_match_index(match.data(), config_.cluster_size);
   if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(n);
@@ -394,6 +380,7 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
 void Node::append_entry(Entry e) {
   const Term t = e.term;
   disk_.log.append(std::move(e));
+  if (role_ == Role::Leader) progress_[config_.id].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
 }
 
