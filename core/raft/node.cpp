@@ -360,6 +360,7 @@ void Node::reset_election_timer(Time now) {
 
 void Node::set_role(Role role) {
   if (role_ == role) return;
+  if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);
 }

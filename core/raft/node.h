@@ -114,6 +114,11 @@ class Node {
   const VoteRejection& last_vote_rejection() const { return last_vote_rejection_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
 
+  // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
+  // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it
+  // allocates only to report a failure.
+  std::string check_invariants() const;
+
  private:
   // Figure 2, "Rules for Servers".
   void start_election(Time now);
@@ -158,7 +163,7 @@ class Node {
   Time election_timeout_us_ = 0;
   Time election_timer_started_ = 0;
 
-  // Candidate state.
+  // Candidate state: bit i set once server i's vote arrived. Zero outside an election.
   uint32_t votes_granted_ = 0;
   uint32_t votes_rejected_ = 0;
   // Leader state, reinitialized after election.

@@ -209,6 +209,8 @@ void Cluster::send(Message& m) {
 
 void Cluster::drain(NodeId n) {
   Node& node = nodes_[n];
+  const std::string broken = node.check_invariants();  // after every input the node handled
+  RAFT_ASSERT_MSG(broken.empty(), broken.c_str());
   // Persistent state was written inside the step, before these messages were queued.
   for (const NodeEvent& e : node.events()) record_node_event(node, e);
   for (Message& m : node.messages()) send(m);
