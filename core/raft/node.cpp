@@ -131,11 +131,11 @@ void Node::become_leader(Time now) {
   set_role(Role::Leader);
   leader_id_ = config_.id;
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    progress_[peer] = Progress::for_new_leader(disk_.log.last_index());
+    progress_[slot(peer)] = Progress::for_new_leader(disk_.log.last_index());
   }
   // The leader's own entry tracks its log (etcd does the same), so counting replicas treats every
   // server alike.
-  progress_[config_.id].maybe_update(disk_.log.last_index());
+  progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
   // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
   broadcast_heartbeat();
@@ -275,7 +275,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
 void Node::handle_append_entries_response(const Message& m) {
   // A leader of this term that crashed and restarted as a follower can still get replies.
   if (role_ != Role::Leader) return;
-  Progress& pr = progress_[m.from];
+  Progress& pr = progress_[slot(m.from)];
   if (m.success) {
     if (pr.maybe_update(m.match_index)) advance_commit_index();
     send_append_entries(m.from, false);  // more entries waiting?
@@ -293,7 +293,7 @@ void Node::handle_append_entries_response(const Message& m) {
 }
 
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
-  Progress& pr = progress_[peer];
+  Progress& pr = progress_[slot(peer)];
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
@@ -323,7 +323,7 @@ void Node::advance_commit_index() {
   // committed only indirectly, by committing one of the current term (Figure 8).
   std::array<LogIndex, kNodesMax> match{};
   for (NodeId i = 0; i < config_.cluster_size; ++i) {
-    match[i] = progress_[i].match_index;
+    match[slot(i)] = progress_[slot(i)].match_index;
   }
   const LogIndex n = majority_match_index(match.data(), config_.cluster_size);
   if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(n);
@@ -381,7 +381,7 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
 void Node::append_entry(Entry e) {
   const Term t = e.term;
   disk_.log.append(std::move(e));
-  if (role_ == Role::Leader) progress_[config_.id].maybe_update(disk_.log.last_index());
+  if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
 }
 

@@ -106,7 +106,7 @@ class Node {
   LogIndex commit_index() const { return commit_index_; }
   LogIndex last_applied() const { return last_applied_; }
   const KvStore& kv() const { return kv_; }
-  const Progress& progress(NodeId peer) const { return progress_[peer]; }
+  const Progress& progress(NodeId peer) const { return progress_[slot(peer)]; }
   uint32_t votes_granted_mask() const { return votes_granted_; }
   uint32_t votes_rejected_mask() const { return votes_rejected_; }
   Time election_timeout_us() const { return election_timeout_us_; }  // the current randomized timeout
@@ -120,6 +120,12 @@ class Node {
   std::string check_invariants() const;
 
  private:
+  // Index of a server in per-server arrays (NodeId is signed only so that kNoNode can exist).
+  size_t slot(NodeId id) const {
+    RAFT_ASSERT(id >= 0 && id < config_.cluster_size);
+    return static_cast<size_t>(id);
+  }
+
   // Figure 2, "Rules for Servers".
   void start_election(Time now);
   void become_follower(Term term, NodeId leader);

@@ -73,13 +73,13 @@ std::string Node::check_invariants() const {
       if (disk_.voted_for != me) return broken("a leader has not voted for itself in its term");
       // Figure 2, Volatile state on leaders: its own entry tracks its log; every follower's obeys
       // matchIndex < nextIndex <= last log index + 1 (Progress's invariant).
-      const Progress& own = progress_[me];
+      const Progress& own = progress_[slot(me)];
       if (own.match_index != last || own.next_index != last + 1) {
         return broken("the leader's own matchIndex " + str(own.match_index) + " and nextIndex " + str(own.next_index) +
                       " do not follow its last log index " + str(last));
       }
       for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-        const Progress& p = progress_[peer];
+        const Progress& p = progress_[slot(peer)];
         if (p.match_index >= p.next_index || p.next_index > last + 1) {
           return broken("for " + node_name(peer) + ", matchIndex " + str(p.match_index) + " < nextIndex " +
                         str(p.next_index) + " <= last log index + 1 (" + str(last + 1) + ") does not hold");
