@@ -33,11 +33,14 @@ void Node::reconfigure(const Timing& timing) {
 void Node::tick(Time now) {
   if (now < deadline_) return;
   if (role_ == Role::Leader) {
+    // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
+    // prevent election timeouts.
     broadcast_heartbeat();
     deadline_ = now + config_.timing.heartbeat_interval_us;
   } else {
-    // Followers (§5.2): no AppendEntries from the current leader and no vote granted for a whole
-    // election timeout => become a candidate. Candidates: the election timed out => start a new one.
+    // Figure 2, Followers (§5.2, Leader election): no AppendEntries from the current leader and no
+    // vote granted for a whole election timeout => become a candidate. Candidates: the election
+    // timed out => start a new one.
     start_election(now);
   }
 }
@@ -77,7 +80,10 @@ void Node::step(Time now, const Message& m) {
 }
 
 ProposeResult Node::propose(Time /*now*/, Command cmd) {
+  // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
+  // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
+  // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
   const LogIndex index = disk_.log.last_index();
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
@@ -91,7 +97,8 @@ ProposeResult Node::propose(Time /*now*/, Command cmd) {
 // Role changes
 
 void Node::start_election(Time now) {
-  // Figure 2, Candidates: increment currentTerm, vote for self, reset election timer, send RequestVote.
+  // Figure 2, Candidates (§5.2, Leader election): on conversion to candidate, increment
+  // currentTerm, vote for self, reset the election timer, send RequestVote to all other servers.
   persist_term_and_vote(disk_.current_term + 1, config_.id);
   set_role(Role::Candidate);
   leader_id_ = kNoNode;
@@ -110,6 +117,7 @@ void Node::start_election(Time now) {
   }
 }
 
+// §5.2 (Leader election): a server stays a follower while it hears from a valid leader.
 void Node::become_follower(Term term, NodeId leader) {
   RAFT_ASSERT(term == disk_.current_term);
   set_role(Role::Follower);
@@ -117,6 +125,8 @@ void Node::become_follower(Term term, NodeId leader) {
 }
 
 void Node::step_down(Time now, Term new_term) {
+  // §5.1 (Raft basics): a server that sees a later term adopts it and, if it was a candidate or a
+  // leader, reverts to follower; votedFor is cleared because no vote has been cast in the new term.
   RAFT_ASSERT(new_term > disk_.current_term);
   const bool was_leader = role_ == Role::Leader;
   persist_term_and_vote(new_term, kNoNode);
@@ -136,8 +146,11 @@ void Node::become_leader(Time now) {
   // The leader's own entry tracks its log (etcd does the same), so counting replicas treats every
   // server alike.
   progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
+  // §8 (Client interaction): a no-op entry of the new term lets the leader commit the entries of
+  // earlier terms (§5.4.2) without waiting for a client.
   if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
-  // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
+  // Figure 2, Leaders (§5.2, Leader election): upon election, send initial empty AppendEntries
+  // (heartbeat) to each server.
   broadcast_heartbeat();
   deadline_ = now + config_.timing.heartbeat_interval_us;
   advance_commit_index();
@@ -147,7 +160,8 @@ void Node::become_leader(Time now) {
 // RequestVote RPC
 
 bool Node::log_up_to_date(Term last_log_term, LogIndex last_log_index) const {
-  // §5.4.1: the later last term wins; with equal last terms, the longer log wins.
+  // §5.4.1 (Election restriction): the later last term wins; with equal last terms, the longer
+  // log wins.
   const Term our_term = disk_.log.last_term();
   return last_log_term > our_term || (last_log_term == our_term && last_log_index >= disk_.log.last_index());
 }
@@ -273,7 +287,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
 }
 
 void Node::handle_append_entries_response(const Message& m) {
-  // A leader of this term that crashed and restarted as a follower can still get replies.
+  // A leader of this term that crashed and restarted as a follower can still get its replies.
   if (role_ != Role::Leader) return;
   Progress& pr = progress_[slot(m.from)];
   if (m.success) {
@@ -286,12 +300,16 @@ void Node::handle_append_entries_response(const Message& m) {
   // last entry of the follower's conflicting term if we have one, else to its first index there.
   LogIndex next_hint = m.conflict_index;
   if (m.conflict_term != 0) {
-    const LogIndex ours = disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
+    const LogIndex ours =
+        disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
     if (ours != 0) next_hint = ours + 1;
   }
   if (pr.maybe_decrease_to(m.rejected_index, next_hint)) send_append_entries(m.from, true);
 }
 
+// Figure 2, Leaders (§5.3, Log replication): if last log index >= nextIndex for a follower, send
+// AppendEntries with log entries starting at nextIndex (at most append_entries_max of them). A
+// heartbeat is sent even with nothing new and even to a follower still being probed.
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
   Progress& pr = progress_[slot(peer)];
   if (pr.paused() && !heartbeat) return;
@@ -318,8 +336,9 @@ void Node::broadcast_heartbeat() {
 // Commitment and application
 
 void Node::advance_commit_index() {
-  // Figure 2, Leaders: if there exists an N such that N > commitIndex, a majority of matchIndex[i] >= N,
-  // and log[N].term == currentTerm, set commitIndex = N (§5.3, §5.4). Entries of earlier terms are
+  // Figure 2, Leaders (§5.3, Log replication; §5.4, Safety): if there exists an N such that
+  // N > commitIndex, a majority of matchIndex[i] >= N, and log[N].term == currentTerm, set
+  // commitIndex = N. §5.4.2 (Committing entries from previous terms): entries of earlier terms are
   // committed only indirectly, by committing one of the current term (Figure 8).
   std::array<LogIndex, kNodesMax> match{};
   for (NodeId i = 0; i < config_.cluster_size; ++i) {
@@ -337,7 +356,9 @@ void Node::set_commit_index(LogIndex index) {
 }
 
 void Node::apply_committed() {
-  // All servers: if commitIndex > lastApplied, increment lastApplied and apply log[lastApplied].
+  // Figure 2, All Servers (§5.3, Log replication): if commitIndex > lastApplied, increment
+  // lastApplied and apply log[lastApplied] to the state machine. §8 (Client interaction): the leader
+  // answers the client once its entry is applied.
   while (last_applied_ < commit_index_) {
     ++last_applied_;
     const Entry& e = disk_.log.at(last_applied_);
@@ -352,6 +373,7 @@ void Node::apply_committed() {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+// §5.2 (Leader election): each timeout is drawn at random from [min, max], so split votes are rare.
 void Node::reset_election_timer(Time now) {
   election_timeout_us_ = rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us);
   election_timer_started_ = now;
@@ -365,6 +387,8 @@ void Node::set_role(Role role) {
   emit(NodeEvent::Kind::Role, disk_.current_term);
 }
 
+// Figure 2, Persistent state on all servers: currentTerm and votedFor are written before any message
+// that depends on them is queued (updated on stable storage before responding to RPCs).
 void Node::persist_term_and_vote(Term term, NodeId voted_for) {
   RAFT_ASSERT(term >= disk_.current_term);
   const bool new_term = term != disk_.current_term;

@@ -130,7 +130,7 @@ class Node {
   void start_election(Time now);
   void become_follower(Term term, NodeId leader);
   void become_leader(Time now);
-  void step_down(Time now, Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
+  void step_down(Time now, Term new_term);  // §5.1 (Raft basics): adopt a later term, clear votedFor, follow
 
   // The handlers run once step() has settled the term: m.term == currentTerm.
   void handle_request_vote(Time now, const Message& m);
@@ -141,10 +141,12 @@ class Node {
   void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
                              LogIndex conflict_index);
 
-  bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1
+  bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1 (Election restriction)
   void send_append_entries(NodeId peer, bool heartbeat);
   void broadcast_heartbeat();
-  void advance_commit_index();  // §5.3/§5.4.2: only entries of the current term are committed by counting
+  // §5.3 (Log replication), §5.4.2 (Committing entries from previous terms): only entries of the
+  // current term are committed by counting replicas.
+  void advance_commit_index();
   void set_commit_index(LogIndex index);
   void apply_committed();
 
