@@ -17,7 +17,7 @@ constexpr uint64_t mix64(uint64_t x) {
 inline uint64_t hash_bytes(uint64_t h, std::string_view s) {
   // FNV-1a over the bytes, then mixed with the running hash and the length.
   uint64_t f = 0xcbf29ce484222325ULL;
-  for (unsigned char ch : s) f = (f ^ ch) * 0x100000001b3ULL;
+  for (char ch : s) f = (f ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;  // bytes, not signed chars
   return mix64(h ^ f ^ (static_cast<uint64_t>(s.size()) << 56));
 }
 

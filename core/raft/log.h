@@ -24,7 +24,8 @@ class Log {
   const Entry& at(LogIndex index) const {
     RAFT_ASSERT(index >= 1 && index <= last_index());
     const LogIndex i = index - 1;
-    return chunks_[i / kChunkEntries]->entries[i % kChunkEntries];
+    // Both positions fit in size_t: i < size_, and the size_ entries are all in memory.
+    return chunks_[static_cast<size_t>(i / kChunkEntries)]->entries[static_cast<size_t>(i % kChunkEntries)];
   }
 
   void append(Entry e) {
@@ -41,10 +42,10 @@ class Log {
   void truncate_from(LogIndex from) {
     RAFT_ASSERT(from >= 1 && from <= last_index() + 1);
     const LogIndex keep = from - 1;
-    chunks_.resize((keep + kChunkEntries - 1) / kChunkEntries);
+    chunks_.resize(static_cast<size_t>((keep + kChunkEntries - 1) / kChunkEntries));  // <= chunks_.size()
     if (keep % kChunkEntries != 0) {
       own_last_chunk();
-      chunks_.back()->entries.resize(keep % kChunkEntries);
+      chunks_.back()->entries.resize(static_cast<size_t>(keep % kChunkEntries));
     }
     size_ = keep;
   }

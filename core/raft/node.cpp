@@ -7,24 +7,24 @@
 
 namespace raft {
 
+namespace {
+void assert_valid(const Timing& t) {
+  RAFT_ASSERT(t.election_timeout_min_us > 0 && t.election_timeout_min_us <= t.election_timeout_max_us);
+  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1);
+}
+}  // namespace
+
 Node::Node(const Config& config, Storage disk, Time now)
     : config_(config), disk_(std::move(disk)), rng_(config.seed) {
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
-  RAFT_ASSERT(config_.election_timeout_min_us > 0 && config_.election_timeout_min_us <= config_.election_timeout_max_us);
-  RAFT_ASSERT(config_.heartbeat_interval_us > 0 && config_.append_entries_max >= 1);
+  assert_valid(config_.timing);
   reset_election_timer(now);
 }
 
-void Node::reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                       uint32_t append_entries_max, bool noop_on_election) {
-  RAFT_ASSERT(election_timeout_min_us > 0 && election_timeout_min_us <= election_timeout_max_us);
-  RAFT_ASSERT(heartbeat_interval_us > 0 && append_entries_max >= 1);
-  config_.election_timeout_min_us = election_timeout_min_us;
-  config_.election_timeout_max_us = election_timeout_max_us;
-  config_.heartbeat_interval_us = heartbeat_interval_us;
-  config_.append_entries_max = append_entries_max;
-  config_.noop_on_election = noop_on_election;
+void Node::reconfigure(const Timing& timing) {
+  assert_valid(timing);
+  config_.timing = timing;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -33,11 +33,14 @@ void Node::reconfigure(Time election_timeout_min_us, Time election_timeout_max_u
 void Node::tick(Time now) {
   if (now < deadline_) return;
   if (role_ == Role::Leader) {
+    // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
+    // prevent election timeouts.
     broadcast_heartbeat();
-    deadline_ = now + config_.heartbeat_interval_us;
+    deadline_ = now + config_.timing.heartbeat_interval_us;
   } else {
-    // Followers (§5.2): no AppendEntries from the current leader and no vote granted for a whole
-    // election timeout => become a candidate. Candidates: the election timed out => start a new one.
+    // Figure 2, Followers (§5.2, Leader election): no AppendEntries from the current leader and no
+    // vote granted for a whole election timeout => become a candidate. Candidates: the election
+    // timed out => start a new one.
     start_election(now);
   }
 }
@@ -49,16 +52,38 @@ void Node::timeout_now(Time now) {
 
 void Node::step(Time now, const Message& m) {
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
+  // m.term == currentTerm.
+  if (m.term > disk_.current_term) {
+    // §5.1 (Raft basics), Rules for Servers, All Servers: if an RPC request or response contains
+    // term T > currentTerm, set currentTerm = T and convert to follower; then handle it.
+    step_down(now, m.term);
+  } else if (m.term < disk_.current_term) {
+    // §5.1: a request with a stale term is rejected, and the reply carries our term so that the
+    // sender steps down (Figure 2, both receivers, rule 1: reply false if term < currentTerm).
+    // A stale reply answers a request from an earlier term, which no longer matters: dropped.
+    if (m.type == MessageType::RequestVote) {
+      VoteRejection why;
+      why.reason = VoteRejection::Reason::StaleTerm;
+      refuse_vote(m, why);
+    } else if (m.type == MessageType::AppendEntries) {
+      reject_append_entries(m, AppendRejection::Reason::StaleTerm, 0, 0);
+    }
+    return;
+  }
   switch (m.type) {
     case MessageType::RequestVote: handle_request_vote(now, m); break;
     case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
     case MessageType::AppendEntries: handle_append_entries(now, m); break;
-    case MessageType::AppendEntriesResponse: handle_append_entries_response(now, m); break;
+    case MessageType::AppendEntriesResponse: handle_append_entries_response(m); break;
   }
 }
 
 ProposeResult Node::propose(Time /*now*/, Command cmd) {
+  // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
+  // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
+  // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
   const LogIndex index = disk_.log.last_index();
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
@@ -72,7 +97,8 @@ ProposeResult Node::propose(Time /*now*/, Command cmd) {
 // Role changes
 
 void Node::start_election(Time now) {
-  // Figure 2, Candidates: increment currentTerm, vote for self, reset election timer, send RequestVote.
+  // Figure 2, Candidates (§5.2, Leader election): on conversion to candidate, increment
+  // currentTerm, vote for self, reset the election timer, send RequestVote to all other servers.
   persist_term_and_vote(disk_.current_term + 1, config_.id);
   set_role(Role::Candidate);
   leader_id_ = kNoNode;
@@ -91,6 +117,7 @@ void Node::start_election(Time now) {
   }
 }
 
+// §5.2 (Leader election): a server stays a follower while it hears from a valid leader.
 void Node::become_follower(Term term, NodeId leader) {
   RAFT_ASSERT(term == disk_.current_term);
   set_role(Role::Follower);
@@ -98,6 +125,8 @@ void Node::become_follower(Term term, NodeId leader) {
 }
 
 void Node::step_down(Time now, Term new_term) {
+  // §5.1 (Raft basics): a server that sees a later term adopts it and, if it was a candidate or a
+  // leader, reverts to follower; votedFor is cleared because no vote has been cast in the new term.
   RAFT_ASSERT(new_term > disk_.current_term);
   const bool was_leader = role_ == Role::Leader;
   persist_term_and_vote(new_term, kNoNode);
@@ -111,14 +140,19 @@ void Node::step_down(Time now, Term new_term) {
 void Node::become_leader(Time now) {
   set_role(Role::Leader);
   leader_id_ = config_.id;
-  // Figure 2, leader state: nextIndex = leader last log index + 1, matchIndex = 0.
   for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    progress_[peer] = Progress{disk_.log.last_index() + 1, 0, Progress::Mode::Probe, false};
+    progress_[slot(peer)] = Progress::for_new_leader(disk_.log.last_index());
   }
-  if (config_.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
-  // Upon election: send initial empty AppendEntries (heartbeat) to each server; repeat during idle periods.
+  // The leader's own entry tracks its log (etcd does the same), so counting replicas treats every
+  // server alike.
+  progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
+  // §8 (Client interaction): a no-op entry of the new term lets the leader commit the entries of
+  // earlier terms (§5.4.2) without waiting for a client.
+  if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  // Figure 2, Leaders (§5.2, Leader election): upon election, send initial empty AppendEntries
+  // (heartbeat) to each server.
   broadcast_heartbeat();
-  deadline_ = now + config_.heartbeat_interval_us;
+  deadline_ = now + config_.timing.heartbeat_interval_us;
   advance_commit_index();
 }
 
@@ -126,52 +160,55 @@ void Node::become_leader(Time now) {
 // RequestVote RPC
 
 bool Node::log_up_to_date(Term last_log_term, LogIndex last_log_index) const {
-  // §5.4.1: the later last term wins; with equal last terms, the longer log wins.
+  // §5.4.1 (Election restriction): the later last term wins; with equal last terms, the longer
+  // log wins.
   const Term our_term = disk_.log.last_term();
   return last_log_term > our_term || (last_log_term == our_term && last_log_index >= disk_.log.last_index());
 }
 
 void Node::handle_request_vote(Time now, const Message& m) {
-  if (m.term > disk_.current_term) step_down(now, m.term);
-  bool grant = false;
+  // Figure 2, RequestVote receiver, rule 2: grant if votedFor is null or candidateId (§5.2, Leader
+  // election: at most one vote per term) and the candidate's log is at least as up-to-date as the
+  // receiver's (§5.4.1, Election restriction).
   VoteRejection why;
-  why.candidate = m.from;
-  why.term = m.term;
-  if (m.term < disk_.current_term) {
-    why.reason = VoteRejection::Reason::StaleTerm;  // 1. Reply false if term < currentTerm
-  } else if (disk_.voted_for != kNoNode && disk_.voted_for != m.from) {
-    why.reason = VoteRejection::Reason::AlreadyVoted;  // 2. votedFor is null or candidateId ...
+  if (disk_.voted_for != kNoNode && disk_.voted_for != m.from) {
+    why.reason = VoteRejection::Reason::AlreadyVoted;
     why.voted_for = disk_.voted_for;
-  } else if (!log_up_to_date(m.last_log_term, m.last_log_index)) {
-    why.reason = VoteRejection::Reason::LogNotUpToDate;  // ... and candidate's log is at least as up-to-date
+    refuse_vote(m, why);
+    return;
+  }
+  if (!log_up_to_date(m.last_log_term, m.last_log_index)) {
+    why.reason = VoteRejection::Reason::LogNotUpToDate;
     why.their_last_term = m.last_log_term;
     why.their_last_index = m.last_log_index;
     why.our_last_term = disk_.log.last_term();
     why.our_last_index = disk_.log.last_index();
-  } else {
-    grant = true;
+    refuse_vote(m, why);
+    return;
   }
-  if (grant) {
-    if (disk_.voted_for != m.from) persist_term_and_vote(disk_.current_term, m.from);
-    reset_election_timer(now);  // granting a vote counts as hearing from a would-be leader
-  } else {
-    last_vote_rejection_ = why;
-  }
+  if (disk_.voted_for != m.from) persist_term_and_vote(disk_.current_term, m.from);
+  // §5.2, Followers: granting a vote counts as hearing from a would-be leader.
+  reset_election_timer(now);
   Message& r = new_message(MessageType::RequestVoteResponse, m.from);
-  r.vote_granted = grant;
+  r.vote_granted = true;
+}
+
+void Node::refuse_vote(const Message& m, VoteRejection why) {
+  why.candidate = m.from;
+  why.term = m.term;
+  last_vote_rejection_ = why;
+  Message& r = new_message(MessageType::RequestVoteResponse, m.from);
+  r.vote_granted = false;
 }
 
 void Node::handle_request_vote_response(Time now, const Message& m) {
-  if (m.term > disk_.current_term) {
-    step_down(now, m.term);
-    return;
-  }
-  if (role_ != Role::Candidate || m.term != disk_.current_term) return;  // stale reply
+  if (role_ != Role::Candidate) return;  // the election is over: won, or lost to a leader of this term
   if (m.vote_granted) {
     votes_granted_ |= 1u << m.from;
   } else {
     votes_rejected_ |= 1u << m.from;
   }
+  // §5.2, Candidates: votes received from a majority of servers => become leader.
   if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) become_leader(now);
 }
 
@@ -179,52 +216,31 @@ void Node::handle_request_vote_response(Time now, const Message& m) {
 // AppendEntries RPC
 
 void Node::handle_append_entries(Time now, const Message& m) {
-  AppendRejection why;
-  why.leader = m.from;
-  why.term = m.term;
-  why.prev_log_index = m.prev_log_index;
-  why.prev_log_term = m.prev_log_term;
-
-  auto reject = [&](AppendRejection::Reason reason, Term conflict_term, LogIndex conflict_index) {
-    why.reason = reason;
-    why.our_last_index = disk_.log.last_index();
-    last_append_rejection_ = why;
-    Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
-    r.success = false;
-    r.rejected_index = m.prev_log_index;
-    r.conflict_term = conflict_term;
-    r.conflict_index = conflict_index;
-  };
-
-  // 1. Reply false if term < currentTerm.
-  if (m.term < disk_.current_term) {
-    reject(AppendRejection::Reason::StaleTerm, 0, 0);
-    return;
-  }
-  if (m.term > disk_.current_term) step_down(now, m.term);
-  // A candidate that hears from a leader of its own term returns to follower (§5.2). Two leaders in
-  // one term cannot exist (Election Safety); the simulator's checker would report it.
+  // §5.2, Candidates: an AppendEntries from the leader of the current term => convert to follower.
+  // Two leaders in one term cannot exist (§5.2, Election Safety); the simulator's checker would
+  // report it.
   RAFT_ASSERT(role_ != Role::Leader);
   become_follower(disk_.current_term, m.from);
   reset_election_timer(now);
 
-  // 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
+  // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
+  // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
   const Log& log = disk_.log;
   if (m.prev_log_index > log.last_index()) {
-    reject(AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
+    reject_append_entries(m, AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
     return;
   }
   const Term our_prev_term = log.term_at(m.prev_log_index);
   if (our_prev_term != m.prev_log_term) {
-    why.our_term_there = our_prev_term;
-    reject(AppendRejection::Reason::TermMismatch, our_prev_term, log.first_index_of_term(our_prev_term, m.prev_log_index));
+    reject_append_entries(m, AppendRejection::Reason::TermMismatch, our_prev_term,
+                          log.first_index_of_term(our_prev_term, m.prev_log_index));
     return;
   }
 
-  // 3. If an existing entry conflicts with a new one (same index, different terms), delete the
-  //    existing entry and all that follow it. 4. Append any new entries not already in the log.
-  //    Entries that already match are left alone, so a delayed, shorter AppendEntries never
-  //    truncates entries a newer one added.
+  // Rules 3 and 4 (§5.3): if an existing entry conflicts with a new one (same index, different
+  // terms), delete the existing entry and all that follow it; append any new entries not already
+  // in the log. Entries that already match are left alone, so a delayed, shorter AppendEntries
+  // never truncates entries a newer one added.
   LogIndex index = m.prev_log_index;
   for (const Entry& e : m.entries) {
     ++index;
@@ -237,7 +253,8 @@ void Node::handle_append_entries(Time now, const Message& m) {
   }
   const LogIndex last_new_index = m.prev_log_index + m.entries.size();
 
-  // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+  // Rule 5 (§5.3): if leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of
+  // last new entry).
   if (m.leader_commit > commit_index_) {
     const LogIndex c = std::min(m.leader_commit, last_new_index);
     if (c > commit_index_) set_commit_index(c);
@@ -248,59 +265,65 @@ void Node::handle_append_entries(Time now, const Message& m) {
   r.match_index = last_new_index;
 }
 
-void Node::handle_append_entries_response(Time now, const Message& m) {
-  if (m.term > disk_.current_term) {
-    step_down(now, m.term);
-    return;
-  }
-  if (role_ != Role::Leader || m.term != disk_.current_term) return;  // stale reply
-  Progress& pr = progress_[m.from];
+// The reply carries the follower's conflict hint (§5.3, the optimization at the end of Log
+// replication): the term of its entry at prevLogIndex (0 if it has none) and the first index of
+// that term, or its last index + 1.
+void Node::reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
+                                 LogIndex conflict_index) {
+  AppendRejection why;
+  why.reason = reason;
+  why.leader = m.from;
+  why.term = m.term;
+  why.prev_log_index = m.prev_log_index;
+  why.prev_log_term = m.prev_log_term;
+  why.our_term_there = conflict_term;
+  why.our_last_index = disk_.log.last_index();
+  last_append_rejection_ = why;
+  Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+  r.success = false;
+  r.rejected_index = m.prev_log_index;
+  r.conflict_term = conflict_term;
+  r.conflict_index = conflict_index;
+}
+
+void Node::handle_append_entries_response(const Message& m) {
+  // A leader of this term that crashed and restarted as a follower can still get its replies.
+  if (role_ != Role::Leader) return;
+  Progress& pr = progress_[slot(m.from)];
   if (m.success) {
-    // Replies may arrive reordered: matchIndex only ever grows.
-    if (m.match_index > pr.match_index) {
-      pr.match_index = m.match_index;
-      advance_commit_index();
-    }
-    if (pr.mode == Progress::Mode::Probe) {
-      pr.become_replicate();
-    } else if (pr.next_index <= pr.match_index) {
-      pr.next_index = pr.match_index + 1;
-    }
+    if (pr.maybe_update(m.match_index)) advance_commit_index();
     send_append_entries(m.from, false);  // more entries waiting?
     return;
   }
-  // Rejected: ignore replies to requests that no longer matter.
-  if (m.rejected_index <= pr.match_index) return;
-  if (pr.mode == Progress::Mode::Probe && m.rejected_index + 1 != pr.next_index) return;
-  // §5.3 optimization: back up a whole term at a time using the follower's conflict hint.
-  LogIndex next = m.conflict_index;
+  // §5.3 (Log replication): after a rejection, decrement nextIndex and retry; the conflict hint
+  // (the optimization at the end of §5.3) backs up a whole term at a time: to just after our
+  // last entry of the follower's conflicting term if we have one, else to its first index there.
+  LogIndex next_hint = m.conflict_index;
   if (m.conflict_term != 0) {
-    const LogIndex ours = disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
-    if (ours != 0) next = ours + 1;
+    const LogIndex ours =
+        disk_.log.last_index_of_term(m.conflict_term, std::min(m.rejected_index, disk_.log.last_index()));
+    if (ours != 0) next_hint = ours + 1;
   }
-  pr.next_index = std::clamp<LogIndex>(next, pr.match_index + 1, m.rejected_index);
-  pr.become_probe();
-  send_append_entries(m.from, true);
+  if (pr.maybe_decrease_to(m.rejected_index, next_hint)) send_append_entries(m.from, true);
 }
 
+// Figure 2, Leaders (§5.3, Log replication): if last log index >= nextIndex for a follower, send
+// AppendEntries with log entries starting at nextIndex (at most append_entries_max of them). A
+// heartbeat is sent even with nothing new and even to a follower still being probed.
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
-  Progress& pr = progress_[peer];
+  Progress& pr = progress_[slot(peer)];
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
-  if (pr.next_index > last + 1) pr.next_index = last + 1;
-  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.append_entries_max);
+  RAFT_ASSERT(pr.next_index <= last + 1);  // the Progress invariant; a leader's log never shrinks
+  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.timing.append_entries_max);
   if (count == 0 && !heartbeat) return;
   Message& m = new_message(MessageType::AppendEntries, peer);
   m.prev_log_index = pr.next_index - 1;
   m.prev_log_term = log.term_at(m.prev_log_index);
   m.leader_commit = commit_index_;
   log.copy_range(pr.next_index, count, m.entries);
-  if (pr.mode == Progress::Mode::Replicate) {
-    pr.next_index += count;
-  } else {
-    pr.probe_sent = true;
-  }
+  pr.sent_entries(count);
 }
 
 void Node::broadcast_heartbeat() {
@@ -313,12 +336,13 @@ void Node::broadcast_heartbeat() {
 // Commitment and application
 
 void Node::advance_commit_index() {
-  // Figure 2, Leaders: if there exists an N such that N > commitIndex, a majority of matchIndex[i] >= N,
-  // and log[N].term == currentTerm, set commitIndex = N (§5.3, §5.4). Entries of earlier terms are
+  // Figure 2, Leaders (§5.3, Log replication; §5.4, Safety): if there exists an N such that
+  // N > commitIndex, a majority of matchIndex[i] >= N, and log[N].term == currentTerm, set
+  // commitIndex = N. §5.4.2 (Committing entries from previous terms): entries of earlier terms are
   // committed only indirectly, by committing one of the current term (Figure 8).
   std::array<LogIndex, kNodesMax> match{};
   for (NodeId i = 0; i < config_.cluster_size; ++i) {
-    match[i] = i == config_.id ? disk_.log.last_index() : progress_[i].match_index;
+    match[slot(i)] = progress_[slot(i)].match_index;
   }
   const LogIndex n = majority_match_index(match.data(), config_.cluster_size);
   if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(n);
@@ -332,7 +356,9 @@ void Node::set_commit_index(LogIndex index) {
 }
 
 void Node::apply_committed() {
-  // All servers: if commitIndex > lastApplied, increment lastApplied and apply log[lastApplied].
+  // Figure 2, All Servers (§5.3, Log replication): if commitIndex > lastApplied, increment
+  // lastApplied and apply log[lastApplied] to the state machine. §8 (Client interaction): the leader
+  // answers the client once its entry is applied.
   while (last_applied_ < commit_index_) {
     ++last_applied_;
     const Entry& e = disk_.log.at(last_applied_);
@@ -347,18 +373,22 @@ void Node::apply_committed() {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
+// §5.2 (Leader election): each timeout is drawn at random from [min, max], so split votes are rare.
 void Node::reset_election_timer(Time now) {
-  election_timeout_us_ = rng_.uniform(config_.election_timeout_min_us, config_.election_timeout_max_us);
+  election_timeout_us_ = rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us);
   election_timer_started_ = now;
   if (role_ != Role::Leader) deadline_ = now + election_timeout_us_;
 }
 
 void Node::set_role(Role role) {
   if (role_ == role) return;
+  if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);
 }
 
+// Figure 2, Persistent state on all servers: currentTerm and votedFor are written before any message
+// that depends on them is queued (updated on stable storage before responding to RPCs).
 void Node::persist_term_and_vote(Term term, NodeId voted_for) {
   RAFT_ASSERT(term >= disk_.current_term);
   const bool new_term = term != disk_.current_term;
@@ -375,6 +405,7 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
 void Node::append_entry(Entry e) {
   const Term t = e.term;
   disk_.log.append(std::move(e));
+  if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
 }
 

@@ -17,18 +17,15 @@
 #include "core/raft/message.h"
 #include "core/raft/progress.h"
 #include "core/raft/rng.h"
+#include "core/raft/timing.h"
 
 namespace raft {
 
 struct Config {
   NodeId id = 0;
   int cluster_size = 5;
-  Time election_timeout_min_us = 150'000;
-  Time election_timeout_max_us = 300'000;
-  Time heartbeat_interval_us = 50'000;
-  uint32_t append_entries_max = 64;  // entries per AppendEntries
-  bool noop_on_election = true;      // §8: a new leader appends a no-op to commit earlier terms' entries
-  uint64_t seed = 1;                 // seeds this node's election-timeout generator
+  Timing timing;
+  uint64_t seed = 1;  // seeds this node's election-timeout generator
 };
 
 // Something a node did, for traces, checkers and the UI. Plain data, no allocation.
@@ -89,8 +86,7 @@ class Node {
 
   // Changes timing and options while running (the lab's settings). New timeouts take effect at
   // the next timer reset; cluster size and id cannot change.
-  void reconfigure(Time election_timeout_min_us, Time election_timeout_max_us, Time heartbeat_interval_us,
-                   uint32_t append_entries_max, bool noop_on_election);
+  void reconfigure(const Timing& timing);
 
   // Buffered outputs. The caller reads them and then calls clear_output().
   std::span<Message> messages() { return {outbox_.data(), outbox_size_}; }
@@ -110,7 +106,7 @@ class Node {
   LogIndex commit_index() const { return commit_index_; }
   LogIndex last_applied() const { return last_applied_; }
   const KvStore& kv() const { return kv_; }
-  const Progress& progress(NodeId peer) const { return progress_[peer]; }
+  const Progress& progress(NodeId peer) const { return progress_[slot(peer)]; }
   uint32_t votes_granted_mask() const { return votes_granted_; }
   uint32_t votes_rejected_mask() const { return votes_rejected_; }
   Time election_timeout_us() const { return election_timeout_us_; }  // the current randomized timeout
@@ -118,22 +114,39 @@ class Node {
   const VoteRejection& last_vote_rejection() const { return last_vote_rejection_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
 
+  // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
+  // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it
+  // allocates only to report a failure.
+  std::string check_invariants() const;
+
  private:
+  // Index of a server in per-server arrays (NodeId is signed only so that kNoNode can exist).
+  size_t slot(NodeId id) const {
+    RAFT_ASSERT(id >= 0 && id < config_.cluster_size);
+    return static_cast<size_t>(id);
+  }
+
   // Figure 2, "Rules for Servers".
   void start_election(Time now);
   void become_follower(Term term, NodeId leader);
   void become_leader(Time now);
-  void step_down(Time now, Term new_term);  // §5.1: a higher term seen => adopt it, clear votedFor, follow
+  void step_down(Time now, Term new_term);  // §5.1 (Raft basics): adopt a later term, clear votedFor, follow
 
+  // The handlers run once step() has settled the term: m.term == currentTerm.
   void handle_request_vote(Time now, const Message& m);
   void handle_request_vote_response(Time now, const Message& m);
   void handle_append_entries(Time now, const Message& m);
-  void handle_append_entries_response(Time now, const Message& m);
+  void handle_append_entries_response(const Message& m);
+  void refuse_vote(const Message& m, VoteRejection why);
+  void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
+                             LogIndex conflict_index);
 
-  bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1
+  bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1 (Election restriction)
   void send_append_entries(NodeId peer, bool heartbeat);
   void broadcast_heartbeat();
-  void advance_commit_index();  // §5.3/§5.4.2: only entries of the current term are committed by counting
+  // §5.3 (Log replication), §5.4.2 (Committing entries from previous terms): only entries of the
+  // current term are committed by counting replicas.
+  void advance_commit_index();
   void set_commit_index(LogIndex index);
   void apply_committed();
 
@@ -158,7 +171,7 @@ class Node {
   Time election_timeout_us_ = 0;
   Time election_timer_started_ = 0;
 
-  // Candidate state.
+  // Candidate state: bit i set once server i's vote arrived. Zero outside an election.
   uint32_t votes_granted_ = 0;
   uint32_t votes_rejected_ = 0;
   // Leader state, reinitialized after election.

@@ -17,7 +17,7 @@ inline LogIndex majority_match_index(const LogIndex* match, int voters) {
   std::array<LogIndex, kNodesMax> sorted{};
   std::copy(match, match + voters, sorted.begin());
   std::sort(sorted.begin(), sorted.begin() + voters, [](LogIndex a, LogIndex b) { return a > b; });
-  return sorted[quorum_size(voters) - 1];
+  return sorted[static_cast<size_t>(quorum_size(voters) - 1)];  // >= 0: voters >= 1
 }
 
 }  // namespace raft

@@ -21,11 +21,18 @@ inline constexpr int kNodesMax = 15;
 
 // Always-on precondition check for the core: a broken precondition is a bug in the caller or the
 // core, never a condition to recover from.
-[[noreturn]] inline void assert_fail(const char* expr, const char* file, int line) {
-  std::fprintf(stderr, "RAFT_ASSERT failed: %s at %s:%d\n", expr, file, line);
+[[noreturn]] inline void assert_fail(const char* expr, const char* file, int line, const char* why = nullptr) {
+  if (why != nullptr) {
+    std::fprintf(stderr, "RAFT_ASSERT failed: %s\n  (%s at %s:%d)\n", why, expr, file, line);
+  } else {
+    std::fprintf(stderr, "RAFT_ASSERT failed: %s at %s:%d\n", expr, file, line);
+  }
   std::abort();
 }
 #define RAFT_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::raft::assert_fail(#expr, __FILE__, __LINE__))
+// The same, with a sentence for people (a const char*, evaluated only when expr is false).
+#define RAFT_ASSERT_MSG(expr, why) \
+  ((expr) ? static_cast<void>(0) : ::raft::assert_fail(#expr, __FILE__, __LINE__, (why)))
 
 inline std::string node_name(NodeId id) { return "s" + std::to_string(id + 1); }
 

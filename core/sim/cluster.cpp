@@ -81,11 +81,7 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   Config c;
   c.id = n;
   c.cluster_size = config_.nodes;
-  c.election_timeout_min_us = config_.timing.election_timeout_min_us;
-  c.election_timeout_max_us = config_.timing.election_timeout_max_us;
-  c.heartbeat_interval_us = config_.timing.heartbeat_interval_us;
-  c.append_entries_max = config_.timing.append_entries_max;
-  c.noop_on_election = config_.timing.noop_on_election;
+  c.timing = config_.timing;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
   return Node(c, std::move(disk), now_);
 }
@@ -181,6 +177,8 @@ void Cluster::send(Message& m) {
 
 void Cluster::drain(NodeId n) {
   Node& node = nodes_[n];
+  const std::string broken = node.check_invariants();  // after every input the node handled
+  RAFT_ASSERT_MSG(broken.empty(), broken.c_str());
   // Persistent state was written inside the step, before these messages were queued.
   for (const NodeEvent& e : node.events()) record_node_event(node, e);
   for (Message& m : node.messages()) send(m);
@@ -357,10 +355,7 @@ void Cluster::set_network(const NetworkConfig& net) {
 
 void Cluster::set_timing(const Timing& timing) {
   config_.timing = timing;
-  for (Node& n : nodes_) {
-    n.reconfigure(timing.election_timeout_min_us, timing.election_timeout_max_us, timing.heartbeat_interval_us,
-                  timing.append_entries_max, timing.noop_on_election);
-  }
+  for (Node& n : nodes_) n.reconfigure(timing);
   trace_->add(TraceEvent::timing(now_, timing));
 }
 

@@ -15,7 +15,7 @@ inline Config config(NodeId id, int n = 3, bool noop = false) {
   c.id = id;
   c.cluster_size = n;
   c.seed = 1000 + static_cast<uint64_t>(id);
-  c.noop_on_election = noop;
+  c.timing.noop_on_election = noop;
   return c;
 }
 
@@ -92,13 +92,34 @@ inline Message append_response(NodeId from, NodeId to, Term term, bool success, 
   return m;
 }
 
+// Every input of a hand-stepped test goes through these, which check the node's own invariants
+// afterwards (LogCabin runs checkAll after every test step). A failure prints the sentence.
+inline void check_invariants(const Node& n) { CHECK(n.check_invariants() == std::string()); }
+inline void step(Node& n, Time now, const Message& m) {
+  n.step(now, m);
+  check_invariants(n);
+}
+inline void tick(Node& n, Time now) {
+  n.tick(now);
+  check_invariants(n);
+}
+inline void timeout_now(Node& n, Time now) {
+  n.timeout_now(now);
+  check_invariants(n);
+}
+inline ProposeResult propose(Node& n, Time now, Command cmd) {
+  ProposeResult r = n.propose(now, std::move(cmd));
+  check_invariants(n);
+  return r;
+}
+
 // Makes node `id` leader of `term` in an n-node cluster by stepping granted votes into it.
 inline Node make_leader(NodeId id, int n, Term term_before, const std::vector<Term>& log_terms, bool noop = false) {
   Node node(config(id, n, noop), disk(term_before, log_terms), 0);
-  node.timeout_now(0);
+  timeout_now(node, 0);
   node.clear_output();
   for (NodeId p = 0; p < n && node.role() != Role::Leader; ++p) {
-    if (p != id) node.step(0, vote_response(p, id, node.current_term(), true));
+    if (p != id) step(node, 0, vote_response(p, id, node.current_term(), true));
   }
   REQUIRE(node.role() == Role::Leader);
   node.clear_output();

@@ -1,0 +1,97 @@
+// Node::check_invariants(): what must hold for one server after every input (LogCabin's
+// Invariants::checkAll). Cluster-wide properties (Figure 3: Election Safety, Log Matching, Leader
+// Completeness, State Machine Safety) are the simulator checker's job; these are the ones a single
+// node can see in its own state. O(cluster size) and no allocation unless something is broken.
+#include <bit>
+
+#include "core/raft/node.h"
+#include "core/raft/quorum.h"
+
+namespace raft {
+
+namespace {
+std::string str(uint64_t v) { return std::to_string(v); }
+}  // namespace
+
+std::string Node::check_invariants() const {
+  const NodeId me = config_.id;
+  const LogIndex last = disk_.log.last_index();
+  auto broken = [&](const std::string& what) { return node_name(me) + ": " + what; };
+
+  // §5.3: every entry was created by a leader of a term no later than ours. Terms never decrease
+  // along a log, so the last entry is the one to check (O(1) instead of a scan).
+  if (disk_.log.last_term() > disk_.current_term) {
+    return broken("the last log entry has term " + str(disk_.log.last_term()) + ", later than currentTerm " +
+                  str(disk_.current_term));
+  }
+  if (disk_.voted_for != kNoNode && (disk_.voted_for < 0 || disk_.voted_for >= config_.cluster_size)) {
+    return broken("votedFor is " + std::to_string(disk_.voted_for) + ", which is not a server of this cluster");
+  }
+  // §5.3, §5.4: a committed entry is never removed, so commitIndex stays inside the log.
+  if (commit_index_ > last) {
+    return broken("commitIndex " + str(commit_index_) + " is beyond the last log index " + str(last));
+  }
+  // Figure 2, All Servers: only committed entries are applied; this node applies them in the same
+  // step that commits them, so lastApplied == commitIndex between steps.
+  if (last_applied_ != commit_index_) {
+    return broken("lastApplied " + str(last_applied_) + " differs from commitIndex " + str(commit_index_) +
+                  " after a step");
+  }
+  // §5.2: a follower or candidate always has its election timer running.
+  if (role_ != Role::Leader && deadline_ != election_timer_started_ + election_timeout_us_) {
+    return broken("a " + std::string(role_name(role_)) + " has no election timer running");
+  }
+  // The vote tallies belong to one election (§5.2, Candidates) and are empty outside it.
+  if (role_ != Role::Candidate && (votes_granted_ | votes_rejected_) != 0) {
+    return broken("a " + std::string(role_name(role_)) + " still keeps the vote tallies of an election");
+  }
+
+  switch (role_) {
+    case Role::Follower:
+      if (leader_id_ == me) return broken("a follower names itself as the leader");
+      break;
+    case Role::Candidate: {
+      // §5.2, Candidates: a candidate votes for itself in its term, knows no leader of that term, and
+      // becomes leader as soon as a majority has granted its vote.
+      if (disk_.voted_for != me) return broken("a candidate has not voted for itself in its term");
+      if (leader_id_ != kNoNode) return broken("a candidate knows a leader of its own term, " + node_name(leader_id_));
+      if (((votes_granted_ >> me) & 1u) == 0) return broken("a candidate's own vote is missing from its tally");
+      // A server may appear in both tallies: the network can duplicate a RequestVote, and a voter
+      // that granted it may refuse the copy once its log has grown (from another leader of this
+      // term, elected without it). A granted vote stands, so that is no contradiction.
+      if (((votes_granted_ | votes_rejected_) >> config_.cluster_size) != 0) {
+        return broken("a candidate counts a vote from a server outside the cluster");
+      }
+      if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) {
+        return broken("a candidate holds votes from a majority but has not become leader");
+      }
+      break;
+    }
+    case Role::Leader: {
+      // §5.2: a leader won the election of its term, voting for itself.
+      if (leader_id_ != me) return broken("a leader names " + node_name(leader_id_) + " as the leader");
+      if (disk_.voted_for != me) return broken("a leader has not voted for itself in its term");
+      // Figure 2, Volatile state on leaders: its own entry tracks its log; every follower's obeys
+      // matchIndex < nextIndex <= last log index + 1 (Progress's invariant).
+      const Progress& own = progress_[slot(me)];
+      if (own.match_index != last || own.next_index != last + 1) {
+        return broken("the leader's own matchIndex " + str(own.match_index) + " and nextIndex " + str(own.next_index) +
+                      " do not follow its last log index " + str(last));
+      }
+      for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+        const Progress& p = progress_[slot(peer)];
+        if (p.match_index >= p.next_index || p.next_index > last + 1) {
+          return broken("for " + node_name(peer) + ", matchIndex " + str(p.match_index) + " < nextIndex " +
+                        str(p.next_index) + " <= last log index + 1 (" + str(last + 1) + ") does not hold");
+        }
+        if (p.mode == Progress::Mode::Replicate && p.probe_sent) {
+          return broken("the progress of " + node_name(peer) + " waits for a probe reply while replicating");
+        }
+      }
+      break;
+    }
+  }
+  return {};
+}
+
+}  // namespace raft
