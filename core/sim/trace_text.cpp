@@ -151,15 +151,8 @@ void append_groups(std::string& out, const PartitionGroups& groups) {
   }
 }
 
-}  // namespace
-
-void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
-                      const std::vector<ClientOpRecord>& ops) {
-  const size_t line = out.size();
-  append_time_ms(out, e.t);
-  out += "  ";
-  const size_t who_column = out.size() - line;
-  const ClientOpRecord* op = nullptr;
+// The who column: a server, a message's or link's ends, or the client of an operation.
+void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op) {
   switch (e.kind) {
     case TraceKind::Send:
     case TraceKind::Deliver:
@@ -167,11 +160,7 @@ void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
     case TraceKind::Cut:
     case TraceKind::Uncut: append_link(out, e.from, e.to, e.one_way()); break;
     case TraceKind::Invoke:
-    case TraceKind::Return:
-      RAFT_ASSERT(e.op_ref() < ops.size());
-      op = &ops[e.op_ref()];
-      out += "c" + std::to_string(op->client);
-      break;
+    case TraceKind::Return: out += "c" + std::to_string(op->client); break;
     case TraceKind::Role:
     case TraceKind::Term:
     case TraceKind::Vote:
@@ -188,11 +177,11 @@ void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
     case TraceKind::Timing:
     case TraceKind::Note: break;
   }
-  pad_to(out, line, who_column + kWhoWidth + 1);
-  out += trace_kind_name(e.kind);
-  pad_to(out, line, who_column + kWhoWidth + 1 + kEventWidth + 1);
-  const size_t details_column = out.size() - line;
+}
 
+// The details column, which starts at `details_column` of the line that starts at `line`.
+void append_details(std::string& out, size_t line, size_t details_column, const Trace& trace, const TraceEvent& e,
+                    const ClientOpRecord* op) {
   switch (e.kind) {
     case TraceKind::Role:
       out += role_name(e.role());
@@ -268,6 +257,26 @@ void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
       break;
     }
   }
+}
+
+}  // namespace
+
+void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
+                      const std::vector<ClientOpRecord>& ops) {
+  const ClientOpRecord* op = nullptr;
+  if (e.kind == TraceKind::Invoke || e.kind == TraceKind::Return) {
+    RAFT_ASSERT(e.op_ref() < ops.size());
+    op = &ops[e.op_ref()];
+  }
+  const size_t line = out.size();
+  append_time_ms(out, e.t);
+  out += "  ";
+  const size_t who_column = out.size() - line;
+  append_who(out, e, op);
+  pad_to(out, line, who_column + kWhoWidth + 1);
+  out += trace_kind_name(e.kind);
+  pad_to(out, line, who_column + kWhoWidth + 1 + kEventWidth + 1);
+  append_details(out, line, out.size() - line, trace, e, op);
   while (out.size() > line && out.back() == ' ') out.pop_back();
   out += '\n';
 }
