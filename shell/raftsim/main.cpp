@@ -1,6 +1,7 @@
 // raftsim: the headless Raft Lab simulator.
 //
-//   raftsim run FILE.raft [--seed N] [--trace out.jsonl]   run a scenario; exit 0 ok, 1 failed, 2 bad input
+//   raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt]
+//                                                          run a scenario; exit 0 ok, 1 failed, 2 bad input
 //   raftsim hash FILE.raft [--seed N]                      trace hash and state hash (native vs wasm)
 //   raftsim fuzz --runs N [...]                             random faults + client load, see fuzz.cpp
 //   raftsim bench [--seconds-virtual N]                     throughput figures, see bench.cpp
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/sim/trace_text.h"
 #include "shell/raftsim/raftsim.h"
 
 namespace raftsim {
@@ -23,7 +25,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  raftsim run FILE.raft [--seed N] [--trace out.jsonl]\n"
+    "  raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt]\n"
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
     "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n"
@@ -58,16 +60,19 @@ int load(const Args& args, Scenario& scenario) {
 int cmd_run(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
-  if (!args.parse(argv, {"seed", "trace"}, {}, error)) return usage(error);
+  if (!args.parse(argv, {"seed", "trace", "golden"}, {}, error)) return usage(error);
   Scenario scenario;
   if (int rc = load(args, scenario); rc != kExitOk) return rc;
   std::optional<Cluster> cluster;
   const ScenarioResult r = raft::sim::run_scenario(scenario, &cluster);
-  if (std::optional<std::string> trace_path = args.get("trace")) {
-    if (!write_file(*trace_path, cluster->trace().to_jsonl(cluster->client_ops()), error)) {
-      std::fprintf(stderr, "raftsim: %s\n", error.c_str());
-      return kExitUsage;
-    }
+  // --trace: JSON Lines for tools; --golden: the readable transcript that tests/golden holds.
+  const raft::sim::Trace& trace = cluster->trace();
+  const auto& ops = cluster->client_ops();
+  const std::optional<std::string> trace_path = args.get("trace"), golden_path = args.get("golden");
+  if ((trace_path && !write_file(*trace_path, trace.to_jsonl(ops), error)) ||
+      (golden_path && !write_file(*golden_path, raft::sim::to_text(trace, ops), error))) {
+    std::fprintf(stderr, "raftsim: %s\n", error.c_str());
+    return kExitUsage;
   }
   if (!r.ok) {
     std::fprintf(stderr, "%s\n", r.failure.c_str());
