@@ -105,7 +105,8 @@ class App {
   // The center of a control drawn in the last frame. Keys: the node menu's "Crash", "Restart",
   // "Timeout", "Client request", "Isolate", "Inspect"; the message menu's "Drop", "Duplicate",
   // "Delay"; the fork question's "Fork" and "Cancel"; the timeline's "Play" (play/pause), "Step",
-  // "Step back", "Go to present"; the cluster view's "Heal all", "Partition", "Split".
+  // "Step back", "Go to present"; the cluster view's "Heal all", "Partition", "Split"; the menu
+  // bar's "Share" (while closed) and its "Copy share link".
   std::optional<ScreenPoint> item_position(std::string_view key) const;
   // A window drawn in the last frame: the panels ("Cluster", "Logs", "Inspector", "Events",
   // "Timeline", "Status"), the popups ("node_menu", "message_menu", "Change the past?"), and the
