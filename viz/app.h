@@ -77,8 +77,9 @@ class App {
   // Loads scenario text as if picked from the Scenarios menu (its title and description shown).
   // On a parse error sets notice() and returns false with `error` set, leaving the lab unchanged.
   bool load_scenario_text(const std::string& text, const std::string& name, std::string* error);
-  // Opens a share payload (scenario_text() of another session); a malformed one shows a notice
-  // and starts the default cluster.
+  // Opens a share payload (scenario_text() of another session) paused at the moment its sharer was
+  // viewing: its `open at` if it has one (shared from the past), else the end of the run. A
+  // malformed one shows a notice and starts the default cluster.
   bool load_share_payload(const std::string& payload, std::string* error);
   bool paused() const;
   void set_paused(bool p);
