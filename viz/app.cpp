@@ -339,10 +339,12 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
   m.after_new_session();
   m.vs.scenario_banner = false;
   m.touched = true;
-  if (const std::optional<Time> at = m.lab.open_at()) {  // shared while scrubbed back: open there, paused
-    m.seek(*at);
-    m.vs.paused = true;
-  }
+  // Scripts loaded from the Scenarios menu play along from t=0; a link shows what its sharer saw:
+  // the whole run on the timeline and in the event log (so it plays to the end once), paused at
+  // the moment viewed (its `open at`, else the end).
+  m.seek(m.lab.end_time());
+  if (const std::optional<Time> at = m.lab.open_at()) m.seek(*at);
+  m.vs.paused = true;
   return true;
 }
 

@@ -77,8 +77,9 @@ class App {
   // Loads scenario text as if picked from the Scenarios menu (its title and description shown).
   // On a parse error sets notice() and returns false with `error` set, leaving the lab unchanged.
   bool load_scenario_text(const std::string& text, const std::string& name, std::string* error);
-  // Opens a share payload (scenario_text() of another session); a malformed one shows a notice
-  // and starts the default cluster.
+  // Opens a share payload (scenario_text() of another session) paused at the moment its sharer was
+  // viewing: its `open at` if it has one (shared from the past), else the end of the run. A
+  // malformed one shows a notice and starts the default cluster.
   bool load_share_payload(const std::string& payload, std::string* error);
   bool paused() const;
   void set_paused(bool p);
@@ -105,7 +106,8 @@ class App {
   // The center of a control drawn in the last frame. Keys: the node menu's "Crash", "Restart",
   // "Timeout", "Client request", "Isolate", "Inspect"; the message menu's "Drop", "Duplicate",
   // "Delay"; the fork question's "Fork" and "Cancel"; the timeline's "Play" (play/pause), "Step",
-  // "Step back", "Go to present"; the cluster view's "Heal all", "Partition", "Split".
+  // "Step back", "Go to present"; the cluster view's "Heal all", "Partition", "Split"; the menu
+  // bar's "Share" (while closed) and its "Copy share link".
   std::optional<ScreenPoint> item_position(std::string_view key) const;
   // A window drawn in the last frame: the panels ("Cluster", "Logs", "Inspector", "Events",
   // "Timeline", "Status"), the popups ("node_menu", "message_menu", "Change the past?"), and the

@@ -299,10 +299,13 @@ void draw_menu_bar(Ui& ui) {
   }
   if (ImGui::BeginMenu("Share")) {
     if (ImGui::MenuItem("Copy share link")) vs.shell_request = ShellRequest::CopyShareLink;
+    vs.track("Copy share link");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A link to this whole session (seed, settings and your commands) that opens at the moment you are viewing.");
     if (ImGui::MenuItem("Export trace (JSON Lines)")) vs.shell_request = ShellRequest::DownloadTrace;
     if (ImGui::MenuItem("Export scenario (.raft)")) vs.shell_request = ShellRequest::DownloadScenario;
     ImGui::EndMenu();
+  } else {
+    vs.track("Share");  // only while closed: an open menu's last item is its own window
   }
   if (ImGui::BeginMenu("Help")) {
     if (ImGui::MenuItem("Keyboard and mouse", "?")) vs.show_help = true;

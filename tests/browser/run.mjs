@@ -61,7 +61,11 @@ class Lab {
     this.page = page;
     this.name = name;
     this.errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(`console.error: ${m.text()}`); });
+    this.logs = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(`console.error: ${m.text()}`);
+      else this.logs.push(m.text());
+    });
     page.on('pageerror', (e) => this.errors.push(`page error: ${e.message}`));
   }
   // Opens the page and waits for its first frame; returns ms from navigation start to it.
@@ -120,6 +124,20 @@ class Lab {
     await m.up({ button });
     await this.frames(2);
   }
+  // Presses at `from`, moves to `to` in `steps` frames, releases: a drag as a hand makes it.
+  async drag(from, to, steps = 8) {
+    const m = this.page.mouse;
+    await m.move(from.x, from.y);
+    await this.frames(2);
+    await m.down();
+    await this.frames(2);
+    for (let i = 1; i <= steps; i++) {
+      await m.move(from.x + (to.x - from.x) * i / steps, from.y + (to.y - from.y) * i / steps);
+      await this.frames(1);
+    }
+    await m.up();
+    await this.frames(2);
+  }
   windowRect(name) { return this.call('windowRect', name); }
   // Waits for a window or popup ("node_menu", "message_menu", "Change the past?") to be drawn with
   // a size, then one more frame so that what is in it has settled; returns its rectangle.
@@ -139,6 +157,34 @@ class Lab {
     const p = await this.call('itemPosition', key);
     if (!p) throw new Error(`no control "${key}" on screen`);
     return p;
+  }
+  // Waits for a control to be drawn (one in a menu that is opening); returns its center.
+  async waitForItem(key) {
+    for (let i = 0; i < 30; i++) {
+      if (await this.call('itemPosition', key)) {
+        await this.frames(1);
+        return this.item(key);
+      }
+      await this.frames(1);
+    }
+    throw new Error(`no control "${key}" was drawn`);
+  }
+  // Share -> Copy share link, by clicking the menu bar. Returns the link the page copied: from the
+  // clipboard, or from the console where the page logs it when the clipboard refuses.
+  async copyShareLink() {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(this.page.url()).origin });
+    const seen = this.logs.length;
+    const menu = await this.item('Share');
+    await this.click(menu.x, menu.y);
+    const item = await this.waitForItem('Copy share link');
+    await this.click(item.x, item.y);
+    for (let i = 0; i < 60; i++) {
+      const text = this.logs.slice(seen).find((t) => t.startsWith('Raft Lab: share link'));
+      const prefix = 'Raft Lab: share link: ';
+      if (text !== undefined) return text.startsWith(prefix) ? text.slice(prefix.length) : this.page.evaluate(() => navigator.clipboard.readText());
+      await this.frames(1);
+    }
+    throw new Error('Share -> Copy share link: the page neither copied nor logged a link');
   }
   async shot(name) {
     fs.mkdirSync(opt.out, { recursive: true });
@@ -472,6 +518,110 @@ test('a share URL reproduces the same trace hash', async ({ lab, url, newLab }) 
   await b.frames(2);
   await b.shot('share-reproduced');
   b.assertNoErrors();
+});
+
+// The user's steps from issue 12, all by clicking: isolate the leader at 1 s, Heal all at 3 s, run
+// on to 3.5 s, drag the timeline back to about 0.5 s, Share -> Copy share link. The link must keep
+// the whole run and open paused at the moment viewed; one copied at the present opens at the end.
+test('a share link made while scrubbed back keeps the whole run and opens where it was viewed', async ({ lab, url, newLab }) => {
+  const runTo = async (l, us) => { const s = await l.state(); if (us > s.time) await l.ok('run', (us - s.time) / 1000); };
+  // The script's timeline: [time in us, line] for each action line ("run" advances the time).
+  const timeline = (text) => {
+    const unit = { s: 1e6, ms: 1e3, us: 1 };
+    let t = 0;
+    const lines = [];
+    for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+      const run = /^run (\d+)(s|ms|us)$/.exec(line);
+      if (run) t += Number(run[1]) * unit[run[2]];
+      else lines.push([t, line]);
+    }
+    return { lines, end: t };
+  };
+  const decodeHash = (link) => decodeURIComponent(link.slice(link.indexOf('#') + 1));
+
+  await lab.open(url);
+  await lab.hold();
+  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 1000 });
+  await runTo(lab, 1e6);
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', s0.leader);
+  await lab.click(p.x, p.y);
+  await lab.waitForWindow('node_menu');
+  const isolate = await lab.item('Isolate');
+  await lab.click(isolate.x, isolate.y);
+  assert((await lab.call('exportScenario')).includes(`partition ${s0.leader} |`), `choosing Isolate did not partition ${s0.leader} off`);
+  await runTo(lab, 3e6);
+  await lab.frames(2);
+  const heal = await lab.item('Heal all');
+  await lab.click(heal.x, heal.y);
+  await runTo(lab, 3.5e6);
+  const present = await lab.state();
+  assert(present.endTime === 3.5e6 && !present.inPast, `the run ends at ${present.endTime} us (in the past: ${present.inPast})`);
+
+  // Drag the playhead from the present back to 0.5 s.
+  await lab.frames(2);
+  const bar = await lab.windowRect('Scrubber');
+  const x0 = bar.x + 6, x1 = bar.x + bar.w - 6, y = bar.y + bar.h * 0.45;
+  const xAt = (us) => x0 + (x1 - x0) * us / present.endTime;
+  await lab.drag({ x: xAt(present.endTime), y }, { x: xAt(0.5e6), y });
+  const past = await lab.state();
+  assert(past.inPast && past.paused, `after the drag: in the past ${past.inPast}, paused ${past.paused}`);
+  assert(Math.abs(past.time - 0.5e6) < 30e3, `dragged to ${past.time} us, wanted about 500000`);
+  assert(past.endTime === present.endTime, `the drag changed the recorded end: ${past.endTime}`);
+
+  const link = await lab.copyShareLink();
+  await lab.frames(2);
+  const text = decodeHash(link);
+  // One text everywhere: the link, exportScenario() and the address bar.
+  assert(text === await lab.call('exportScenario'), `the link's text differs from exportScenario():\n${text}`);
+  assert(decodeURIComponent((await lab.page.evaluate(() => location.hash)).slice(1)) === text, 'the address bar holds other text than the link');
+  assert((await lab.state()).time === past.time, 'copying the link moved time');
+  const { lines, end } = timeline(text);
+  const at = (re) => lines.filter(([, l]) => re.test(l)).map(([t]) => t);
+  assert(end === present.endTime, `the link runs to ${end} us, the run to ${present.endTime}:\n${text}`);
+  assert(JSON.stringify(at(/^partition /)) === '[1000000]', `partition lines at ${at(/^partition /)}:\n${text}`);
+  assert(JSON.stringify(at(/^heal$/)) === '[3000000]', `heal lines at ${at(/^heal$/)}:\n${text}`);
+  const last = lines[lines.length - 1][1];
+  assert(last === `open at ${past.time % 1000 ? `${past.time}us` : `${past.time / 1000}ms`}`, `last line ${JSON.stringify(last)}, viewing ${past.time} us`);
+
+  const b = await newLab('share-past');
+  await b.open(link);
+  await b.frames(5);
+  const sb = await b.state();
+  assert(sb.paused && sb.inPast, `the shared page opened paused ${sb.paused}, in the past ${sb.inPast}`);
+  assert(sb.time === past.time, `the shared page opened at ${sb.time} us, the link was made at ${past.time}`);
+  assert(sb.endTime === present.endTime, `the shared page's run ends at ${sb.endTime} us, the original at ${present.endTime}`);
+  assert(sb.traceHash === past.traceHash, `trace hash ${sb.traceHash} at the opened moment, ${past.traceHash} on the original`);
+  const bText = await b.call('exportScenario');
+  assert(bText === text, `the opened page exports other text:\n${bText}`);
+  assert(/^partition /m.test(bText) && /^heal$/m.test(bText) && /^open at /m.test(bText), `exported:\n${bText}`);
+  await b.frames(2);
+  const { file } = await b.shot('share-link-opened-in-the-past');
+  metrics.sharePast = `share link opened in the past: ${path.relative(process.cwd(), file)}`;
+  await b.ok('seek', present.endTime);
+  assert((await b.state()).traceHash === present.traceHash, 'the shared run ends with another trace hash');
+  b.assertNoErrors();
+
+  // Copied at the present: no "open at", and the page opens at the end of the run. (A tab in the
+  // background gets about one frame a second: bring the first page back to the front.)
+  await lab.page.bringToFront();
+  const live = await lab.item('Go to present');
+  await lab.click(live.x, live.y);
+  assert(!(await lab.state()).inPast, 'Go to present left the page in the past');
+  const nowLink = await lab.copyShareLink();
+  const nowText = decodeHash(nowLink);
+  assert(!/^open at /m.test(nowText), `a link made at the present has "open at":\n${nowText}`);
+  assert(nowText === text.slice(0, text.lastIndexOf('open at ')), 'the link made at the present has another run than the one made in the past');
+  assert(nowText === await lab.call('exportScenario'), 'the link differs from exportScenario() at the present');
+  const c = await newLab('share-present');
+  await c.open(nowLink);
+  await c.frames(5);
+  const sc = await c.state();
+  assert(sc.paused && !sc.inPast && sc.time === present.endTime && sc.endTime === present.endTime,
+    `the page opened at ${sc.time} us (paused ${sc.paused}, in the past ${sc.inPast}), the run ends at ${present.endTime}`);
+  assert(sc.traceHash === present.traceHash, 'the run opened from the present link ends with another trace hash');
+  lab.assertNoErrors();
+  c.assertNoErrors();
 });
 
 test('a malformed share hash shows a message and starts the default cluster', async ({ lab, url }) => {

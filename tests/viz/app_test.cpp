@@ -409,8 +409,9 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
   App b;
   std::string error;
   REQUIRE(b.load_share_payload(payload, &error));
-  b.seek(now);
-  CHECK(b.lab().cluster().now() == now);
+  CHECK(b.lab().cluster().now() == now);  // shared at the present: opens at the end of the run, paused
+  CHECK(b.lab().end_time() == now);
+  CHECK(b.paused());
   CHECK(b.lab().cluster().trace().hash() == hash);
 
   // Shared while scrubbed back: the link keeps the whole run and opens paused at the moment viewed.
@@ -420,6 +421,8 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
   CHECK(d.lab().cluster().now() == now / 2);
   CHECK(d.lab().end_time() == now);
   CHECK(d.paused());
+  CHECK(d.history().events().size() == a.history().events().size());  // the timeline shows the whole run
+  CHECK(d.history().markers().size() == a.history().markers().size());
   d.go_live();
   CHECK(d.lab().cluster().trace().hash() == hash);
 
