@@ -1,6 +1,7 @@
 // Basic vocabulary of the Raft core. Names follow Figure 2 of the extended Raft paper.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,13 @@ inline constexpr int kNodesMax = 15;
 // The same, with a sentence for people (a const char*, evaluated only when expr is false).
 #define RAFT_ASSERT_MSG(expr, why) \
   ((expr) ? static_cast<void>(0) : ::raft::assert_fail(#expr, __FILE__, __LINE__, (why)))
+
+// A log index or count used as a position in memory. Whatever it counts is held in memory, so it
+// fits a size_t even where size_t is 32 bits (wasm32); the assert says so where it could not.
+inline size_t to_size(uint64_t v) {
+  RAFT_ASSERT(v <= SIZE_MAX);
+  return static_cast<size_t>(v);
+}
 
 inline std::string node_name(NodeId id) { return "s" + std::to_string(id + 1); }
 

@@ -19,8 +19,8 @@ Checker::Checker(int nodes)
       role_(nodes, Role::Follower), commit_(nodes, 0) {}
 
 uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
-  if (entry_chains_.size() < index) entry_chains_.resize(index);
-  EntryChains& slot = entry_chains_[index - 1];
+  if (entry_chains_.size() < index) entry_chains_.resize(to_size(index));
+  EntryChains& slot = entry_chains_[to_size(index - 1)];
   for (uint8_t k = 0; k < slot.used; ++k) {
     if (slot.term[k] == term) return slot.chain[k];
   }
@@ -99,7 +99,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
         const auto first_not_older = std::lower_bound(commit_term_.begin(), commit_term_.end(), e.term);
         const LogIndex must_have = static_cast<LogIndex>(first_not_older - commit_term_.begin());
         if (must_have > 0) {
-          const bool has = chains_[id].size() >= must_have && chains_[id][must_have - 1] == committed_[must_have - 1];
+          const bool has = chains_[id].size() >= must_have && chains_[id][to_size(must_have - 1)] == committed_[to_size(must_have - 1)];
           if (!has) {
             fail(now, "Leader Completeness",
                  n(id) + " became leader of term " + num(e.term) + " but its log does not contain the entries committed up to index " +
@@ -139,7 +139,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
              n(id) + " deleted entry " + num(e.index) + " although it had already committed up to index " + num(commit_[id]) + ".");
         break;
       }
-      if (e.index <= chains_[id].size()) chains_[id].resize(e.index - 1);
+      if (e.index <= chains_[id].size()) chains_[id].resize(to_size(e.index - 1));
       break;
 
     case NodeEvent::Kind::Commit: {
@@ -152,14 +152,14 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
       commit_[id] = e.index;
       const LogIndex known = committed_.size();
       const LogIndex overlap = std::min<LogIndex>(known, e.index);
-      if (overlap > 0 && chain[overlap - 1] != committed_[overlap - 1]) {
+      if (overlap > 0 && chain[to_size(overlap - 1)] != committed_[to_size(overlap - 1)]) {
         fail(now, "State Machine Safety",
              n(id) + " committed entries up to index " + num(e.index) + " that differ from entries another server already committed at or before index " +
                  num(overlap) + ". Once committed, an entry must be the same on every server forever.");
         break;
       }
       for (LogIndex i = known + 1; i <= e.index; ++i) {
-        committed_.push_back(chain[i - 1]);
+        committed_.push_back(chain[to_size(i - 1)]);
         // Kept non-decreasing (a running max): it never understates when an entry was committed,
         // so the Leader Completeness check below can never raise a false alarm.
         commit_term_.push_back(commit_term_.empty() ? node.current_term() : std::max(commit_term_.back(), node.current_term()));

@@ -40,7 +40,7 @@ class Checker {
 
  private:
   void fail(Time now, const char* property, std::string message);
-  uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][i - 1]; }
+  uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][to_size(i - 1)]; }
 
   std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1
   std::vector<Term> term_;                         // per node: last currentTerm seen

@@ -96,8 +96,8 @@ class ConfigSet {
     }
     const uint64_t hash = bits_hash ^ mix64((uint64_t{value} << 32) | 0x5bd1e995u);
     if ((configs_.size() + 1) * 2 > slots_.size()) grow();
-    const uint64_t mask = slots_.size() - 1;
-    for (uint64_t s = hash & mask;; s = (s + 1) & mask) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t s = static_cast<size_t>(hash) & mask;; s = (s + 1) & mask) {  // low bits: the same on 32 and 64 bits
       const uint32_t slot = slots_[s];
       if (slot == 0) {
         configs_.push_back({hash, sparse_index_.size(), value, full_words,
@@ -116,7 +116,7 @@ class ConfigSet {
  private:
   struct Config {
     uint64_t hash;
-    uint64_t sparse_begin;  // into sparse_index_ / sparse_bits_
+    size_t sparse_begin;    // into sparse_index_ / sparse_bits_
     ValueId value;
     uint32_t full_words;
     uint32_t sparse_count;
@@ -138,9 +138,9 @@ class ConfigSet {
 
   void grow() {
     slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
-    const uint64_t mask = slots_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     for (size_t i = 0; i < configs_.size(); ++i) {
-      uint64_t s = configs_[i].hash & mask;
+      size_t s = static_cast<size_t>(configs_[i].hash) & mask;
       while (slots_[s] != 0) s = (s + 1) & mask;
       slots_[s] = static_cast<uint32_t>(i + 1);
     }

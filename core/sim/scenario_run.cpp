@@ -266,7 +266,7 @@ class CheckEvaluator {
     if (!valid(s.node)) return false;
     const Log& log = c_.node(s.node).log();
     bool equal = log.last_index() == s.terms.size();
-    for (LogIndex i = 1; equal && i <= log.last_index(); ++i) equal = log.term_at(i) == s.terms[i - 1];
+    for (LogIndex i = 1; equal && i <= log.last_index(); ++i) equal = log.term_at(i) == s.terms[to_size(i - 1)];
     if (equal) return true;
     return fail(node_name(s.node) + "'s log is " + log_text(log));
   }
