@@ -20,6 +20,19 @@ ClusterConfig config(int nodes, uint64_t seed) {
   return c;
 }
 
+ClusterConfig lossy(ClusterConfig cfg, double loss, double duplicate) {
+  cfg.network.loss = loss;
+  cfg.network.duplicate = duplicate;
+  return cfg;
+}
+
+Workload load(int clients, double rate_per_s) {
+  Workload w;
+  w.clients = clients;
+  w.rate_per_s = rate_per_s;
+  return w;
+}
+
 // Runs until `pred` holds, checking at every event; false if it did not within `us_max`.
 bool step_until(Cluster& c, const std::function<bool()>& pred, Time us_max) {
   const Time end = c.now() + us_max;
@@ -173,14 +186,8 @@ TEST_CASE("clients whose leader is cut off in a minority find the new leader") {
 
 TEST_CASE("determinism: the same seed gives the same trace byte for byte; another seed does not") {
   auto run = [](uint64_t seed) {
-    ClusterConfig cfg = config(5, seed);
-    cfg.network.loss = 0.05;
-    cfg.network.duplicate = 0.02;
-    Cluster c(cfg);
-    Workload w;
-    w.clients = 3;
-    w.rate_per_s = 40;
-    c.set_workload(w);
+    Cluster c(lossy(config(5, seed), 0.05, 0.02));
+    c.set_workload(load(3, 40));
     c.run_for(2'000'000);
     c.crash(c.leader() == kNoNode ? 0 : c.leader());
     c.run_for(2'000'000);
@@ -243,14 +250,8 @@ TEST_CASE("the trace opens with the initial state and uses the documented event 
 TEST_CASE("client load under loss and crashes stays linearizable and safe") {
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     CAPTURE(seed);
-    ClusterConfig cfg = config(5, seed);
-    cfg.network.loss = 0.1;
-    cfg.network.duplicate = 0.05;
-    Cluster c(cfg);
-    Workload w;
-    w.clients = 4;
-    w.rate_per_s = 100;
-    c.set_workload(w);
+    Cluster c(lossy(config(5, seed), 0.1, 0.05));
+    c.set_workload(load(4, 100));
     for (int round = 0; round < 6; ++round) {
       c.run_for(700'000);
       const NodeId victim = static_cast<NodeId>((seed + round) % 5);

@@ -5,6 +5,8 @@
 // files from disk); the simulator is deterministic, so both must match the same file.
 #include <doctest/doctest.h>
 
+#include "tests/core/test_files.h"
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -22,16 +24,7 @@ constexpr const char* kGoldenScenarios[] = {
     "figure7-f", "figure8-noop-off", "figure8-noop-on", "leader-crash", "split-vote",
 };
 
-std::optional<std::string> read_text(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return std::nullopt;
-  std::string out;
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  std::fclose(f);
-  return out;
-}
+std::optional<std::string> read_text(const std::string& path) { return test::read_file(path); }
 
 struct LineDifference {
   size_t line = 0;       // 1-based

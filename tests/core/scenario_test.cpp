@@ -14,22 +14,14 @@
 #include <vector>
 
 #include "core/raft/rng.h"
+#include "tests/core/test_files.h"
 
 namespace raft::sim {
 namespace {
 
 const std::string kScenarioDir = std::string(RAFTLAB_SOURCE_DIR) + "/assets/scenarios";
 
-std::string read_text(const std::string& path) {
-  std::string out;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return out;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  std::fclose(f);
-  return out;
-}
+std::string read_text(const std::string& path) { return test::read_file(path).value_or(""); }
 
 struct ScenarioFile {
   std::string name;

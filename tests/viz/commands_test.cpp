@@ -10,15 +10,9 @@ namespace {
 
 TEST_CASE("rejections in words") {
   char buf[400];
-  VoteRejection v;
-  CHECK(describe_vote_rejection(buf, sizeof buf, v) == 0);
-  v.reason = VoteRejection::Reason::LogNotUpToDate;
-  v.candidate = 2;
-  v.term = 5;
-  v.their_last_index = 3;
-  v.their_last_term = 2;
-  v.our_last_index = 4;
-  v.our_last_term = 3;
+  CHECK(describe_vote_rejection(buf, sizeof buf, VoteRejection{}) == 0);
+  VoteRejection v{.reason = VoteRejection::Reason::LogNotUpToDate, .candidate = 2, .term = 5,
+                  .their_last_term = 2, .our_last_term = 3, .their_last_index = 3, .our_last_index = 4};
   describe_vote_rejection(buf, sizeof buf, v);
   CHECK(std::string(buf).find("s3") != std::string::npos);
   CHECK(std::string(buf).find("up-to-date") != std::string::npos);
@@ -26,12 +20,8 @@ TEST_CASE("rejections in words") {
   v.voted_for = 0;
   describe_vote_rejection(buf, sizeof buf, v);
   CHECK(std::string(buf).find("already voted for s1") != std::string::npos);
-  AppendRejection a;
-  a.reason = AppendRejection::Reason::TermMismatch;
-  a.leader = 0;
-  a.prev_log_index = 7;
-  a.prev_log_term = 3;
-  a.our_term_there = 2;
+  const AppendRejection a{.reason = AppendRejection::Reason::TermMismatch, .leader = 0, .prev_log_index = 7,
+                          .prev_log_term = 3, .our_term_there = 2};
   describe_append_rejection(buf, sizeof buf, a);
   CHECK(std::string(buf).find("prevLogIndex 7") != std::string::npos);
   // Truncation never overflows.
