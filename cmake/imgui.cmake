@@ -9,7 +9,8 @@ target_include_directories(imgui SYSTEM PUBLIC ${RAFTLAB_IMGUI_DIR})
 target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
 target_compile_options(imgui PRIVATE -w)  # third-party code: its warnings are not ours to fix
 if(EMSCRIPTEN)
-  target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_FILE_FUNCTIONS)
+  # The page ships without ImGui's own debug tools (metrics window, stack tool): no panel opens them.
+  target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_FILE_FUNCTIONS IMGUI_DISABLE_METRICS_WINDOW)
 endif()
 
 # Platform/renderer backends: only the shell links these.
