@@ -557,3 +557,14 @@ TEST_CASE("timing changes and single-link restores are actions that round-trip")
   CHECK(c.network().link_up(1, 2));
   CHECK(c.network().link_up(2, 1));
 }
+
+TEST_CASE("parse_statement: one line for the JS API, bounded by the cluster's real size") {
+  raft::sim::Statement s;
+  CHECK_FALSE(raft::sim::parse_statement("put x 1 via s3", 3, s).has_value());
+  CHECK(raft::sim::format_statement(s) == "put x 1 via s3");
+  CHECK(raft::sim::parse_statement("put x 1 via s4", 3, s).value() == "unknown node s4 (this scenario has 3 nodes: s1..s3)");
+  CHECK(raft::sim::parse_statement("nodes 5", 3, s).value() == "'nodes' can only stand at the start of a scenario");
+  CHECK(raft::sim::parse_statement("term s1 2", 3, s).value() == "'term' can only stand at the start of a scenario");
+  CHECK(raft::sim::parse_statement("frob", 3, s).value() == "unknown statement 'frob'");
+  CHECK(raft::sim::parse_statement("  # only a comment", 3, s).value() == "expected a statement such as 'put x 1' or 'crash s2'");
+}
