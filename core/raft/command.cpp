@@ -13,6 +13,7 @@ const char* op_name(Op op) {
     case Op::Append: return "append";
     case Op::Cas: return "cas";
     case Op::Delete: return "delete";
+    case Op::Config: return "config";
   }
   return "?";
 }
@@ -24,6 +25,8 @@ uint64_t command_digest(const Command& c) {
   h = hash_bytes(h, c.key);
   h = hash_bytes(h, c.value);
   h = hash_bytes(h, c.expect);
+  // Mixed in only for configuration entries, so every other command keeps its digest.
+  if (c.op == Op::Config) h = mix64(h ^ (static_cast<uint64_t>(c.config.voters) << 32 | c.config.learners));
   return h;
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/raft/configuration.h"
 #include "core/raft/types.h"
 
 namespace raft {
@@ -15,6 +16,7 @@ enum class Op : uint8_t {
   Append,
   Cas,
   Delete,
+  Config,   // a cluster configuration (dissertation §4.1): `config` holds the new voters and learners
 };
 const char* op_name(Op op);
 
@@ -25,6 +27,7 @@ struct Command {
   std::string key;
   std::string value;       // Put/Append argument, Cas "to"
   std::string expect;      // Cas "from"
+  Configuration config;    // Config only; empty otherwise
 
   bool operator==(const Command&) const = default;
 };

@@ -9,7 +9,8 @@ std::optional<std::string> KvStore::get(const std::string& key) const {
 }
 
 ApplyResult KvStore::apply(const Command& cmd) {
-  if (cmd.op == Op::Noop || cmd.op == Op::Preset) return {};
+  // A configuration entry changes the cluster, not the key-value store (§4.1).
+  if (cmd.op == Op::Noop || cmd.op == Op::Preset || cmd.op == Op::Config) return {};
   Session* session = nullptr;
   if (cmd.client != 0) {
     session = &sessions_[cmd.client];
@@ -34,7 +35,8 @@ ApplyResult KvStore::apply(const Command& cmd) {
     }
     case Op::Delete: data_.erase(cmd.key); break;
     case Op::Noop:
-    case Op::Preset: break;
+    case Op::Preset:
+    case Op::Config: break;
   }
   r.value = get(cmd.key);
   if (session) {

@@ -17,8 +17,11 @@ void assert_valid(const Timing& t) {
 Node::Node(const Config& config, Storage disk, Time now)
     : config_(config), disk_(std::move(disk)), rng_(config.seed) {
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
-  RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
+  RAFT_ASSERT(config_.id >= 0 && config_.id < kNodesMax);
   assert_valid(config_.timing);
+  // §4.2.1: a server that joins later starts with no configuration; it waits to be contacted.
+  bootstrap_ = config_.id < config_.cluster_size ? Configuration::initial(config_.cluster_size) : Configuration{};
+  load_configuration();
   reset_election_timer(now);
 }
 
@@ -37,6 +40,10 @@ void Node::tick(Time now) {
     // prevent election timeouts.
     broadcast_heartbeat();
     deadline_ = now + config_.timing.heartbeat_interval_us;
+  } else if (!configuration_.is_voter(config_.id)) {
+    // §4.2.1, §4.2.3: a server that is not a voter of its configuration (a learner, a server not
+    // yet added, one that learned of its removal) never campaigns; its timer just runs again.
+    reset_election_timer(now);
   } else {
     // Figure 2, Followers (§5.2, Leader election): no AppendEntries from the current leader and no
     // vote granted for a whole election timeout => become a candidate. Candidates: the election
@@ -47,11 +54,13 @@ void Node::tick(Time now) {
 
 void Node::timeout_now(Time now) {
   if (role_ == Role::Leader) return;  // a leader has no election timer
+  if (!configuration_.is_voter(config_.id)) return;  // §4.2.1: only voters campaign
   start_election(now);
 }
 
 void Node::step(Time now, const Message& m) {
-  RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  // §4.1: a server handles messages from servers outside its configuration too.
+  RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < kNodesMax && m.from != config_.id);
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
@@ -75,21 +84,20 @@ void Node::step(Time now, const Message& m) {
     case MessageType::RequestVote: handle_request_vote(now, m); break;
     case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
     case MessageType::AppendEntries: handle_append_entries(now, m); break;
-    case MessageType::AppendEntriesResponse: handle_append_entries_response(m); break;
+    case MessageType::AppendEntriesResponse: handle_append_entries_response(now, m); break;
   }
 }
 
-ProposeResult Node::propose(Time /*now*/, Command cmd) {
+ProposeResult Node::propose(Time now, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
+  RAFT_ASSERT(cmd.op != Op::Config);  // configuration changes go through propose_configuration
   append_entry(Entry{disk_.current_term, std::move(cmd)});
   const LogIndex index = disk_.log.last_index();
-  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    if (peer != config_.id) send_append_entries(peer, false);
-  }
-  advance_commit_index();  // a single-node cluster commits at once
+  for_each_node(replication_targets(), [&](NodeId peer) { send_append_entries(peer, false); });
+  advance_commit_index(now);  // a single-node cluster commits at once
   return {true, index, config_.id};
 }
 
@@ -105,16 +113,16 @@ void Node::start_election(Time now) {
   votes_granted_ = 1u << config_.id;
   votes_rejected_ = 0;
   reset_election_timer(now);
-  if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) {
+  // §4.1: a candidate needs a majority of the voters of its latest configuration.
+  if (configuration_.has_quorum(votes_granted_)) {
     become_leader(now);
     return;
   }
-  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    if (peer == config_.id) continue;
+  for_each_node(configuration_.voters & ~node_bit(config_.id), [&](NodeId peer) {
     Message& m = new_message(MessageType::RequestVote, peer);
     m.last_log_index = disk_.log.last_index();
     m.last_log_term = disk_.log.last_term();
-  }
+  });
 }
 
 // §5.2 (Leader election): a server stays a follower while it hears from a valid leader.
@@ -140,9 +148,8 @@ void Node::step_down(Time now, Term new_term) {
 void Node::become_leader(Time now) {
   set_role(Role::Leader);
   leader_id_ = config_.id;
-  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    progress_[slot(peer)] = Progress::for_new_leader(disk_.log.last_index());
-  }
+  // Every slot, members or not: a server added later in this term starts from here too.
+  for (Progress& p : progress_) p = Progress::for_new_leader(disk_.log.last_index());
   // The leader's own entry tracks its log (etcd does the same), so counting replicas treats every
   // server alike.
   progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
@@ -153,7 +160,7 @@ void Node::become_leader(Time now) {
   // (heartbeat) to each server.
   broadcast_heartbeat();
   deadline_ = now + config_.timing.heartbeat_interval_us;
-  advance_commit_index();
+  advance_commit_index(now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,8 +215,9 @@ void Node::handle_request_vote_response(Time now, const Message& m) {
   } else {
     votes_rejected_ |= 1u << m.from;
   }
-  // §5.2, Candidates: votes received from a majority of servers => become leader.
-  if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) become_leader(now);
+  // §5.2, Candidates: votes received from a majority of servers => become leader (§4.1: the
+  // voters of the candidate's configuration; a learner's vote does not count).
+  if (configuration_.has_quorum(votes_granted_)) become_leader(now);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,6 +256,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
       if (disk_.log.term_at(index) == e.term) continue;
       disk_.log.truncate_from(index);
       emit(NodeEvent::Kind::Truncate, 0, index);
+      on_truncated(index);
     }
     append_entry(e);
   }
@@ -257,7 +266,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // last new entry).
   if (m.leader_commit > commit_index_) {
     const LogIndex c = std::min(m.leader_commit, last_new_index);
-    if (c > commit_index_) set_commit_index(c);
+    if (c > commit_index_) set_commit_index(now, c);
   }
   last_append_rejection_.reason = AppendRejection::Reason::None;
   Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
@@ -286,12 +295,16 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
   r.conflict_index = conflict_index;
 }
 
-void Node::handle_append_entries_response(const Message& m) {
+void Node::handle_append_entries_response(Time now, const Message& m) {
   // A leader of this term that crashed and restarted as a follower can still get its replies.
   if (role_ != Role::Leader) return;
+  // A late reply from a server no longer in the configuration (§4.2.2) is of no use.
+  if (!has_node(replication_targets(), m.from)) return;
   Progress& pr = progress_[slot(m.from)];
   if (m.success) {
-    if (pr.maybe_update(m.match_index)) advance_commit_index();
+    if (pr.maybe_update(m.match_index)) advance_commit_index(now);
+    if (role_ != Role::Leader) return;  // stepped down after committing its own removal (§4.2.2)
+    maybe_promote(now, m.from);
     send_append_entries(m.from, false);  // more entries waiting?
     return;
   }
@@ -327,32 +340,31 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
 }
 
 void Node::broadcast_heartbeat() {
-  for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
-    if (peer != config_.id) send_append_entries(peer, true);
-  }
+  for_each_node(replication_targets(), [&](NodeId peer) { send_append_entries(peer, true); });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Commitment and application
 
-void Node::advance_commit_index() {
+void Node::advance_commit_index(Time now) {
   // Figure 2, Leaders (§5.3, Log replication; §5.4, Safety): if there exists an N such that
   // N > commitIndex, a majority of matchIndex[i] >= N, and log[N].term == currentTerm, set
   // commitIndex = N. §5.4.2 (Committing entries from previous terms): entries of earlier terms are
   // committed only indirectly, by committing one of the current term (Figure 8).
+  // §4.1: the majority is of the voters of the latest configuration; a leader that is removing
+  // itself does not count itself (§4.2.2).
   std::array<LogIndex, kNodesMax> match{};
-  for (NodeId i = 0; i < config_.cluster_size; ++i) {
-    match[slot(i)] = progress_[slot(i)].match_index;
-  }
-  const LogIndex n = majority_match_index(match.data(), config_.cluster_size);
-  if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(n);
+  for (size_t i = 0; i < match.size(); ++i) match[i] = progress_[i].match_index;
+  const LogIndex n = configuration_.majority_match_index(match.data());
+  if (n > commit_index_ && disk_.log.term_at(n) == disk_.current_term) set_commit_index(now, n);
 }
 
-void Node::set_commit_index(LogIndex index) {
+void Node::set_commit_index(Time now, LogIndex index) {
   RAFT_ASSERT(index > commit_index_ && index <= disk_.log.last_index());
   commit_index_ = index;
   emit(NodeEvent::Kind::Commit, 0, index);
   apply_committed();
+  if (role_ == Role::Leader) after_commit(now);
 }
 
 void Node::apply_committed() {
@@ -383,6 +395,7 @@ void Node::reset_election_timer(Time now) {
 void Node::set_role(Role role) {
   if (role_ == role) return;
   if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
+  if (role_ == Role::Leader) deferred_change_.reset();  // only a leader holds a change back
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);
 }
@@ -404,9 +417,11 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
 
 void Node::append_entry(Entry e) {
   const Term t = e.term;
+  const bool is_config = e.cmd.op == Op::Config;
   disk_.log.append(std::move(e));
   if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
+  if (is_config) on_appended(disk_.log.last_index());
 }
 
 Message& Node::new_message(MessageType type, NodeId to) {

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "core/raft/configuration.h"
 #include "core/raft/kv.h"
 #include "core/raft/log.h"
 #include "core/raft/message.h"
@@ -23,6 +25,8 @@ namespace raft {
 
 struct Config {
   NodeId id = 0;
+  // The cluster is bootstrapped with voters s1..s(cluster_size). A server with a higher id joined
+  // later (dissertation §4.2.1): it starts with no configuration and waits for a leader to contact it.
   int cluster_size = 5;
   Timing timing;
   uint64_t seed = 1;  // seeds this node's election-timeout generator
@@ -30,7 +34,9 @@ struct Config {
 
 // Something a node did, for traces, checkers and the UI. Plain data, no allocation.
 struct NodeEvent {
-  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply };
+  // Config: the configuration in use changed (§4.1: on append, or back on truncation); `index` is
+  // the index of the entry it comes from (0: the bootstrap configuration).
+  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply, Config };
   Kind kind;
   NodeId node;
   Term term = 0;           // Role/Term/Vote: the new term; Append/Apply: the entry's term
@@ -72,6 +78,24 @@ struct AppendRejection {
   LogIndex our_last_index = 0;
 };
 
+// Why a leader refused a configuration change (dissertation §4.1, §4.2.1).
+enum class ChangeRefusal : uint8_t {
+  None,
+  NotLeader,        // only the leader changes the configuration
+  ChangePending,    // at most one change at a time: the last one is not committed yet
+  NotSingleServer,  // the voters would change by more than one server, or a server in both sets
+  NoVoters,         // the last voter cannot be removed
+};
+const char* change_refusal_text(ChangeRefusal r);
+
+struct ChangeResult {
+  ChangeRefusal refusal = ChangeRefusal::None;
+  // Accepted but not yet appended: the leader has not committed an entry of its term (the 2015
+  // fix); it appends the change as soon as it has.
+  bool deferred = false;
+  bool accepted() const { return refusal == ChangeRefusal::None; }
+};
+
 class Node {
  public:
   // Starts (or restarts after a crash) from what is on disk. Volatile state starts empty (Figure 2).
@@ -81,6 +105,10 @@ class Node {
   void step(Time now, const Message& m);  // m.to must be this node
   ProposeResult propose(Time now, Command cmd);
   void timeout_now(Time now);             // the election timer fires now (a user's "timeout s3")
+  // A configuration change (dissertation ch. 4, single-server changes): the leader appends a
+  // configuration entry. Learners are added, promoted and removed this way; the leader also
+  // promotes a caught-up learner by itself (§4.2.1).
+  ChangeResult propose_configuration(Time now, Configuration next);
 
   Time deadline() const { return deadline_; }
 
@@ -113,6 +141,12 @@ class Node {
   Time election_timer_started() const { return election_timer_started_; }
   const VoteRejection& last_vote_rejection() const { return last_vote_rejection_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
+  // §4.1: the configuration in use is the latest one in the log, committed or not.
+  const Configuration& configuration() const { return configuration_; }
+  LogIndex configuration_index() const { return configuration_index_; }  // 0: the bootstrap one
+  bool configuration_committed() const { return configuration_index_ <= commit_index_; }
+  // A change the leader accepted and will append once it has committed an entry of its term.
+  const std::optional<Configuration>& deferred_configuration() const { return deferred_change_; }
 
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
   // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it
@@ -122,7 +156,7 @@ class Node {
  private:
   // Index of a server in per-server arrays (NodeId is signed only so that kNoNode can exist).
   size_t slot(NodeId id) const {
-    RAFT_ASSERT(id >= 0 && id < config_.cluster_size);
+    RAFT_ASSERT(id >= 0 && id < kNodesMax);
     return static_cast<size_t>(id);
   }
 
@@ -136,7 +170,7 @@ class Node {
   void handle_request_vote(Time now, const Message& m);
   void handle_request_vote_response(Time now, const Message& m);
   void handle_append_entries(Time now, const Message& m);
-  void handle_append_entries_response(const Message& m);
+  void handle_append_entries_response(Time now, const Message& m);
   void refuse_vote(const Message& m, VoteRejection why);
   void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
                              LogIndex conflict_index);
@@ -146,8 +180,8 @@ class Node {
   void broadcast_heartbeat();
   // §5.3 (Log replication), §5.4.2 (Committing entries from previous terms): only entries of the
   // current term are committed by counting replicas.
-  void advance_commit_index();
-  void set_commit_index(LogIndex index);
+  void advance_commit_index(Time now);
+  void set_commit_index(Time now, LogIndex index);
   void apply_committed();
 
   void reset_election_timer(Time now);
@@ -155,6 +189,16 @@ class Node {
   void persist_term_and_vote(Term term, NodeId voted_for);
   void append_entry(Entry e);
   Message& new_message(MessageType type, NodeId to);
+
+  // Membership (node_membership.cpp, dissertation ch. 4).
+  void load_configuration();                  // from the log: the latest configuration entry, else the bootstrap one
+  void on_appended(LogIndex index);           // §4.1: a configuration takes effect when appended
+  void on_truncated(LogIndex from);           // ... and is rolled back if its entry is removed
+  NodeMask replication_targets() const;       // the servers a leader sends AppendEntries to
+  bool can_change_configuration() const;      // §4.1 errata: an entry of this term is committed
+  void append_configuration(Time now, Configuration next);
+  void after_commit(Time now);                // deferred change, promotion, §4.2.2 step-down
+  void maybe_promote(Time now, NodeId peer);  // §4.2.1: a caught-up learner becomes a voter
   void emit(NodeEvent::Kind kind, Term term = 0, LogIndex index = 0);
 
   Config config_;
@@ -176,6 +220,15 @@ class Node {
   uint32_t votes_rejected_ = 0;
   // Leader state, reinitialized after election.
   std::array<Progress, kNodesMax> progress_{};
+
+  // Membership (§4.1). configuration_ comes from the entry at configuration_index_ (0: bootstrap);
+  // previous_ is the one before it, whose servers a leader keeps replicating to until the change
+  // commits, so that a server being removed learns of it (and stops campaigning, §4.2.3).
+  Configuration bootstrap_;
+  Configuration configuration_;
+  LogIndex configuration_index_ = 0;
+  Configuration previous_;
+  std::optional<Configuration> deferred_change_;  // leader only
 
   VoteRejection last_vote_rejection_;
   AppendRejection last_append_rejection_;

@@ -2,8 +2,6 @@
 // Invariants::checkAll). Cluster-wide properties (Figure 3: Election Safety, Log Matching, Leader
 // Completeness, State Machine Safety) are the simulator checker's job; these are the ones a single
 // node can see in its own state. O(cluster size) and no allocation unless something is broken.
-#include <bit>
-
 #include "core/raft/node.h"
 #include "core/raft/quorum.h"
 
@@ -24,9 +22,21 @@ std::string Node::check_invariants() const {
     return broken("the last log entry has term " + str(disk_.log.last_term()) + ", later than currentTerm " +
                   str(disk_.current_term));
   }
-  if (disk_.voted_for != kNoNode && (disk_.voted_for < 0 || disk_.voted_for >= config_.cluster_size)) {
+  if (disk_.voted_for != kNoNode && (disk_.voted_for < 0 || disk_.voted_for >= kNodesMax)) {
     return broken("votedFor is " + std::to_string(disk_.voted_for) + ", which is not a server of this cluster");
   }
+  // §4.1: the configuration in use is the latest in the log; voters and learners are disjoint.
+  if (configuration_index_ > last || (configuration_index_ != 0 && disk_.log.at(configuration_index_).cmd.op != Op::Config)) {
+    return broken("the configuration in use comes from index " + str(configuration_index_) + ", which holds no configuration entry");
+  }
+  if ((configuration_.voters & configuration_.learners) != 0) return broken("a server is both a voter and a learner");
+  // Only a voter campaigns or leads (§4.2.1); a leader removing itself leads until the removal
+  // commits (§4.2.2).
+  if (role_ == Role::Candidate && !configuration_.is_voter(me)) return broken("a candidate is not a voter of its configuration");
+  if (role_ == Role::Leader && !configuration_.is_voter(me) && configuration_committed()) {
+    return broken("a leader removed by a committed configuration has not stepped down (§4.2.2)");
+  }
+  if (deferred_change_ && role_ != Role::Leader) return broken("a server that is not leader holds a configuration change back");
   // §5.3, §5.4: a committed entry is never removed, so commitIndex stays inside the log.
   if (commit_index_ > last) {
     return broken("commitIndex " + str(commit_index_) + " is beyond the last log index " + str(last));
@@ -59,10 +69,10 @@ std::string Node::check_invariants() const {
       // A server may appear in both tallies: the network can duplicate a RequestVote, and a voter
       // that granted it may refuse the copy once its log has grown (from another leader of this
       // term, elected without it). A granted vote stands, so that is no contradiction.
-      if (((votes_granted_ | votes_rejected_) >> config_.cluster_size) != 0) {
-        return broken("a candidate counts a vote from a server outside the cluster");
+      if (((votes_granted_ | votes_rejected_) & ~configuration_.voters) != 0) {
+        return broken("a candidate counts a vote from a server that is not a voter of its configuration");
       }
-      if (std::popcount(votes_granted_) >= quorum_size(config_.cluster_size)) {
+      if (configuration_.has_quorum(votes_granted_)) {
         return broken("a candidate holds votes from a majority but has not become leader");
       }
       break;
@@ -78,16 +88,18 @@ std::string Node::check_invariants() const {
         return broken("the leader's own matchIndex " + str(own.match_index) + " and nextIndex " + str(own.next_index) +
                       " do not follow its last log index " + str(last));
       }
-      for (NodeId peer = 0; peer < config_.cluster_size; ++peer) {
+      std::string bad;
+      for_each_node(replication_targets(), [&](NodeId peer) {
         const Progress& p = progress_[slot(peer)];
+        if (!bad.empty()) return;
         if (p.match_index >= p.next_index || p.next_index > last + 1) {
-          return broken("for " + node_name(peer) + ", matchIndex " + str(p.match_index) + " < nextIndex " +
-                        str(p.next_index) + " <= last log index + 1 (" + str(last + 1) + ") does not hold");
+          bad = broken("for " + node_name(peer) + ", matchIndex " + str(p.match_index) + " < nextIndex " +
+                       str(p.next_index) + " <= last log index + 1 (" + str(last + 1) + ") does not hold");
+        } else if (p.mode == Progress::Mode::Replicate && p.probe_sent) {
+          bad = broken("the progress of " + node_name(peer) + " waits for a probe reply while replicating");
         }
-        if (p.mode == Progress::Mode::Replicate && p.probe_sent) {
-          return broken("the progress of " + node_name(peer) + " waits for a probe reply while replicating");
-        }
-      }
+      });
+      if (!bad.empty()) return bad;
       break;
     }
   }

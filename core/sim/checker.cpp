@@ -16,7 +16,17 @@ std::string num(uint64_t v) { return std::to_string(v); }
 
 Checker::Checker(int nodes)
     : chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
-      role_(nodes, Role::Follower), commit_(nodes, 0) {}
+      role_(nodes, Role::Follower), commit_(nodes, 0), config_index_(nodes, 0) {}
+
+void Checker::add_node() {
+  chains_.emplace_back();
+  term_.push_back(0);
+  vote_term_.push_back(0);
+  vote_for_.push_back(kNoNode);
+  role_.push_back(Role::Follower);
+  commit_.push_back(0);
+  config_index_.push_back(0);
+}
 
 uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
   if (entry_chains_.size() < index) entry_chains_.resize(to_size(index));
@@ -117,7 +127,17 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
                                              num(chain.size()) + " entries.");
         break;
       }
-      const uint64_t c = chain_next(chain.empty() ? 0 : chain.back(), e.term, node.log().at(e.index).cmd);
+      const Command& cmd = node.log().at(e.index).cmd;
+      // Dissertation §4.1: a leader appends a configuration entry only once the previous one is
+      // committed (at most one uncommitted configuration, the premise of single-server changes).
+      if (cmd.op == Op::Config && role_[id] == Role::Leader && config_index_[id] > commit_[id]) {
+        fail(now, "One configuration change at a time",
+             n(id) + " appended a configuration at index " + num(e.index) + " while the one at index " +
+                 num(config_index_[id]) + " was not yet committed (its commitIndex is " + num(commit_[id]) +
+                 "). Two uncommitted single-server changes can add up to a change whose majorities do not overlap.");
+        break;
+      }
+      const uint64_t c = chain_next(chain.empty() ? 0 : chain.back(), e.term, cmd);
       chain.push_back(c);
       // Log Matching: same index and term => identical logs up to that index.
       if (chain_of_entry(e.index, e.term, c) != c) {
@@ -169,6 +189,10 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
 
     case NodeEvent::Kind::Apply:
       break;  // applies follow commits in order; the commit check covers them
+
+    case NodeEvent::Kind::Config:
+      config_index_[id] = e.index;
+      break;
   }
   return ok();
 }

@@ -31,6 +31,11 @@ class Checker {
   bool observe(Time now, const Node& node, const NodeEvent& e);
   // A restarted node comes back as a follower with only its persistent state.
   void on_restart(NodeId node) { role_[node] = Role::Follower; commit_[node] = 0; }
+  // A server joins the cluster (dissertation §4.2.1): it starts with an empty disk.
+  void add_node();
+  // Where the configuration a node uses comes from (its log's latest configuration entry, 0: the
+  // bootstrap one), as of its construction (start or restart).
+  void set_configuration_index(NodeId node, LogIndex index) { config_index_[to_size(static_cast<uint64_t>(node))] = index; }
 
   bool ok() const { return violation_.property.empty(); }
   const Violation& violation() const { return violation_; }
@@ -48,6 +53,7 @@ class Checker {
   std::vector<NodeId> vote_for_;                   // per node: whom it voted for in vote_term_
   std::vector<Role> role_;
   std::vector<LogIndex> commit_;                   // per node: commitIndex as of the last event seen
+  std::vector<LogIndex> config_index_;             // per node: index of its configuration in use
   std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
   // Log Matching: the chain of the first entry seen at each (index, term). Indexed by index with
   // two inline slots (an index rarely holds entries of more than two terms), the rest in a small

@@ -91,7 +91,7 @@ void ClientPool::attempt(Client& c, ClientHost& host) {
   }
   NodeId target = c.via_first ? c.via : c.leader_guess;
   c.via_first = false;
-  if (target == kNoNode) target = (c.last_tried + 1) % config.nodes;  // try the servers in turn
+  if (target == kNoNode) target = (c.last_tried + 1) % host.servers();  // try the servers in turn
   c.last_tried = target;
   ClientOpRecord& op = ops_[c.op];
   if (op.first_node == kNoNode) op.first_node = target;

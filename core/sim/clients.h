@@ -37,6 +37,7 @@ class ClientHost {
  public:
   virtual Time now() const = 0;
   virtual const ClusterConfig& config() const = 0;
+  virtual int servers() const = 0;  // servers ever started (membership changes add some)
   virtual bool up(NodeId n) const = 0;
   // Hands a command to server n (Node::propose), leaving its outputs in place.
   virtual ProposeResult propose(NodeId n, const Command& cmd) = 0;

@@ -17,6 +17,7 @@ class Cluster::Host final : public ClientHost {
   explicit Host(Cluster& c) : c_(c) {}
   Time now() const override { return c_.now_; }
   const ClusterConfig& config() const override { return c_.config_; }
+  int servers() const override { return c_.size(); }
   bool up(NodeId n) const override { return c_.up_[n]; }
   ProposeResult propose(NodeId n, const Command& cmd) override { return c_.nodes_[n].propose(c_.now_, cmd); }
   void drain(NodeId n) override { c_.drain(n); }
@@ -47,7 +48,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
   RAFT_ASSERT(disks.empty() || disks.size() == static_cast<size_t>(config_.nodes));
   network_.configure(config_.network);
   trace_->set_enabled(config_.trace);
-  nodes_.reserve(config_.nodes);
+  nodes_.reserve(kNodesMax);
   for (NodeId n = 0; n < config_.nodes; ++n) {
     Storage disk;
     if (!disks.empty()) {
@@ -67,6 +68,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
   for (NodeId n = 0; n < config_.nodes; ++n) {
     const Node& node = nodes_[n];
     checker_.preset(n, node.disk());
+    checker_.set_configuration_index(n, node.configuration_index());
     metrics_.max_term = std::max(metrics_.max_term, node.current_term());
     trace_->add(TraceEvent::role(now_, n, node.role(), node.current_term()));
     for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
@@ -91,7 +93,7 @@ Node Cluster::make_node(NodeId n, Storage disk) {
 
 Time Cluster::next_event_time() const {
   Time t = network_.next_time();
-  for (NodeId n = 0; n < config_.nodes; ++n) {
+  for (NodeId n = 0; n < size(); ++n) {
     if (up_[n]) t = std::min(t, nodes_[n].deadline());
   }
   return std::min(t, clients_.next_wake());
@@ -102,7 +104,7 @@ bool Cluster::process_next(Time limit) {
   const Time tm = network_.next_time();
   Time tn = kTimeNever;
   NodeId timer_node = kNoNode;
-  for (NodeId n = 0; n < config_.nodes; ++n) {
+  for (NodeId n = 0; n < size(); ++n) {
     if (up_[n] && nodes_[n].deadline() < tn) {
       tn = nodes_[n].deadline();
       timer_node = n;
@@ -187,6 +189,7 @@ void Cluster::drain(NodeId n) {
     for (const ClientReply& r : node.replies()) clients_.on_reply(r, host);
   }
   node.clear_output();
+  if (to_shut_down_ != 0) shut_down_removed();
 }
 
 void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
@@ -218,6 +221,17 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Commit:
       // by_leader: the leader's own commit, which the UI tells apart from a follower learning it.
       trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));
+      // A removal a leader has committed is permanent (§4.2.2).
+      if (removing_ != 0 && e.role == Role::Leader && node.configuration_committed()) {
+        removal_committed_ |= removing_ & ~node.configuration().members();
+        for_each_node(removal_committed_, [&](NodeId x) {
+          if (!nodes_[x].configuration().is_member(x)) to_shut_down_ |= node_bit(x);
+        });
+      }
+      break;
+    case NodeEvent::Kind::Config:
+      trace_->add(TraceEvent::config(now_, e.node, e.index, node.configuration()));
+      if (has_node(removal_committed_, e.node) && !node.configuration().is_member(e.node)) to_shut_down_ |= node_bit(e.node);
       break;
   }
 }
@@ -235,7 +249,7 @@ NodeId Cluster::leader() const {
   // (otherwise it is a deposed leader that has not heard the news yet).
   NodeId best = kNoNode;
   Term max_term = 0;
-  for (NodeId n = 0; n < config_.nodes; ++n) {
+  for (NodeId n = 0; n < size(); ++n) {
     if (!up_[n]) continue;
     max_term = std::max(max_term, nodes_[n].current_term());
     if (nodes_[n].role() == Role::Leader && (best == kNoNode || nodes_[n].current_term() > nodes_[best].current_term())) best = n;
@@ -246,7 +260,7 @@ NodeId Cluster::leader() const {
 // ---------------------------------------------------------------------------------------------
 // Faults
 
-bool Cluster::valid(NodeId n) const { return n >= 0 && n < config_.nodes; }
+bool Cluster::valid(NodeId n) const { return n >= 0 && n < size(); }
 
 void Cluster::crash(NodeId n) {
   RAFT_ASSERT(valid(n) && up_[n]);
@@ -258,12 +272,13 @@ void Cluster::crash(NodeId n) {
 }
 
 void Cluster::restart(NodeId n) {
-  RAFT_ASSERT(valid(n) && !up_[n]);
+  RAFT_ASSERT(valid(n) && !up_[n] && !gone(n));
   ++incarnation_[n];
   // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
   nodes_[n] = make_node(n, nodes_[n].disk());
   up_[n] = true;
   checker_.on_restart(n);
+  checker_.set_configuration_index(n, nodes_[n].configuration_index());
   trace_->add(TraceEvent::restart(now_, n));
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
@@ -301,15 +316,15 @@ void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
     }
     ++g;
   }
-  for (NodeId n = 0; n < config_.nodes; ++n) {
+  for (NodeId n = 0; n < size(); ++n) {
     if (group[n] < 0) group[n] = g++;
   }
   network_.heal_links();
   PartitionGroups record;
-  record.nodes = config_.nodes;
-  for (NodeId a = 0; a < config_.nodes; ++a) {
+  record.nodes = size();
+  for (NodeId a = 0; a < size(); ++a) {
     record.group_of[a] = static_cast<uint8_t>(group[a]);
-    for (NodeId b = 0; b < config_.nodes; ++b) {
+    for (NodeId b = 0; b < size(); ++b) {
       if (group[a] != group[b]) network_.set_link(a, b, false);
     }
   }
@@ -360,6 +375,61 @@ void Cluster::set_timing(const Timing& timing) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Membership (dissertation ch. 4)
+
+NodeId Cluster::add_server() {
+  const NodeId leader_id = leader();
+  RAFT_ASSERT(leader_id != kNoNode && size() < kNodesMax);
+  // §4.2.1: the new server starts empty and without a configuration; it does not campaign, and it
+  // waits for the leader to replicate the log to it.
+  const NodeId n = size();
+  up_.push_back(true);
+  incarnation_.push_back(0);
+  nodes_.push_back(make_node(n, Storage{}));
+  checker_.add_node();
+  trace_->add(TraceEvent::role(now_, n, Role::Follower, 0));
+  Configuration next = nodes_[leader_id].configuration();
+  next.learners |= node_bit(n);
+  const ChangeResult r = nodes_[leader_id].propose_configuration(now_, next);
+  RAFT_ASSERT_MSG(r.accepted(), change_refusal_text(r.refusal));
+  drain(leader_id);
+  if (!checker_.ok()) halted_ = true;
+  return n;
+}
+
+void Cluster::remove_server(NodeId n) {
+  const NodeId leader_id = leader();
+  RAFT_ASSERT(valid(n) && leader_id != kNoNode);
+  Configuration next = nodes_[leader_id].configuration();
+  next.voters &= ~node_bit(n);
+  next.learners &= ~node_bit(n);
+  removing_ |= node_bit(n);
+  const ChangeResult r = nodes_[leader_id].propose_configuration(now_, next);
+  RAFT_ASSERT_MSG(r.accepted(), change_refusal_text(r.refusal));
+  drain(leader_id);
+  if (leader_dirty_) update_leaderless();
+  if (!checker_.ok()) halted_ = true;
+}
+
+// Like an operator after a removal (§4.2.2), the simulator shuts a removed server down once a
+// leader has committed the configuration without it and the server itself has that configuration
+// (so it knows it is out; one that never heard stays up, as it would in a real cluster, §4.2.3).
+// Its id is never used again.
+void Cluster::shut_down_removed() {
+  const NodeMask m = to_shut_down_;
+  to_shut_down_ = 0;
+  removing_ &= ~m;
+  removal_committed_ &= ~m;
+  gone_ |= m;
+  for_each_node(m, [&](NodeId n) {
+    if (!up_[n]) return;
+    up_[n] = false;
+    nodes_[n].clear_output();
+  });
+  leader_dirty_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Clients
 
 uint64_t Cluster::submit(Command cmd, NodeId via) {
@@ -379,7 +449,7 @@ void Cluster::set_workload(const Workload& w) {
 
 uint64_t Cluster::state_hash() const {
   uint64_t h = mix64(static_cast<uint64_t>(now_));
-  for (NodeId n = 0; n < config_.nodes; ++n) {
+  for (NodeId n = 0; n < size(); ++n) {
     const Node& node = nodes_[n];
     h = hash_combine(h, up_[n]);
     h = hash_combine(h, static_cast<uint64_t>(node.role()));

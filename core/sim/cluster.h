@@ -24,6 +24,8 @@
 namespace raft::sim {
 
 struct ClusterConfig {
+  // The servers the cluster starts with, s1..s(nodes), all voters. Membership changes (`add`,
+  // `remove`) then grow it up to kNodesMax servers; this stays the starting count.
   int nodes = 5;
   uint64_t seed = 1;
   Timing timing;                 // changes while running through set_timing()
@@ -92,13 +94,26 @@ class Cluster {
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
   void set_timing(const Timing& timing);
+  // ---- membership (dissertation ch. 4, one server at a time) ----
+  // Server ids are never reused: servers are numbered in the order they join, and `add` starts the
+  // next one, s(size()+1), with an empty disk; the leader adds it as a learner and promotes it
+  // once it has caught up (§4.2.1). Preconditions (checked in words by the statement applier): a
+  // leader exists, no change is pending, size() < kNodesMax.
+  NodeId add_server();
+  // The leader appends a configuration without n (§4.2.2). Once a leader has committed it, n is
+  // shut down for good (gone). Preconditions: a leader, no change pending, n a member, and not
+  // the last voter.
+  void remove_server(NodeId n);
+
   // Submits a client operation from a scripted client; returns its request id.
   // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
 
   // ---- observation ----
   const ClusterConfig& config() const { return config_; }
-  int size() const { return config_.nodes; }
+  int size() const { return static_cast<int>(nodes_.size()); }  // every server ever started, gone ones too
+  // Removed from the cluster by a committed configuration and shut down; its id is never reused.
+  bool gone(NodeId n) const { return has_node(gone_, n); }
   const Node& node(NodeId n) const { return nodes_[n]; }
   bool up(NodeId n) const { return up_[n]; }
   const Network& network() const { return network_; }
@@ -128,6 +143,7 @@ class Cluster {
   bool process_next(Time limit);           // one event with time <= limit; false if none
   void update_leaderless();
   Node make_node(NodeId n, Storage disk);
+  void shut_down_removed();                // servers whose removal a leader just committed
 
   ClusterConfig config_;
   Time now_ = 0;
@@ -146,6 +162,10 @@ class Cluster {
   bool leader_dirty_ = true;
   bool had_leader_ = false;
   bool halted_ = false;
+  NodeMask removing_ = 0;    // servers a `remove` asked to take out; gone once a leader commits it
+  NodeMask removal_committed_ = 0;  // removals a leader has committed; shut down once the server knows
+  NodeMask gone_ = 0;
+  NodeMask to_shut_down_ = 0;  // found while draining a node; shut down when the drain ends
   Time leaderless_since_ = 0;
 };
 

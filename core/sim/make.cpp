@@ -79,4 +79,17 @@ Statement expect_value(std::string key, std::optional<std::string> value) {
   return stmt::ExpectValue{std::move(key), std::move(value)};
 }
 
+Statement set_membership_bug_2015(bool on) { return stmt::MembershipBug2015{on}; }
+Statement add_server(NodeId n) { return stmt::AddServer{n}; }
+Statement remove_server(NodeId n) { return stmt::RemoveServer{n}; }
+Statement expect_voters(std::vector<NodeId> nodes) {
+  std::sort(nodes.begin(), nodes.end());
+  return stmt::ExpectVoters{std::move(nodes)};
+}
+Statement expect_learners(std::vector<NodeId> nodes) {
+  std::sort(nodes.begin(), nodes.end());
+  return stmt::ExpectLearners{std::move(nodes)};
+}
+Statement expect_violation(std::string property) { return stmt::ExpectViolation{std::move(property)}; }
+
 }  // namespace raft::sim::make

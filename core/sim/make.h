@@ -48,11 +48,19 @@ Statement set_election_timeout(Time min_us, Time max_us);
 Statement set_heartbeat(Time us);
 Statement set_noop(bool on);
 Statement set_append_max(uint32_t entries);
+Statement set_membership_bug_2015(bool on);
+// ---- membership (dissertation ch. 4) ----
+// `n` must be the next new server, cluster.size().
+Statement add_server(NodeId n);
+Statement remove_server(NodeId n);
 
 // ---- checks ----
 Statement expect_leader();
 Statement expect_leader_is(NodeId n);
 Statement expect_no_leader();
 Statement expect_value(std::string key, std::optional<std::string> value);
+Statement expect_voters(std::vector<NodeId> nodes);
+Statement expect_learners(std::vector<NodeId> nodes);
+Statement expect_violation(std::string property);
 
 }  // namespace raft::sim::make

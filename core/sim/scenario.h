@@ -101,6 +101,10 @@ class ScenarioRunner {
   // Ends the run: a last safety look and the linearizability of the client history.
   const ScenarioResult& finish();
 
+  // A scenario that shows an unsafe switch at work (`expect violation P`) keeps going after the
+  // checker's first violation, so that its checks can name it; run_scenario sets this.
+  void allow_violation() { allow_violation_ = true; }
+
   bool failed() const { return !result_.ok; }
   const ScenarioResult& result() const { return result_; }
   Cluster& cluster() { return **slot_; }
@@ -115,6 +119,8 @@ class ScenarioRunner {
   std::optional<Cluster>* slot_;
   ScenarioResult result_;
   int last_line_ = 0;
+  bool allow_violation_ = false;
+  bool violation_expected_ = false;  // an `expect violation` check passed
 };
 
 }  // namespace raft::sim

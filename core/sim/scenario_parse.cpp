@@ -249,7 +249,7 @@ class Parser {
     }
     if ((cls == StatementClass::Action || cls == StatementClass::Check) && !begin_action()) return false;
 
-    LineReader reader(std::move(tokens), words, out_.config.nodes, line_);
+    LineReader reader(std::move(tokens), words, std::min(kNodesMax, out_.config.nodes + added_), line_);
     reader.set_first_node_line(first_node_line_);
     Statement s;
     const bool ok = spec->parse(reader, s);
@@ -262,6 +262,17 @@ class Parser {
       return true;
     }
     if (made.cls == StatementClass::Initial) note_preset(s);
+    if (const auto* a = s.as<stmt::AddServer>()) {
+      // Servers are numbered in the order they join and ids are never reused, so each `add`
+      // names the next one; later lines may then name it.
+      const int next = out_.config.nodes + added_;
+      if (next >= kNodesMax) return fail("cannot add " + node_name(a->node) + ": a cluster has at most " + std::to_string(kNodesMax) + " servers");
+      if (a->node != next) {
+        return fail("'add' starts the next new server, " + node_name(next) + ", not " + node_name(a->node) +
+                    " (servers are numbered in the order they join; a removed server's id is never reused)");
+      }
+      ++added_;
+    }
     out_.statements.push_back(std::move(s));
     return true;
   }
@@ -340,6 +351,7 @@ class Parser {
   int error_line_ = 0;        // for errors found after the line that caused them
   int seen_action_ = 0;       // line of the first action or check, 0 before
   int first_node_line_ = 0;   // first line that named a node
+  int added_ = 0;             // servers started by `add` lines so far (s(nodes+1), s(nodes+2), ...)
   bool ended_presets_ = false;
   std::vector<Preset> presets_ = std::vector<Preset>(kNodesMax);
 };
@@ -384,6 +396,20 @@ bool LineReader::node(NodeId& n, std::string_view after) {
   if (k < 1 || k > static_cast<uint64_t>(nodes_)) {
     const std::string has = nodes_ == 1 ? "1 node: s1" : std::to_string(nodes_) + " nodes: s1..s" + std::to_string(nodes_);
     return fail("unknown node " + std::string(t) + " (this scenario has " + has + ")");
+  }
+  n = static_cast<NodeId>(k - 1);
+  if (first_node_line_ == 0) first_node_line_ = line_;
+  return true;
+}
+
+bool LineReader::new_node(NodeId& n, std::string_view after) {
+  const std::string_view t = next();
+  if (t.empty()) return fail("expected a server name like s6 after '" + std::string(after) + "'");
+  uint64_t k = 0;
+  if (t.size() < 2 || t[0] != 's' || !parse_u64(t.substr(1), k)) return fail("expected a server name like s6, got " + shown(t));
+  if (k < 1 || k > static_cast<uint64_t>(kNodesMax)) {
+    return fail("no server " + std::string(t) + " (a cluster has at most " + std::to_string(kNodesMax) + " servers: s1..s" +
+                std::to_string(kNodesMax) + ")");
   }
   n = static_cast<NodeId>(k - 1);
   if (first_node_line_ == 0) first_node_line_ = line_;

@@ -29,6 +29,10 @@ std::string roles_text(const Cluster& cluster) {
   for (NodeId n = 0; n < cluster.size(); ++n) {
     if (!s.empty()) s += ", ";
     s += node_name(n);
+    if (cluster.gone(n)) {
+      s += " removed";
+      continue;
+    }
     if (!cluster.up(n)) {
       s += " down";
       continue;
@@ -48,7 +52,8 @@ KvOpKind kv_kind(Op op) {
     case Op::Delete: return KvOpKind::Delete;
     case Op::Get:
     case Op::Noop:
-    case Op::Preset: break;
+    case Op::Preset:
+    case Op::Config: break;
   }
   return KvOpKind::Get;
 }
@@ -109,6 +114,7 @@ class Applier {
   }
   bool operator()(const stmt::Crash& s) {
     if (!known(s.node)) return false;
+    if (c_.gone(s.node)) return fail(gone_text(s.node));
     if (!c_.up(s.node)) return fail("cannot crash " + node_name(s.node) + ": it is already down");
     return then([&](Cluster& c) { c.crash(s.node); });
   }
@@ -119,6 +125,7 @@ class Applier {
   }
   bool operator()(const stmt::Restart& s) {
     if (!known(s.node)) return false;
+    if (c_.gone(s.node)) return fail("cannot restart " + node_name(s.node) + ": " + gone_text(s.node));
     if (c_.up(s.node)) return fail("cannot restart " + node_name(s.node) + ": it is up (crash it first)");
     return then([&](Cluster& c) { c.restart(s.node); });
   }
@@ -127,6 +134,9 @@ class Applier {
     if (!c_.up(s.node)) return fail("cannot time out " + node_name(s.node) + ": it is down");
     if (c_.node(s.node).role() == Role::Leader) {
       return fail("cannot time out " + node_name(s.node) + ": it is the leader, and a leader has no election timer");
+    }
+    if (!c_.node(s.node).configuration().is_voter(s.node)) {
+      return fail("cannot time out " + node_name(s.node) + ": it is not a voter in its configuration, so it never campaigns (§4.2.1)");
     }
     return then([&](Cluster& c) { c.timeout(s.node); });
   }
@@ -179,6 +189,31 @@ class Applier {
 
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run
 
+  bool operator()(const stmt::MembershipBug2015& s) {
+    return set_timing([&](Timing& t) { t.membership_bug_2015 = s.on; });
+  }
+  bool operator()(const stmt::AddServer& s) {
+    if (c_.size() >= kNodesMax) {
+      return fail("cannot add " + node_name(s.node) + ": a cluster has at most " + std::to_string(kNodesMax) + " servers, and ids are never reused");
+    }
+    if (s.node != c_.size()) {
+      return fail("cannot add " + node_name(s.node) + ": the next new server is " + node_name(c_.size()) +
+                  " (servers are numbered in the order they join; a removed server's id is never reused)");
+    }
+    if (!change_possible("add " + node_name(s.node))) return false;
+    return then([&](Cluster& c) { c.add_server(); });
+  }
+  bool operator()(const stmt::RemoveServer& s) {
+    if (!known(s.node)) return false;
+    const std::string what = "remove " + node_name(s.node);
+    if (c_.gone(s.node)) return fail("cannot " + what + ": " + gone_text(s.node));
+    if (!change_possible(what)) return false;
+    const Configuration& conf = c_.node(c_.leader()).configuration();
+    if (!conf.is_member(s.node)) return fail("cannot " + what + ": it is not in the leader's configuration");
+    if (conf.voters == node_bit(s.node)) return fail("cannot " + what + ": it is the last voter, and a cluster needs at least one");
+    return then([&](Cluster& c) { c.remove_server(s.node); });
+  }
+
   // Checks change nothing here (evaluate_check evaluates them); listed one by one so that a new
   // action cannot be left out silently.
   bool operator()(const stmt::ExpectLeader&) { return true; }
@@ -191,8 +226,25 @@ class Applier {
   bool operator()(const stmt::ExpectRole&) { return true; }
   bool operator()(const stmt::ExpectDown&) { return true; }
   bool operator()(const stmt::ExpectUp&) { return true; }
+  bool operator()(const stmt::ExpectVoters&) { return true; }
+  bool operator()(const stmt::ExpectLearners&) { return true; }
+  bool operator()(const stmt::ExpectViolation&) { return true; }
 
  private:
+  static std::string gone_text(NodeId n) {
+    return node_name(n) + " was removed from the cluster and shut down (a removed server's id is never reused)";
+  }
+  // A configuration change goes to the leader, one at a time (dissertation §4.1).
+  bool change_possible(const std::string& what) {
+    const NodeId l = c_.leader();
+    if (l == kNoNode) return fail("cannot " + what + ": there is no leader at " + format_time(c_.now()) + " to change the configuration");
+    const Node& leader = c_.node(l);
+    if (!leader.configuration_committed() || leader.deferred_configuration()) {
+      return fail("cannot " + what + ": the leader " + node_name(l) +
+                  " has a configuration change pending (one change at a time: the last one must commit first)");
+    }
+    return true;
+  }
   bool fail(std::string message) {
     if (error_) *error_ = std::move(message);
     return false;
@@ -285,6 +337,13 @@ class CheckEvaluator {
   }
   bool operator()(const stmt::ExpectDown& s) { return up_is(s.node, false); }
   bool operator()(const stmt::ExpectUp& s) { return up_is(s.node, true); }
+  bool operator()(const stmt::ExpectVoters& s) { return node_set_is(s.nodes, true); }
+  bool operator()(const stmt::ExpectLearners& s) { return node_set_is(s.nodes, false); }
+  bool operator()(const stmt::ExpectViolation& s) {
+    const Violation& v = c_.checker().violation();
+    if (v.property == s.property) return true;
+    return fail(v.property.empty() ? "no violation (the checker found every property intact)" : "a violation of " + v.property);
+  }
 
   template <class NotACheck>
   bool operator()(const NotACheck&) { return fail("not a check"); }
@@ -297,6 +356,19 @@ class CheckEvaluator {
   bool valid(NodeId n) {
     if (n >= 0 && n < c_.size()) return true;
     return fail("no node " + node_name(n) + " (the cluster has " + std::to_string(c_.size()) + " nodes)");
+  }
+  // The leader's configuration (§4.1: the latest in its log, committed or not).
+  bool node_set_is(const std::vector<NodeId>& want, bool voters) {
+    if (leader_ == kNoNode) return fail("no leader whose configuration to read (" + roles_text(c_) + ")");
+    const Configuration& conf = c_.node(leader_).configuration();
+    const NodeMask have = voters ? conf.voters : conf.learners;
+    NodeMask m = 0;
+    for (NodeId n : want) m |= node_bit(n);
+    if (m == have) return true;
+    std::string s;
+    for_each_node(have, [&](NodeId n) { s += (s.empty() ? "" : " ") + node_name(n); });
+    return fail(std::string(voters ? "voters " : "learners ") + (s.empty() ? "none" : s) + " in the leader " + node_name(leader_) +
+                "'s configuration");
   }
   bool up_is(NodeId n, bool want_up) {
     if (!valid(n)) return false;
@@ -389,7 +461,7 @@ bool ScenarioRunner::apply(const Statement& s) {
     fail(ScenarioResult::Failure::Action, s.line, "", error);
     return false;
   }
-  if (!c.ok()) {
+  if (!c.ok() && !allow_violation_) {
     violated(s.line);
     return false;
   }
@@ -401,6 +473,7 @@ bool ScenarioRunner::apply(const Statement& s) {
       return false;
     }
     ++result_.checks_passed;
+    if (s.is<stmt::ExpectViolation>()) violation_expected_ = true;
   }
   return true;
 }
@@ -408,7 +481,7 @@ bool ScenarioRunner::apply(const Statement& s) {
 const ScenarioResult& ScenarioRunner::finish() {
   if (!result_.ok) return result_;
   const Cluster& c = cluster();
-  if (!c.ok()) {
+  if (!c.ok() && !violation_expected_) {
     violated(last_line_);
     return result_;
   }
@@ -425,6 +498,9 @@ const ScenarioResult& ScenarioRunner::finish() {
 
 ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
   ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
+  for (const Statement& s : scenario.statements) {
+    if (s.is<stmt::ExpectViolation>()) runner.allow_violation();
+  }
   for (const Statement& s : scenario.statements) {
     if (!runner.apply(s)) return runner.result();
   }

@@ -37,6 +37,8 @@ struct Loss { double probability = 0; bool operator==(const Loss&) const = defau
 struct Duplicate { double probability = 0; bool operator==(const Duplicate&) const = default; };
 struct Noop { bool on = true; bool operator==(const Noop&) const = default; };
 struct AppendMax { uint32_t entries = 64; bool operator==(const AppendMax&) const = default; };
+// Unsafe, for teaching: drop the 2015 fix for single-server membership changes (raft::Timing).
+struct MembershipBug2015 { bool on = false; bool operator==(const MembershipBug2015&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -66,6 +68,11 @@ struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const 
 // Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
 // Changes nothing in the cluster.
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
+// Membership changes (dissertation ch. 4): `add` starts the next new server (ids are never reused)
+// and the leader adds it as a learner, promoted to voter once caught up; `remove` asks the leader
+// to take a server out (shut down once the removal commits).
+struct AddServer { NodeId node = kNoNode; bool operator==(const AddServer&) const = default; };
+struct RemoveServer { NodeId node = kNoNode; bool operator==(const RemoveServer&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
 struct ExpectLeader { bool operator==(const ExpectLeader&) const = default; };
@@ -79,6 +86,12 @@ struct ExpectValue { std::string key; std::optional<std::string> value; bool ope
 struct ExpectRole { NodeId node = kNoNode; Role role = Role::Follower; bool operator==(const ExpectRole&) const = default; };
 struct ExpectDown { NodeId node = kNoNode; bool operator==(const ExpectDown&) const = default; };
 struct ExpectUp { NodeId node = kNoNode; bool operator==(const ExpectUp&) const = default; };
+// The leader's configuration has exactly these voters (learners); in increasing id order.
+struct ExpectVoters { std::vector<NodeId> nodes; bool operator==(const ExpectVoters&) const = default; };
+struct ExpectLearners { std::vector<NodeId> nodes; bool operator==(const ExpectLearners&) const = default; };
+// The online checker has found a violation of this property ("Election Safety"): for scenarios
+// that show an unsafe switch at work. A scenario with this check does not stop at the violation.
+struct ExpectViolation { std::string property; bool operator==(const ExpectViolation&) const = default; };
 
 }  // namespace stmt
 
@@ -87,12 +100,14 @@ struct Statement {
   using Variant = std::variant<
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
+      stmt::MembershipBug2015,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::OpenAt,
+      stmt::DelayMessage, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
-      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp>;
+      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
+      stmt::ExpectVoters, stmt::ExpectLearners, stmt::ExpectViolation>;
 
   Variant v = stmt::Run{};
   int line = 0;  // 1-based line in the source; 0 for statements made in code

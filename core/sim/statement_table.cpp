@@ -165,6 +165,19 @@ bool append_max_of(const ClusterConfig& c, Statement& out) {
   return c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max;  // printed only when changed
 }
 
+bool parse_membership_bug_2015(LineReader& r, Statement& out) {
+  stmt::MembershipBug2015 m;
+  if (!r.on_off(m.on, "membership_bug_2015")) return false;
+  out = m;
+  return r.end("membership_bug_2015");
+}
+void print_membership_bug_2015(const Statement& s, std::string& out) { out += s.as<stmt::MembershipBug2015>()->on ? " on" : " off"; }
+void fold_membership_bug_2015(const Statement& s, ClusterConfig& c) { c.timing.membership_bug_2015 = s.as<stmt::MembershipBug2015>()->on; }
+bool membership_bug_2015_of(const ClusterConfig& c, Statement& out) {
+  out = stmt::MembershipBug2015{c.timing.membership_bug_2015};
+  return c.timing.membership_bug_2015;  // printed only when on
+}
+
 // ---- initial state ----
 
 bool parse_preset_term(LineReader& r, Statement& out) {
@@ -393,6 +406,14 @@ bool parse_open_at(LineReader& r, Statement& out) {
 }
 void print_open_at(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::OpenAt>()->t_us); }
 
+bool parse_add_server(LineReader& r, Statement& out) {
+  stmt::AddServer a;
+  if (!r.new_node(a.node, "add")) return false;
+  out = a;
+  return r.end("the server");
+}
+bool parse_remove_server(LineReader& r, Statement& out) { return parse_on_node<stmt::RemoveServer>(r, out, "remove"); }
+
 // ---- checks ----
 
 bool parse_expect_leader(LineReader& r, Statement& out) {
@@ -480,6 +501,51 @@ void print_expect_role(const Statement& s, std::string& out) {
 bool parse_expect_down(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectDown>(r, out, "expect down"); }
 bool parse_expect_up(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectUp>(r, out, "expect up"); }
 
+// `expect voters s1 s2 s3`, `expect learners s6` (none: `expect learners none`), in id order.
+template <class T>
+bool parse_node_set(LineReader& r, Statement& out) {
+  T t;
+  if (r.peek() == "none") {
+    r.next();
+    out = t;
+    return r.end("'none'");
+  }
+  uint32_t seen = 0;
+  while (!r.done()) {
+    NodeId n = kNoNode;
+    if (!r.new_node(n, "expect")) return false;
+    if (seen & (1u << n)) return r.fail(node_name(n) + " appears twice");
+    seen |= 1u << n;
+  }
+  if (seen == 0) return r.fail("expected servers like 's1 s2 s3' (or 'none')");
+  for (NodeId n = 0; n < kNodesMax; ++n) {
+    if (seen & (1u << n)) t.nodes.push_back(n);
+  }
+  out = std::move(t);
+  return true;
+}
+template <class T>
+void print_node_set(const Statement& s, std::string& out) {
+  const auto& nodes = s.as<T>()->nodes;
+  if (nodes.empty()) out += " none";
+  for (NodeId n : nodes) print_node(out, n);
+}
+
+bool parse_expect_violation(LineReader& r, Statement& out) {
+  stmt::ExpectViolation v;
+  while (!r.done()) {
+    if (!v.property.empty()) v.property += ' ';
+    v.property += r.next();
+  }
+  if (v.property.size() >= 2 && v.property.front() == '"' && v.property.back() == '"') {
+    v.property = v.property.substr(1, v.property.size() - 2);
+  }
+  if (v.property.empty()) return r.fail("expected a property after 'expect violation', like 'expect violation Election Safety'");
+  out = std::move(v);
+  return true;
+}
+void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.as<stmt::ExpectViolation>()->property; }
+
 // ---- the table ----
 
 template <class T, class... Ts>
@@ -515,6 +581,8 @@ constexpr std::array kSpecs = {
     row<stmt::Duplicate>("duplicate", C::Setting, DuplicateRow::parse, DuplicateRow::print, DuplicateRow::fold, DuplicateRow::of),
     row<stmt::Noop>("noop", C::Setting, parse_noop, print_noop, fold_noop, noop_of),
     row<stmt::AppendMax>("append_max", C::Setting, parse_append_max, print_append_max, fold_append_max, append_max_of),
+    row<stmt::MembershipBug2015>("membership_bug_2015", C::Setting, parse_membership_bug_2015, print_membership_bug_2015,
+                                 fold_membership_bug_2015, membership_bug_2015_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
     row<stmt::PresetVote>("voted", C::Initial, parse_preset_vote, print_preset_vote),
@@ -533,6 +601,8 @@ constexpr std::array kSpecs = {
     row<stmt::DuplicateMessage>("dup", C::Action, parse_message<stmt::DuplicateMessage>, print_message<stmt::DuplicateMessage>),
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
+    row<stmt::AddServer>("add", C::Action, parse_add_server, print_on_node<stmt::AddServer>),
+    row<stmt::RemoveServer>("remove", C::Action, parse_remove_server, print_on_node<stmt::RemoveServer>),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),
@@ -543,6 +613,9 @@ constexpr std::array kSpecs = {
     row<stmt::ExpectRole>("expect role", C::Check, parse_expect_role, print_expect_role),
     row<stmt::ExpectDown>("expect down", C::Check, parse_expect_down, print_on_node<stmt::ExpectDown>),
     row<stmt::ExpectUp>("expect up", C::Check, parse_expect_up, print_on_node<stmt::ExpectUp>),
+    row<stmt::ExpectVoters>("expect voters", C::Check, parse_node_set<stmt::ExpectVoters>, print_node_set<stmt::ExpectVoters>),
+    row<stmt::ExpectLearners>("expect learners", C::Check, parse_node_set<stmt::ExpectLearners>, print_node_set<stmt::ExpectLearners>),
+    row<stmt::ExpectViolation>("expect violation", C::Check, parse_expect_violation, print_expect_violation),
 };
 static_assert(kSpecs.size() == std::variant_size_v<Statement::Variant>, "one row per statement kind");
 constexpr bool rows_in_variant_order() {

@@ -29,6 +29,8 @@ class LineReader {
   void split_around(std::string_view sep);
 
   bool node(NodeId& n, std::string_view after);
+  // A server that may not exist yet (`add s6`): any of s1..s15.
+  bool new_node(NodeId& n, std::string_view after);
   bool duration(Time& us, std::string_view after);
   bool integer(uint64_t& v, uint64_t lo, uint64_t hi, std::string_view what);
   bool probability(double& p, std::string_view after);

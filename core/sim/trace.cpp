@@ -84,9 +84,29 @@ std::string client_str(ClientId c) { return "c" + std::to_string(c); }
 
 }  // namespace
 
+// "[\"s1\",\"s2\"]": the servers of a set, in id order.
+static void append_nodes_json(std::string& out, NodeMask m) {
+  out += '[';
+  bool first = true;
+  for_each_node(m, [&](NodeId id) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, node_name(id));
+  });
+  out += ']';
+}
+
 void append_command_json(std::string& out, const Command& c) {
   if (c.op == Op::Noop) {
     out += "null";
+    return;
+  }
+  if (c.op == Op::Config) {
+    out += "{\"op\":\"config\",\"voters\":";
+    append_nodes_json(out, c.config.voters);
+    out += ",\"learners\":";
+    append_nodes_json(out, c.config.learners);
+    out += '}';
     return;
   }
   out += "{\"op\":\"";
@@ -243,6 +263,17 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "heartbeatUs", static_cast<uint64_t>(timing.heartbeat_interval_us));
       field(out, "appendMax", timing.append_entries_max);
       field_bool(out, "noop", timing.noop_on_election);
+      if (timing.membership_bug_2015) field_bool(out, "membershipBug2015", true);  // printed only when on
+      break;
+    }
+    case TraceKind::Config: {
+      field(out, "node", node_str(e.node));
+      field(out, "index", e.index());
+      const Configuration c = e.configuration();
+      out += ",\"voters\":";
+      append_nodes_json(out, c.voters);
+      out += ",\"learners\":";
+      append_nodes_json(out, c.learners);
       break;
     }
     case TraceKind::Note: break;

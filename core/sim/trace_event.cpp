@@ -14,7 +14,9 @@
 //   Cut/Uncut                          one way
 //   Partition                                                  group nibbles   node count
 //   Network                                                    latency min     latency max    loss bits   duplicate bits
-//   Timing                                                     election min    election max   heartbeat   append max << 1 | no-op
+//   Timing                 bit 0:                              election min    election max   heartbeat   append max << 1 | no-op
+//                          membership_bug_2015
+//   Config                                                     entry index     voters         learners
 //
 // Messages (msg_type_ holds the MessageType):
 //   RequestVote                                                lastLogIndex    lastLogTerm
@@ -71,6 +73,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Note: return "note";
     case TraceKind::Uncut: return "uncut";
     case TraceKind::Timing: return "timing";
+    case TraceKind::Config: return "config";
   }
   return "?";
 }
@@ -163,6 +166,15 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
   e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  e.flag_ = timing.membership_bug_2015 ? 1 : 0;  // 0 with every switch off: old traces unchanged
+  return e;
+}
+
+TraceEvent TraceEvent::config(Time t, NodeId node, LogIndex index, const Configuration& c) {
+  TraceEvent e = make(t, TraceKind::Config, node);
+  e.a_ = index;
+  e.b_ = c.voters;
+  e.c_ = c.learners;
   return e;
 }
 
@@ -258,7 +270,7 @@ LogIndex TraceEvent::rejected_index() const {
 
 LogIndex TraceEvent::index() const {
   RAFT_ASSERT(kind == TraceKind::Append || kind == TraceKind::Apply || kind == TraceKind::Commit ||
-              kind == TraceKind::Truncate);
+              kind == TraceKind::Truncate || kind == TraceKind::Config);
   return a_;
 }
 
@@ -323,7 +335,13 @@ Timing TraceEvent::timing() const {
   timing.heartbeat_interval_us = static_cast<Time>(c_);
   timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
   timing.noop_on_election = (d_ & 1) != 0;
+  timing.membership_bug_2015 = (flag_ & 1) != 0;
   return timing;
+}
+
+Configuration TraceEvent::configuration() const {
+  RAFT_ASSERT(kind == TraceKind::Config);
+  return Configuration{static_cast<NodeMask>(b_), static_cast<NodeMask>(c_)};
 }
 
 }  // namespace raft::sim

@@ -16,7 +16,7 @@ namespace raft::sim {
 
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
-  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
+  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing, Config,
 };
 const char* trace_kind_name(TraceKind k);
 
@@ -54,6 +54,8 @@ class TraceEvent {
   static TraceEvent network(Time t, const NetworkConfig& net);
   static TraceEvent timing(Time t, const Timing& timing);
   static TraceEvent note(Time t);
+  // A node's configuration in use changed (dissertation §4.1): `index` is its entry (0: bootstrap).
+  static TraceEvent config(Time t, NodeId node, LogIndex index, const Configuration& c);
 
   // ---- fields with one meaning in every kind that has them ----
   Time t = 0;
@@ -82,7 +84,7 @@ class TraceEvent {
   Term conflict_term() const;                   //   if not
   LogIndex conflict_index() const;
   LogIndex rejected_index() const;
-  LogIndex index() const;                       // Append/Apply: the entry; Commit: commitIndex;
+  LogIndex index() const;                       // Append/Apply/Config: the entry; Commit: commitIndex;
                                                 // Truncate: the first index removed
   uint32_t command_ref() const;                 // Append/Apply
   bool by_leader() const;                       // Commit: the leader's own commit
@@ -94,6 +96,7 @@ class TraceEvent {
   PartitionGroups partition_groups() const;     // Partition
   NetworkConfig network() const;                // Network
   Timing timing() const;                        // Timing
+  Configuration configuration() const;          // Config
 
   // One step of the trace's running hash over the whole record.
   uint64_t hash(uint64_t h) const;

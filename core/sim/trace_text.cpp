@@ -67,6 +67,18 @@ void append_bool(std::string& out, const char* name, bool v) {
 }
 
 // The command as the scenario language writes it: "put x 1", "cas x 1 2", "no-op".
+// "{s1 s2 s3}": the servers of a set.
+void append_nodes(std::string& out, NodeMask m) {
+  out += '{';
+  bool first = true;
+  for_each_node(m, [&](NodeId id) {
+    if (!first) out += ' ';
+    first = false;
+    out += node_name(id);
+  });
+  out += '}';
+}
+
 void append_command(std::string& out, const Command& c) {
   switch (c.op) {
     case Op::Noop: out += "no-op"; return;
@@ -76,6 +88,12 @@ void append_command(std::string& out, const Command& c) {
     case Op::Append:
     case Op::Cas:
     case Op::Delete: break;
+    case Op::Config:
+      out += "config voters=";
+      append_nodes(out, c.config.voters);
+      out += " learners=";
+      append_nodes(out, c.config.learners);
+      return;
   }
   out += op_name(c.op);
   out += ' ';
@@ -93,7 +111,7 @@ void append_command(std::string& out, const Command& c) {
 // An entry's command with the client request it came from (duplicates share client and seq).
 void append_entry_command(std::string& out, const Command& c) {
   append_command(out, c);
-  if (c.op == Op::Noop || c.op == Op::Preset) return;
+  if (c.op == Op::Noop || c.op == Op::Preset || c.op == Op::Config) return;
   out += " (c" + std::to_string(c.client) + " seq " + std::to_string(c.seq) + ")";
 }
 
@@ -170,7 +188,8 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Apply:
     case TraceKind::Crash:
     case TraceKind::Restart:
-    case TraceKind::Timeout: out += node_name(e.node); break;
+    case TraceKind::Timeout:
+    case TraceKind::Config: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -254,6 +273,16 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
       out += " heartbeat=" + format_duration(timing.heartbeat_interval_us);
       append_uint(out, "appendMax", timing.append_entries_max);
       out += timing.noop_on_election ? " noop=on" : " noop=off";
+      if (timing.membership_bug_2015) out += " membership_bug_2015=on";
+      break;
+    }
+    case TraceKind::Config: {
+      // §4.1: the configuration in use, from the latest configuration entry in the node's log.
+      const Configuration c = e.configuration();
+      out += "index=" + std::to_string(e.index()) + " voters=";
+      append_nodes(out, c.voters);
+      out += " learners=";
+      append_nodes(out, c.learners);
       break;
     }
   }
