@@ -61,6 +61,15 @@ void Node::timeout_now(Time now) {
 void Node::step(Time now, const Message& m) {
   // §4.1: a server handles messages from servers outside its configuration too.
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < kNodesMax && m.from != config_.id);
+  // §4.2.3 (Disruptive servers): a RequestVote from a server that is not a voter of our
+  // configuration (typically a removed server that never learned of its removal) is ignored while
+  // we believe a current leader exists: it neither raises our term nor gets a vote. Limited to
+  // non-voters, so a cluster that never changes membership behaves exactly as in Figure 2.
+  if (m.type == MessageType::RequestVote && !configuration_.is_voter(m.from) &&
+      (role_ == Role::Leader ||
+       (leader_id_ != kNoNode && now < election_timer_started_ + config_.timing.election_timeout_min_us))) {
+    return;
+  }
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {

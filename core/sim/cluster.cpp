@@ -249,8 +249,10 @@ NodeId Cluster::leader() const {
   // (otherwise it is a deposed leader that has not heard the news yet).
   NodeId best = kNoNode;
   Term max_term = 0;
+  // A server whose removal a leader has committed is out of the cluster, even while it has not
+  // heard of it and campaigns in ever higher terms (§4.2.3): it does not count.
   for (NodeId n = 0; n < size(); ++n) {
-    if (!up_[n]) continue;
+    if (!up_[n] || has_node(removal_committed_, n)) continue;
     max_term = std::max(max_term, nodes_[n].current_term());
     if (nodes_[n].role() == Role::Leader && (best == kNoNode || nodes_[n].current_term() > nodes_[best].current_term())) best = n;
   }

@@ -61,6 +61,9 @@ struct FuzzOptions {
   std::string trace_dir;
   int jobs = 2;
   std::optional<uint64_t> show_run;  // --show-run I: print run I's scenario and exit
+  // --features all: each run turns on every SAFE extension at random (unsafe ones never):
+  // membership changes (random `add` / `remove` in the fault schedule).
+  bool features_all = false;
 };
 
 // One fuzz run: the scenario it generated (a reproducer when it failed) and its verdict.
@@ -87,16 +90,21 @@ double hundredths(Rng& rng, double max) {
 // down at that point, loss and duplication 0), then bounded waits for a leader and for progress.
 // Which servers are down is worked out from the statements, so the shrinker can drop safety
 // statements freely and rebuild this phase.
+// A server named by a `remove` is left as it is: it may have been shut down for good (gone).
 std::vector<Statement> liveness_phase(const Scenario& safety, uint64_t index) {
   std::vector<Statement> out;
-  std::vector<bool> up(static_cast<size_t>(safety.config.nodes), true);
+  std::vector<bool> up(static_cast<size_t>(raft::kNodesMax), true);
+  std::vector<bool> removed(static_cast<size_t>(raft::kNodesMax), false);
+  int servers = safety.config.nodes;
   for (const Statement& s : safety.statements) {
     if (const auto* c = s.as<raft::sim::stmt::Crash>()) up[static_cast<size_t>(c->node)] = false;
     if (const auto* r = s.as<raft::sim::stmt::Restart>()) up[static_cast<size_t>(r->node)] = true;
+    if (const auto* a = s.as<raft::sim::stmt::AddServer>()) servers = std::max(servers, a->node + 1);
+    if (const auto* d = s.as<raft::sim::stmt::RemoveServer>()) removed[static_cast<size_t>(d->node)] = true;
   }
   out.push_back(make::heal());
-  for (NodeId n = 0; n < safety.config.nodes; ++n) {
-    if (!up[static_cast<size_t>(n)]) out.push_back(make::restart(n));
+  for (NodeId n = 0; n < servers; ++n) {
+    if (!up[static_cast<size_t>(n)] && !removed[static_cast<size_t>(n)]) out.push_back(make::restart(n));
   }
   out.push_back(make::set_loss(0));
   out.push_back(make::set_duplicate(0));
@@ -147,7 +155,8 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
   sc.file = "fuzz-seed" + std::to_string(o.seed) + "-run" + std::to_string(index) + ".raft";
   sc.title = "fuzz seed " + std::to_string(o.seed) + " run " + std::to_string(index);
   sc.config = generate_config(o, rng);
-  const int nodes = sc.config.nodes;
+  const bool membership = o.features_all && rng.chance(0.5);
+  int nodes = sc.config.nodes;  // grows with `add` (membership changes)
   std::optional<raft::sim::Cluster> kept;
   raft::sim::ScenarioRunner runner(sc.config, sc.file, &kept);
   raft::sim::Cluster& cluster = runner.cluster();
@@ -158,7 +167,7 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
   };
   auto random_node = [&](auto&& pred) {
     std::vector<NodeId> pick;
-    for (NodeId n = 0; n < nodes; ++n) {
+    for (NodeId n = 0; n < cluster.size(); ++n) {
       if (pred(n)) pick.push_back(n);
     }
     return pick.empty() ? raft::kNoNode : pick[static_cast<size_t>(rng.uniform(0, static_cast<int64_t>(pick.size()) - 1))];
@@ -178,9 +187,10 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
     const Time gap_us = std::min(o.duration_us - t, rng.uniform(kGapMin_us / 1000, kGapMax_us / 1000) * 1000);
     t += gap_us;
     if (!(ok = emit(make::run(gap_us))) || t >= o.duration_us) break;
+    nodes = cluster.size();
     const NodeId leader = cluster.leader();
     for (NodeId n = 0; ok && n < nodes; ++n) {
-      if (!cluster.up(n) && rng.chance(chance_in(1e6 / kDowntimeMean_us, gap_us))) ok = emit(make::restart(n));
+      if (!cluster.up(n) && !cluster.gone(n) && rng.chance(chance_in(1e6 / kDowntimeMean_us, gap_us))) ok = emit(make::restart(n));
     }
     if (ok && rng.chance(chance_in(o.crash_rate, gap_us))) {
       // Half the crashes hit the leader: leadership changes with entries in flight are where
@@ -228,11 +238,24 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
     }
     if (ok && rng.chance(chance_in(0.3, gap_us))) {
       // A follower's election timer fires now: a competing candidacy, often with a stale log.
-      const NodeId n = random_node([&](NodeId k) { return cluster.up(k) && cluster.node(k).role() != raft::Role::Leader; });
+      const NodeId n = random_node([&](NodeId k) { return cluster.up(k) && cluster.node(k).role() != raft::Role::Leader &&
+                                                     cluster.node(k).configuration().is_voter(k); });
       if (n != raft::kNoNode) ok = emit(make::timeout(n));
     }
     if (ok && rng.chance(chance_in(0.05, gap_us))) {
       ok = emit(make::set_loss(hundredths(rng, std::min(1.0, 2 * o.loss + 0.05))));
+    }
+    if (ok && membership && rng.chance(chance_in(0.5, gap_us))) {
+      // A membership change (dissertation ch. 4): add the next server, or remove a random member
+      // (a crashed one is never removed, so the liveness phase can restart every server still in).
+      const NodeId leader_now = cluster.leader();
+      Statement change = make::add_server(cluster.size());
+      if (leader_now != raft::kNoNode && rng.chance(0.5)) {
+        const raft::Configuration& conf = cluster.node(leader_now).configuration();
+        const NodeId n = random_node([&](NodeId k) { return cluster.up(k) && conf.is_member(k) && conf.voter_count() > 2; });
+        if (n != raft::kNoNode) change = make::remove_server(n);
+      }
+      if (raft::sim::can_apply(cluster, change)) ok = emit(change);
     }
   }
   r.safety_end = sc.statements.size();
@@ -298,7 +321,7 @@ Scenario shrink(const RunOutcome& failing, uint64_t index, int& runs_used, size_
 
 bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::string& error) {
   Args args;
-  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run"},
+  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run", "features"},
                   {}, error)) {
     return false;
   }
@@ -331,6 +354,14 @@ bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::st
   if (!args.get_double("loss", o.loss, 0, 1, error) || !args.get_double("crash-rate", o.crash_rate, 0, 1000, error) ||
       !args.get_double("partition-rate", o.partition_rate, 0, 1000, error)) {
     return false;
+  }
+  if (args.has("features")) {
+    const std::string f = args.get("features").value_or("");
+    if (f != "all" && f != "none") {
+      error = "--features must be 'all' (every safe extension at random per run) or 'none', got '" + f + "'";
+      return false;
+    }
+    o.features_all = f == "all";
   }
   v = static_cast<uint64_t>(o.clients);
   if (!args.get_u64("clients", v, error)) return false;
@@ -369,7 +400,7 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
   std::string error;
   if (!parse_options(argv, o, error)) {
     std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
-    std::fprintf(stderr, "usage: raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
+    std::fprintf(stderr, "usage: raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R] [--features all]\n"
                          "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n");
     return kExitUsage;
   }
