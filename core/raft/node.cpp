@@ -94,9 +94,10 @@ void Node::step(Time now, const Message& m) {
 ProposeResult Node::propose(Time /*now*/, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
-  // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and points the
-  // client at the server taking over.
-  if (transfer_target_ != kNoNode) return {false, 0, transfer_target_};
+  // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and names no
+  // leader, so the client waits as it does for an election (until then the target still
+  // redirects to this leader).
+  if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
