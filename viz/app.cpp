@@ -294,6 +294,7 @@ void App::frame(double real_dt_s) {
   draw_event_log(ui, layout.events);
   draw_timeline(ui, layout.timeline);
   draw_status_bar(ui, layout.status);
+  draw_unsafe_banner(ui, layout.cluster);
   draw_overlays(ui);
 
   m.phase(2);
@@ -361,6 +362,7 @@ void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
 
 uint64_t App::revision() const { return impl_->revision; }
 const std::string& App::notice() const { return impl_->notice; }
+std::string App::unsafe_banner() const { return viz::unsafe_banner(impl_->lab.cluster().config().timing); }
 std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
 
 std::string App::trace_jsonl() const {

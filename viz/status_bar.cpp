@@ -72,15 +72,38 @@ void draw_status_bar(Ui& ui, const Rect& r) {
                       " lost, %zu in flight | client requests: %" PRIu64 " ok, %" PRIu64 " failed",
                       m.elections, sent, m.delivered_total(), m.dropped, c.network().in_flight(), m.ops_ok, m.ops_failed);
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Elections started: %" PRIu64 "\nMessages sent: RequestVote %" PRIu64 ", vote replies %" PRIu64
-                      ", AppendEntries %" PRIu64 ", append replies %" PRIu64 "\nDelivered %" PRIu64 ", dropped %" PRIu64
+    // One line per message type, by name (the PreVote and TimeoutNow lines only once any was sent).
+    std::string by_type;
+    char line[96];
+    for (int k = 0; k < kMessageTypes; ++k) {
+      const auto type = static_cast<MessageType>(k);
+      const auto i = static_cast<size_t>(k);
+      if (k >= static_cast<int>(MessageType::PreVote) && m.sent[i] == 0) continue;
+      std::snprintf(line, sizeof line, "\n  %s: %" PRIu64 " sent, %" PRIu64 " delivered", message_type_name(type), m.sent[i],
+                    m.delivered[i]);
+      by_type += line;
+    }
+    ImGui::SetTooltip("Elections started: %" PRIu64 "\nMessages:%s\nDelivered %" PRIu64 ", dropped %" PRIu64
                       "\nClient requests: %" PRIu64 " sent, %" PRIu64 " succeeded, %" PRIu64 " gave up\n"
                       "Time without a leader: %.3f s\nEvents processed: %" PRIu64 "\nTime-travel checkpoints: %zu",
-                      m.elections, m.sent[0], m.sent[1], m.sent[2], m.sent[3], m.delivered_total(), m.dropped,
-                      m.ops_invoked, m.ops_ok, m.ops_failed, static_cast<double>(m.leaderless_us) / 1e6, m.events,
-                      ui.lab.checkpoints());
+                      m.elections, by_type.c_str(), m.delivered_total(), m.dropped, m.ops_invoked, m.ops_ok, m.ops_failed,
+                      static_cast<double>(m.leaderless_us) / 1e6, m.events, ui.lab.checkpoints());
   }
   ImGui::End();
+}
+
+// A red banner across the top of the cluster view while any unsafe switch is on, naming it and
+// what it breaks (the words come from kTimingSwitches through unsafe_banner()).
+void draw_unsafe_banner(Ui& ui, const Rect& r) {
+  const std::string text = unsafe_banner(ui.cluster().config().timing);
+  if (text.empty()) return;
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  const float pad = 6;
+  const float wrap = std::max(50.0f, r.width() - 2 * pad);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  const ImVec2 top(r.min.x, r.min.y + ImGui::GetFrameHeight());
+  dl->AddRectFilled(top, ImVec2(r.max.x, top.y + size.y + 2 * pad), IM_COL32(170, 20, 20, 235));
+  dl->AddText(nullptr, 0, ImVec2(top.x + pad, top.y + pad), IM_COL32(255, 255, 255, 255), text.c_str(), nullptr, wrap);
 }
 
 }  // namespace raft::viz
