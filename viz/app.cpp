@@ -294,7 +294,6 @@ void App::frame(double real_dt_s) {
   draw_event_log(ui, layout.events);
   draw_timeline(ui, layout.timeline);
   draw_status_bar(ui, layout.status);
-  draw_unsafe_banner(ui, layout.cluster);
   draw_overlays(ui);
 
   m.phase(2);

@@ -66,8 +66,6 @@ void draw_inspector(Ui& ui, const Rect& r);
 void draw_event_log(Ui& ui, const Rect& r);
 void draw_timeline(Ui& ui, const Rect& r);
 void draw_status_bar(Ui& ui, const Rect& r);
-// The red "Unsafe: for teaching" banner over the top of `r` while an unsafe switch is on.
-void draw_unsafe_banner(Ui& ui, const Rect& r);
 // Help overlay, fork confirmation, guide.
 void draw_overlays(Ui& ui);
 // Keyboard shortcuts (ignored while a text field has focus).

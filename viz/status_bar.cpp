@@ -92,18 +92,4 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   ImGui::End();
 }
 
-// A red banner across the top of the cluster view while any unsafe switch is on, naming it and
-// what it breaks (the words come from kTimingSwitches through unsafe_banner()).
-void draw_unsafe_banner(Ui& ui, const Rect& r) {
-  const std::string text = unsafe_banner(ui.cluster().config().timing);
-  if (text.empty()) return;
-  ImDrawList* dl = ImGui::GetForegroundDrawList();
-  const float pad = 6;
-  const float wrap = std::max(50.0f, r.width() - 2 * pad);
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
-  const ImVec2 top(r.min.x, r.min.y + ImGui::GetFrameHeight());
-  dl->AddRectFilled(top, ImVec2(r.max.x, top.y + size.y + 2 * pad), IM_COL32(170, 20, 20, 235));
-  dl->AddText(nullptr, 0, ImVec2(top.x + pad, top.y + pad), IM_COL32(255, 255, 255, 255), text.c_str(), nullptr, wrap);
-}
-
 }  // namespace raft::viz
