@@ -287,6 +287,33 @@ TEST_CASE("forget_vote: the double vote is caught, and `expect violation` passes
   CHECK(safe.failure.find("no violation") != std::string::npos);
 }
 
+TEST_CASE("Trace: PreVote, PreVoteResponse, TimeoutNow and transfer records in JSONL; switches in the timing record") {
+  ClusterConfig cfg;
+  cfg.nodes = 3;
+  Cluster c(cfg);
+  Timing t = cfg.timing;
+  t.prevote = true;
+  c.set_timing(t);
+  c.timeout(0);
+  c.run_for(100'000);
+  REQUIRE(c.leader() == 0);
+  c.transfer(2);
+  c.run_for(200'000);
+  CHECK(c.leader() == 2);
+  const std::string jsonl = c.trace().to_jsonl(c.client_ops());
+  CHECK(jsonl.find("\"noop\":true,\"prevote\":true}") != std::string::npos);
+  CHECK(jsonl.find("\"checkquorum\"") == std::string::npos);  // off: not written
+  CHECK(jsonl.find("\"type\":\"PreVote\",\"term\":1,\"lastLogIndex\":0,\"lastLogTerm\":0}") != std::string::npos);
+  CHECK(jsonl.find("\"type\":\"PreVoteResponse\",\"term\":1,\"voteGranted\":true}") != std::string::npos);
+  CHECK(jsonl.find("\"ev\":\"transfer\",\"node\":\"s1\",\"to\":\"s3\"}") != std::string::npos);
+  CHECK(jsonl.find("\"type\":\"TimeoutNow\",\"term\":1}") != std::string::npos);
+  CHECK(jsonl.find("\"transfer\":true") != std::string::npos);
+  // The pre-vote round of term 1 left no vote event before s1's own vote in term 1.
+  CHECK(jsonl.find("\"ev\":\"vote\"") > jsonl.find("\"type\":\"PreVoteResponse\""));
+  CHECK(c.metrics().sent[static_cast<size_t>(MessageType::PreVote)] >= 2);
+  CHECK(c.metrics().sent[static_cast<size_t>(MessageType::TimeoutNow)] == 1);
+}
+
 TEST_CASE("Election statements: parse, print back, and refuse what cannot apply") {
   for (const char* line : {"prevote on", "prevote off", "checkquorum on", "forget_vote on", "transfer s3",
                            "expect violation Election Safety"}) {
