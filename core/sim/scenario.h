@@ -71,6 +71,9 @@ struct ScenarioResult {
   int checks_passed = 0;
   size_t ops_checked = 0;           // client operations checked for linearizability at the end
   bool linearizability_gave_up = false;  // the search hit its budget: neither proven nor refuted
+  // Set when the run stopped, as the scenario said it would (`expect violation P`), at a violation
+  // of this property: the run passes if its checks do.
+  std::string violation_expected;
 };
 
 // The simulator's client operations as a history for check_linearizable: an op that failed
@@ -97,13 +100,11 @@ class ScenarioRunner {
 
   // Applies an action or initial-state statement, or evaluates a check, then looks for a safety
   // violation. Returns false once the run has failed (later calls do nothing).
-  bool apply(const Statement& s);
+  // `violation_expected_next`: the next statement is `expect violation`, so a violation this
+  // statement causes is left for it to judge instead of failing the run.
+  bool apply(const Statement& s, bool violation_expected_next = false);
   // Ends the run: a last safety look and the linearizability of the client history.
   const ScenarioResult& finish();
-
-  // A scenario that shows an unsafe switch at work (`expect violation P`) keeps going after the
-  // checker's first violation, so that its checks can name it; run_scenario sets this.
-  void allow_violation() { allow_violation_ = true; }
 
   bool failed() const { return !result_.ok; }
   const ScenarioResult& result() const { return result_; }
@@ -119,8 +120,6 @@ class ScenarioRunner {
   std::optional<Cluster>* slot_;
   ScenarioResult result_;
   int last_line_ = 0;
-  bool allow_violation_ = false;
-  bool violation_expected_ = false;  // an `expect violation` check passed
 };
 
 }  // namespace raft::sim

@@ -37,8 +37,19 @@ struct Loss { double probability = 0; bool operator==(const Loss&) const = defau
 struct Duplicate { double probability = 0; bool operator==(const Duplicate&) const = default; };
 struct Noop { bool on = true; bool operator==(const Noop&) const = default; };
 struct AppendMax { uint32_t entries = 64; bool operator==(const AppendMax&) const = default; };
-// Unsafe, for teaching: drop the 2015 fix for single-server membership changes (raft::Timing).
-struct MembershipBug2015 { bool on = false; bool operator==(const MembershipBug2015&) const = default; };
+// `prevote on`, `checkquorum off`, `forget_vote on`: kTimingSwitches[I] (core/raft/timing.h). A new
+// switch is a row there, an alias here, an alternative in the variant and a row in the table.
+template <int I>
+struct Switch {
+  static_assert(I >= 0 && I < kTimingSwitchCount);
+  static constexpr const TimingSwitch& spec() { return kTimingSwitches[I]; }
+  bool on = false;
+  bool operator==(const Switch&) const = default;
+};
+using PreVote = Switch<0>;
+using CheckQuorum = Switch<1>;
+using ForgetVote = Switch<2>;
+using MembershipBug2015 = Switch<3>;
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -51,6 +62,8 @@ struct Crash { NodeId node = kNoNode; bool operator==(const Crash&) const = defa
 struct CrashLeader { bool operator==(const CrashLeader&) const = default; };
 struct Restart { NodeId node = kNoNode; bool operator==(const Restart&) const = default; };
 struct Timeout { NodeId node = kNoNode; bool operator==(const Timeout&) const = default; };
+// §3.10: the leader hands leadership to `node`.
+struct Transfer { NodeId node = kNoNode; bool operator==(const Transfer&) const = default; };
 // Groups of nodes that reach each other; a node in no group is isolated.
 struct Partition { std::vector<std::vector<NodeId>> groups; bool operator==(const Partition&) const = default; };
 struct Cut { NodeId from = kNoNode, to = kNoNode; bool one_way = false; bool operator==(const Cut&) const = default; };
@@ -89,8 +102,9 @@ struct ExpectUp { NodeId node = kNoNode; bool operator==(const ExpectUp&) const 
 // The leader's configuration has exactly these voters (learners); in increasing id order.
 struct ExpectVoters { std::vector<NodeId> nodes; bool operator==(const ExpectVoters&) const = default; };
 struct ExpectLearners { std::vector<NodeId> nodes; bool operator==(const ExpectLearners&) const = default; };
-// The online checker has found a violation of this property ("Election Safety"): for scenarios
-// that show an unsafe switch at work. A scenario with this check does not stop at the violation.
+// The run has stopped at a violation of `property` ("Election Safety", "One vote per term", ...):
+// for scenarios that break safety on purpose (the unsafe switches). Must follow the action that
+// caused it; only checks may come after it.
 struct ExpectViolation { std::string property; bool operator==(const ExpectViolation&) const = default; };
 
 }  // namespace stmt
@@ -100,9 +114,10 @@ struct Statement {
   using Variant = std::variant<
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
+      stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
       stmt::MembershipBug2015,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
-      stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
+      stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
       stmt::DelayMessage, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,

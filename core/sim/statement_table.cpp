@@ -165,19 +165,6 @@ bool append_max_of(const ClusterConfig& c, Statement& out) {
   return c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max;  // printed only when changed
 }
 
-bool parse_membership_bug_2015(LineReader& r, Statement& out) {
-  stmt::MembershipBug2015 m;
-  if (!r.on_off(m.on, "membership_bug_2015")) return false;
-  out = m;
-  return r.end("membership_bug_2015");
-}
-void print_membership_bug_2015(const Statement& s, std::string& out) { out += s.as<stmt::MembershipBug2015>()->on ? " on" : " off"; }
-void fold_membership_bug_2015(const Statement& s, ClusterConfig& c) { c.timing.membership_bug_2015 = s.as<stmt::MembershipBug2015>()->on; }
-bool membership_bug_2015_of(const ClusterConfig& c, Statement& out) {
-  out = stmt::MembershipBug2015{c.timing.membership_bug_2015};
-  return c.timing.membership_bug_2015;  // printed only when on
-}
-
 // ---- initial state ----
 
 bool parse_preset_term(LineReader& r, Statement& out) {
@@ -242,6 +229,7 @@ bool parse_crash_leader(LineReader& r, Statement& out) {
 }
 bool parse_restart(LineReader& r, Statement& out) { return parse_on_node<stmt::Restart>(r, out, "restart"); }
 bool parse_timeout(LineReader& r, Statement& out) { return parse_on_node<stmt::Timeout>(r, out, "timeout"); }
+bool parse_transfer(LineReader& r, Statement& out) { return parse_on_node<stmt::Transfer>(r, out, "transfer"); }
 void print_nothing(const Statement&, std::string&) {}
 
 bool parse_partition(LineReader& r, Statement& out) {
@@ -531,17 +519,12 @@ void print_node_set(const Statement& s, std::string& out) {
   for (NodeId n : nodes) print_node(out, n);
 }
 
+// The rest of the line is the property's name, as the checker writes it.
 bool parse_expect_violation(LineReader& r, Statement& out) {
-  stmt::ExpectViolation v;
-  while (!r.done()) {
-    if (!v.property.empty()) v.property += ' ';
-    v.property += r.next();
-  }
-  if (v.property.size() >= 2 && v.property.front() == '"' && v.property.back() == '"') {
-    v.property = v.property.substr(1, v.property.size() - 2);
-  }
-  if (v.property.empty()) return r.fail("expected a property after 'expect violation', like 'expect violation Election Safety'");
-  out = std::move(v);
+  stmt::ExpectViolation e;
+  while (!r.done()) e.property += (e.property.empty() ? "" : " ") + std::string(r.next());
+  if (e.property.empty()) return r.fail("expected the violated property after 'expect violation' (like 'expect violation Election Safety')");
+  out = std::move(e);
   return true;
 }
 void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.as<stmt::ExpectViolation>()->property; }
@@ -581,8 +564,15 @@ constexpr std::array kSpecs = {
     row<stmt::Duplicate>("duplicate", C::Setting, DuplicateRow::parse, DuplicateRow::print, DuplicateRow::fold, DuplicateRow::of),
     row<stmt::Noop>("noop", C::Setting, parse_noop, print_noop, fold_noop, noop_of),
     row<stmt::AppendMax>("append_max", C::Setting, parse_append_max, print_append_max, fold_append_max, append_max_of),
-    row<stmt::MembershipBug2015>("membership_bug_2015", C::Setting, parse_membership_bug_2015, print_membership_bug_2015,
-                                 fold_membership_bug_2015, membership_bug_2015_of),
+    row<stmt::PreVote>(stmt::PreVote::spec().keyword, C::Setting, SwitchRow<stmt::PreVote>::parse,
+                       SwitchRow<stmt::PreVote>::print, SwitchRow<stmt::PreVote>::fold, SwitchRow<stmt::PreVote>::of),
+    row<stmt::CheckQuorum>(stmt::CheckQuorum::spec().keyword, C::Setting, SwitchRow<stmt::CheckQuorum>::parse,
+                           SwitchRow<stmt::CheckQuorum>::print, SwitchRow<stmt::CheckQuorum>::fold, SwitchRow<stmt::CheckQuorum>::of),
+    row<stmt::ForgetVote>(stmt::ForgetVote::spec().keyword, C::Setting, SwitchRow<stmt::ForgetVote>::parse,
+                          SwitchRow<stmt::ForgetVote>::print, SwitchRow<stmt::ForgetVote>::fold, SwitchRow<stmt::ForgetVote>::of),
+    row<stmt::MembershipBug2015>(stmt::MembershipBug2015::spec().keyword, C::Setting, SwitchRow<stmt::MembershipBug2015>::parse,
+                                 SwitchRow<stmt::MembershipBug2015>::print, SwitchRow<stmt::MembershipBug2015>::fold,
+                                 SwitchRow<stmt::MembershipBug2015>::of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
     row<stmt::PresetVote>("voted", C::Initial, parse_preset_vote, print_preset_vote),
@@ -591,6 +581,7 @@ constexpr std::array kSpecs = {
     row<stmt::CrashLeader>("crash leader", C::Action, parse_crash_leader, print_nothing),
     row<stmt::Restart>("restart", C::Action, parse_restart, print_on_node<stmt::Restart>),
     row<stmt::Timeout>("timeout", C::Action, parse_timeout, print_on_node<stmt::Timeout>),
+    row<stmt::Transfer>("transfer", C::Action, parse_transfer, print_on_node<stmt::Transfer>),
     row<stmt::Partition>("partition", C::Action, parse_partition, print_partition),
     row<stmt::Cut>("cut", C::Action, parse_cut, print_link<stmt::Cut>),
     row<stmt::Uncut>("uncut", C::Action, parse_uncut, print_link<stmt::Uncut>),
