@@ -126,6 +126,13 @@ ProposeResult Node::propose(Time now, Command cmd) {
 // Role changes
 
 void Node::start_election(Time now, bool transfer) {
+  // §4.2.1: only a voter of its configuration campaigns (a pre-vote round or a TimeoutNow may
+  // end after this server became a learner or learned of its removal).
+  if (!configuration_.is_voter(config_.id)) {
+    prevoting_ = false;
+    reset_election_timer(now);
+    return;
+  }
   // Figure 2, Candidates (§5.2, Leader election): on conversion to candidate, increment
   // currentTerm, vote for self, reset the election timer, send RequestVote to all other servers.
   persist_term_and_vote(disk_.current_term + 1, config_.id);
