@@ -41,6 +41,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
       net_rng_(Rng::derive(config.seed, kStreamNetwork)),
       up_(config.nodes, true),
       incarnation_(config.nodes, 0),
+      clock_rate_permille_(static_cast<size_t>(config.nodes), 1000),
       checker_(config.nodes),
       trace_(std::make_shared<Trace>()) {
   RAFT_ASSERT(config_.nodes >= 1 && config_.nodes <= kNodesMax);
@@ -83,6 +84,7 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   c.cluster_size = config_.nodes;
   c.timing = config_.timing;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
+  c.clock_rate_permille = clock_rate_permille_[static_cast<size_t>(n)];
   return Node(c, std::move(disk), now_);
 }
 
@@ -351,6 +353,13 @@ void Cluster::set_network(const NetworkConfig& net) {
   config_.network = net;
   network_.configure(net);
   trace_->add(TraceEvent::network(now_, net));
+}
+
+void Cluster::set_clock_rate(NodeId n, int permille) {
+  RAFT_ASSERT(valid(n) && permille >= kClockRateMinPermille && permille <= kClockRateMaxPermille);
+  clock_rate_permille_[static_cast<size_t>(n)] = permille;
+  if (up_[n]) nodes_[n].set_clock_rate(permille);
+  trace_->add(TraceEvent::clock(now_, n, permille));
 }
 
 void Cluster::set_timing(const Timing& timing) {

@@ -71,6 +71,8 @@ Statement set_election_timeout(Time min_us, Time max_us) { return stmt::Election
 Statement set_heartbeat(Time us) { return stmt::Heartbeat{us}; }
 Statement set_noop(bool on) { return stmt::Noop{on}; }
 Statement set_append_max(uint32_t entries) { return stmt::AppendMax{entries}; }
+Statement set_read_mode(ReadMode mode) { return stmt::ReadModeSetting{mode}; }
+Statement clock_drift(NodeId n, int rate_permille) { return stmt::ClockDrift{n, rate_permille}; }
 
 Statement expect_leader() { return stmt::ExpectLeader{}; }
 Statement expect_leader_is(NodeId n) { return stmt::ExpectLeaderIs{n}; }

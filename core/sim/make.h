@@ -48,6 +48,8 @@ Statement set_election_timeout(Time min_us, Time max_us);
 Statement set_heartbeat(Time us);
 Statement set_noop(bool on);
 Statement set_append_max(uint32_t entries);
+Statement set_read_mode(ReadMode mode);
+Statement clock_drift(NodeId n, int rate_permille);
 
 // ---- checks ----
 Statement expect_leader();

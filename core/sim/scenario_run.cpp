@@ -82,6 +82,9 @@ class Applier {
     if (s.entries < 1) return fail("append_max must be at least 1");
     return set_timing([&](Timing& t) { t.append_entries_max = s.entries; });
   }
+  bool operator()(const stmt::ReadModeSetting& s) {
+    return set_timing([&](Timing& t) { t.read_mode = s.mode; });
+  }
   bool operator()(const stmt::Latency& s) {
     if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
     return set_network([&](NetworkConfig& net) {
@@ -175,6 +178,14 @@ class Applier {
     if (s.extra_us < 0) return fail("cannot delay a message by a negative time");
     if (!in_flight(s.id, "delay")) return false;
     return then([&](Cluster& c) { c.delay_message(s.id, s.extra_us); });
+  }
+
+  bool operator()(const stmt::ClockDrift& s) {
+    if (!known(s.node)) return false;
+    if (s.rate_permille < kClockRateMinPermille || s.rate_permille > kClockRateMaxPermille) {
+      return fail("a clock runs from 0.1 to 10 times as fast as real time");
+    }
+    return then([&](Cluster& c) { c.set_clock_rate(s.node, s.rate_permille); });
   }
 
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run

@@ -37,6 +37,7 @@ struct Loss { double probability = 0; bool operator==(const Loss&) const = defau
 struct Duplicate { double probability = 0; bool operator==(const Duplicate&) const = default; };
 struct Noop { bool on = true; bool operator==(const Noop&) const = default; };
 struct AppendMax { uint32_t entries = 64; bool operator==(const AppendMax&) const = default; };
+struct ReadModeSetting { ReadMode mode = ReadMode::Log; bool operator==(const ReadModeSetting&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -65,6 +66,8 @@ struct DuplicateMessage { uint64_t id = 0; bool operator==(const DuplicateMessag
 struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const DelayMessage&) const = default; };
 // Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
 // Changes nothing in the cluster.
+// Clock drift: the node's timers run `rate_permille`/1000 as fast as real time (1200: 1.2x fast).
+struct ClockDrift { NodeId node = kNoNode; int rate_permille = 1000; bool operator==(const ClockDrift&) const = default; };
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
@@ -87,10 +90,11 @@ struct Statement {
   using Variant = std::variant<
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
+      stmt::ReadModeSetting,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::OpenAt,
+      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp>;
 

@@ -1,5 +1,7 @@
 #include "core/sim/trace.h"
 
+#include "core/sim/text.h"
+
 #include <cstdio>
 
 #include "core/raft/hash.h"
@@ -243,8 +245,17 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "heartbeatUs", static_cast<uint64_t>(timing.heartbeat_interval_us));
       field(out, "appendMax", timing.append_entries_max);
       field_bool(out, "noop", timing.noop_on_election);
+      if (timing.read_mode != ReadMode::Log) {
+        out += ",\"readMode\":\"";
+        out += read_mode_name(timing.read_mode);
+        out += '"';
+      }
       break;
     }
+    case TraceKind::Clock:
+      field(out, "node", node_str(e.node));
+      out += ",\"rate\":" + format_number(e.clock_rate_permille() / 1000.0);
+      break;
     case TraceKind::Note: break;
   }
   out += "}\n";

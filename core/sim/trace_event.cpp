@@ -71,6 +71,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Note: return "note";
     case TraceKind::Uncut: return "uncut";
     case TraceKind::Timing: return "timing";
+    case TraceKind::Clock: return "clock";
   }
   return "?";
 }
@@ -162,7 +163,16 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.a_ = static_cast<uint64_t>(timing.election_timeout_min_us);
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
-  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  // d: bit 0 no-op, bits 1..39 append_entries_max, bits 40..41 read mode (0 = Log, so the words of
+  // a Figure-2 run are unchanged).
+  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0) |
+         static_cast<uint64_t>(timing.read_mode) << 40;
+  return e;
+}
+
+TraceEvent TraceEvent::clock(Time t, NodeId node, int rate_permille) {
+  TraceEvent e = make(t, TraceKind::Clock, node);
+  e.a_ = static_cast<uint64_t>(rate_permille);
   return e;
 }
 
@@ -315,13 +325,19 @@ NetworkConfig TraceEvent::network() const {
   return net;
 }
 
+int TraceEvent::clock_rate_permille() const {
+  RAFT_ASSERT(kind == TraceKind::Clock);
+  return static_cast<int>(a_);
+}
+
 Timing TraceEvent::timing() const {
   RAFT_ASSERT(kind == TraceKind::Timing);
   Timing timing;
   timing.election_timeout_min_us = static_cast<Time>(a_);
   timing.election_timeout_max_us = static_cast<Time>(b_);
   timing.heartbeat_interval_us = static_cast<Time>(c_);
-  timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
+  timing.append_entries_max = static_cast<uint32_t>((d_ >> 1) & ((uint64_t{1} << 39) - 1));
+  timing.read_mode = static_cast<ReadMode>((d_ >> 40) & 3);
   timing.noop_on_election = (d_ & 1) != 0;
   return timing;
 }

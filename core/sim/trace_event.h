@@ -16,7 +16,7 @@ namespace raft::sim {
 
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
-  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
+  Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing, Clock,
 };
 const char* trace_kind_name(TraceKind k);
 
@@ -53,6 +53,7 @@ class TraceEvent {
   static TraceEvent heal(Time t);
   static TraceEvent network(Time t, const NetworkConfig& net);
   static TraceEvent timing(Time t, const Timing& timing);
+  static TraceEvent clock(Time t, NodeId node, int rate_permille);
   static TraceEvent note(Time t);
 
   // ---- fields with one meaning in every kind that has them ----
@@ -94,6 +95,7 @@ class TraceEvent {
   PartitionGroups partition_groups() const;     // Partition
   NetworkConfig network() const;                // Network
   Timing timing() const;                        // Timing
+  int clock_rate_permille() const;              // Clock
 
   // One step of the trace's running hash over the whole record.
   uint64_t hash(uint64_t h) const;

@@ -170,7 +170,8 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Apply:
     case TraceKind::Crash:
     case TraceKind::Restart:
-    case TraceKind::Timeout: out += node_name(e.node); break;
+    case TraceKind::Timeout:
+    case TraceKind::Clock: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -220,6 +221,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Crash:
     case TraceKind::Restart: break;
     case TraceKind::Timeout: out += "(forced)"; break;
+    case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
       append_command(out, op->cmd);
@@ -254,6 +256,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
       out += " heartbeat=" + format_duration(timing.heartbeat_interval_us);
       append_uint(out, "appendMax", timing.append_entries_max);
       out += timing.noop_on_election ? " noop=on" : " noop=off";
+      if (timing.read_mode != ReadMode::Log) out += std::string(" reads=") + read_mode_name(timing.read_mode);
       break;
     }
   }
