@@ -22,6 +22,7 @@ class Cluster::Host final : public ClientHost {
   void drain(NodeId n) override { c_.drain(n); }
   void record(const TraceEvent& e) override { c_.trace_->add(e); }
   Metrics& metrics() override { return c_.metrics_; }
+  LogIndex committed_index() const override { return c_.checker_.committed_index(); }
 
  private:
   Cluster& c_;
@@ -186,7 +187,10 @@ void Cluster::drain(NodeId n) {
   for (Message& m : node.messages()) send(m);
   if (!node.replies().empty()) {
     Host host(*this);
-    for (const ClientReply& r : node.replies()) clients_.on_reply(r, host);
+    for (const ClientReply& r : node.replies()) {
+      const ClientOpRecord* op = clients_.on_reply(r, host);
+      if (op != nullptr && op->cmd.op == Op::Get) checker_.observe_read(now_, node.id(), *op);
+    }
   }
   node.clear_output();
 }

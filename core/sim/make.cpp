@@ -44,6 +44,13 @@ Statement client_request(NodeId via, uint64_t number) {
   return stmt::ClientOp{std::move(cmd), via};
 }
 
+Statement client_read(NodeId via, uint64_t number) {
+  Command cmd;
+  cmd.op = Op::Get;
+  cmd.key = "u" + std::to_string(number % 5);
+  return stmt::ClientOp{std::move(cmd), via};
+}
+
 Statement clients(const Workload& w, Time for_us) { return stmt::Clients{w, for_us}; }
 
 int clients_for_rate(double rate_per_s) {
