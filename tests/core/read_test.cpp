@@ -132,13 +132,14 @@ TEST_CASE("Lease: within the lease a read is answered at once, without a round; 
   step(n, 3000, ack(1, 1, 1));
   REQUIRE(n.replies().size() == 1);
   n.clear_output();
-  // The lease runs from the round's start for the minimum election timeout (150ms).
-  CHECK(n.lease_until() == 1000 + 150'000);
-  propose(n, 150'000, get(7, 2, "x"));
+  // The lease runs from the round's start for the minimum election timeout (150ms) divided by the
+  // drift bound (1.1): 136.363ms.
+  CHECK(n.lease_until() == 1000 + 136'363);
+  propose(n, 137'000, get(7, 2, "x"));
   CHECK(n.replies().size() == 1);  // at once
   CHECK(take(n).empty());          // and without a message
   n.clear_output();
-  propose(n, 151'000, get(7, 3, "x"));  // the lease has run out
+  propose(n, 137'364, get(7, 3, "x"));  // the lease has run out
   CHECK(n.replies().empty());
   CHECK(n.reads_waiting() == 1);
 }
@@ -149,7 +150,7 @@ TEST_CASE("Lease: a slow clock stretches the lease in real time") {
   propose(n, 1000, get(7, 1, "x"));
   n.clear_output();
   step(n, 3000, ack(1, 1, 1));
-  CHECK(n.lease_until() == 1000 + 300'000);
+  CHECK(n.lease_until() == 1000 + 272'727);
 }
 
 TEST_CASE("clock drift scales a node's election timeout and heartbeat interval") {
@@ -198,6 +199,7 @@ TEST_CASE("ReadIndex and lease reads under client load, loss and crashes stay li
       cfg.seed = seed;
       cfg.network.loss = 0.05;
       cfg.timing.read_mode = mode;
+      cfg.timing.check_quorum = mode == ReadMode::Lease;  // a lease needs stickiness (§6.4.1)
       Cluster c(cfg);
       Workload w;
       w.clients = 3;
