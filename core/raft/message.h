@@ -51,6 +51,10 @@ struct Message {
   LogIndex rejected_index = 0;   // on failure: the request's prev_log_index (lets the leader spot stale replies)
   Term conflict_term = 0;        // on failure: term of the follower's entry at prev_log_index, 0 if it has none
   LogIndex conflict_index = 0;   // on failure: first index of conflict_term in the follower's log, or its last_index+1
+  // §6.4 (read-only queries): the leader's heartbeat round this AppendEntries belongs to, echoed
+  // by the reply (success or not: either way the follower accepted the sender as leader of the
+  // term). 0 when the read mode is Log.
+  uint64_t read_round = 0;
 
   // Overwrites every field but keeps the capacity of `entries`, so reused messages do not allocate.
   void reset(MessageType t, NodeId f, NodeId dest, Term tm) {
@@ -58,6 +62,7 @@ struct Message {
     last_log_index = 0; last_log_term = 0; transfer = false; vote_granted = false;
     prev_log_index = 0; prev_log_term = 0; entries.clear(); leader_commit = 0;
     success = false; match_index = 0; rejected_index = 0; conflict_term = 0; conflict_index = 0;
+    read_round = 0;
   }
 };
 

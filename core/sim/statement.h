@@ -50,6 +50,7 @@ using PreVote = Switch<0>;
 using CheckQuorum = Switch<1>;
 using ForgetVote = Switch<2>;
 using MembershipBug2015 = Switch<3>;
+struct ReadModeSetting { ReadMode mode = ReadMode::Log; bool operator==(const ReadModeSetting&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -80,6 +81,8 @@ struct DuplicateMessage { uint64_t id = 0; bool operator==(const DuplicateMessag
 struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const DelayMessage&) const = default; };
 // Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
 // Changes nothing in the cluster.
+// Clock drift: the node's timers run `rate_permille`/1000 as fast as real time (1200: 1.2x fast).
+struct ClockDrift { NodeId node = kNoNode; int rate_permille = 1000; bool operator==(const ClockDrift&) const = default; };
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
 // Membership changes (dissertation ch. 4): `add` starts the next new server (ids are never reused)
 // and the leader adds it as a learner, promoted to voter once caught up; `remove` asks the leader
@@ -115,11 +118,11 @@ struct Statement {
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
       stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
-      stmt::MembershipBug2015,
+      stmt::MembershipBug2015, stmt::ReadModeSetting,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer,
+      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
       stmt::ExpectVoters, stmt::ExpectLearners, stmt::ExpectViolation>;

@@ -1,5 +1,7 @@
 #include "core/sim/trace.h"
 
+#include "core/sim/text.h"
+
 #include <cstdio>
 
 #include "core/raft/hash.h"
@@ -275,6 +277,11 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       for (const TimingSwitch& sw : kTimingSwitches) {
         if (timing.*(sw.field)) field_bool(out, sw.keyword, true);
       }
+      if (timing.read_mode != ReadMode::Log) {
+        out += ",\"readMode\":\"";
+        out += read_mode_name(timing.read_mode);
+        out += '"';
+      }
       break;
     }
     case TraceKind::Config: {
@@ -287,6 +294,10 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       append_nodes_json(out, c.learners);
       break;
     }
+    case TraceKind::Clock:
+      field(out, "node", node_str(e.node));
+      out += ",\"rate\":" + format_number(e.clock_rate_permille() / 1000.0);
+      break;
     case TraceKind::Note: break;
   }
   out += "}\n";

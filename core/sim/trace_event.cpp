@@ -79,6 +79,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Timing: return "timing";
     case TraceKind::Transfer: return "transfer";
     case TraceKind::Config: return "config";
+    case TraceKind::Clock: return "clock";
   }
   return "?";
 }
@@ -175,7 +176,10 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.a_ = static_cast<uint64_t>(timing.election_timeout_min_us);
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
-  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  // d: bit 0 no-op, bits 1..39 append_entries_max, bits 40..41 read mode (0 = Log, so the words of
+  // a Figure-2 run are unchanged).
+  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0) |
+         static_cast<uint64_t>(timing.read_mode) << 40;
   e.flag_ = timing_switch_bits(timing);  // 0 with every switch off: Figure 2 traces are unchanged
   return e;
 }
@@ -185,6 +189,12 @@ TraceEvent TraceEvent::config(Time t, NodeId node, LogIndex index, const Configu
   e.a_ = index;
   e.b_ = c.voters;
   e.c_ = c.learners;
+  return e;
+}
+
+TraceEvent TraceEvent::clock(Time t, NodeId node, int rate_permille) {
+  TraceEvent e = make(t, TraceKind::Clock, node);
+  e.a_ = static_cast<uint64_t>(rate_permille);
   return e;
 }
 
@@ -342,13 +352,19 @@ NetworkConfig TraceEvent::network() const {
   return net;
 }
 
+int TraceEvent::clock_rate_permille() const {
+  RAFT_ASSERT(kind == TraceKind::Clock);
+  return static_cast<int>(a_);
+}
+
 Timing TraceEvent::timing() const {
   RAFT_ASSERT(kind == TraceKind::Timing);
   Timing timing;
   timing.election_timeout_min_us = static_cast<Time>(a_);
   timing.election_timeout_max_us = static_cast<Time>(b_);
   timing.heartbeat_interval_us = static_cast<Time>(c_);
-  timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
+  timing.append_entries_max = static_cast<uint32_t>((d_ >> 1) & ((uint64_t{1} << 39) - 1));
+  timing.read_mode = static_cast<ReadMode>((d_ >> 40) & 3);
   timing.noop_on_election = (d_ & 1) != 0;
   set_timing_switch_bits(timing, flag_);
   return timing;

@@ -17,7 +17,7 @@ namespace raft::sim {
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
   Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
-  Transfer,  // appended: a kind's value is in the trace hash
+  Transfer, Clock,  // appended: a kind's value is in the trace hash
   Config,
 };
 const char* trace_kind_name(TraceKind k);
@@ -57,6 +57,7 @@ class TraceEvent {
   static TraceEvent heal(Time t);
   static TraceEvent network(Time t, const NetworkConfig& net);
   static TraceEvent timing(Time t, const Timing& timing);
+  static TraceEvent clock(Time t, NodeId node, int rate_permille);
   static TraceEvent note(Time t);
   // A node's configuration in use changed (dissertation §4.1): `index` is its entry (0: bootstrap).
   static TraceEvent config(Time t, NodeId node, LogIndex index, const Configuration& c);
@@ -103,6 +104,7 @@ class TraceEvent {
   NetworkConfig network() const;                // Network
   Timing timing() const;                        // Timing
   Configuration configuration() const;          // Config
+  int clock_rate_permille() const;              // Clock
 
   // One step of the trace's running hash over the whole record.
   uint64_t hash(uint64_t h) const;

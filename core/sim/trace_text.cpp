@@ -195,6 +195,7 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Timeout:
     case TraceKind::Transfer: out += node_name(e.node); break;
     case TraceKind::Config: out += node_name(e.node); break;
+    case TraceKind::Clock: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -245,6 +246,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Restart: break;
     case TraceKind::Timeout: out += "(forced)"; break;
     case TraceKind::Transfer: out += "to=" + node_name(e.to); break;
+    case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
       append_command(out, op->cmd);
@@ -282,6 +284,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
       for (const TimingSwitch& sw : kTimingSwitches) {
         if (timing.*(sw.field)) out += std::string(" ") + sw.keyword + "=on";
       }
+      if (timing.read_mode != ReadMode::Log) out += std::string(" reads=") + read_mode_name(timing.read_mode);
       break;
     }
     case TraceKind::Config: {
