@@ -166,6 +166,9 @@ class Node {
   // §4.1: the configuration in use is the latest one in the log, committed or not.
   const Configuration& configuration() const { return configuration_; }
   LogIndex configuration_index() const { return configuration_index_; }  // 0: the bootstrap one
+  // The configuration held by entry `index` of this log (0: the bootstrap one), e.g. to name the
+  // configuration of a Config event after later entries of the same batch replaced it.
+  Configuration configuration_at(LogIndex index) const;
   bool configuration_committed() const { return configuration_index_ <= commit_index_; }
   // A change the leader accepted and will append once it has committed an entry of its term.
   const std::optional<Configuration>& deferred_configuration() const { return deferred_change_; }

@@ -49,6 +49,14 @@ void Node::on_truncated(LogIndex from) {
   emit(NodeEvent::Kind::Config, 0, configuration_index_);
 }
 
+Configuration Node::configuration_at(LogIndex index) const {
+  if (index == 0) return bootstrap_;
+  if (index == configuration_index_) return configuration_;
+  const Log& log = disk_.log;
+  if (index >= log.first_index() && index <= log.last_index() && log.at(index).cmd.op == Op::Config) return log.at(index).cmd.config;
+  return configuration_;  // no longer in the log: the one in use is the best answer
+}
+
 NodeMask Node::replication_targets() const {
   // Until a change commits, the servers of the previous configuration still hear from the leader:
   // a server being removed learns of its removal, and so stops campaigning (§4.2.3).

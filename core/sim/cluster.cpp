@@ -236,7 +236,8 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
       }
       break;
     case NodeEvent::Kind::Config:
-      trace_->add(TraceEvent::config(now_, e.node, e.index, node.configuration()));
+      // One AppendEntries can append several configuration entries: each event names its own.
+      trace_->add(TraceEvent::config(now_, e.node, e.index, node.configuration_at(e.index)));
       if (has_node(removal_committed_, e.node) && !node.configuration().is_member(e.node)) to_shut_down_ |= node_bit(e.node);
       break;
   }
