@@ -1,23 +1,29 @@
-// The two RPCs of Figure 2 and their replies, as one flat message type (no allocation except entries).
+// The two RPCs of Figure 2, InstallSnapshot (Figure 13) and their replies, as one flat message type
+// (no allocation except entries and snapshot chunks).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/raft/command.h"
 
 namespace raft {
 
-enum class MessageType : uint8_t { RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse };
+enum class MessageType : uint8_t {
+  RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, InstallSnapshot, InstallSnapshotResponse,
+};
 inline const char* message_type_name(MessageType t) {
   switch (t) {
     case MessageType::RequestVote: return "RequestVote";
     case MessageType::RequestVoteResponse: return "RequestVoteResponse";
     case MessageType::AppendEntries: return "AppendEntries";
     case MessageType::AppendEntriesResponse: return "AppendEntriesResponse";
+    case MessageType::InstallSnapshot: return "InstallSnapshot";
+    case MessageType::InstallSnapshotResponse: return "InstallSnapshotResponse";
   }
   return "?";
 }
-inline constexpr int kMessageTypes = 4;
+inline constexpr int kMessageTypes = 6;
 
 struct Message {
   MessageType type = MessageType::AppendEntries;
@@ -43,12 +49,26 @@ struct Message {
   Term conflict_term = 0;        // on failure: term of the follower's entry at prev_log_index, 0 if it has none
   LogIndex conflict_index = 0;   // on failure: first index of conflict_term in the follower's log, or its last_index+1
 
+  // InstallSnapshot arguments (Figure 13), one chunk of the snapshot's bytes at `offset`
+  LogIndex last_included_index = 0;
+  Term last_included_term = 0;
+  uint64_t offset = 0;
+  std::string data;
+  bool done = false;             // the last chunk
+  uint64_t snapshot_bytes = 0;   // the whole snapshot's size (for observers drawing the progress)
+  // InstallSnapshot results. Figure 13 replies with the term only; these let the leader send one
+  // chunk at a time and resume where the follower is. The reply echoes last_included_index and offset.
+  uint64_t next_offset = 0;      // bytes of this snapshot the follower holds: the offset it expects next
+  bool installed = false;        // the follower's state covers last_included_index (match_index set)
+
   // Overwrites every field but keeps the capacity of `entries`, so reused messages do not allocate.
   void reset(MessageType t, NodeId f, NodeId dest, Term tm) {
     type = t; from = f; to = dest; term = tm;
     last_log_index = 0; last_log_term = 0; vote_granted = false;
     prev_log_index = 0; prev_log_term = 0; entries.clear(); leader_commit = 0;
     success = false; match_index = 0; rejected_index = 0; conflict_term = 0; conflict_index = 0;
+    last_included_index = 0; last_included_term = 0; offset = 0; data.clear(); done = false; snapshot_bytes = 0;
+    next_offset = 0; installed = false;
   }
 };
 

@@ -10,7 +10,7 @@ namespace raft {
 namespace {
 void assert_valid(const Timing& t) {
   RAFT_ASSERT(t.election_timeout_min_us > 0 && t.election_timeout_min_us <= t.election_timeout_max_us);
-  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1);
+  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1 && t.snapshot_chunk_bytes >= 1);
 }
 }  // namespace
 
@@ -19,6 +19,7 @@ Node::Node(const Config& config, Storage disk, Time now)
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
   assert_valid(config_.timing);
+  restore_from_disk_snapshot();
   reset_election_timer(now);
 }
 
@@ -32,6 +33,7 @@ void Node::reconfigure(const Timing& timing) {
 
 void Node::tick(Time now) {
   if (now < deadline_) return;
+  maybe_snapshot();
   if (role_ == Role::Leader) {
     // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
     // prevent election timeouts.
@@ -47,11 +49,13 @@ void Node::tick(Time now) {
 
 void Node::timeout_now(Time now) {
   if (role_ == Role::Leader) return;  // a leader has no election timer
+  maybe_snapshot();
   start_election(now);
 }
 
 void Node::step(Time now, const Message& m) {
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  maybe_snapshot();
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
@@ -68,6 +72,8 @@ void Node::step(Time now, const Message& m) {
       refuse_vote(m, why);
     } else if (m.type == MessageType::AppendEntries) {
       reject_append_entries(m, AppendRejection::Reason::StaleTerm, 0, 0);
+    } else if (m.type == MessageType::InstallSnapshot) {
+      reply_install_snapshot(m, 0, false, 0);  // Figure 13, receiver rule 1
     }
     return;
   }
@@ -76,12 +82,15 @@ void Node::step(Time now, const Message& m) {
     case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
     case MessageType::AppendEntries: handle_append_entries(now, m); break;
     case MessageType::AppendEntriesResponse: handle_append_entries_response(m); break;
+    case MessageType::InstallSnapshot: handle_install_snapshot(now, m); break;
+    case MessageType::InstallSnapshotResponse: handle_install_snapshot_response(m); break;
   }
 }
 
 ProposeResult Node::propose(Time /*now*/, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
+  maybe_snapshot();
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
@@ -226,11 +235,23 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
   // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
   const Log& log = disk_.log;
-  if (m.prev_log_index > log.last_index()) {
+  // §7 (Log compaction): entries up to our snapshot's last index are committed, so they match the
+  // leader's (Leader Completeness, §5.4); those the request carries are skipped, not checked.
+  size_t skip = 0;
+  if (m.prev_log_index < log.snapshot_index()) {
+    const LogIndex base = log.snapshot_index();
+    if (m.prev_log_index + m.entries.size() <= base) {
+      Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+      r.success = true;
+      r.match_index = base;
+      return;
+    }
+    skip = to_size(base - m.prev_log_index);
+  } else if (m.prev_log_index > log.last_index()) {
     reject_append_entries(m, AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
     return;
   }
-  const Term our_prev_term = log.term_at(m.prev_log_index);
+  const Term our_prev_term = skip > 0 ? m.prev_log_term : log.term_at(m.prev_log_index);
   if (our_prev_term != m.prev_log_term) {
     reject_append_entries(m, AppendRejection::Reason::TermMismatch, our_prev_term,
                           log.first_index_of_term(our_prev_term, m.prev_log_index));
@@ -241,8 +262,9 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // terms), delete the existing entry and all that follow it; append any new entries not already
   // in the log. Entries that already match are left alone, so a delayed, shorter AppendEntries
   // never truncates entries a newer one added.
-  LogIndex index = m.prev_log_index;
-  for (const Entry& e : m.entries) {
+  LogIndex index = m.prev_log_index + skip;
+  for (size_t k = skip; k < m.entries.size(); ++k) {
+    const Entry& e = m.entries[k];
     ++index;
     if (index <= disk_.log.last_index()) {
       if (disk_.log.term_at(index) == e.term) continue;
@@ -312,6 +334,10 @@ void Node::handle_append_entries_response(const Message& m) {
 // heartbeat is sent even with nothing new and even to a follower still being probed.
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
   Progress& pr = progress_[slot(peer)];
+  if (needs_snapshot(pr)) {
+    send_snapshot(peer, heartbeat);  // §7: the entries it needs were compacted away
+    return;
+  }
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();

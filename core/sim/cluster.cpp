@@ -219,6 +219,12 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
       // by_leader: the leader's own commit, which the UI tells apart from a follower learning it.
       trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));
       break;
+    case NodeEvent::Kind::Snapshot:
+      trace_->add(TraceEvent::snapshot(now_, e.node, e.index, e.term));
+      break;
+    case NodeEvent::Kind::Install:
+      trace_->add(TraceEvent::install(now_, e.node, e.index, e.term, e.kept_suffix));
+      break;
   }
 }
 
@@ -260,10 +266,11 @@ void Cluster::crash(NodeId n) {
 void Cluster::restart(NodeId n) {
   RAFT_ASSERT(valid(n) && !up_[n]);
   ++incarnation_[n];
-  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
+  // Only the disk survives: currentTerm, votedFor, the log and its snapshot (§7), from which the
+  // state machine starts. Everything else is rebuilt.
   nodes_[n] = make_node(n, nodes_[n].disk());
   up_[n] = true;
-  checker_.on_restart(n);
+  checker_.on_restart(n, nodes_[n].commit_index());
   trace_->add(TraceEvent::restart(now_, n));
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
@@ -276,6 +283,12 @@ void Cluster::timeout(NodeId n) {
   nodes_[n].timeout_now(now_);
   drain(n);
   if (leader_dirty_) update_leaderless();
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::take_snapshot(NodeId n) {
+  RAFT_ASSERT(valid(n) && up_[n]);
+  if (nodes_[n].take_snapshot()) drain(n);
   if (!checker_.ok()) halted_ = true;
 }
 
@@ -387,7 +400,11 @@ uint64_t Cluster::state_hash() const {
     h = hash_combine(h, static_cast<uint64_t>(node.voted_for() + 1));
     h = hash_combine(h, node.commit_index());
     h = hash_combine(h, node.last_applied());
-    for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
+    // A compacted log is hashed from its snapshot on (which adds nothing while snapshots are off).
+    if (node.log().snapshot_index() > 0) {
+      h = hash_combine(hash_combine(h, node.log().snapshot_index()), node.log().snapshot_term());
+    }
+    for (LogIndex i = node.log().first_index(); i <= node.log().last_index(); ++i) {
       const Entry& e = node.log().at(i);
       h = hash_combine(hash_combine(h, e.term), command_digest(e.cmd));
     }

@@ -48,11 +48,16 @@ Statement set_election_timeout(Time min_us, Time max_us);
 Statement set_heartbeat(Time us);
 Statement set_noop(bool on);
 Statement set_append_max(uint32_t entries);
+Statement set_snapshot_every(uint32_t entries);  // 0: off
+Statement set_snapshot_chunk(uint32_t bytes);
+// ---- log compaction ----
+Statement take_snapshot(NodeId n);
 
 // ---- checks ----
 Statement expect_leader();
 Statement expect_leader_is(NodeId n);
 Statement expect_no_leader();
 Statement expect_value(std::string key, std::optional<std::string> value);
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index);
 
 }  // namespace raft::sim::make

@@ -37,6 +37,10 @@ struct Loss { double probability = 0; bool operator==(const Loss&) const = defau
 struct Duplicate { double probability = 0; bool operator==(const Duplicate&) const = default; };
 struct Noop { bool on = true; bool operator==(const Noop&) const = default; };
 struct AppendMax { uint32_t entries = 64; bool operator==(const AppendMax&) const = default; };
+// §7 (Log compaction): snapshot once this many entries were applied since the last one (0: off),
+// and send snapshots in InstallSnapshot chunks of this many bytes.
+struct SnapshotEvery { uint32_t entries = 0; bool operator==(const SnapshotEvery&) const = default; };
+struct SnapshotChunk { uint32_t bytes = kSnapshotChunkBytesDefault; bool operator==(const SnapshotChunk&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -66,6 +70,8 @@ struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const 
 // Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
 // Changes nothing in the cluster.
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
+// §7: `node` snapshots its state machine at lastApplied now and drops its log up to there.
+struct TakeSnapshot { NodeId node = kNoNode; bool operator==(const TakeSnapshot&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
 struct ExpectLeader { bool operator==(const ExpectLeader&) const = default; };
@@ -79,6 +85,8 @@ struct ExpectValue { std::string key; std::optional<std::string> value; bool ope
 struct ExpectRole { NodeId node = kNoNode; Role role = Role::Follower; bool operator==(const ExpectRole&) const = default; };
 struct ExpectDown { NodeId node = kNoNode; bool operator==(const ExpectDown&) const = default; };
 struct ExpectUp { NodeId node = kNoNode; bool operator==(const ExpectUp&) const = default; };
+// The node's snapshot covers the log up to lastIncludedIndex `index` (compared by `cmp`).
+struct ExpectSnapshot { NodeId node = kNoNode; Cmp cmp = Cmp::Ge; LogIndex index = 0; bool operator==(const ExpectSnapshot&) const = default; };
 
 }  // namespace stmt
 
@@ -87,12 +95,13 @@ struct Statement {
   using Variant = std::variant<
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
+      stmt::SnapshotEvery, stmt::SnapshotChunk,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::OpenAt,
+      stmt::DelayMessage, stmt::OpenAt, stmt::TakeSnapshot,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
-      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp>;
+      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp, stmt::ExpectSnapshot>;
 
   Variant v = stmt::Run{};
   int line = 0;  // 1-based line in the source; 0 for statements made in code

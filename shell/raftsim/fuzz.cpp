@@ -61,6 +61,7 @@ struct FuzzOptions {
   std::string trace_dir;
   int jobs = 2;
   std::optional<uint64_t> show_run;  // --show-run I: print run I's scenario and exit
+  bool features_all = false;     // --features all: each safe extension of issue 7 on at random per run
 };
 
 // One fuzz run: the scenario it generated (a reproducer when it failed) and its verdict.
@@ -136,6 +137,21 @@ raft::sim::ClusterConfig generate_config(const FuzzOptions& o, Rng& rng) {
   return c;
 }
 
+// --features all: turns each SAFE extension on at random for run `index` (unsafe, teaching-only
+// switches never). Draws from its own stream, so the runs' other choices do not change with it.
+void add_features(const FuzzOptions& o, uint64_t index, raft::sim::ClusterConfig& c) {
+  if (!o.features_all) return;
+  Rng rng(Rng::derive(o.seed ^ 0x66656174757265ULL, index));
+  // §7 (Log compaction): frequent snapshots and small chunks, so transfers span many messages and
+  // meet crashes, partitions and leader changes.
+  if (rng.chance(0.5)) {
+    static constexpr uint32_t kEvery[] = {1, 3, 5, 10, 40};
+    static constexpr uint32_t kChunk[] = {1, 7, 16, 64, 300};
+    c.timing.snapshot_every = kEvery[rng.uniform(0, 4)];
+    c.timing.snapshot_chunk_bytes = kChunk[rng.uniform(0, 4)];
+  }
+}
+
 // Generates run `index` and runs it in one pass: each fault is chosen by looking at the live
 // cluster (crash the leader, cut the leader off with a minority, force a follower's election timeout)
 // and written down as an explicit statement (`crash s3`, not `crash leader`), so the scenario replays
@@ -147,6 +163,7 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
   sc.file = "fuzz-seed" + std::to_string(o.seed) + "-run" + std::to_string(index) + ".raft";
   sc.title = "fuzz seed " + std::to_string(o.seed) + " run " + std::to_string(index);
   sc.config = generate_config(o, rng);
+  add_features(o, index, sc.config);
   const int nodes = sc.config.nodes;
   std::optional<raft::sim::Cluster> kept;
   raft::sim::ScenarioRunner runner(sc.config, sc.file, &kept);
@@ -298,7 +315,7 @@ Scenario shrink(const RunOutcome& failing, uint64_t index, int& runs_used, size_
 
 bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::string& error) {
   Args args;
-  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run"},
+  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run", "features"},
                   {}, error)) {
     return false;
   }
@@ -350,6 +367,13 @@ bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::st
   o.jobs = 1;  // no threads in the wasm build
 #endif
   if (std::optional<std::string> d = args.get("trace-dir")) o.trace_dir = *d;
+  if (std::optional<std::string> f = args.get("features")) {
+    if (*f != "all" && *f != "none") {
+      error = "--features must be 'all' (every safe extension on at random per run) or 'none', not '" + *f + "'";
+      return false;
+    }
+    o.features_all = *f == "all";
+  }
   if (args.has("show-run")) {
     if (!args.get_u64("show-run", v, error)) return false;
     o.show_run = v;
@@ -370,7 +394,7 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
   if (!parse_options(argv, o, error)) {
     std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
     std::fprintf(stderr, "usage: raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
-                         "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n");
+                         "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all|none]\n");
     return kExitUsage;
   }
   if (o.show_run) {
