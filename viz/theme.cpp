@@ -121,6 +121,8 @@ ImU32 message_color(const Message& m) {
     case MessageType::RequestVoteResponse: return m.vote_granted ? color::kVoteGranted : color::kVoteRejected;
     case MessageType::AppendEntries: return m.entries.empty() ? color::kHeartbeat : color::kAppendEntries;
     case MessageType::AppendEntriesResponse: return m.success ? color::kAppendOk : color::kAppendFail;
+    case MessageType::InstallSnapshot: return color::kAccent;
+    case MessageType::InstallSnapshotResponse: return m.installed ? color::kAppendOk : color::kAccent;
   }
   return color::kText;
 }
@@ -148,6 +150,16 @@ const char* message_label(const Message& m, char* buf, int buf_size) {
       }
       return buf;
     case MessageType::AppendEntriesResponse: return m.success ? "ok" : "fail";
+    // §7, Figure 13: a snapshot chunk shows how far the transfer will be once it arrives.
+    case MessageType::InstallSnapshot:
+      std::snprintf(buf, static_cast<size_t>(buf_size), "S%llu/%llu",
+                    static_cast<unsigned long long>(m.offset + m.data.size()),
+                    static_cast<unsigned long long>(m.snapshot_bytes));
+      return buf;
+    case MessageType::InstallSnapshotResponse:
+      if (m.installed) return "inst";
+      std::snprintf(buf, static_cast<size_t>(buf_size), "@%llu", static_cast<unsigned long long>(m.next_offset));
+      return buf;
   }
   return "?";
 }
