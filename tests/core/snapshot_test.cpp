@@ -271,3 +271,48 @@ TEST_CASE("A leader sends its snapshot one chunk at a time while heartbeating, t
 }
 
 }  // namespace raft::test
+
+#include "core/sim/make.h"
+#include "core/sim/scenario.h"
+
+namespace raft::test {
+
+TEST_CASE("Snapshot statements: parse, print back, and refuse bad input in words") {
+  using sim::Statement;
+  for (const char* line : {"snapshot_every 40", "snapshot_every 0", "snapshot_chunk 7", "snapshot s2",
+                           "expect snapshot s2 >= 40", "expect snapshot s1 = 0"}) {
+    Statement s;
+    REQUIRE_MESSAGE(!sim::parse_statement(line, 3, s), line);
+    CHECK(sim::format_statement(s) == line);
+  }
+  Statement s;
+  CHECK(sim::parse_statement("snapshot_chunk 0", 3, s).has_value());
+  CHECK(sim::parse_statement("snapshot_every -1", 3, s).has_value());
+  CHECK(sim::parse_statement("snapshot s9", 3, s).has_value());
+  CHECK(sim::parse_statement("expect snapshot s1 >=", 3, s).has_value());
+  // The dry run refuses a snapshot with nothing new applied, and one on a down server.
+  sim::ClusterConfig config;
+  config.nodes = 3;
+  sim::Cluster cluster(config);
+  std::string error;
+  CHECK_FALSE(sim::can_apply(cluster, sim::make::take_snapshot(0), &error));
+  CHECK(error.find("nothing to snapshot on s1") == 0);
+  cluster.crash(1);
+  CHECK_FALSE(sim::can_apply(cluster, sim::make::take_snapshot(1), &error));
+  CHECK(error == "cannot snapshot s2: it is down");
+  // With compaction on, a snapshot is taken on its own and the check sees it.
+  cluster.restart(1);
+  REQUIRE(sim::apply_statement(cluster, sim::make::set_snapshot_every(5), &error));
+  sim::Workload w;
+  w.clients = 2;
+  w.rate_per_s = 50;
+  cluster.set_workload(w);
+  cluster.run_for(3'000'000);
+  REQUIRE(cluster.ok());
+  std::string found;
+  CHECK(sim::evaluate_check(cluster, sim::make::expect_snapshot(0, sim::Cmp::Ge, 5), found));
+  CHECK_FALSE(sim::evaluate_check(cluster, sim::make::expect_snapshot(0, sim::Cmp::Ge, 100000), found));
+  CHECK(found.find("s1's snapshot ends at index") == 0);
+}
+
+}  // namespace raft::test
