@@ -19,8 +19,6 @@ constexpr uint64_t kClientsMax = 1000;
 constexpr double kRatePerSecondMax = 1'000'000;
 constexpr uint64_t kKeysMax = 1000;
 constexpr uint64_t kAppendEntriesMax = 100'000;
-constexpr uint64_t kSnapshotEveryMax = 1'000'000;
-constexpr uint64_t kSnapshotChunkBytesMax = 1 << 20;
 constexpr size_t kKeyBytesMax = 64;
 constexpr size_t kValueBytesMax = 256;
 
@@ -167,32 +165,6 @@ bool append_max_of(const ClusterConfig& c, Statement& out) {
   return c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max;  // printed only when changed
 }
 
-bool parse_snapshot_every(LineReader& r, Statement& out) {
-  uint64_t v = 0;
-  if (!r.integer(v, 0, kSnapshotEveryMax, "a number of applied entries (0 turns snapshots off)")) return false;
-  out = stmt::SnapshotEvery{static_cast<uint32_t>(v)};
-  return r.end("snapshot_every");
-}
-void print_snapshot_every(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::SnapshotEvery>()->entries); }
-void fold_snapshot_every(const Statement& s, ClusterConfig& c) { c.timing.snapshot_every = s.as<stmt::SnapshotEvery>()->entries; }
-bool snapshot_every_of(const ClusterConfig& c, Statement& out) {
-  out = stmt::SnapshotEvery{c.timing.snapshot_every};
-  return c.timing.snapshot_every != 0;  // printed only when on
-}
-
-bool parse_snapshot_chunk(LineReader& r, Statement& out) {
-  uint64_t v = 0;
-  if (!r.integer(v, 1, kSnapshotChunkBytesMax, "bytes per InstallSnapshot chunk")) return false;
-  out = stmt::SnapshotChunk{static_cast<uint32_t>(v)};
-  return r.end("snapshot_chunk");
-}
-void print_snapshot_chunk(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::SnapshotChunk>()->bytes); }
-void fold_snapshot_chunk(const Statement& s, ClusterConfig& c) { c.timing.snapshot_chunk_bytes = s.as<stmt::SnapshotChunk>()->bytes; }
-bool snapshot_chunk_of(const ClusterConfig& c, Statement& out) {
-  out = stmt::SnapshotChunk{c.timing.snapshot_chunk_bytes};
-  return c.timing.snapshot_chunk_bytes != kSnapshotChunkBytesDefault;  // printed only when changed
-}
-
 // ---- initial state ----
 
 bool parse_preset_term(LineReader& r, Statement& out) {
@@ -257,7 +229,6 @@ bool parse_crash_leader(LineReader& r, Statement& out) {
 }
 bool parse_restart(LineReader& r, Statement& out) { return parse_on_node<stmt::Restart>(r, out, "restart"); }
 bool parse_timeout(LineReader& r, Statement& out) { return parse_on_node<stmt::Timeout>(r, out, "timeout"); }
-bool parse_take_snapshot(LineReader& r, Statement& out) { return parse_on_node<stmt::TakeSnapshot>(r, out, "snapshot"); }
 void print_nothing(const Statement&, std::string&) {}
 
 bool parse_partition(LineReader& r, Statement& out) {
@@ -465,18 +436,6 @@ void print_expect_commit(const Statement& s, std::string& out) {
   out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.index);
 }
 
-bool parse_expect_snapshot(LineReader& r, Statement& out) {
-  stmt::ExpectSnapshot e;
-  if (!r.node(e.node, "expect snapshot") || !r.cmp(e.cmp) || !r.integer(e.index, 0, kIndexMax, "a log index")) return false;
-  out = e;
-  return r.end("the number");
-}
-void print_expect_snapshot(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ExpectSnapshot>();
-  print_node(out, e.node);
-  out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.index);
-}
-
 bool parse_expect_log(LineReader& r, Statement& out) {
   stmt::ExpectLog e;
   if (!r.node(e.node, "expect log") || !r.term_list(e.terms, false)) return false;
@@ -578,7 +537,7 @@ constexpr std::array kSpecs = {
     row<stmt::DuplicateMessage>("dup", C::Action, parse_message<stmt::DuplicateMessage>, print_message<stmt::DuplicateMessage>),
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
-    row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_on_node<stmt::TakeSnapshot>),
+    row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_take_snapshot),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),
