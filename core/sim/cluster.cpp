@@ -266,9 +266,11 @@ void Cluster::crash(NodeId n) {
 void Cluster::restart(NodeId n) {
   RAFT_ASSERT(valid(n) && !up_[n]);
   ++incarnation_[n];
-  // Only the disk survives: currentTerm, votedFor, the log and its snapshot (§7), from which the
-  // state machine starts. Everything else is rebuilt.
-  nodes_[n] = make_node(n, nodes_[n].disk());
+  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
+  Storage disk = nodes_[n].disk();
+  // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
+  if (config_.timing.forget_vote) disk.voted_for = kNoNode;
+  nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
   checker_.on_restart(n, nodes_[n].commit_index());
   trace_->add(TraceEvent::restart(now_, n));
@@ -283,6 +285,15 @@ void Cluster::timeout(NodeId n) {
   nodes_[n].timeout_now(now_);
   drain(n);
   if (leader_dirty_) update_leaderless();
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::transfer(NodeId target) {
+  const NodeId l = leader();
+  RAFT_ASSERT(l != kNoNode && valid(target) && up_[target] && target != l);
+  trace_->add(TraceEvent::transfer(now_, l, target));
+  nodes_[l].transfer_leadership(now_, target);
+  drain(l);
   if (!checker_.ok()) halted_ = true;
 }
 

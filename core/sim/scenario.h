@@ -71,6 +71,9 @@ struct ScenarioResult {
   int checks_passed = 0;
   size_t ops_checked = 0;           // client operations checked for linearizability at the end
   bool linearizability_gave_up = false;  // the search hit its budget: neither proven nor refuted
+  // Set when the run stopped, as the scenario said it would (`expect violation P`), at a violation
+  // of this property: the run passes if its checks do.
+  std::string violation_expected;
 };
 
 // The simulator's client operations as a history for check_linearizable: an op that failed
@@ -97,7 +100,9 @@ class ScenarioRunner {
 
   // Applies an action or initial-state statement, or evaluates a check, then looks for a safety
   // violation. Returns false once the run has failed (later calls do nothing).
-  bool apply(const Statement& s);
+  // `violation_expected_next`: the next statement is `expect violation`, so a violation this
+  // statement causes is left for it to judge instead of failing the run.
+  bool apply(const Statement& s, bool violation_expected_next = false);
   // Ends the run: a last safety look and the linearizability of the client history.
   const ScenarioResult& finish();
 

@@ -28,7 +28,7 @@ constexpr const char* kUsage =
     "  raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt]\n"
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
-    "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n"
+    "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
     "  raftsim bench [--seconds-virtual N]\n";
 
 int usage(const std::string& error) {
@@ -79,6 +79,12 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::printf("FAILED %s (seed %" PRIu64 ", %d checks passed before)\n", scenario.file.c_str(), scenario.config.seed,
                 r.checks_passed);
     return kExitFailed;
+  }
+  if (!r.violation_expected.empty()) {
+    const raft::sim::Violation& v = cluster->checker().violation();
+    std::printf("ok %s: %d checks; stopped, as expected, at a violation of %s at %s: %s\n", scenario.file.c_str(),
+                r.checks_passed, v.property.c_str(), raft::sim::format_time(v.t).c_str(), v.message.c_str());
+    return kExitOk;
   }
   std::printf("ok %s: %d checks, %zu client ops linearizable%s, %s virtual\n", scenario.file.c_str(), r.checks_passed,
               r.ops_checked, r.linearizability_gave_up ? " (search budget hit: not proven)" : "",
