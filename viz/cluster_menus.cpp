@@ -135,6 +135,30 @@ void node_tooltip(const sim::Cluster& c, NodeId n, bool picking) {
   ImGui::EndTooltip();
 }
 
+// Clock drift: the node's timers (election timeout, heartbeat, lease) run faster or slower than
+// real time; the network does not.
+void clock_menu(Ui& ui, NodeId m) {
+  static constexpr struct {
+    int permille;
+    const char* label;
+  } kRates[] = {{250, "0.25x (slow)"}, {500, "0.5x"}, {800, "0.8x"}, {1000, "1x (real time)"}, {1250, "1.25x"},
+                {2000, "2x (fast)"}};
+  const int now = ui.cluster().clock_rate_permille(m);
+  char label[40];
+  std::snprintf(label, sizeof label, "Clock rate: %gx", now / 1000.0);
+  if (ImGui::BeginMenu(label)) {
+    for (const auto& r : kRates) {
+      if (ImGui::MenuItem(r.label, nullptr, r.permille == now)) ui.act(sim::make::clock_drift(m, r.permille));
+    }
+    ImGui::EndMenu();
+  }
+  ui.vs.track("Clock");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Clock drift: this server's timers run this much faster than real time. A lease (Settings > reads) "
+                      "trusts clocks to agree.");
+  }
+}
+
 void draw_node_menu(Ui& ui) {
   ViewState& vs = ui.vs;
   if (!ImGui::BeginPopup("node_menu")) {
@@ -179,6 +203,13 @@ void draw_node_menu(Ui& ui) {
     std::snprintf(label, sizeof label, "Send a client request to %s", node_name(m).c_str());
     if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));
     vs.track("Client request");
+    std::snprintf(label, sizeof label, "Send a read to %s", node_name(m).c_str());
+    if (ImGui::MenuItem(label)) ui.act(sim::make::client_read(m, vs.requests));
+    vs.track("Client read");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Reads the key your latest request wrote. How the leader answers depends on Settings > reads.");
+    }
+    clock_menu(ui, m);
     std::snprintf(label, sizeof label, "Isolate %s (partition it off)", node_name(m).c_str());
     if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));
     vs.track("Isolate");

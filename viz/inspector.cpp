@@ -149,6 +149,21 @@ void draw_inspector(Ui& ui, const Rect& r) {
         format_duration(b, sizeof b, node.election_timeout_us() / 1000 * 1000);
         row("election timer", "randomized timeout; at zero it becomes a candidate", "%s left of %s", a, b);
       }
+      if (c.clock_rate_permille(n) != 1000) {
+        row("clock", "clock drift: its timers run this much faster than real time", "%gx real time",
+            c.clock_rate_permille(n) / 1000.0);
+      }
+      if (node.role() == Role::Leader && c.config().timing.read_mode != ReadMode::Log) {
+        row("reads waiting", "reads waiting for a heartbeat round, or for an entry of this term to commit (section 6.4)",
+            "%zu (heartbeat round %" PRIu64 ")", node.reads_waiting(), node.read_round());
+        if (c.config().timing.read_mode == ReadMode::Lease) {
+          char a[24];
+          const Time left = node.lease_until() - c.now();
+          format_duration(a, sizeof a, left > 0 ? left / 1000 * 1000 : 0);
+          row("lease", "reads are answered at once while it holds (section 6.4.1)", left > 0 ? "%s left" : "expired",
+              a);
+        }
+      }
     }
     ImGui::EndTable();
   }

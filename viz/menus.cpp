@@ -109,6 +109,15 @@ void settings_menu(Ui& ui) {
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
   if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.act(sim::make::set_noop(d.noop));
+  int read_mode = static_cast<int>(ui.cluster().config().timing.read_mode);
+  if (ImGui::Combo("reads (section 6.4)", &read_mode, "through the log\0ReadIndex (heartbeat round)\0lease (clock)\0")) {
+    ui.act(sim::make::set_read_mode(static_cast<ReadMode>(read_mode)));
+  }
+  ui.vs.track("Read mode");
+  help_marker(
+      "How a leader answers a read. Through the log: the read is an entry like a write. ReadIndex: no entry; the "
+      "leader confirms it still leads with a heartbeat round. Lease: no round while a majority acknowledged a "
+      "heartbeat less than an election timeout ago by the leader's clock: safe only while clocks agree.");
 
   ImGui::Separator();
   ImGui::TextDisabled("Beyond Figure 2 (applies now)");

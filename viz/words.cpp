@@ -162,6 +162,9 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "%s's election timer was forced to fire", name(e.node, a));
     case TraceKind::Transfer:
       return put(buf, n, "leader %s was asked to hand leadership to %s", name(e.node, a), name(e.to, b));
+    case TraceKind::Clock:
+      return put(buf, n, "%s's clock now runs at %.3gx real time (its timers and lease are scaled)", name(e.node, a),
+                 e.clock_rate_permille() / 1000.0);
     case TraceKind::Invoke: {
       if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
       const sim::ClientOpRecord& op = ops[e.op_ref()];
@@ -288,6 +291,7 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Uncut:
     case TraceKind::Heal:
     case TraceKind::Timing:
+    case TraceKind::Clock:
     case TraceKind::Network: return kCatFaults;
     case TraceKind::Drop:
       return e.drop_reason() == sim::DropReason::User ? kCatFaults : kCatMessages;

@@ -56,6 +56,10 @@ struct Message {
   LogIndex rejected_index = 0;   // on failure: the request's prev_log_index (lets the leader spot stale replies)
   Term conflict_term = 0;        // on failure: term of the follower's entry at prev_log_index, 0 if it has none
   LogIndex conflict_index = 0;   // on failure: first index of conflict_term in the follower's log, or its last_index+1
+  // §6.4 (read-only queries): the leader's heartbeat round this AppendEntries belongs to, echoed
+  // by the reply (success or not: either way the follower accepted the sender as leader of the
+  // term). 0 when the read mode is Log.
+  uint64_t read_round = 0;
 
   // InstallSnapshot arguments (Figure 13), one chunk of the snapshot's bytes at `offset`
   LogIndex last_included_index = 0;
@@ -77,6 +81,7 @@ struct Message {
     success = false; match_index = 0; rejected_index = 0; conflict_term = 0; conflict_index = 0;
     last_included_index = 0; last_included_term = 0; offset = 0; data.clear(); done = false; snapshot_bytes = 0;
     next_offset = 0; installed = false;
+    read_round = 0;
   }
 };
 

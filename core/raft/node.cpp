@@ -19,12 +19,15 @@ Node::Node(const Config& config, Storage disk, Time now)
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
   assert_valid(config_.timing);
+  RAFT_ASSERT(config_.clock_rate_permille >= kClockRateMinPermille && config_.clock_rate_permille <= kClockRateMaxPermille);
   restore_from_disk_snapshot();
   reset_election_timer(now);
 }
 
 void Node::reconfigure(const Timing& timing) {
   assert_valid(timing);
+  // Reads waiting for a heartbeat round would wait forever once heartbeats stop carrying rounds.
+  if (timing.read_mode != config_.timing.read_mode) drop_reads();
   config_.timing = timing;
 }
 
@@ -41,8 +44,9 @@ void Node::tick(Time now) {
     }
     // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
     // prevent election timeouts.
+    if (config_.timing.read_mode != ReadMode::Log) start_read_round(now);
     broadcast_heartbeat();
-    deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+    deadline_ = heartbeat_due_us_ = now + on_my_clock(config_.timing.heartbeat_interval_us);
   } else {
     election_timer_fired(now);
   }
@@ -99,7 +103,7 @@ void Node::step(Time now, const Message& m) {
   }
 }
 
-ProposeResult Node::propose(Time /*now*/, Command cmd) {
+ProposeResult Node::propose(Time now, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
   // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and names no
@@ -107,6 +111,7 @@ ProposeResult Node::propose(Time /*now*/, Command cmd) {
   // redirects to this leader).
   if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
   maybe_snapshot();
+  if (cmd.op == Op::Get && config_.timing.read_mode != ReadMode::Log) return read(now, std::move(cmd));
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
@@ -181,13 +186,19 @@ void Node::become_leader(Time now) {
   // §8 (Client interaction): a no-op entry of the new term lets the leader commit the entries of
   // earlier terms (§5.4.2) without waiting for a client.
   if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  // §6.4: heartbeat rounds count from 1 in each term (replies from earlier terms never arrive here).
+  read_round_ = 0;
+  read_round_acked_ = {};
+  lease_until_ = 0;
+  lease_revoked_ = false;
+  if (config_.timing.read_mode != ReadMode::Log) start_read_round(now);
   // Figure 2, Leaders (§5.2, Leader election): upon election, send initial empty AppendEntries
   // (heartbeat) to each server.
   broadcast_heartbeat();
-  deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+  deadline_ = heartbeat_due_us_ = now + on_my_clock(config_.timing.heartbeat_interval_us);
   // §6.2 (CheckQuorum): the first check comes one election timeout after the election.
   recent_active_ = 1u << config_.id;
-  quorum_check_due_us_ = now + config_.timing.election_timeout_min_us;
+  quorum_check_due_us_ = now + on_my_clock(config_.timing.election_timeout_min_us);
   if (config_.timing.check_quorum) deadline_ = std::min(deadline_, quorum_check_due_us_);
   advance_commit_index();
 }
@@ -313,6 +324,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
   Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
   r.success = true;
   r.match_index = last_new_index;
+  r.read_round = m.read_round;
 }
 
 // The reply carries the follower's conflict hint (§5.3, the optimization at the end of Log
@@ -331,6 +343,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
   last_append_rejection_ = why;
   Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
   r.success = false;
+  r.read_round = m.read_round;
   r.rejected_index = m.prev_log_index;
   r.conflict_term = conflict_term;
   r.conflict_index = conflict_index;
@@ -339,6 +352,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
 void Node::handle_append_entries_response(const Message& m) {
   // A leader of this term that crashed and restarted as a follower can still get its replies.
   if (role_ != Role::Leader) return;
+  if (m.read_round != 0) on_read_ack(m.from, m.read_round);
   Progress& pr = progress_[slot(m.from)];
   if (m.success) {
     if (pr.maybe_update(m.match_index)) advance_commit_index();
@@ -377,6 +391,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   m.prev_log_index = pr.next_index - 1;
   m.prev_log_term = log.term_at(m.prev_log_index);
   m.leader_commit = commit_index_;
+  if (config_.timing.read_mode != ReadMode::Log) m.read_round = read_round_;
   log.copy_range(pr.next_index, count, m.entries);
   pr.sent_entries(count);
 }
@@ -408,6 +423,7 @@ void Node::set_commit_index(LogIndex index) {
   commit_index_ = index;
   emit(NodeEvent::Kind::Commit, 0, index);
   apply_committed();
+  if (!pending_reads_.empty()) serve_reads();
 }
 
 void Node::apply_committed() {
@@ -430,7 +446,8 @@ void Node::apply_committed() {
 
 // §5.2 (Leader election): each timeout is drawn at random from [min, max], so split votes are rare.
 void Node::reset_election_timer(Time now) {
-  election_timeout_us_ = rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us);
+  election_timeout_us_ =
+      on_my_clock(rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us));
   election_timer_started_ = now;
   if (role_ != Role::Leader) deadline_ = now + election_timeout_us_;
 }
@@ -438,6 +455,7 @@ void Node::reset_election_timer(Time now) {
 void Node::set_role(Role role) {
   if (role_ == role) return;
   if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
+  if (role_ == Role::Leader) drop_reads();  // a deposed leader answers no reads; clients retry
   if (role_ == Role::Leader) transfer_target_ = kNoNode;  // a transfer ends with the leadership
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);

@@ -116,6 +116,15 @@ std::string Node::check_invariants() const {
       break;
     }
   }
+  // §6.4: only a leader holds reads, each ordered at or below its commitIndex and waiting for a
+  // round it has started.
+  if (role_ != Role::Leader && !pending_reads_.empty()) return broken("a " + std::string(role_name(role_)) + " holds reads that only a leader may answer");
+  for (const PendingRead& r : pending_reads_) {
+    if (r.read_index > commit_index_ || r.round == 0 || r.round > read_round_) {
+      return broken("a read waits with readIndex " + str(r.read_index) + " (commitIndex " + str(commit_index_) +
+                    ") for heartbeat round " + str(r.round) + " (last started " + str(read_round_) + ")");
+    }
+  }
   return {};
 }
 

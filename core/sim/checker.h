@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/sim/trace.h"
 
 namespace raft::sim {
 
@@ -29,6 +30,10 @@ class Checker {
   // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
   // Returns false once a violation has been found.
   bool observe(Time now, const Node& node, const NodeEvent& e);
+  // A client's read was answered by `server` (at op.reply_index). Linearizability, checked online:
+  // the answer must reflect every write that completed before the read was sent, so it must be
+  // taken at or after the highest index committed anywhere at that moment.
+  bool observe_read(Time now, NodeId server, const ClientOpRecord& op);
   // A restarted node comes back as a follower with only its persistent state.
   // Its commitIndex restarts at its snapshot's last index (0 without one).
   void on_restart(NodeId node, LogIndex commit_index) { role_[node] = Role::Follower; commit_[node] = commit_index; }

@@ -22,6 +22,7 @@ class Cluster::Host final : public ClientHost {
   void drain(NodeId n) override { c_.drain(n); }
   void record(const TraceEvent& e) override { c_.trace_->add(e); }
   Metrics& metrics() override { return c_.metrics_; }
+  LogIndex committed_index() const override { return c_.checker_.committed_index(); }
 
  private:
   Cluster& c_;
@@ -41,6 +42,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
       net_rng_(Rng::derive(config.seed, kStreamNetwork)),
       up_(config.nodes, true),
       incarnation_(config.nodes, 0),
+      clock_rate_permille_(static_cast<size_t>(config.nodes), 1000),
       checker_(config.nodes),
       trace_(std::make_shared<Trace>()) {
   RAFT_ASSERT(config_.nodes >= 1 && config_.nodes <= kNodesMax);
@@ -83,6 +85,7 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   c.cluster_size = config_.nodes;
   c.timing = config_.timing;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
+  c.clock_rate_permille = clock_rate_permille_[static_cast<size_t>(n)];
   return Node(c, std::move(disk), now_);
 }
 
@@ -184,7 +187,10 @@ void Cluster::drain(NodeId n) {
   for (Message& m : node.messages()) send(m);
   if (!node.replies().empty()) {
     Host host(*this);
-    for (const ClientReply& r : node.replies()) clients_.on_reply(r, host);
+    for (const ClientReply& r : node.replies()) {
+      const ClientOpRecord* op = clients_.on_reply(r, host);
+      if (op != nullptr && op->cmd.op == Op::Get) checker_.observe_read(now_, node.id(), *op);
+    }
   }
   node.clear_output();
 }
@@ -375,6 +381,13 @@ void Cluster::set_network(const NetworkConfig& net) {
   config_.network = net;
   network_.configure(net);
   trace_->add(TraceEvent::network(now_, net));
+}
+
+void Cluster::set_clock_rate(NodeId n, int permille) {
+  RAFT_ASSERT(valid(n) && permille >= kClockRateMinPermille && permille <= kClockRateMaxPermille);
+  clock_rate_permille_[static_cast<size_t>(n)] = permille;
+  if (up_[n]) nodes_[n].set_clock_rate(permille);
+  trace_->add(TraceEvent::clock(now_, n, permille));
 }
 
 void Cluster::set_timing(const Timing& timing) {

@@ -95,6 +95,10 @@ class Cluster {
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
   void set_timing(const Timing& timing);
+  // Clock drift: n's timers run permille/1000 as fast as real time, through crashes (it is the
+  // machine's clock). Kept within [kClockRateMinPermille, kClockRateMaxPermille].
+  void set_clock_rate(NodeId n, int permille);
+  int clock_rate_permille(NodeId n) const { return clock_rate_permille_[static_cast<size_t>(n)]; }
   // Submits a client operation from a scripted client; returns its request id.
   // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
@@ -140,6 +144,7 @@ class Cluster {
   std::vector<Node> nodes_;
   std::vector<bool> up_;
   std::vector<uint32_t> incarnation_;
+  std::vector<int> clock_rate_permille_;
   ClientPool clients_;
   Checker checker_;
   // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at

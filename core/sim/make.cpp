@@ -47,6 +47,13 @@ Statement client_request(NodeId via, uint64_t number) {
   return stmt::ClientOp{std::move(cmd), via};
 }
 
+Statement client_read(NodeId via, uint64_t number) {
+  Command cmd;
+  cmd.op = Op::Get;
+  cmd.key = "u" + std::to_string(number % 5);
+  return stmt::ClientOp{std::move(cmd), via};
+}
+
 Statement clients(const Workload& w, Time for_us) { return stmt::Clients{w, for_us}; }
 
 int clients_for_rate(double rate_per_s) {
@@ -77,6 +84,8 @@ Statement set_append_max(uint32_t entries) { return stmt::AppendMax{entries}; }
 Statement set_snapshot_every(uint32_t entries) { return stmt::SnapshotEvery{entries}; }
 Statement set_snapshot_chunk(uint32_t bytes) { return stmt::SnapshotChunk{bytes}; }
 Statement take_snapshot(NodeId n) { return stmt::TakeSnapshot{n}; }
+Statement set_read_mode(ReadMode mode) { return stmt::ReadModeSetting{mode}; }
+Statement clock_drift(NodeId n, int rate_permille) { return stmt::ClockDrift{n, rate_permille}; }
 
 namespace {
 template <int... I>

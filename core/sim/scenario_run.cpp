@@ -43,6 +43,16 @@ std::string roles_text(const Cluster& cluster) {
 
 std::string value_text(const std::optional<std::string>& v) { return v ? *v : "none"; }
 
+}  // namespace
+
+std::string lease_needs_check_quorum(const Timing& t) {
+  if (t.read_mode != ReadMode::Lease || t.check_quorum) return {};
+  return "a lease is safe only if followers refuse to vote while they hear from the leader, which is "
+         "what CheckQuorum's leader stickiness does (dissertation section 6.4.1)";
+}
+
+namespace {
+
 KvOpKind kv_kind(Op op) {
   switch (op) {
     case Op::Put: return KvOpKind::Put;
@@ -83,7 +93,12 @@ class Applier {
   }
   template <int I>
   bool operator()(const stmt::Switch<I>& s) {
-    return set_timing([&](Timing& t) { t.*(stmt::Switch<I>::spec().field) = s.on; });
+    Timing next = c_.config().timing;
+    next.*(stmt::Switch<I>::spec().field) = s.on;
+    if (const std::string why = lease_needs_check_quorum(next); !why.empty()) {
+      return fail("cannot turn checkquorum off while reads use a lease: " + why);
+    }
+    return set_timing([&](Timing& t) { t = next; });
   }
   bool operator()(const stmt::AppendMax& s) {
     if (s.entries < 1) return fail("append_max must be at least 1");
@@ -95,6 +110,14 @@ class Applier {
   bool operator()(const stmt::SnapshotChunk& s) {
     if (s.bytes < 1) return fail("snapshot_chunk must be at least 1 byte");
     return set_timing([&](Timing& t) { t.snapshot_chunk_bytes = s.bytes; });
+  }
+  bool operator()(const stmt::ReadModeSetting& s) {
+    Timing next = c_.config().timing;
+    next.read_mode = s.mode;
+    if (const std::string why = lease_needs_check_quorum(next); !why.empty()) {
+      return fail("'read_mode lease' needs 'checkquorum on' first: " + why);
+    }
+    return set_timing([&](Timing& t) { t.read_mode = s.mode; });
   }
   bool operator()(const stmt::Latency& s) {
     if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
@@ -204,6 +227,14 @@ class Applier {
     if (s.extra_us < 0) return fail("cannot delay a message by a negative time");
     if (!in_flight(s.id, "delay")) return false;
     return then([&](Cluster& c) { c.delay_message(s.id, s.extra_us); });
+  }
+
+  bool operator()(const stmt::ClockDrift& s) {
+    if (!known(s.node)) return false;
+    if (s.rate_permille < kClockRateMinPermille || s.rate_permille > kClockRateMaxPermille) {
+      return fail("a clock runs from 0.1 to 10 times as fast as real time");
+    }
+    return then([&](Cluster& c) { c.set_clock_rate(s.node, s.rate_permille); });
   }
 
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run

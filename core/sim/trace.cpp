@@ -1,5 +1,7 @@
 #include "core/sim/trace.h"
 
+#include "core/sim/text.h"
+
 #include <cstdio>
 
 #include "core/raft/hash.h"
@@ -278,8 +280,17 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
         field(out, "snapshotEvery", timing.snapshot_every);
         field(out, "snapshotChunk", timing.snapshot_chunk_bytes);
       }
+      if (timing.read_mode != ReadMode::Log) {
+        out += ",\"readMode\":\"";
+        out += read_mode_name(timing.read_mode);
+        out += '"';
+      }
       break;
     }
+    case TraceKind::Clock:
+      field(out, "node", node_str(e.node));
+      out += ",\"rate\":" + format_number(e.clock_rate_permille() / 1000.0);
+      break;
     case TraceKind::Snapshot:
     case TraceKind::Install:
       field(out, "node", node_str(e.node));

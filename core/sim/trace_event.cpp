@@ -86,6 +86,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Transfer: return "transfer";
     case TraceKind::Snapshot: return "snapshot";
     case TraceKind::Install: return "install";
+    case TraceKind::Clock: return "clock";
   }
   return "?";
 }
@@ -182,11 +183,21 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.a_ = static_cast<uint64_t>(timing.election_timeout_min_us);
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
-  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  // d: bit 0 no-op, bits 1..32 append_entries_max, bits 33..59 the snapshot chunk size XOR its
+  // default, bits 60..61 the read mode. Every extension packs to 0 at its default, so the words of a
+  // Figure-2 run are unchanged.
+  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0) |
+         static_cast<uint64_t>(timing.read_mode) << 60;
   e.flag_ = timing_switch_bits(timing);  // 0 with every switch off: Figure 2 traces are unchanged
   // The snapshot settings pack to zero at their defaults, so a trace without them hashes as before.
   e.ref_ = timing.snapshot_every;
   e.d_ |= static_cast<uint64_t>(timing.snapshot_chunk_bytes ^ kSnapshotChunkBytesDefault) << 33;
+  return e;
+}
+
+TraceEvent TraceEvent::clock(Time t, NodeId node, int rate_permille) {
+  TraceEvent e = make(t, TraceKind::Clock, node);
+  e.a_ = static_cast<uint64_t>(rate_permille);
   return e;
 }
 
@@ -358,6 +369,11 @@ NetworkConfig TraceEvent::network() const {
   return net;
 }
 
+int TraceEvent::clock_rate_permille() const {
+  RAFT_ASSERT(kind == TraceKind::Clock);
+  return static_cast<int>(a_);
+}
+
 Timing TraceEvent::timing() const {
   RAFT_ASSERT(kind == TraceKind::Timing);
   Timing timing;
@@ -366,7 +382,8 @@ Timing TraceEvent::timing() const {
   timing.heartbeat_interval_us = static_cast<Time>(c_);
   timing.append_entries_max = static_cast<uint32_t>((d_ >> 1) & 0xffffffffu);
   timing.snapshot_every = ref_;
-  timing.snapshot_chunk_bytes = static_cast<uint32_t>(d_ >> 33) ^ kSnapshotChunkBytesDefault;
+  timing.snapshot_chunk_bytes = static_cast<uint32_t>((d_ >> 33) & 0x7ffffff) ^ kSnapshotChunkBytesDefault;
+  timing.read_mode = static_cast<ReadMode>((d_ >> 60) & 3);
   timing.noop_on_election = (d_ & 1) != 0;
   set_timing_switch_bits(timing, flag_);
   return timing;

@@ -18,7 +18,7 @@ namespace raft::sim {
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
   Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
-  Transfer,  // appended: a kind's value is in the trace hash
+  Transfer, Clock,  // appended: a kind's value is in the trace hash
   Snapshot, Install,
 };
 const char* trace_kind_name(TraceKind k);
@@ -58,6 +58,7 @@ class TraceEvent {
   static TraceEvent heal(Time t);
   static TraceEvent network(Time t, const NetworkConfig& net);
   static TraceEvent timing(Time t, const Timing& timing);
+  static TraceEvent clock(Time t, NodeId node, int rate_permille);
   static TraceEvent note(Time t);
   // §7: `node` compacted its log up to `index` (a snapshot's lastIncludedIndex, of term `term`).
   static TraceEvent snapshot(Time t, NodeId node, LogIndex index, Term term);
@@ -116,6 +117,7 @@ class TraceEvent {
   PartitionGroups partition_groups() const;     // Partition
   NetworkConfig network() const;                // Network
   Timing timing() const;                        // Timing
+  int clock_rate_permille() const;              // Clock
 
   // One step of the trace's running hash over the whole record.
   uint64_t hash(uint64_t h) const;

@@ -196,6 +196,7 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Transfer: out += node_name(e.node); break;
     case TraceKind::Snapshot:
     case TraceKind::Install: out += node_name(e.node); break;
+    case TraceKind::Clock: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -246,6 +247,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Restart: break;
     case TraceKind::Timeout: out += "(forced)"; break;
     case TraceKind::Transfer: out += "to=" + node_name(e.to); break;
+    case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
       append_command(out, op->cmd);
@@ -287,6 +289,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
         append_uint(out, "snapshotEvery", timing.snapshot_every);
         append_uint(out, "snapshotChunk", timing.snapshot_chunk_bytes);
       }
+      if (timing.read_mode != ReadMode::Log) out += std::string(" reads=") + read_mode_name(timing.read_mode);
       break;
     }
     case TraceKind::Snapshot:
