@@ -28,8 +28,8 @@ void Node::load_configuration() {
     if (log.at(i).cmd.op == Op::Config) found[k++] = i;
   }
   configuration_index_ = found[0];
-  configuration_ = found[0] != 0 ? log.at(found[0]).cmd.config : bootstrap_;
-  previous_ = found[1] != 0 ? log.at(found[1]).cmd.config : bootstrap_;
+  configuration_ = found[0] != 0 ? log.at(found[0]).cmd.config : base_configuration();
+  previous_ = found[1] != 0 ? log.at(found[1]).cmd.config : base_configuration();
 }
 
 // §4.1: "a server always uses the latest configuration in its log, regardless of whether the entry
@@ -49,8 +49,23 @@ void Node::on_truncated(LogIndex from) {
   emit(NodeEvent::Kind::Config, 0, configuration_index_);
 }
 
+// Dissertation §5.1: once the log is compacted, the configuration below the log is the snapshot's
+// (committed, as of lastIncludedIndex); before any snapshot, the bootstrap one.
+const Configuration& Node::base_configuration() const {
+  return disk_.snapshot.last_included_index > 0 ? disk_.snapshot.config : bootstrap_;
+}
+
+// The latest configuration at or before `index` (for a snapshot through `index`).
+Configuration Node::configuration_as_of(LogIndex index) const {
+  const Log& log = disk_.log;
+  for (LogIndex i = std::min(index, log.last_index()); i >= log.first_index() && i >= 1; --i) {
+    if (log.at(i).cmd.op == Op::Config) return log.at(i).cmd.config;
+  }
+  return base_configuration();
+}
+
 Configuration Node::configuration_at(LogIndex index) const {
-  if (index == 0) return bootstrap_;
+  if (index == 0) return base_configuration();
   if (index == configuration_index_) return configuration_;
   const Log& log = disk_.log;
   if (index >= log.first_index() && index <= log.last_index() && log.at(index).cmd.op == Op::Config) return log.at(index).cmd.config;

@@ -205,6 +205,8 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Config:
       config_index_[id] = e.index;
       break;
+    case NodeEvent::Kind::Snapshot: observe_snapshot(now, node, e); break;
+    case NodeEvent::Kind::Install: observe_install(now, node, e); break;
   }
   return ok();
 }

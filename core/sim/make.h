@@ -64,6 +64,10 @@ Statement set_membership_bug_2015(bool on);
 // `n` must be the next new server, cluster.size().
 Statement add_server(NodeId n);
 Statement remove_server(NodeId n);
+Statement set_snapshot_every(uint32_t entries);  // 0: off
+Statement set_snapshot_chunk(uint32_t bytes);
+// ---- log compaction ----
+Statement take_snapshot(NodeId n);
 
 // ---- checks ----
 Statement expect_leader();
@@ -74,5 +78,6 @@ Statement expect_voters(std::vector<NodeId> nodes);
 Statement expect_learners(std::vector<NodeId> nodes);
 // The run stopped at a violation of `property` (as the checker names it: "Election Safety").
 Statement expect_violation(std::string property);
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index);
 
 }  // namespace raft::sim::make

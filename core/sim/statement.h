@@ -50,6 +50,10 @@ using PreVote = Switch<0>;
 using CheckQuorum = Switch<1>;
 using ForgetVote = Switch<2>;
 using MembershipBug2015 = Switch<3>;
+// §7 (Log compaction): snapshot once this many entries were applied since the last one (0: off),
+// and send snapshots in InstallSnapshot chunks of this many bytes.
+struct SnapshotEvery { uint32_t entries = 0; bool operator==(const SnapshotEvery&) const = default; };
+struct SnapshotChunk { uint32_t bytes = kSnapshotChunkBytesDefault; bool operator==(const SnapshotChunk&) const = default; };
 struct ReadModeSetting { ReadMode mode = ReadMode::Log; bool operator==(const ReadModeSetting&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
@@ -89,6 +93,8 @@ struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; }
 // to take a server out (shut down once the removal commits).
 struct AddServer { NodeId node = kNoNode; bool operator==(const AddServer&) const = default; };
 struct RemoveServer { NodeId node = kNoNode; bool operator==(const RemoveServer&) const = default; };
+// §7: `node` snapshots its state machine at lastApplied now and drops its log up to there.
+struct TakeSnapshot { NodeId node = kNoNode; bool operator==(const TakeSnapshot&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
 struct ExpectLeader { bool operator==(const ExpectLeader&) const = default; };
@@ -109,6 +115,8 @@ struct ExpectLearners { std::vector<NodeId> nodes; bool operator==(const ExpectL
 // for scenarios that break safety on purpose (the unsafe switches). Must follow the action that
 // caused it; only checks may come after it.
 struct ExpectViolation { std::string property; bool operator==(const ExpectViolation&) const = default; };
+// The node's snapshot covers the log up to lastIncludedIndex `index` (compared by `cmp`).
+struct ExpectSnapshot { NodeId node = kNoNode; Cmp cmp = Cmp::Ge; LogIndex index = 0; bool operator==(const ExpectSnapshot&) const = default; };
 
 }  // namespace stmt
 
@@ -118,14 +126,15 @@ struct Statement {
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
       stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
-      stmt::MembershipBug2015, stmt::ReadModeSetting,
+      stmt::MembershipBug2015, stmt::SnapshotEvery, stmt::SnapshotChunk,
+      stmt::ReadModeSetting,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer,
+      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer, stmt::TakeSnapshot,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
-      stmt::ExpectVoters, stmt::ExpectLearners, stmt::ExpectViolation>;
+      stmt::ExpectVoters, stmt::ExpectLearners, stmt::ExpectViolation, stmt::ExpectSnapshot>;
 
   Variant v = stmt::Run{};
   int line = 0;  // 1-based line in the source; 0 for statements made in code

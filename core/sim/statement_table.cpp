@@ -617,6 +617,10 @@ constexpr std::array kSpecs = {
     row<stmt::MembershipBug2015>(stmt::MembershipBug2015::spec().keyword, C::Setting, SwitchRow<stmt::MembershipBug2015>::parse,
                                  SwitchRow<stmt::MembershipBug2015>::print, SwitchRow<stmt::MembershipBug2015>::fold,
                                  SwitchRow<stmt::MembershipBug2015>::of),
+    row<stmt::SnapshotEvery>("snapshot_every", C::Setting, parse_snapshot_every, print_snapshot_every,
+                             fold_snapshot_every, snapshot_every_of),
+    row<stmt::SnapshotChunk>("snapshot_chunk", C::Setting, parse_snapshot_chunk, print_snapshot_chunk,
+                             fold_snapshot_chunk, snapshot_chunk_of),
     row<stmt::ReadModeSetting>("read_mode", C::Setting, parse_read_mode, print_read_mode, fold_read_mode, read_mode_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
@@ -640,6 +644,7 @@ constexpr std::array kSpecs = {
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
     row<stmt::AddServer>("add", C::Action, parse_add_server, print_on_node<stmt::AddServer>),
     row<stmt::RemoveServer>("remove", C::Action, parse_remove_server, print_on_node<stmt::RemoveServer>),
+    row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_take_snapshot),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),
@@ -653,6 +658,7 @@ constexpr std::array kSpecs = {
     row<stmt::ExpectVoters>("expect voters", C::Check, parse_node_set<stmt::ExpectVoters>, print_node_set<stmt::ExpectVoters>),
     row<stmt::ExpectLearners>("expect learners", C::Check, parse_node_set<stmt::ExpectLearners>, print_node_set<stmt::ExpectLearners>),
     row<stmt::ExpectViolation>("expect violation", C::Check, parse_expect_violation, print_expect_violation),
+    row<stmt::ExpectSnapshot>("expect snapshot", C::Check, parse_expect_snapshot, print_expect_snapshot),
 };
 static_assert(kSpecs.size() == std::variant_size_v<Statement::Variant>, "one row per statement kind");
 constexpr bool rows_in_variant_order() {
