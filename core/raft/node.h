@@ -172,8 +172,8 @@ class Node {
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
   // §4.1: the configuration in use is the latest one in the log, committed or not.
   const Configuration& configuration() const { return configuration_; }
-  LogIndex configuration_index() const { return configuration_index_; }  // 0: the bootstrap one
-  // The configuration held by entry `index` of this log (0: the bootstrap one), e.g. to name the
+  LogIndex configuration_index() const { return configuration_index_; }  // 0: the snapshot's, else the bootstrap one
+  // The configuration held by entry `index` of this log (0: the base one), e.g. to name the
   // configuration of a Config event after later entries of the same batch replaced it.
   Configuration configuration_at(LogIndex index) const;
   Configuration configuration_as_of(LogIndex index) const;  // the latest at or before index
@@ -304,7 +304,8 @@ class Node {
   // Leader state, reinitialized after election.
   std::array<Progress, kNodesMax> progress_{};
 
-  // Membership (§4.1). configuration_ comes from the entry at configuration_index_ (0: bootstrap);
+  // Membership (§4.1). configuration_ comes from the entry at configuration_index_, which is
+  // always in the log (0: the base one, the snapshot's else bootstrap_, dissertation §5.1);
   // previous_ is the one before it, whose servers a leader keeps replicating to until the change
   // commits, so that a server being removed learns of it (and stops campaigning, §4.2.3).
   Configuration bootstrap_;

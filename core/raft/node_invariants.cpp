@@ -26,8 +26,15 @@ std::string Node::check_invariants() const {
     return broken("votedFor is " + std::to_string(disk_.voted_for) + ", which is not a server of this cluster");
   }
   // §4.1: the configuration in use is the latest in the log; voters and learners are disjoint.
-  if (configuration_index_ > last || (configuration_index_ != 0 && disk_.log.at(configuration_index_).cmd.op != Op::Config)) {
-    return broken("the configuration in use comes from index " + str(configuration_index_) + ", which holds no configuration entry");
+  // Its entry is still in the log: one compacted away is the snapshot's, named by index 0 (§5.1).
+  if (configuration_index_ != 0 &&
+      (configuration_index_ < disk_.log.first_index() || configuration_index_ > last ||
+       disk_.log.at(configuration_index_).cmd.op != Op::Config)) {
+    return broken("the configuration in use comes from index " + str(configuration_index_) + ", which holds no configuration entry" +
+                  (configuration_index_ < disk_.log.first_index() ? " (it was compacted into the snapshot)" : ""));
+  }
+  if (configuration_index_ == 0 && configuration_ != base_configuration()) {
+    return broken("the configuration in use comes from no log entry, but differs from the snapshot's (or the bootstrap one)");
   }
   if ((configuration_.voters & configuration_.learners) != 0) return broken("a server is both a voter and a learner");
   // Only a voter campaigns or leads (§4.2.1); a leader removing itself leads until the removal

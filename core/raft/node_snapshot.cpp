@@ -41,6 +41,14 @@ bool Node::take_snapshot() {
   const Term term = disk_.log.term_at(last_applied_);
   disk_.snapshot = Snapshot{last_applied_, term, std::make_shared<const std::string>(kv_.encode()), configuration_as_of(last_applied_)};
   disk_.log.compact_to(last_applied_, term);  // written before the prefix goes: "persist" first
+  // Dissertation §5.1: a configuration entry now compacted away lives on as the snapshot's. Index 0
+  // names that base configuration, as after a restart or an installed snapshot, so that nothing
+  // reads the discarded entry; it is committed (it is applied), hence previous_ no longer matters.
+  if (configuration_index_ != 0 && configuration_index_ <= last_applied_) {
+    RAFT_ASSERT(configuration_ == disk_.snapshot.config);
+    configuration_index_ = 0;
+    previous_ = configuration_;
+  }
   emit(NodeEvent::Kind::Snapshot, term, last_applied_);
   return true;
 }

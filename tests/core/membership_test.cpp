@@ -137,6 +137,30 @@ TEST_CASE("the 2015 fix: a new leader changes the configuration only after commi
   }
 }
 
+// Regression (raftsim fuzz --features all --seed 11, run 7): a snapshot that compacted the
+// configuration entry in use left configuration_index_ naming a discarded entry, and the next
+// check_invariants() read it (Log::at assert). Dissertation §5.1: it is now the snapshot's.
+TEST_CASE("a snapshot that compacts the configuration entry in use keeps it as the snapshot's (§5.1)") {
+  Node n = leader_with_commit();
+  const Configuration added = conf(bits({0, 1, 2}), bits({3}));
+  REQUIRE(n.propose_configuration(4, added).accepted());  // index 2
+  step(n, 5, append_response(1, 0, 1, true, 2));
+  REQUIRE(n.commit_index() == 2);
+  REQUIRE(n.configuration_index() == 2);
+  REQUIRE(n.take_snapshot());
+  CHECK(n.log().snapshot_index() == 2);
+  CHECK(n.snapshot().config == added);
+  CHECK(n.configuration() == added);
+  CHECK(n.configuration_index() == 0);  // the base configuration: the snapshot's
+  CHECK(n.configuration_committed());
+  CHECK(n.check_invariants() == "");
+  // Still a leader that can make the next single-server change (the learner's promotion).
+  step(n, 6, append_response(3, 0, 1, true, 2));
+  CHECK(n.configuration() == conf(bits({0, 1, 2, 3})));
+  CHECK(n.configuration_index() == 3);
+  CHECK(n.check_invariants() == "");
+}
+
 TEST_CASE("a RequestVote from a non-voter is ignored while a leader is known (§4.2.3)") {
   Node f(config(1, 3), disk(0, {}), 0);
   Message m = append_entries(0, 1, 1, 0, 0, {}, 0);
