@@ -52,6 +52,8 @@ void load_draft(const Ui& ui, SettingsDraft& d) {
   d.election_max_ms = static_cast<int>(cfg.timing.election_timeout_max_us / 1000);
   d.heartbeat_ms = static_cast<int>(cfg.timing.heartbeat_interval_us / 1000);
   d.noop = cfg.timing.noop_on_election;
+  d.snapshot_every = static_cast<int>(cfg.timing.snapshot_every);
+  d.snapshot_chunk = static_cast<int>(cfg.timing.snapshot_chunk_bytes);
   const sim::NetworkConfig& net = c.network().config();
   d.latency_min_ms = static_cast<int>(net.latency_min_us / 1000);
   d.latency_max_ms = static_cast<int>(net.latency_max_us / 1000);
@@ -138,6 +140,12 @@ void settings_menu(Ui& ui) {
   ImGui::Separator();
   ImGui::TextColored(to_vec4(color::kBad), "Unsafe: for teaching (breaks safety on purpose)");
   switch_checkboxes(ui, true);
+  ImGui::TextDisabled("Log compaction (section 7; applies now)");
+  ImGui::SliderInt("snapshot every (entries)", &d.snapshot_every, 0, 1000, d.snapshot_every == 0 ? "off" : "%d",
+                   ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_snapshot_every(static_cast<uint32_t>(std::max(0, d.snapshot_every))));
+  ImGui::SliderInt("snapshot chunk (bytes)", &d.snapshot_chunk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_snapshot_chunk(static_cast<uint32_t>(std::max(1, d.snapshot_chunk))));
 
   ImGui::Separator();
   ImGui::TextDisabled("Cluster (a change restarts it)");

@@ -10,7 +10,7 @@ namespace raft {
 namespace {
 void assert_valid(const Timing& t) {
   RAFT_ASSERT(t.election_timeout_min_us > 0 && t.election_timeout_min_us <= t.election_timeout_max_us);
-  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1);
+  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1 && t.snapshot_chunk_bytes >= 1);
 }
 }  // namespace
 
@@ -20,6 +20,7 @@ Node::Node(const Config& config, Storage disk, Time now)
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
   assert_valid(config_.timing);
   RAFT_ASSERT(config_.clock_rate_permille >= kClockRateMinPermille && config_.clock_rate_permille <= kClockRateMaxPermille);
+  restore_from_disk_snapshot();
   reset_election_timer(now);
 }
 
@@ -35,6 +36,7 @@ void Node::reconfigure(const Timing& timing) {
 
 void Node::tick(Time now) {
   if (now < deadline_) return;
+  maybe_snapshot();
   if (role_ == Role::Leader) {
     if (leader_extensions_active()) {
       tick_leader(now);
@@ -52,11 +54,13 @@ void Node::tick(Time now) {
 
 void Node::timeout_now(Time now) {
   if (role_ == Role::Leader) return;  // a leader has no election timer
+  maybe_snapshot();
   election_timer_fired(now);
 }
 
 void Node::step(Time now, const Message& m) {
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  maybe_snapshot();
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
@@ -80,6 +84,8 @@ void Node::step(Time now, const Message& m) {
     } else if (m.type == MessageType::PreVote) {
       Message& r = new_message(MessageType::PreVoteResponse, m.from);  // §9.6: refused, with our term
       r.vote_granted = false;
+    } else if (m.type == MessageType::InstallSnapshot) {
+      reply_install_snapshot(m, 0, false, 0);  // Figure 13, receiver rule 1
     }
     return;
   }
@@ -92,6 +98,8 @@ void Node::step(Time now, const Message& m) {
     case MessageType::PreVote: handle_pre_vote(now, m); break;
     case MessageType::PreVoteResponse: handle_pre_vote_response(now, m); break;
     case MessageType::TimeoutNow: handle_timeout_now(now, m); break;
+    case MessageType::InstallSnapshot: handle_install_snapshot(now, m); break;
+    case MessageType::InstallSnapshotResponse: handle_install_snapshot_response(m); break;
   }
 }
 
@@ -102,6 +110,7 @@ ProposeResult Node::propose(Time now, Command cmd) {
   // leader, so the client waits as it does for an election (until then the target still
   // redirects to this leader).
   if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
+  maybe_snapshot();
   if (cmd.op == Op::Get && config_.timing.read_mode != ReadMode::Log) return read(now, std::move(cmd));
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
@@ -265,11 +274,23 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
   // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
   const Log& log = disk_.log;
-  if (m.prev_log_index > log.last_index()) {
+  // §7 (Log compaction): entries up to our snapshot's last index are committed, so they match the
+  // leader's (Leader Completeness, §5.4); those the request carries are skipped, not checked.
+  size_t skip = 0;
+  if (m.prev_log_index < log.snapshot_index()) {
+    const LogIndex base = log.snapshot_index();
+    if (m.prev_log_index + m.entries.size() <= base) {
+      Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+      r.success = true;
+      r.match_index = base;
+      return;
+    }
+    skip = to_size(base - m.prev_log_index);
+  } else if (m.prev_log_index > log.last_index()) {
     reject_append_entries(m, AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
     return;
   }
-  const Term our_prev_term = log.term_at(m.prev_log_index);
+  const Term our_prev_term = skip > 0 ? m.prev_log_term : log.term_at(m.prev_log_index);
   if (our_prev_term != m.prev_log_term) {
     reject_append_entries(m, AppendRejection::Reason::TermMismatch, our_prev_term,
                           log.first_index_of_term(our_prev_term, m.prev_log_index));
@@ -280,8 +301,9 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // terms), delete the existing entry and all that follow it; append any new entries not already
   // in the log. Entries that already match are left alone, so a delayed, shorter AppendEntries
   // never truncates entries a newer one added.
-  LogIndex index = m.prev_log_index;
-  for (const Entry& e : m.entries) {
+  LogIndex index = m.prev_log_index + skip;
+  for (size_t k = skip; k < m.entries.size(); ++k) {
+    const Entry& e = m.entries[k];
     ++index;
     if (index <= disk_.log.last_index()) {
       if (disk_.log.term_at(index) == e.term) continue;
@@ -355,6 +377,10 @@ void Node::handle_append_entries_response(const Message& m) {
 // heartbeat is sent even with nothing new and even to a follower still being probed.
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
   Progress& pr = progress_[slot(peer)];
+  if (needs_snapshot(pr)) {
+    send_snapshot(peer, heartbeat);  // §7: the entries it needs were compacted away
+    return;
+  }
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();

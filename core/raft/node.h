@@ -39,13 +39,16 @@ struct Config {
 
 // Something a node did, for traces, checkers and the UI. Plain data, no allocation.
 struct NodeEvent {
-  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply };
+  // Snapshot: compacted the log up to `index` (§7); Install: replaced its state by a leader's
+  // snapshot through `index` (Figure 13), keeping the log after it only if `kept_suffix`.
+  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply, Snapshot, Install };
   Kind kind;
   NodeId node;
   Term term = 0;           // Role/Term/Vote: the new term; Append/Apply: the entry's term
   LogIndex index = 0;      // Append/Apply: entry index; Truncate: first removed index; Commit: new commitIndex
   NodeId voted_for = kNoNode;
   Role role = Role::Follower;
+  bool kept_suffix = false;  // Install only
 };
 
 struct ClientReply {
@@ -94,6 +97,10 @@ class Node {
   // date and sends it TimeoutNow; it gives up after an election timeout (the minimum) and accepts
   // proposals again. Preconditions: this node leads, target is another server of the cluster.
   void transfer_leadership(Time now, NodeId target);
+  // §7 (Log compaction): snapshots the state machine at lastApplied and drops the log up to it (a
+  // user's "snapshot s3"; with snapshot_every set it also happens on its own). Returns false when
+  // there is nothing new to snapshot (lastApplied is already the snapshot's last index).
+  bool take_snapshot();
 
   Time deadline() const { return deadline_; }
 
@@ -135,6 +142,10 @@ class Node {
   NodeId transfer_target() const { return transfer_target_; }
   Time transfer_deadline() const { return transfer_deadline_us_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
+  const Snapshot& snapshot() const { return disk_.snapshot; }
+  // A snapshot being received (Figure 13): its last index and the bytes that arrived so far.
+  LogIndex incoming_snapshot_index() const { return incoming_.index; }
+  uint64_t incoming_snapshot_bytes() const { return incoming_.data.size(); }
   // §6.4 read-only queries (read mode ReadIndex or Lease), on a leader.
   size_t reads_waiting() const { return pending_reads_.size(); }
   uint64_t read_round() const { return read_round_; }  // heartbeat rounds started this term
@@ -183,6 +194,17 @@ class Node {
   void maybe_send_timeout_now();
   void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
                              LogIndex conflict_index);
+
+  // §7 (Log compaction), Figure 13: node_snapshot.cpp.
+  void restore_from_disk_snapshot();
+  void maybe_snapshot();
+  bool needs_snapshot(const Progress& pr) const;
+  void send_snapshot(NodeId peer, bool heartbeat);
+  void send_snapshot_chunk(NodeId peer);
+  void handle_install_snapshot(Time now, const Message& m);
+  void handle_install_snapshot_response(const Message& m);
+  void reply_install_snapshot(const Message& m, uint64_t next_offset, bool installed, LogIndex match);
+  void install_snapshot(const Message& m);
 
   bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1 (Election restriction)
   void send_append_entries(NodeId peer, bool heartbeat);
@@ -263,6 +285,14 @@ class Node {
   NodeId transfer_target_ = kNoNode;
   Time transfer_deadline_us_ = 0;
   bool timeout_now_sent_ = false;
+  // A snapshot arriving in chunks (Figure 13, rules 2-4): volatile, so a crash discards it and the
+  // leader starts again from offset 0. Empty (index 0) when none is arriving.
+  struct IncomingSnapshot {
+    LogIndex index = 0;
+    Term term = 0;
+    std::string data;
+  };
+  IncomingSnapshot incoming_;
 
   VoteRejection last_vote_rejection_;
   AppendRejection last_append_rejection_;

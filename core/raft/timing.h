@@ -8,6 +8,7 @@
 
 namespace raft {
 
+inline constexpr uint32_t kSnapshotChunkBytesDefault = 64;
 // §6.4 (Processing read-only queries more efficiently): how a leader answers a read (a Get).
 //   Log        the read is a log entry like a write (§8): linearizable, costs a log append
 //   ReadIndex  §6.4: no log entry; the leader confirms it still leads with a heartbeat round
@@ -46,6 +47,11 @@ struct Timing {
   // so it can vote twice in one term and two leaders can be elected in that term.
   bool forget_vote = false;
 
+  // §7 (Log compaction), dissertation ch. 5: a server snapshots its state machine once this many
+  // entries were applied since its last snapshot, and drops the log prefix; 0 = never (off).
+  uint32_t snapshot_every = 0;
+  // §7, Figure 13: InstallSnapshot sends a snapshot in chunks of at most this many bytes (>= 1).
+  uint32_t snapshot_chunk_bytes = kSnapshotChunkBytesDefault;
   ReadMode read_mode = ReadMode::Log;
   bool operator==(const Timing&) const = default;
 };

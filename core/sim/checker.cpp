@@ -181,6 +181,9 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
 
     case NodeEvent::Kind::Apply:
       break;  // applies follow commits in order; the commit check covers them
+
+    case NodeEvent::Kind::Snapshot: observe_snapshot(now, node, e); break;
+    case NodeEvent::Kind::Install: observe_install(now, node, e); break;
   }
   return ok();
 }

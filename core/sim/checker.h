@@ -35,7 +35,8 @@ class Checker {
   // taken at or after the highest index committed anywhere at that moment.
   bool observe_read(Time now, NodeId server, const ClientOpRecord& op);
   // A restarted node comes back as a follower with only its persistent state.
-  void on_restart(NodeId node) { role_[node] = Role::Follower; commit_[node] = 0; }
+  // Its commitIndex restarts at its snapshot's last index (0 without one).
+  void on_restart(NodeId node, LogIndex commit_index) { role_[node] = Role::Follower; commit_[node] = commit_index; }
 
   bool ok() const { return violation_.property.empty(); }
   const Violation& violation() const { return violation_; }
@@ -45,6 +46,16 @@ class Checker {
 
  private:
   void fail(Time now, const char* property, std::string message);
+
+  // ---- §7 log compaction and InstallSnapshot (checker_snapshot.cpp) ----
+  // Snapshot: the snapshot covers only committed entries, and its bytes equal every other
+  // snapshot of the same index (the state machines agree on the applied prefix). Install: the
+  // same, and the node's shadow log becomes the committed prefix (plus its suffix if kept).
+  void observe_snapshot(Time now, const Node& node, const NodeEvent& e);
+  void observe_install(Time now, const Node& node, const NodeEvent& e);
+  void check_snapshot_bytes(Time now, const Node& node, LogIndex index, const char* how);
+  // Hash of the snapshot bytes first seen at each lastIncludedIndex (looked up, never iterated).
+  std::unordered_map<LogIndex, std::pair<uint64_t, NodeId>> snapshot_hash_;
   uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][to_size(i - 1)]; }
 
   std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1

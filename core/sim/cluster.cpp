@@ -225,6 +225,12 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
       // by_leader: the leader's own commit, which the UI tells apart from a follower learning it.
       trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));
       break;
+    case NodeEvent::Kind::Snapshot:
+      trace_->add(TraceEvent::snapshot(now_, e.node, e.index, e.term));
+      break;
+    case NodeEvent::Kind::Install:
+      trace_->add(TraceEvent::install(now_, e.node, e.index, e.term, e.kept_suffix));
+      break;
   }
 }
 
@@ -270,9 +276,9 @@ void Cluster::restart(NodeId n) {
   Storage disk = nodes_[n].disk();
   // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
   if (config_.timing.forget_vote) disk.voted_for = kNoNode;
-  nodes_[n] = make_node(n, std::move(disk));
+  nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
-  checker_.on_restart(n);
+  checker_.on_restart(n, nodes_[n].commit_index());
   trace_->add(TraceEvent::restart(now_, n));
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
@@ -294,6 +300,12 @@ void Cluster::transfer(NodeId target) {
   trace_->add(TraceEvent::transfer(now_, l, target));
   nodes_[l].transfer_leadership(now_, target);
   drain(l);
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::take_snapshot(NodeId n) {
+  RAFT_ASSERT(valid(n) && up_[n]);
+  if (nodes_[n].take_snapshot()) drain(n);
   if (!checker_.ok()) halted_ = true;
 }
 
@@ -412,7 +424,11 @@ uint64_t Cluster::state_hash() const {
     h = hash_combine(h, static_cast<uint64_t>(node.voted_for() + 1));
     h = hash_combine(h, node.commit_index());
     h = hash_combine(h, node.last_applied());
-    for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
+    // A compacted log is hashed from its snapshot on (which adds nothing while snapshots are off).
+    if (node.log().snapshot_index() > 0) {
+      h = hash_combine(hash_combine(h, node.log().snapshot_index()), node.log().snapshot_term());
+    }
+    for (LogIndex i = node.log().first_index(); i <= node.log().last_index(); ++i) {
       const Entry& e = node.log().at(i);
       h = hash_combine(hash_combine(h, e.term), command_digest(e.cmd));
     }

@@ -81,6 +81,7 @@ class Cluster {
   void timeout(NodeId n);                         // n is up and not leader: its election timer fires now
   // §3.10: the leader hands leadership to `target` (there is a leader; target is up, another server).
   void transfer(NodeId target);
+  void take_snapshot(NodeId n);                   // n is up: it snapshots at lastApplied now (§7)
   void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way); a != b
   void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way); a != b
   // Nodes in no group are isolated; no node is in two groups.

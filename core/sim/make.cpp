@@ -81,6 +81,9 @@ Statement set_election_timeout(Time min_us, Time max_us) { return stmt::Election
 Statement set_heartbeat(Time us) { return stmt::Heartbeat{us}; }
 Statement set_noop(bool on) { return stmt::Noop{on}; }
 Statement set_append_max(uint32_t entries) { return stmt::AppendMax{entries}; }
+Statement set_snapshot_every(uint32_t entries) { return stmt::SnapshotEvery{entries}; }
+Statement set_snapshot_chunk(uint32_t bytes) { return stmt::SnapshotChunk{bytes}; }
+Statement take_snapshot(NodeId n) { return stmt::TakeSnapshot{n}; }
 Statement set_read_mode(ReadMode mode) { return stmt::ReadModeSetting{mode}; }
 Statement clock_drift(NodeId n, int rate_permille) { return stmt::ClockDrift{n, rate_permille}; }
 
@@ -108,5 +111,6 @@ Statement expect_value(std::string key, std::optional<std::string> value) {
   return stmt::ExpectValue{std::move(key), std::move(value)};
 }
 Statement expect_violation(std::string property) { return stmt::ExpectViolation{std::move(property)}; }
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index) { return stmt::ExpectSnapshot{n, cmp, index}; }
 
 }  // namespace raft::sim::make

@@ -59,6 +59,10 @@ Statement set_switch(int index, bool on);
 Statement set_prevote(bool on);
 Statement set_check_quorum(bool on);
 Statement set_forget_vote(bool on);
+Statement set_snapshot_every(uint32_t entries);  // 0: off
+Statement set_snapshot_chunk(uint32_t bytes);
+// ---- log compaction ----
+Statement take_snapshot(NodeId n);
 
 // ---- checks ----
 Statement expect_leader();
@@ -67,5 +71,6 @@ Statement expect_no_leader();
 Statement expect_value(std::string key, std::optional<std::string> value);
 // The run stopped at a violation of `property` (as the checker names it: "Election Safety").
 Statement expect_violation(std::string property);
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index);
 
 }  // namespace raft::sim::make

@@ -576,6 +576,10 @@ constexpr std::array kSpecs = {
                            SwitchRow<stmt::CheckQuorum>::print, SwitchRow<stmt::CheckQuorum>::fold, SwitchRow<stmt::CheckQuorum>::of),
     row<stmt::ForgetVote>(stmt::ForgetVote::spec().keyword, C::Setting, SwitchRow<stmt::ForgetVote>::parse,
                           SwitchRow<stmt::ForgetVote>::print, SwitchRow<stmt::ForgetVote>::fold, SwitchRow<stmt::ForgetVote>::of),
+    row<stmt::SnapshotEvery>("snapshot_every", C::Setting, parse_snapshot_every, print_snapshot_every,
+                             fold_snapshot_every, snapshot_every_of),
+    row<stmt::SnapshotChunk>("snapshot_chunk", C::Setting, parse_snapshot_chunk, print_snapshot_chunk,
+                             fold_snapshot_chunk, snapshot_chunk_of),
     row<stmt::ReadModeSetting>("read_mode", C::Setting, parse_read_mode, print_read_mode, fold_read_mode, read_mode_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
@@ -597,6 +601,7 @@ constexpr std::array kSpecs = {
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
     row<stmt::ClockDrift>("clock_drift", C::Action, parse_clock_drift, print_clock_drift),
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
+    row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_take_snapshot),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),
@@ -608,6 +613,7 @@ constexpr std::array kSpecs = {
     row<stmt::ExpectDown>("expect down", C::Check, parse_expect_down, print_on_node<stmt::ExpectDown>),
     row<stmt::ExpectUp>("expect up", C::Check, parse_expect_up, print_on_node<stmt::ExpectUp>),
     row<stmt::ExpectViolation>("expect violation", C::Check, parse_expect_violation, print_expect_violation),
+    row<stmt::ExpectSnapshot>("expect snapshot", C::Check, parse_expect_snapshot, print_expect_snapshot),
 };
 static_assert(kSpecs.size() == std::variant_size_v<Statement::Variant>, "one row per statement kind");
 constexpr bool rows_in_variant_order() {

@@ -84,6 +84,14 @@ RunFeatures choose_features(raft::sim::ClusterConfig& c, Rng& rng) {
   c.timing.prevote = rng.chance(0.5);        // §9.6
   c.timing.check_quorum = rng.chance(0.5);   // §6.2, with leader stickiness
   f.transfers = rng.chance(0.5);             // §3.10
+  // §7 (Log compaction): frequent snapshots and small chunks, so that transfers span many
+  // messages and meet crashes, partitions and leader changes.
+  if (rng.chance(0.5)) {
+    static constexpr uint32_t kEvery[] = {1, 3, 5, 10, 40};
+    static constexpr uint32_t kChunk[] = {1, 7, 16, 64, 300};
+    c.timing.snapshot_every = kEvery[rng.uniform(0, 4)];
+    c.timing.snapshot_chunk_bytes = kChunk[rng.uniform(0, 4)];
+  }
   // §6.4: reads through the log, ReadIndex, or a lease (which needs CheckQuorum's stickiness).
   const auto reads = rng.uniform(0, 2);
   c.timing.read_mode = reads == 0 ? raft::ReadMode::Log : reads == 1 || !c.timing.check_quorum ? raft::ReadMode::ReadIndex : raft::ReadMode::Lease;
