@@ -140,6 +140,7 @@ void settings_menu(Ui& ui) {
   ImGui::Separator();
   ImGui::TextColored(to_vec4(color::kBad), "Unsafe: for teaching (breaks safety on purpose)");
   switch_checkboxes(ui, true);
+  ImGui::Separator();
   ImGui::TextDisabled("Log compaction (section 7; applies now)");
   ImGui::SliderInt("snapshot every (entries)", &d.snapshot_every, 0, 1000, d.snapshot_every == 0 ? "off" : "%d",
                    ImGuiSliderFlags_Logarithmic);

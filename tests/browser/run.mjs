@@ -801,6 +801,50 @@ test('reads (section 6.4): ReadIndex chosen in Settings answers a read without a
   lab.assertNoErrors();
 });
 
+test('a snapshot transfer: a follower restarted behind a snapshot gets it by InstallSnapshot, in chunks', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const leader = s0.leader;
+  const behind = s0.nodes.find((n) => n.up && n.name !== leader).name;
+  await nodeMenu(lab, behind, 'Crash');
+  assert(!byName(await lab.state(), behind).up, `${behind} is up after choosing Crash`);
+  for (let i = 0; i < 12; i++) await lab.ok('propose', `put snap${i} ${'v'.repeat(20)}${i} via ${leader}`);
+  const s1 = await lab.runUntil('the writes to commit', (s, p) => s.nodes.find((n) => n.name === p.leader).lastApplied >= p.index,
+    { stepMs: 20, maxMs: 5000, params: { leader, index: byName(s0, leader).logLength + 12 } });
+  // "Take a snapshot now" on the leader: its log prefix, which the crashed follower needs, is gone.
+  await nodeMenu(lab, leader, 'Snapshot');
+  const s2 = await lab.state();
+  const snap = byName(s2, leader).snapshotIndex;
+  assert(snap >= byName(s1, leader).lastApplied && snap > byName(s2, behind).logLength,
+    `the leader's snapshot index ${snap}, lastApplied ${byName(s1, leader).lastApplied}, ${behind}'s log ${byName(s2, behind).logLength}`);
+  assert((await lab.call('exportScenario')).includes(`snapshot ${leader}`), `no "snapshot ${leader}" was recorded`);
+  await nodeMenu(lab, behind, 'Restart');
+  const inFlight = await lab.runUntil(`an InstallSnapshot to ${behind}`,
+    (s, p) => s.messages.some((m) => m.type === 'InstallSnapshot' && m.to === p.behind), { stepMs: 2, maxMs: 3000, params: { behind } });
+  const msg = inFlight.messages.find((m) => m.type === 'InstallSnapshot' && m.to === behind);
+  assert(msg.from === leader, `InstallSnapshot from ${msg.from}, the leader is ${leader}`);
+  await lab.frames(2);
+  assert(await lab.call('messagePosition', msg.id), `the InstallSnapshot #${msg.id} is not drawn`);
+  await lab.shot('install-snapshot-in-flight');
+  const done = await lab.runUntil(`${behind} to install the snapshot`,
+    (s, p) => s.nodes.find((n) => n.name === p.behind).snapshotIndex >= p.snap, { stepMs: 5, maxMs: 5000, params: { behind, snap } });
+  assert(byName(done, behind).commitIndex >= snap, `${behind} commitIndex ${byName(done, behind).commitIndex} after installing up to ${snap}`);
+  const trace = (await lab.call('exportTrace')).split('\n');
+  const chunks = trace.filter((l) => l.includes('"ev":"send"') && l.includes('"type":"InstallSnapshot"') && l.includes(`"to":"${behind}"`));
+  assert(chunks.length >= 2, `the snapshot went in ${chunks.length} chunk(s) of the default 64 bytes`);
+  assert(chunks.some((l) => l.includes('"done":true')), 'no chunk says done');
+  assert(trace.some((l) => l.includes('"ev":"install"') && l.includes(`"node":"${behind}"`)), `the trace has no install event for ${behind}`);
+  const s3 = await lab.runUntil('all logs to converge', (s) => {
+    const up = s.nodes.filter((n) => n.up);
+    return !!s.leader && up.every((n) => n.lastApplied === up[0].lastApplied && n.commitIndex === n.logLength);
+  }, { stepMs: 10, maxMs: 10000 });
+  assert(s3.invariants.ok, `invariant broken: ${s3.invariants.property}`);
+  await lab.frames(2);
+  await lab.shot('snapshot-installed');
+  lab.assertNoErrors();
+});
+
 // ---- runner ----
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));
