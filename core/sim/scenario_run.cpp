@@ -405,7 +405,7 @@ bool ScenarioRunner::apply(const Statement& s) {
   return true;
 }
 
-const ScenarioResult& ScenarioRunner::finish() {
+const ScenarioResult& ScenarioRunner::finish(uint64_t states_max) {
   if (!result_.ok) return result_;
   const Cluster& c = cluster();
   if (!c.ok()) {
@@ -414,21 +414,39 @@ const ScenarioResult& ScenarioRunner::finish() {
   }
   const std::vector<HistoryOp> history = client_history(c.client_ops());
   result_.ops_checked = history.size();
-  const LinearizabilityResult lin = check_linearizable(history);
-  result_.linearizability_gave_up = lin.gave_up;
-  if (!lin.ok && !lin.gave_up) {
-    fail(ScenarioResult::Failure::Linearizability, last_line_, "Linearizability",
-         "the client history is not linearizable (key " + lin.key + "): " + lin.explanation);
-  }
+  judge_linearizability(check_linearizable(history, states_max));
   return result_;
 }
 
-ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
+void ScenarioRunner::judge_linearizability(const LinearizabilityResult& lin) {
+  if (!result_.ok) return;
+  result_.linearizability = lin.verdict;
+  // A refuted key fails the run whatever the other keys gave (an undecided key proves nothing).
+  if (lin.refuted()) {
+    std::string also;
+    if (!lin.undecided_keys.empty()) {
+      also = " (the search also hit its budget on key";
+      also += lin.undecided_keys.size() > 1 ? "s" : "";
+      for (const std::string& k : lin.undecided_keys) also += " " + k;
+      also += ")";
+    }
+    fail(ScenarioResult::Failure::Linearizability, last_line_, "Linearizability",
+         "the client history is not linearizable (key " + lin.key + "): " + lin.explanation + also);
+  } else if (lin.undecided()) {
+    std::string keys;
+    for (const std::string& k : lin.undecided_keys) keys += (keys.empty() ? "" : ", ") + k;
+    result_.undecided = "linearizability of the client history is undecided: the search hit its budget on key" +
+                        std::string(lin.undecided_keys.size() > 1 ? "s " : " ") + keys +
+                        " and refuted no key, so the history was neither proven nor refuted. " + lin.explanation;
+  }
+}
+
+ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep, uint64_t states_max) {
   ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
   for (const Statement& s : scenario.statements) {
     if (!runner.apply(s)) return runner.result();
   }
-  return runner.finish();
+  return runner.finish(states_max);
 }
 
 }  // namespace raft::sim
