@@ -361,6 +361,7 @@ void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
 
 uint64_t App::revision() const { return impl_->revision; }
 const std::string& App::notice() const { return impl_->notice; }
+std::string App::unsafe_banner() const { return viz::unsafe_banner(impl_->lab.cluster().config().timing); }
 std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
 
 std::string App::trace_jsonl() const {

@@ -92,6 +92,8 @@ class App {
   uint64_t revision() const;
   // Last error or notice shown to the user (e.g. a bad scenario or a command that cannot apply).
   const std::string& notice() const;
+  // The red banner's text while any unsafe switch is on (naming each and what it breaks), else "".
+  std::string unsafe_banner() const;
   // The session as scenario text: what a share link carries and what "Export scenario" saves.
   std::string scenario_text() const;
   // The trace up to the moment shown, JSON Lines as raftsim writes it.

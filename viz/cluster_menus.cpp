@@ -38,12 +38,19 @@ void message_tooltip(const sim::InFlight& f) {
   ImGui::Text("term          %" PRIu64, m.term);
   switch (m.type) {
     case MessageType::RequestVote:
+    case MessageType::PreVote:
       ImGui::Text("candidateId   %s", node_name(m.from).c_str());
       ImGui::Text("lastLogIndex  %" PRIu64, m.last_log_index);
       ImGui::Text("lastLogTerm   %" PRIu64, m.last_log_term);
+      if (m.type == MessageType::PreVote) ImGui::TextDisabled("a pre-vote (section 9.6): changes no term and no vote");
+      if (m.transfer) ImGui::TextDisabled("a leadership-transfer campaign (section 3.10)");
       break;
     case MessageType::RequestVoteResponse:
+    case MessageType::PreVoteResponse:
       ImGui::Text("voteGranted   %s", m.vote_granted ? "true" : "false");
+      break;
+    case MessageType::TimeoutNow:
+      ImGui::TextDisabled("the leader hands over (section 3.10): start an election now");
       break;
     case MessageType::AppendEntries:
       ImGui::Text("leaderId      %s", node_name(m.from).c_str());
@@ -135,6 +142,12 @@ void draw_node_menu(Ui& ui) {
     if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.act(sim::make::timeout(m));
     vs.track("Timeout");
     if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
+    // §3.10: the same validation as the `transfer` statement; disabled with its sentence as the tooltip.
+    std::string why;
+    const bool can_transfer = sim::can_apply(c, sim::make::transfer(m), &why);
+    if (ImGui::MenuItem("Transfer leadership here", nullptr, false, can_transfer)) ui.act(sim::make::transfer(m));
+    vs.track("Transfer");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can_transfer) ImGui::SetTooltip("%s", why.c_str());
     char label[48];
     std::snprintf(label, sizeof label, "Send a client request to %s", node_name(m).c_str());
     if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));

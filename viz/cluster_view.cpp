@@ -168,6 +168,19 @@ float draw_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width, ImU32
   return h;
 }
 
+// The red banner of the unsafe switches (no close box: it stays while a switch is on). Returns its
+// height; with dl null only measures.
+float draw_unsafe_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width, const char* text) {
+  const float pad = 6;
+  const float wrap = width - 2 * pad;
+  const ImVec2 ts = f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, text);
+  const float h = pad + ts.y + pad;
+  if (!dl) return h;
+  dl->AddRectFilled(pos, pos + ImVec2(width, h), IM_COL32(165, 22, 22, 245), 4);
+  dl->AddText(f.ui, f.ui_size(), pos + ImVec2(pad, pad), IM_COL32(255, 255, 255, 255), text, nullptr, wrap);
+  return h;
+}
+
 // The close box of a banner at `pos` with `width`.
 Rect banner_close_box(ImVec2 pos, float width) { return {pos + ImVec2(width - 22, 2), pos + ImVec2(width - 2, 22)}; }
 
@@ -250,15 +263,19 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
 
   // Banners over the top of the canvas (a notice, the loaded scenario's explanation) take space
   // from the ring so they never cover a node.
+  // The unsafe switches' red banner comes first and cannot be closed.
   const float bw = area.width() - 16;
+  const std::string unsafe = unsafe_banner(c.config().timing);
+  const float unsafe_h = unsafe.empty() ? 0 : draw_unsafe_banner(nullptr, f, area.min, bw, unsafe.c_str()) + 4;
   const bool show_notice = !ui.notice.empty() && vs.notice_hidden != ui.notice_serial;
   const sim::Scenario* banner = vs.scenario_banner ? &ui.lab.initial() : nullptr;
   const float notice_h = show_notice ? draw_banner(nullptr, f, area.min, bw, color::kWarn, ui.notice.c_str(), nullptr) : 0;
   const float scenario_h = banner ? draw_banner(nullptr, f, area.min, bw, color::kAccent, banner->title.c_str(), banner->description.c_str()) : 0;
-  const ImVec2 notice_pos(area.min.x + 8, area.min.y + 4);
-  const ImVec2 scenario_pos(area.min.x + 8, area.min.y + 4 + (show_notice ? notice_h + 4 : 0));
+  const ImVec2 unsafe_pos(area.min.x + 8, area.min.y + 4);
+  const ImVec2 notice_pos(area.min.x + 8, area.min.y + 4 + unsafe_h);
+  const ImVec2 scenario_pos(area.min.x + 8, area.min.y + 4 + unsafe_h + (show_notice ? notice_h + 4 : 0));
   Rect ring_area = area;
-  ring_area.min.y += (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0);
+  ring_area.min.y += unsafe_h + (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0);
   float legend_h = 0;
   const bool busy = c.network().in_flight() > kBusyMessages;
   // The legend goes under the ring when there is room; otherwise the inspector shows it.
@@ -420,6 +437,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
   }
 
+  if (!unsafe.empty()) draw_unsafe_banner(dl, f, unsafe_pos, bw, unsafe.c_str());
   if (show_notice) draw_banner(dl, f, notice_pos, bw, color::kWarn, ui.notice.c_str(), nullptr);
   if (banner) draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner->title.c_str(), banner->description.c_str());
 

@@ -1,5 +1,6 @@
 // The inspector: everything Figure 2 says a server keeps, for the node clicked, plus its key-value
 // state machine and why it last refused a vote or an append, in words.
+#include <bit>
 #include <cstdarg>
 #include <cinttypes>
 #include <cstdio>
@@ -149,6 +150,20 @@ void draw_inspector(Ui& ui, const Rect& r) {
       ImGui::PopStyleColor();
       if (k + 1 < c.size() && (k + 1) % 5 != 0) ImGui::SameLine();
     }
+  }
+
+  if (up && node.prevoting()) {
+    // §9.6: the round that comes before a candidacy when PreVote is on.
+    section("Pre-vote round (section 9.6)");
+    const int got = std::popcount(node.prevotes_granted_mask());
+    ImGui::TextWrapped("asking for pre-votes for term %" PRIu64 ": %d granted, needs %d. Its own term stays %" PRIu64 ".",
+                       node.current_term() + 1, got, quorum_size(c.size()), node.current_term());
+  }
+  if (up && node.role() == Role::Leader && node.transfer_target() != kNoNode) {
+    char d[24];
+    format_duration(d, sizeof d, std::max<Time>(0, node.transfer_deadline() - c.now()));
+    ImGui::TextColored(to_vec4(color::kWarn), "Handing leadership to %s (section 3.10): proposals refused; gives up in %s",
+                       node_name(node.transfer_target()).c_str(), d);
   }
 
   if (up && node.role() == Role::Leader) {

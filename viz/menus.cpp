@@ -63,6 +63,19 @@ void load_draft(const Ui& ui, SettingsDraft& d) {
   d.loaded = true;
 }
 
+// One checkbox per switch of kTimingSwitches of the given kind, read from the running cluster
+// (no draft: they apply at once); the tooltip says what it does or what it breaks.
+void switch_checkboxes(Ui& ui, bool unsafe) {
+  const Timing& timing = ui.cluster().config().timing;
+  for (int i = 0; i < kTimingSwitchCount; ++i) {
+    const TimingSwitch& sw = kTimingSwitches[i];
+    if (sw.unsafe != unsafe) continue;
+    bool on = timing.*(sw.field);
+    if (ImGui::Checkbox(sw.label, &on)) ui.act(sim::make::set_switch(i, on));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s:\n%s", sw.keyword, unsafe ? "breaks" : "", sw.what);
+  }
+}
+
 void settings_menu(Ui& ui) {
   SettingsDraft& d = ui.vs.draft;
   if (!d.loaded) load_draft(ui, d);
@@ -94,6 +107,13 @@ void settings_menu(Ui& ui) {
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
   if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.act(sim::make::set_noop(d.noop));
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Beyond Figure 2 (applies now)");
+  switch_checkboxes(ui, false);
+  ImGui::Separator();
+  ImGui::TextColored(to_vec4(color::kBad), "Unsafe: for teaching (breaks safety on purpose)");
+  switch_checkboxes(ui, true);
 
   ImGui::Separator();
   ImGui::TextDisabled("Cluster (a change restarts it)");

@@ -72,13 +72,22 @@ void draw_status_bar(Ui& ui, const Rect& r) {
                       " lost, %zu in flight | client requests: %" PRIu64 " ok, %" PRIu64 " failed",
                       m.elections, sent, m.delivered_total(), m.dropped, c.network().in_flight(), m.ops_ok, m.ops_failed);
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Elections started: %" PRIu64 "\nMessages sent: RequestVote %" PRIu64 ", vote replies %" PRIu64
-                      ", AppendEntries %" PRIu64 ", append replies %" PRIu64 "\nDelivered %" PRIu64 ", dropped %" PRIu64
+    // One line per message type, by name (the PreVote and TimeoutNow lines only once any was sent).
+    std::string by_type;
+    char line[96];
+    for (int k = 0; k < kMessageTypes; ++k) {
+      const auto type = static_cast<MessageType>(k);
+      const auto i = static_cast<size_t>(k);
+      if (k >= static_cast<int>(MessageType::PreVote) && m.sent[i] == 0) continue;
+      std::snprintf(line, sizeof line, "\n  %s: %" PRIu64 " sent, %" PRIu64 " delivered", message_type_name(type), m.sent[i],
+                    m.delivered[i]);
+      by_type += line;
+    }
+    ImGui::SetTooltip("Elections started: %" PRIu64 "\nMessages:%s\nDelivered %" PRIu64 ", dropped %" PRIu64
                       "\nClient requests: %" PRIu64 " sent, %" PRIu64 " succeeded, %" PRIu64 " gave up\n"
                       "Time without a leader: %.3f s\nEvents processed: %" PRIu64 "\nTime-travel checkpoints: %zu",
-                      m.elections, m.sent[0], m.sent[1], m.sent[2], m.sent[3], m.delivered_total(), m.dropped,
-                      m.ops_invoked, m.ops_ok, m.ops_failed, static_cast<double>(m.leaderless_us) / 1e6, m.events,
-                      ui.lab.checkpoints());
+                      m.elections, by_type.c_str(), m.delivered_total(), m.dropped, m.ops_invoked, m.ops_ok, m.ops_failed,
+                      static_cast<double>(m.leaderless_us) / 1e6, m.events, ui.lab.checkpoints());
   }
   ImGui::End();
 }

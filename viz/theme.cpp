@@ -121,6 +121,10 @@ ImU32 message_color(const Message& m) {
     case MessageType::RequestVoteResponse: return m.vote_granted ? color::kVoteGranted : color::kVoteRejected;
     case MessageType::AppendEntries: return m.entries.empty() ? color::kHeartbeat : color::kAppendEntries;
     case MessageType::AppendEntriesResponse: return m.success ? color::kAppendOk : color::kAppendFail;
+    // §9.6: a pre-vote looks like a vote, dimmed (it changes nothing); TimeoutNow like a vote request.
+    case MessageType::PreVote: return color::kRequestVote & 0x99FFFFFFu;
+    case MessageType::PreVoteResponse: return (m.vote_granted ? color::kVoteGranted : color::kVoteRejected) & 0x99FFFFFFu;
+    case MessageType::TimeoutNow: return color::kRequestVote;
   }
   return color::kText;
 }
@@ -148,6 +152,9 @@ const char* message_label(const Message& m, char* buf, int buf_size) {
       }
       return buf;
     case MessageType::AppendEntriesResponse: return m.success ? "ok" : "fail";
+    case MessageType::PreVote: return "PV";
+    case MessageType::PreVoteResponse: return m.vote_granted ? "pre-yes" : "pre-no";
+    case MessageType::TimeoutNow: return "TN";
   }
   return "?";
 }

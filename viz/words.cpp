@@ -97,6 +97,15 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
         case MessageType::RequestVoteResponse:
           put(what, sizeof what, "vote %s (term %" PRIu64 ")", e.vote_granted() ? "granted" : "refused", e.term);
           break;
+        case MessageType::PreVote:
+          put(what, sizeof what, "PreVote (for term %" PRIu64 ", lastLogIndex %" PRIu64 ")", e.term, e.last_log_index());
+          break;
+        case MessageType::PreVoteResponse:
+          put(what, sizeof what, "pre-vote %s (term %" PRIu64 ")", e.vote_granted() ? "granted" : "refused", e.term);
+          break;
+        case MessageType::TimeoutNow:
+          put(what, sizeof what, "TimeoutNow (take over leadership now)");
+          break;
         case MessageType::AppendEntries:
           if (e.entry_count() == 0) {
             put(what, sizeof what, "heartbeat (term %" PRIu64 ", leaderCommit %" PRIu64 ")", e.term, e.leader_commit());
@@ -139,6 +148,8 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "%s restarted from its disk as a follower", name(e.node, a));
     case TraceKind::Timeout:
       return put(buf, n, "%s's election timer was forced to fire", name(e.node, a));
+    case TraceKind::Transfer:
+      return put(buf, n, "leader %s was asked to hand leadership to %s", name(e.node, a), name(e.to, b));
     case TraceKind::Invoke: {
       if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
       const sim::ClientOpRecord& op = ops[e.op_ref()];
@@ -178,9 +189,13 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "network healed: every link works again");
     case TraceKind::Timing: {
       const Timing t = e.timing();
-      return put(buf, n, "timing set: election timeout %" PRId64 "-%" PRId64 " ms, heartbeat %" PRId64 " ms, no-op %s",
-                 t.election_timeout_min_us / 1000, t.election_timeout_max_us / 1000, t.heartbeat_interval_us / 1000,
-                 t.noop_on_election ? "on" : "off");
+      int w = put(buf, n, "timing set: election timeout %" PRId64 "-%" PRId64 " ms, heartbeat %" PRId64 " ms, no-op %s",
+                  t.election_timeout_min_us / 1000, t.election_timeout_max_us / 1000, t.heartbeat_interval_us / 1000,
+                  t.noop_on_election ? "on" : "off");
+      for (const TimingSwitch& sw : kTimingSwitches) {
+        if (t.*(sw.field) && static_cast<size_t>(w) + 1 < n) w += put(buf + w, n - static_cast<size_t>(w), ", %s on", sw.keyword);
+      }
+      return w;
     }
     case TraceKind::Network: {
       const sim::NetworkConfig net = e.network();
@@ -239,7 +254,8 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Role:
     case TraceKind::Term:
     case TraceKind::Vote:
-    case TraceKind::Timeout: return kCatElections;
+    case TraceKind::Timeout:
+    case TraceKind::Transfer: return kCatElections;
     case TraceKind::Commit: return e.by_leader() ? kCatCommits : kCatFollowerCommits;
     case TraceKind::Truncate: return kCatCommits;
     case TraceKind::Append:
@@ -281,6 +297,17 @@ ImU32 event_color(const sim::TraceEvent& e) {
     case TraceKind::Return: return e.ok() ? color::kText : color::kWarn;
     default: return color::kText;
   }
+}
+
+std::string unsafe_banner(const Timing& t) {
+  std::string text;
+  for (const TimingSwitch& sw : kTimingSwitches) {
+    if (!sw.unsafe || !(t.*(sw.field))) continue;
+    text += text.empty() ? "UNSAFE, for teaching: " : "; ";
+    text += std::string(sw.keyword) + " is on: " + sw.what;
+  }
+  if (!text.empty()) text += ". The checker will stop the run when safety breaks (Settings turns it off).";
+  return text;
 }
 
 }  // namespace raft::viz

@@ -44,6 +44,10 @@ enum EventCategory : uint32_t {
   kCatFollowerCommits = 1u << 7,  // followers learning commitIndex (History marks leaders' commits)
 };
 uint32_t event_category(const sim::TraceEvent& e);
+
+// The banner shown while any unsafe switch (kTimingSwitches[i].unsafe) is on: each one named with
+// what it breaks; "" when none is on.
+std::string unsafe_banner(const Timing& t);
 ImU32 event_color(const sim::TraceEvent& e);
 
 }  // namespace raft::viz

@@ -1,4 +1,5 @@
-// The two RPCs of Figure 2 and their replies, as one flat message type (no allocation except entries).
+// The two RPCs of Figure 2 and their replies, plus the election extensions (PreVote §9.6,
+// TimeoutNow §3.10), as one flat message type (no allocation except entries).
 #pragma once
 
 #include <vector>
@@ -7,17 +8,24 @@
 
 namespace raft {
 
-enum class MessageType : uint8_t { RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse };
+// New types are appended: a type's value is in the trace hash.
+enum class MessageType : uint8_t {
+  RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse,
+  PreVote, PreVoteResponse, TimeoutNow,
+};
 inline const char* message_type_name(MessageType t) {
   switch (t) {
     case MessageType::RequestVote: return "RequestVote";
     case MessageType::RequestVoteResponse: return "RequestVoteResponse";
     case MessageType::AppendEntries: return "AppendEntries";
     case MessageType::AppendEntriesResponse: return "AppendEntriesResponse";
+    case MessageType::PreVote: return "PreVote";
+    case MessageType::PreVoteResponse: return "PreVoteResponse";
+    case MessageType::TimeoutNow: return "TimeoutNow";
   }
   return "?";
 }
-inline constexpr int kMessageTypes = 4;
+inline constexpr int kMessageTypes = 7;
 
 struct Message {
   MessageType type = MessageType::AppendEntries;
@@ -25,10 +33,11 @@ struct Message {
   NodeId to = kNoNode;
   Term term = 0;                 // sender's currentTerm
 
-  // RequestVote arguments
+  // RequestVote and PreVote arguments (a PreVote's term is the term its sender would campaign in)
   LogIndex last_log_index = 0;
   Term last_log_term = 0;
-  // RequestVote results
+  bool transfer = false;         // RequestVote: a leadership-transfer campaign (§3.10), not blocked by stickiness
+  // RequestVote and PreVote results
   bool vote_granted = false;
 
   // AppendEntries arguments
@@ -46,7 +55,7 @@ struct Message {
   // Overwrites every field but keeps the capacity of `entries`, so reused messages do not allocate.
   void reset(MessageType t, NodeId f, NodeId dest, Term tm) {
     type = t; from = f; to = dest; term = tm;
-    last_log_index = 0; last_log_term = 0; vote_granted = false;
+    last_log_index = 0; last_log_term = 0; transfer = false; vote_granted = false;
     prev_log_index = 0; prev_log_term = 0; entries.clear(); leader_commit = 0;
     success = false; match_index = 0; rejected_index = 0; conflict_term = 0; conflict_index = 0;
   }

@@ -33,21 +33,22 @@ void Node::reconfigure(const Timing& timing) {
 void Node::tick(Time now) {
   if (now < deadline_) return;
   if (role_ == Role::Leader) {
+    if (leader_extensions_active()) {
+      tick_leader(now);
+      return;
+    }
     // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
     // prevent election timeouts.
     broadcast_heartbeat();
-    deadline_ = now + config_.timing.heartbeat_interval_us;
+    deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
   } else {
-    // Figure 2, Followers (§5.2, Leader election): no AppendEntries from the current leader and no
-    // vote granted for a whole election timeout => become a candidate. Candidates: the election
-    // timed out => start a new one.
-    start_election(now);
+    election_timer_fired(now);
   }
 }
 
 void Node::timeout_now(Time now) {
   if (role_ == Role::Leader) return;  // a leader has no election timer
-  start_election(now);
+  election_timer_fired(now);
 }
 
 void Node::step(Time now, const Message& m) {
@@ -55,9 +56,13 @@ void Node::step(Time now, const Message& m) {
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
+    if (ignores_vote_request(now, m)) return;
+    // §9.6: a PreVote carries the term its sender would campaign in, and a granted
+    // PreVoteResponse echoes it: neither changes the receiver's term (etcd's Step).
+    const bool pre_vote = m.type == MessageType::PreVote || (m.type == MessageType::PreVoteResponse && m.vote_granted);
     // §5.1 (Raft basics), Rules for Servers, All Servers: if an RPC request or response contains
     // term T > currentTerm, set currentTerm = T and convert to follower; then handle it.
-    step_down(now, m.term);
+    if (!pre_vote) step_down(now, m.term);
   } else if (m.term < disk_.current_term) {
     // §5.1: a request with a stale term is rejected, and the reply carries our term so that the
     // sender steps down (Figure 2, both receivers, rule 1: reply false if term < currentTerm).
@@ -68,20 +73,31 @@ void Node::step(Time now, const Message& m) {
       refuse_vote(m, why);
     } else if (m.type == MessageType::AppendEntries) {
       reject_append_entries(m, AppendRejection::Reason::StaleTerm, 0, 0);
+    } else if (m.type == MessageType::PreVote) {
+      Message& r = new_message(MessageType::PreVoteResponse, m.from);  // §9.6: refused, with our term
+      r.vote_granted = false;
     }
     return;
   }
+  if (role_ == Role::Leader) recent_active_ |= 1u << m.from;  // §6.2, CheckQuorum: heard from m.from
   switch (m.type) {
     case MessageType::RequestVote: handle_request_vote(now, m); break;
     case MessageType::RequestVoteResponse: handle_request_vote_response(now, m); break;
     case MessageType::AppendEntries: handle_append_entries(now, m); break;
     case MessageType::AppendEntriesResponse: handle_append_entries_response(m); break;
+    case MessageType::PreVote: handle_pre_vote(now, m); break;
+    case MessageType::PreVoteResponse: handle_pre_vote_response(now, m); break;
+    case MessageType::TimeoutNow: handle_timeout_now(now, m); break;
   }
 }
 
 ProposeResult Node::propose(Time /*now*/, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
+  // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and names no
+  // leader, so the client waits as it does for an election (until then the target still
+  // redirects to this leader).
+  if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
@@ -96,12 +112,14 @@ ProposeResult Node::propose(Time /*now*/, Command cmd) {
 // ---------------------------------------------------------------------------------------------
 // Role changes
 
-void Node::start_election(Time now) {
+void Node::start_election(Time now, bool transfer) {
   // Figure 2, Candidates (§5.2, Leader election): on conversion to candidate, increment
   // currentTerm, vote for self, reset the election timer, send RequestVote to all other servers.
   persist_term_and_vote(disk_.current_term + 1, config_.id);
   set_role(Role::Candidate);
   leader_id_ = kNoNode;
+  prevoting_ = false;
+  prevotes_granted_ = 0;
   votes_granted_ = 1u << config_.id;
   votes_rejected_ = 0;
   reset_election_timer(now);
@@ -114,6 +132,7 @@ void Node::start_election(Time now) {
     Message& m = new_message(MessageType::RequestVote, peer);
     m.last_log_index = disk_.log.last_index();
     m.last_log_term = disk_.log.last_term();
+    m.transfer = transfer;
   }
 }
 
@@ -122,6 +141,8 @@ void Node::become_follower(Term term, NodeId leader) {
   RAFT_ASSERT(term == disk_.current_term);
   set_role(Role::Follower);
   leader_id_ = leader;
+  prevoting_ = false;  // §9.6: a live leader of this term ends a pre-vote round
+  prevotes_granted_ = 0;
 }
 
 void Node::step_down(Time now, Term new_term) {
@@ -132,6 +153,8 @@ void Node::step_down(Time now, Term new_term) {
   persist_term_and_vote(new_term, kNoNode);
   set_role(Role::Follower);
   leader_id_ = kNoNode;
+  prevoting_ = false;
+  prevotes_granted_ = 0;
   // A leader has no election timer running; a deposed one starts a full election timeout now
   // (otherwise its pending heartbeat deadline would fire as an election almost at once).
   if (was_leader) reset_election_timer(now);
@@ -152,7 +175,11 @@ void Node::become_leader(Time now) {
   // Figure 2, Leaders (§5.2, Leader election): upon election, send initial empty AppendEntries
   // (heartbeat) to each server.
   broadcast_heartbeat();
-  deadline_ = now + config_.timing.heartbeat_interval_us;
+  deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+  // §6.2 (CheckQuorum): the first check comes one election timeout after the election.
+  recent_active_ = 1u << config_.id;
+  quorum_check_due_us_ = now + config_.timing.election_timeout_min_us;
+  if (config_.timing.check_quorum) deadline_ = std::min(deadline_, quorum_check_due_us_);
   advance_commit_index();
 }
 
@@ -222,6 +249,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
   RAFT_ASSERT(role_ != Role::Leader);
   become_follower(disk_.current_term, m.from);
   reset_election_timer(now);
+  leader_contact_us_ = now;
 
   // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
   // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
@@ -293,6 +321,7 @@ void Node::handle_append_entries_response(const Message& m) {
   if (m.success) {
     if (pr.maybe_update(m.match_index)) advance_commit_index();
     send_append_entries(m.from, false);  // more entries waiting?
+    if (m.from == transfer_target_) maybe_send_timeout_now();
     return;
   }
   // §5.3 (Log replication): after a rejection, decrement nextIndex and retry; the conflict hint
@@ -383,6 +412,7 @@ void Node::reset_election_timer(Time now) {
 void Node::set_role(Role role) {
   if (role_ == role) return;
   if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
+  if (role_ == Role::Leader) transfer_target_ = kNoNode;  // a transfer ends with the leadership
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);
 }

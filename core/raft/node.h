@@ -81,6 +81,10 @@ class Node {
   void step(Time now, const Message& m);  // m.to must be this node
   ProposeResult propose(Time now, Command cmd);
   void timeout_now(Time now);             // the election timer fires now (a user's "timeout s3")
+  // §3.10 (Leadership transfer): this leader stops accepting proposals, brings `target` up to
+  // date and sends it TimeoutNow; it gives up after an election timeout (the minimum) and accepts
+  // proposals again. Preconditions: this node leads, target is another server of the cluster.
+  void transfer_leadership(Time now, NodeId target);
 
   Time deadline() const { return deadline_; }
 
@@ -112,6 +116,12 @@ class Node {
   Time election_timeout_us() const { return election_timeout_us_; }  // the current randomized timeout
   Time election_timer_started() const { return election_timer_started_; }
   const VoteRejection& last_vote_rejection() const { return last_vote_rejection_; }
+  // §9.6: a pre-vote round is under way (the role is unchanged) and who granted a pre-vote in it.
+  bool prevoting() const { return prevoting_; }
+  uint32_t prevotes_granted_mask() const { return prevotes_granted_; }
+  // §3.10: the server this leader is handing leadership to, or kNoNode.
+  NodeId transfer_target() const { return transfer_target_; }
+  Time transfer_deadline() const { return transfer_deadline_us_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
 
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
@@ -127,7 +137,8 @@ class Node {
   }
 
   // Figure 2, "Rules for Servers".
-  void start_election(Time now);
+  // `transfer`: a campaign started by TimeoutNow (§3.10), which stickiness does not block.
+  void start_election(Time now, bool transfer = false);
   void become_follower(Term term, NodeId leader);
   void become_leader(Time now);
   void step_down(Time now, Term new_term);  // §5.1 (Raft basics): adopt a later term, clear votedFor, follow
@@ -138,6 +149,22 @@ class Node {
   void handle_append_entries(Time now, const Message& m);
   void handle_append_entries_response(const Message& m);
   void refuse_vote(const Message& m, VoteRejection why);
+
+  // Election extensions (node_election.cpp): PreVote (§9.6), CheckQuorum and leader stickiness
+  // (§6.2, §4.2.3), leadership transfer (§3.10).
+  void election_timer_fired(Time now);  // Figure 2's candidate rule, after a pre-vote round if on
+  void start_pre_vote(Time now);
+  void handle_pre_vote(Time now, const Message& m);
+  void handle_pre_vote_response(Time now, const Message& m);
+  void handle_timeout_now(Time now, const Message& m);
+  // Whether a current leader is known to be alive: this node leads, or heard from its leader
+  // within the minimum election timeout.
+  bool leader_recently_heard(Time now) const;
+  // Whether step() ignores this message before settling the term (leader stickiness).
+  bool ignores_vote_request(Time now, const Message& m) const;
+  bool leader_extensions_active() const { return config_.timing.check_quorum || transfer_target_ != kNoNode; }
+  void tick_leader(Time now);  // heartbeat, quorum check and transfer deadline, each at its time
+  void maybe_send_timeout_now();
   void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
                              LogIndex conflict_index);
 
@@ -176,6 +203,21 @@ class Node {
   uint32_t votes_rejected_ = 0;
   // Leader state, reinitialized after election.
   std::array<Progress, kNodesMax> progress_{};
+
+  // PreVote (§9.6): a round in progress and who granted it. Only while prevote is on.
+  bool prevoting_ = false;
+  uint32_t prevotes_granted_ = 0;
+  // Last time an AppendEntries from the current leader arrived (leader stickiness, pre-vote grants).
+  Time leader_contact_us_ = 0;
+  // Leader: next heartbeat; CheckQuorum (§6.2): bit i set once server i was heard from since the
+  // last quorum check, and when the next check is due.
+  Time heartbeat_due_us_ = 0;
+  uint32_t recent_active_ = 0;
+  Time quorum_check_due_us_ = 0;
+  // Leader: a transfer in progress (§3.10). Invariant: kNoNode unless this node leads.
+  NodeId transfer_target_ = kNoNode;
+  Time transfer_deadline_us_ = 0;
+  bool timeout_now_sent_ = false;
 
   VoteRejection last_vote_rejection_;
   AppendRejection last_append_rejection_;

@@ -14,7 +14,57 @@ struct Timing {
   Time heartbeat_interval_us = 50'000;     // §5.2: a leader's empty AppendEntries, well below the minimum
   uint32_t append_entries_max = 64;        // entries per AppendEntries
   bool noop_on_election = true;            // §8: a new leader appends a no-op to commit earlier terms' entries
+
+  // §9.6 (Preventing disruptions when a server rejoins the cluster): a server whose election timer
+  // fires first asks for pre-votes (term + 1, nobody's term or vote changes) and becomes a
+  // candidate only with a majority of them.
+  bool prevote = false;
+
+  // §6.2 / §9.6, etcd's CheckQuorum: a leader that has not heard from a majority within an
+  // election timeout (the minimum) steps down; and leader stickiness (§4.2.3): a server that heard
+  // from a current leader within the minimum election timeout ignores RequestVote, except a
+  // leadership-transfer campaign.
+  bool check_quorum = false;
+
+  // UNSAFE, for teaching: a restarted server forgets votedFor (it is no longer persistent state),
+  // so it can vote twice in one term and two leaders can be elected in that term.
+  bool forget_vote = false;
+
   bool operator==(const Timing&) const = default;
 };
+
+// The on/off extensions of Timing, listed once: the scenario language's rows, the trace's bit
+// set, the settings panel's checkboxes and the unsafe banner all read this list. A new switch is a
+// bool above plus a row here (append only: a row's position is its bit in the trace).
+struct TimingSwitch {
+  const char* keyword;    // the scenario statement: `prevote on|off`
+  bool Timing::*field;
+  bool unsafe;            // broken on purpose: shown under "Unsafe: for teaching" with a red banner
+  const char* label;      // the settings panel's checkbox
+  const char* what;       // safe: what it does; unsafe: what it breaks
+};
+inline constexpr TimingSwitch kTimingSwitches[] = {
+    {"prevote", &Timing::prevote, false, "PreVote (section 9.6)",
+     "a server asks for pre-votes before it raises its term, so a rejoining server cannot depose a healthy leader"},
+    {"checkquorum", &Timing::check_quorum, false, "CheckQuorum and leader stickiness (section 6.2)",
+     "a leader that does not hear from a majority for an election timeout steps down; followers that hear from "
+     "a leader ignore RequestVote"},
+    {"forget_vote", &Timing::forget_vote, true, "forget_vote: restarts lose votedFor",
+     "a restarted server forgets whom it voted for, votes twice in one term, and two leaders can be elected"},
+};
+inline constexpr int kTimingSwitchCount = static_cast<int>(sizeof kTimingSwitches / sizeof kTimingSwitches[0]);
+static_assert(kTimingSwitchCount <= 8, "the trace packs the switches into one byte");
+
+// Bit i set when kTimingSwitches[i] is on (0 when every switch is off).
+inline uint8_t timing_switch_bits(const Timing& t) {
+  uint8_t bits = 0;
+  for (int i = 0; i < kTimingSwitchCount; ++i) {
+    if (t.*(kTimingSwitches[i].field)) bits = static_cast<uint8_t>(bits | (1u << static_cast<unsigned>(i)));
+  }
+  return bits;
+}
+inline void set_timing_switch_bits(Timing& t, uint8_t bits) {
+  for (int i = 0; i < kTimingSwitchCount; ++i) t.*(kTimingSwitches[i].field) = ((static_cast<unsigned>(bits) >> static_cast<unsigned>(i)) & 1u) != 0;
+}
 
 }  // namespace raft

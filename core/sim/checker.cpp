@@ -147,11 +147,15 @@ void Checker::on_truncate(Time now, const NodeEvent& e) {
          n(id) + " deleted entry " + num(e.index) + " although it had already committed up to index " + num(commit_[id]) + ".");
     return;
   }
-  // §5.4 (Safety): an entry committed anywhere is in every future leader's log, so no leader ever
-  // sends an AppendEntries that conflicts with it. A follower may still drop a *different* entry
-  // at a committed index (a stale one); the chains tell the two apart, and since a chain covers the
-  // whole prefix, comparing at the first removed index is enough.
-  if (e.index <= committed_.size() && holds(id, e.index, committed_[to_size(e.index - 1)])) {
+  // §5.4 (Safety): an entry committed in term C is in the log of every leader of a term >= C, so
+  // no such leader sends an AppendEntries that conflicts with it. A follower still in an earlier
+  // term may lose its copy to a stale leader of that term (the entry stays on a majority), so the
+  // rule applies only once the follower's term reaches the commit term (commit_term_ is an upper
+  // bound: never a false alarm). A follower may also drop a *different* entry at a committed index
+  // (a stale one); the chains tell the two apart, and since a chain covers the whole prefix,
+  // comparing at the first removed index is enough.
+  if (e.index <= committed_.size() && term_[id] >= commit_term_[to_size(e.index - 1)] &&
+      holds(id, e.index, committed_[to_size(e.index - 1)])) {
     fail(now, "Never truncate a committed entry",
          n(id) + " deleted its entries from index " + num(e.index) + ", but the entry it held there is committed (a server committed up to index " +
              num(committed_.size()) + "). A committed entry is in every later leader's log, so no leader can ask a follower to remove it.");

@@ -261,7 +261,10 @@ void Cluster::restart(NodeId n) {
   RAFT_ASSERT(valid(n) && !up_[n]);
   ++incarnation_[n];
   // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
-  nodes_[n] = make_node(n, nodes_[n].disk());
+  Storage disk = nodes_[n].disk();
+  // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
+  if (config_.timing.forget_vote) disk.voted_for = kNoNode;
+  nodes_[n] = make_node(n, std::move(disk));
   up_[n] = true;
   checker_.on_restart(n);
   trace_->add(TraceEvent::restart(now_, n));
@@ -276,6 +279,15 @@ void Cluster::timeout(NodeId n) {
   nodes_[n].timeout_now(now_);
   drain(n);
   if (leader_dirty_) update_leaderless();
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::transfer(NodeId target) {
+  const NodeId l = leader();
+  RAFT_ASSERT(l != kNoNode && valid(target) && up_[target] && target != l);
+  trace_->add(TraceEvent::transfer(now_, l, target));
+  nodes_[l].transfer_leadership(now_, target);
+  drain(l);
   if (!checker_.ok()) halted_ = true;
 }
 

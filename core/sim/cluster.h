@@ -82,6 +82,8 @@ class Cluster {
   void crash(NodeId n);                           // n is up
   void restart(NodeId n);                         // n is down; it comes back from its disk
   void timeout(NodeId n);                         // n is up and not leader: its election timer fires now
+  // §3.10: the leader hands leadership to `target` (there is a leader; target is up, another server).
+  void transfer(NodeId target);
   void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way); a != b
   void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way); a != b
   // Nodes in no group are isolated; no node is in two groups.

@@ -1,6 +1,8 @@
 // Statement builders: every user action as a scenario Statement, written once.
 #include "core/sim/make.h"
 
+#include <utility>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -12,6 +14,7 @@ Statement crash(NodeId n) { return stmt::Crash{n}; }
 Statement crash_leader() { return stmt::CrashLeader{}; }
 Statement restart(NodeId n) { return stmt::Restart{n}; }
 Statement timeout(NodeId n) { return stmt::Timeout{n}; }
+Statement transfer(NodeId n) { return stmt::Transfer{n}; }
 Statement partition(std::vector<std::vector<NodeId>> groups) { return stmt::Partition{std::move(groups)}; }
 
 Statement isolate(NodeId n, int nodes) {
@@ -72,11 +75,29 @@ Statement set_heartbeat(Time us) { return stmt::Heartbeat{us}; }
 Statement set_noop(bool on) { return stmt::Noop{on}; }
 Statement set_append_max(uint32_t entries) { return stmt::AppendMax{entries}; }
 
+namespace {
+template <int... I>
+Statement switch_statement(int index, bool on, std::integer_sequence<int, I...>) {
+  Statement s;
+  ((index == I ? (s = stmt::Switch<I>{on}, 0) : 0), ...);
+  return s;
+}
+}  // namespace
+
+Statement set_switch(int index, bool on) {
+  RAFT_ASSERT(index >= 0 && index < kTimingSwitchCount);
+  return switch_statement(index, on, std::make_integer_sequence<int, kTimingSwitchCount>{});
+}
+Statement set_prevote(bool on) { return stmt::PreVote{on}; }
+Statement set_check_quorum(bool on) { return stmt::CheckQuorum{on}; }
+Statement set_forget_vote(bool on) { return stmt::ForgetVote{on}; }
+
 Statement expect_leader() { return stmt::ExpectLeader{}; }
 Statement expect_leader_is(NodeId n) { return stmt::ExpectLeaderIs{n}; }
 Statement expect_no_leader() { return stmt::ExpectNoLeader{}; }
 Statement expect_value(std::string key, std::optional<std::string> value) {
   return stmt::ExpectValue{std::move(key), std::move(value)};
 }
+Statement expect_violation(std::string property) { return stmt::ExpectViolation{std::move(property)}; }
 
 }  // namespace raft::sim::make

@@ -18,6 +18,8 @@ Statement crash(NodeId n);
 Statement crash_leader();
 Statement restart(NodeId n);
 Statement timeout(NodeId n);
+// §3.10: the leader hands leadership to `n`.
+Statement transfer(NodeId n);
 // Groups of nodes that can talk among themselves; nodes in no group are isolated.
 Statement partition(std::vector<std::vector<NodeId>> groups);
 // `n` alone on one side, everyone else together.
@@ -48,11 +50,18 @@ Statement set_election_timeout(Time min_us, Time max_us);
 Statement set_heartbeat(Time us);
 Statement set_noop(bool on);
 Statement set_append_max(uint32_t entries);
+// kTimingSwitches[index] on or off (`prevote on`, `forget_vote off`, ...); 0 <= index < kTimingSwitchCount.
+Statement set_switch(int index, bool on);
+Statement set_prevote(bool on);
+Statement set_check_quorum(bool on);
+Statement set_forget_vote(bool on);
 
 // ---- checks ----
 Statement expect_leader();
 Statement expect_leader_is(NodeId n);
 Statement expect_no_leader();
 Statement expect_value(std::string key, std::optional<std::string> value);
+// The run stopped at a violation of `property` (as the checker names it: "Election Safety").
+Statement expect_violation(std::string property);
 
 }  // namespace raft::sim::make

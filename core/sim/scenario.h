@@ -77,6 +77,9 @@ struct ScenarioResult {
   LinearizabilityVerdict linearizability = LinearizabilityVerdict::Linearizable;
   std::string undecided;            // Undecided: a sentence naming the key(s), else empty
   bool undecided_only() const { return ok && linearizability == LinearizabilityVerdict::Undecided; }
+  // Set when the run stopped, as the scenario said it would (`expect violation P`), at a violation
+  // of this property: the run passes if its checks do.
+  std::string violation_expected;
 };
 
 // The simulator's client operations as a history for check_linearizable: an op that failed
@@ -104,7 +107,9 @@ class ScenarioRunner {
 
   // Applies an action or initial-state statement, or evaluates a check, then looks for a safety
   // violation. Returns false once the run has failed (later calls do nothing).
-  bool apply(const Statement& s);
+  // `violation_expected_next`: the next statement is `expect violation`, so a violation this
+  // statement causes is left for it to judge instead of failing the run.
+  bool apply(const Statement& s, bool violation_expected_next = false);
   // Ends the run: a last safety look and the linearizability of the client history, searched with
   // at most `states_max` states per key.
   const ScenarioResult& finish(uint64_t states_max = kLinearizabilityStatesMax);

@@ -78,6 +78,10 @@ class Applier {
   bool operator()(const stmt::Noop& s) {
     return set_timing([&](Timing& t) { t.noop_on_election = s.on; });
   }
+  template <int I>
+  bool operator()(const stmt::Switch<I>& s) {
+    return set_timing([&](Timing& t) { t.*(stmt::Switch<I>::spec().field) = s.on; });
+  }
   bool operator()(const stmt::AppendMax& s) {
     if (s.entries < 1) return fail("append_max must be at least 1");
     return set_timing([&](Timing& t) { t.append_entries_max = s.entries; });
@@ -129,6 +133,21 @@ class Applier {
       return fail("cannot time out " + node_name(s.node) + ": it is the leader, and a leader has no election timer");
     }
     return then([&](Cluster& c) { c.timeout(s.node); });
+  }
+  // §3.10 (Leadership transfer).
+  bool operator()(const stmt::Transfer& s) {
+    if (!known(s.node)) return false;
+    const std::string to = "cannot transfer leadership to " + node_name(s.node);
+    const NodeId l = c_.leader();
+    if (l == kNoNode) return fail(to + ": there is no leader at " + format_time(c_.now()));
+    if (s.node == l) return fail(to + ": it is already the leader");
+    if (!c_.up(s.node)) return fail(to + ": it is down");
+    const NodeId busy = c_.node(l).transfer_target();
+    if (busy != kNoNode) {
+      return fail(to + ": the leader " + node_name(l) + " is still handing leadership to " + node_name(busy) +
+                  " (it gives up at " + format_time(c_.node(l).transfer_deadline()) + ")");
+    }
+    return then([&](Cluster& c) { c.transfer(s.node); });
   }
   bool operator()(const stmt::Partition& s) {
     uint32_t seen = 0;
@@ -191,6 +210,7 @@ class Applier {
   bool operator()(const stmt::ExpectRole&) { return true; }
   bool operator()(const stmt::ExpectDown&) { return true; }
   bool operator()(const stmt::ExpectUp&) { return true; }
+  bool operator()(const stmt::ExpectViolation&) { return true; }
 
  private:
   bool fail(std::string message) {
@@ -285,6 +305,12 @@ class CheckEvaluator {
   }
   bool operator()(const stmt::ExpectDown& s) { return up_is(s.node, false); }
   bool operator()(const stmt::ExpectUp& s) { return up_is(s.node, true); }
+  bool operator()(const stmt::ExpectViolation& s) {
+    if (c_.ok()) return fail("no violation: every property the checker watches still holds");
+    const Violation& v = c_.checker().violation();
+    if (v.property == s.property) return true;
+    return fail("a violation of " + v.property + " instead: " + v.message);
+  }
 
   template <class NotACheck>
   bool operator()(const NotACheck&) { return fail("not a check"); }
@@ -379,17 +405,28 @@ void ScenarioRunner::violated(int line) {
   fail(ScenarioResult::Failure::Invariant, line, v.property, v.property + " violated at " + format_time(v.t) + ": " + v.message);
 }
 
-bool ScenarioRunner::apply(const Statement& s) {
+bool ScenarioRunner::apply(const Statement& s, bool violation_expected_next) {
   if (!result_.ok) return false;
   Cluster& c = cluster();
-  last_line_ = s.line;
   if (is_initial_state(s)) return true;  // already on the disks the cluster was built from
+  const bool expects_violation = s.is<stmt::ExpectViolation>();
+  if (!c.ok() && result_.violation_expected.empty() && !expects_violation) {
+    violated(last_line_);  // an action stopped the run and the next statement did not expect it
+    return false;
+  }
+  if (!result_.violation_expected.empty() && !is_check(s)) {
+    fail(ScenarioResult::Failure::Action, s.line, "",
+         "the run stopped at the expected violation of " + result_.violation_expected + "; only checks can follow it");
+    return false;
+  }
+  if (!expects_violation) last_line_ = s.line;
   std::string error;
   if (!apply_statement(c, s, &error)) {
     fail(ScenarioResult::Failure::Action, s.line, "", error);
     return false;
   }
-  if (!c.ok()) {
+  if (!c.ok() && result_.violation_expected.empty() && !expects_violation) {
+    if (violation_expected_next) return true;  // the next statement, `expect violation`, judges it
     violated(s.line);
     return false;
   }
@@ -401,12 +438,15 @@ bool ScenarioRunner::apply(const Statement& s) {
       return false;
     }
     ++result_.checks_passed;
+    if (expects_violation) result_.violation_expected = s.as<stmt::ExpectViolation>()->property;
   }
   return true;
 }
 
 const ScenarioResult& ScenarioRunner::finish(uint64_t states_max) {
-  if (!result_.ok) return result_;
+  // A run stopped at an expected violation is judged by its checks: it broke safety on purpose,
+  // so its client history need not be linearizable.
+  if (!result_.ok || !result_.violation_expected.empty()) return result_;
   const Cluster& c = cluster();
   if (!c.ok()) {
     violated(last_line_);
@@ -443,8 +483,10 @@ void ScenarioRunner::judge_linearizability(const LinearizabilityResult& lin) {
 
 ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep, uint64_t states_max) {
   ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
-  for (const Statement& s : scenario.statements) {
-    if (!runner.apply(s)) return runner.result();
+  const std::vector<Statement>& all = scenario.statements;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const bool violation_expected_next = i + 1 < all.size() && all[i + 1].is<stmt::ExpectViolation>();
+    if (!runner.apply(all[i], violation_expected_next)) return runner.result();
   }
   return runner.finish(states_max);
 }

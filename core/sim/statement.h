@@ -37,6 +37,18 @@ struct Loss { double probability = 0; bool operator==(const Loss&) const = defau
 struct Duplicate { double probability = 0; bool operator==(const Duplicate&) const = default; };
 struct Noop { bool on = true; bool operator==(const Noop&) const = default; };
 struct AppendMax { uint32_t entries = 64; bool operator==(const AppendMax&) const = default; };
+// `prevote on`, `checkquorum off`, `forget_vote on`: kTimingSwitches[I] (core/raft/timing.h). A new
+// switch is a row there, an alias here, an alternative in the variant and a row in the table.
+template <int I>
+struct Switch {
+  static_assert(I >= 0 && I < kTimingSwitchCount);
+  static constexpr const TimingSwitch& spec() { return kTimingSwitches[I]; }
+  bool on = false;
+  bool operator==(const Switch&) const = default;
+};
+using PreVote = Switch<0>;
+using CheckQuorum = Switch<1>;
+using ForgetVote = Switch<2>;
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -49,6 +61,8 @@ struct Crash { NodeId node = kNoNode; bool operator==(const Crash&) const = defa
 struct CrashLeader { bool operator==(const CrashLeader&) const = default; };
 struct Restart { NodeId node = kNoNode; bool operator==(const Restart&) const = default; };
 struct Timeout { NodeId node = kNoNode; bool operator==(const Timeout&) const = default; };
+// §3.10: the leader hands leadership to `node`.
+struct Transfer { NodeId node = kNoNode; bool operator==(const Transfer&) const = default; };
 // Groups of nodes that reach each other; a node in no group is isolated.
 struct Partition { std::vector<std::vector<NodeId>> groups; bool operator==(const Partition&) const = default; };
 struct Cut { NodeId from = kNoNode, to = kNoNode; bool one_way = false; bool operator==(const Cut&) const = default; };
@@ -79,6 +93,10 @@ struct ExpectValue { std::string key; std::optional<std::string> value; bool ope
 struct ExpectRole { NodeId node = kNoNode; Role role = Role::Follower; bool operator==(const ExpectRole&) const = default; };
 struct ExpectDown { NodeId node = kNoNode; bool operator==(const ExpectDown&) const = default; };
 struct ExpectUp { NodeId node = kNoNode; bool operator==(const ExpectUp&) const = default; };
+// The run has stopped at a violation of `property` ("Election Safety", "One vote per term", ...):
+// for scenarios that break safety on purpose (the unsafe switches). Must follow the action that
+// caused it; only checks may come after it.
+struct ExpectViolation { std::string property; bool operator==(const ExpectViolation&) const = default; };
 
 }  // namespace stmt
 
@@ -87,12 +105,14 @@ struct Statement {
   using Variant = std::variant<
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
+      stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
-      stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Partition, stmt::Cut,
+      stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
       stmt::DelayMessage, stmt::OpenAt,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
-      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp>;
+      stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
+      stmt::ExpectViolation>;
 
   Variant v = stmt::Run{};
   int line = 0;  // 1-based line in the source; 0 for statements made in code

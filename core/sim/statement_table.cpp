@@ -229,6 +229,7 @@ bool parse_crash_leader(LineReader& r, Statement& out) {
 }
 bool parse_restart(LineReader& r, Statement& out) { return parse_on_node<stmt::Restart>(r, out, "restart"); }
 bool parse_timeout(LineReader& r, Statement& out) { return parse_on_node<stmt::Timeout>(r, out, "timeout"); }
+bool parse_transfer(LineReader& r, Statement& out) { return parse_on_node<stmt::Transfer>(r, out, "transfer"); }
 void print_nothing(const Statement&, std::string&) {}
 
 bool parse_partition(LineReader& r, Statement& out) {
@@ -480,6 +481,16 @@ void print_expect_role(const Statement& s, std::string& out) {
 bool parse_expect_down(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectDown>(r, out, "expect down"); }
 bool parse_expect_up(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectUp>(r, out, "expect up"); }
 
+// The rest of the line is the property's name, as the checker writes it.
+bool parse_expect_violation(LineReader& r, Statement& out) {
+  stmt::ExpectViolation e;
+  while (!r.done()) e.property += (e.property.empty() ? "" : " ") + std::string(r.next());
+  if (e.property.empty()) return r.fail("expected the violated property after 'expect violation' (like 'expect violation Election Safety')");
+  out = std::move(e);
+  return true;
+}
+void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.as<stmt::ExpectViolation>()->property; }
+
 // ---- the table ----
 
 template <class T, class... Ts>
@@ -515,6 +526,12 @@ constexpr std::array kSpecs = {
     row<stmt::Duplicate>("duplicate", C::Setting, DuplicateRow::parse, DuplicateRow::print, DuplicateRow::fold, DuplicateRow::of),
     row<stmt::Noop>("noop", C::Setting, parse_noop, print_noop, fold_noop, noop_of),
     row<stmt::AppendMax>("append_max", C::Setting, parse_append_max, print_append_max, fold_append_max, append_max_of),
+    row<stmt::PreVote>(stmt::PreVote::spec().keyword, C::Setting, SwitchRow<stmt::PreVote>::parse,
+                       SwitchRow<stmt::PreVote>::print, SwitchRow<stmt::PreVote>::fold, SwitchRow<stmt::PreVote>::of),
+    row<stmt::CheckQuorum>(stmt::CheckQuorum::spec().keyword, C::Setting, SwitchRow<stmt::CheckQuorum>::parse,
+                           SwitchRow<stmt::CheckQuorum>::print, SwitchRow<stmt::CheckQuorum>::fold, SwitchRow<stmt::CheckQuorum>::of),
+    row<stmt::ForgetVote>(stmt::ForgetVote::spec().keyword, C::Setting, SwitchRow<stmt::ForgetVote>::parse,
+                          SwitchRow<stmt::ForgetVote>::print, SwitchRow<stmt::ForgetVote>::fold, SwitchRow<stmt::ForgetVote>::of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
     row<stmt::PresetVote>("voted", C::Initial, parse_preset_vote, print_preset_vote),
@@ -523,6 +540,7 @@ constexpr std::array kSpecs = {
     row<stmt::CrashLeader>("crash leader", C::Action, parse_crash_leader, print_nothing),
     row<stmt::Restart>("restart", C::Action, parse_restart, print_on_node<stmt::Restart>),
     row<stmt::Timeout>("timeout", C::Action, parse_timeout, print_on_node<stmt::Timeout>),
+    row<stmt::Transfer>("transfer", C::Action, parse_transfer, print_on_node<stmt::Transfer>),
     row<stmt::Partition>("partition", C::Action, parse_partition, print_partition),
     row<stmt::Cut>("cut", C::Action, parse_cut, print_link<stmt::Cut>),
     row<stmt::Uncut>("uncut", C::Action, parse_uncut, print_link<stmt::Uncut>),
@@ -543,6 +561,7 @@ constexpr std::array kSpecs = {
     row<stmt::ExpectRole>("expect role", C::Check, parse_expect_role, print_expect_role),
     row<stmt::ExpectDown>("expect down", C::Check, parse_expect_down, print_on_node<stmt::ExpectDown>),
     row<stmt::ExpectUp>("expect up", C::Check, parse_expect_up, print_on_node<stmt::ExpectUp>),
+    row<stmt::ExpectViolation>("expect violation", C::Check, parse_expect_violation, print_expect_violation),
 };
 static_assert(kSpecs.size() == std::variant_size_v<Statement::Variant>, "one row per statement kind");
 constexpr bool rows_in_variant_order() {

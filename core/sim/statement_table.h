@@ -69,6 +69,23 @@ struct StatementSpec {
   bool (*from_config)(const ClusterConfig& config, Statement& out);
 };
 
+// The rows of `prevote on|off` and the other switches of kTimingSwitches (one template for all).
+template <class T>
+struct SwitchRow {
+  static bool parse(LineReader& r, Statement& out) {
+    T t;
+    if (!r.on_off(t.on, T::spec().keyword)) return false;
+    out = t;
+    return r.end(T::spec().keyword);
+  }
+  static void print(const Statement& s, std::string& out) { out += s.as<T>()->on ? " on" : " off"; }
+  static void fold(const Statement& s, ClusterConfig& c) { c.timing.*(T::spec().field) = s.as<T>()->on; }
+  static bool of(const ClusterConfig& c, Statement& out) {  // printed only when on (default off)
+    out = T{c.timing.*(T::spec().field)};
+    return c.timing.*(T::spec().field);
+  }
+};
+
 std::span<const StatementSpec> statement_specs();
 const StatementSpec& spec_of(const Statement& s);
 

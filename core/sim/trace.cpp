@@ -134,10 +134,14 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "term", e.term);
       switch (type) {
         case MessageType::RequestVote:
+        case MessageType::PreVote:
           field(out, "lastLogIndex", e.last_log_index());
           field(out, "lastLogTerm", e.last_log_term());
+          if (type == MessageType::RequestVote && e.transfer_campaign()) field_bool(out, "transfer", true);
           break;
-        case MessageType::RequestVoteResponse: field_bool(out, "voteGranted", e.vote_granted()); break;
+        case MessageType::RequestVoteResponse:
+        case MessageType::PreVoteResponse: field_bool(out, "voteGranted", e.vote_granted()); break;
+        case MessageType::TimeoutNow: break;
         case MessageType::AppendEntries:
           field(out, "prevLogIndex", e.prev_log_index());
           field(out, "prevLogTerm", e.prev_log_term());
@@ -178,6 +182,10 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
     case TraceKind::Restart:
     case TraceKind::Timeout:
       field(out, "node", node_str(e.node));
+      break;
+    case TraceKind::Transfer:
+      field(out, "node", node_str(e.node));
+      field(out, "to", node_str(e.to));
       break;
     case TraceKind::Invoke: {
       const ClientOpRecord& op = ops[e.op_ref()];
@@ -243,6 +251,10 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       field(out, "heartbeatUs", static_cast<uint64_t>(timing.heartbeat_interval_us));
       field(out, "appendMax", timing.append_entries_max);
       field_bool(out, "noop", timing.noop_on_election);
+      // The extension switches appear only while on, so Figure 2 traces are unchanged.
+      for (const TimingSwitch& sw : kTimingSwitches) {
+        if (timing.*(sw.field)) field_bool(out, sw.keyword, true);
+      }
       break;
     }
     case TraceKind::Note: break;

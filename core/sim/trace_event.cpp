@@ -14,11 +14,16 @@
 //   Cut/Uncut                          one way
 //   Partition                                                  group nibbles   node count
 //   Network                                                    latency min     latency max    loss bits   duplicate bits
-//   Timing                                                     election min    election max   heartbeat   append max << 1 | no-op
+//   Timing                 switches                            election min    election max   heartbeat   append max << 1 | no-op
+//                          (bit i: kTimingSwitches[i] on)
+//   Transfer               (node: the leader, to: the target)
 //
 // Messages (msg_type_ holds the MessageType):
-//   RequestVote                                                lastLogIndex    lastLogTerm
+//   RequestVote            transfer                            lastLogIndex    lastLogTerm
 //   RequestVoteResponse    granted
+//   PreVote                                                    lastLogIndex    lastLogTerm
+//   PreVoteResponse        granted
+//   TimeoutNow
 //   AppendEntries                                              prevLogIndex    prevLogTerm    entries     leaderCommit
 //   AppendEntriesResponse  success                             match or        conflictTerm               rejectedIndex
 //                                                              conflict index
@@ -71,6 +76,7 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Note: return "note";
     case TraceKind::Uncut: return "uncut";
     case TraceKind::Timing: return "timing";
+    case TraceKind::Transfer: return "transfer";
   }
   return "?";
 }
@@ -107,6 +113,11 @@ TraceEvent TraceEvent::truncate(Time t, NodeId node, LogIndex from_index) {
 TraceEvent TraceEvent::crash(Time t, NodeId node) { return make(t, TraceKind::Crash, node); }
 TraceEvent TraceEvent::restart(Time t, NodeId node) { return make(t, TraceKind::Restart, node); }
 TraceEvent TraceEvent::timeout(Time t, NodeId node) { return make(t, TraceKind::Timeout, node); }
+TraceEvent TraceEvent::transfer(Time t, NodeId node, NodeId target) {
+  TraceEvent e = make(t, TraceKind::Transfer, node);
+  e.to = static_cast<int8_t>(target);
+  return e;
+}
 
 TraceEvent TraceEvent::invoke(Time t, uint32_t op_ref, uint64_t req, NodeId via) {
   TraceEvent e = make(t, TraceKind::Invoke, via);
@@ -163,6 +174,7 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
   e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  e.flag_ = timing_switch_bits(timing);  // 0 with every switch off: Figure 2 traces are unchanged
   return e;
 }
 
@@ -197,17 +209,22 @@ DropReason TraceEvent::drop_reason() const {
 }
 
 LogIndex TraceEvent::last_log_index() const {
-  RAFT_ASSERT(message_type() == MessageType::RequestVote);
+  RAFT_ASSERT(message_type() == MessageType::RequestVote || message_type() == MessageType::PreVote);
   return a_;
 }
 
 Term TraceEvent::last_log_term() const {
-  RAFT_ASSERT(message_type() == MessageType::RequestVote);
+  RAFT_ASSERT(message_type() == MessageType::RequestVote || message_type() == MessageType::PreVote);
   return b_;
 }
 
+bool TraceEvent::transfer_campaign() const {
+  RAFT_ASSERT(message_type() == MessageType::RequestVote);
+  return flag_ != 0;
+}
+
 bool TraceEvent::vote_granted() const {
-  RAFT_ASSERT(message_type() == MessageType::RequestVoteResponse);
+  RAFT_ASSERT(message_type() == MessageType::RequestVoteResponse || message_type() == MessageType::PreVoteResponse);
   return flag_ != 0;
 }
 
@@ -323,6 +340,7 @@ Timing TraceEvent::timing() const {
   timing.heartbeat_interval_us = static_cast<Time>(c_);
   timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
   timing.noop_on_election = (d_ & 1) != 0;
+  set_timing_switch_bits(timing, flag_);
   return timing;
 }
 

@@ -17,6 +17,7 @@ namespace raft::sim {
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
   Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
+  Transfer,  // appended: a kind's value is in the trace hash
 };
 const char* trace_kind_name(TraceKind k);
 
@@ -44,6 +45,8 @@ class TraceEvent {
   static TraceEvent crash(Time t, NodeId node);
   static TraceEvent restart(Time t, NodeId node);
   static TraceEvent timeout(Time t, NodeId node);
+  // A user asked leader `node` to hand leadership to `target` (§3.10).
+  static TraceEvent transfer(Time t, NodeId node, NodeId target);
   // `op_ref`: the operation's index in Cluster::client_ops(); `req`: its request id.
   static TraceEvent invoke(Time t, uint32_t op_ref, uint64_t req, NodeId via);
   static TraceEvent returned(Time t, uint32_t op_ref, uint64_t req, bool ok, bool definite = false);
@@ -59,7 +62,8 @@ class TraceEvent {
   Time t = 0;
   TraceKind kind = TraceKind::Note;
   int8_t node = -1;           // the node the record is about; Invoke: the `via` node, or -1
-  int8_t from = -1, to = -1;  // Send/Deliver/Drop: the message's ends; Cut/Uncut: the link's ends
+  int8_t from = -1, to = -1;  // Send/Deliver/Drop: the message's ends; Cut/Uncut: the link's ends;
+                              // Transfer: `to` is the target
   uint64_t id = 0;            // Send/Deliver/Drop: message id; Invoke/Return: request id
   Term term = 0;              // Role/Term/Vote: the node's term; messages: the sender's term;
                               // Append/Apply: the entry's term
@@ -70,9 +74,10 @@ class TraceEvent {
   MessageType message_type() const;             // Send/Deliver/Drop
   bool network_duplicate() const;               // Send
   DropReason drop_reason() const;               // Drop
-  LogIndex last_log_index() const;              // RequestVote
+  LogIndex last_log_index() const;              // RequestVote, PreVote
   Term last_log_term() const;
-  bool vote_granted() const;                    // RequestVoteResponse
+  bool transfer_campaign() const;               // RequestVote: sent by a transfer campaign (§3.10)
+  bool vote_granted() const;                    // RequestVoteResponse, PreVoteResponse
   LogIndex prev_log_index() const;              // AppendEntries
   Term prev_log_term() const;
   uint64_t entry_count() const;
@@ -133,8 +138,13 @@ inline TraceEvent TraceEvent::message(Time t, TraceKind kind, MessageId id, cons
   e.term = m.term;
   e.extra_ = extra;
   switch (m.type) {
-    case MessageType::RequestVote: e.a_ = m.last_log_index; e.b_ = m.last_log_term; break;
-    case MessageType::RequestVoteResponse: e.flag_ = m.vote_granted; break;
+    case MessageType::RequestVote:
+      e.a_ = m.last_log_index; e.b_ = m.last_log_term; e.flag_ = m.transfer;
+      break;
+    case MessageType::PreVote: e.a_ = m.last_log_index; e.b_ = m.last_log_term; break;
+    case MessageType::RequestVoteResponse:
+    case MessageType::PreVoteResponse: e.flag_ = m.vote_granted; break;
+    case MessageType::TimeoutNow: break;
     case MessageType::AppendEntries:
       e.a_ = m.prev_log_index; e.b_ = m.prev_log_term; e.c_ = m.entries.size(); e.d_ = m.leader_commit;
       break;

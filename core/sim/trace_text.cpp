@@ -101,10 +101,14 @@ void append_message_fields(std::string& out, const TraceEvent& e) {
   append_uint(out, "term", e.term);
   switch (e.message_type()) {
     case MessageType::RequestVote:
+    case MessageType::PreVote:
       append_uint(out, "lastLogIndex", e.last_log_index());
       append_uint(out, "lastLogTerm", e.last_log_term());
+      if (e.message_type() == MessageType::RequestVote && e.transfer_campaign()) out += " (transfer)";
       break;
-    case MessageType::RequestVoteResponse: append_bool(out, "voteGranted", e.vote_granted()); break;
+    case MessageType::RequestVoteResponse:
+    case MessageType::PreVoteResponse: append_bool(out, "voteGranted", e.vote_granted()); break;
+    case MessageType::TimeoutNow: break;
     case MessageType::AppendEntries: {
       append_uint(out, "prevLogIndex", e.prev_log_index());
       append_uint(out, "prevLogTerm", e.prev_log_term());
@@ -170,7 +174,8 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Apply:
     case TraceKind::Crash:
     case TraceKind::Restart:
-    case TraceKind::Timeout: out += node_name(e.node); break;
+    case TraceKind::Timeout:
+    case TraceKind::Transfer: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -220,6 +225,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Crash:
     case TraceKind::Restart: break;
     case TraceKind::Timeout: out += "(forced)"; break;
+    case TraceKind::Transfer: out += "to=" + node_name(e.to); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
       append_command(out, op->cmd);
@@ -254,6 +260,9 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
       out += " heartbeat=" + format_duration(timing.heartbeat_interval_us);
       append_uint(out, "appendMax", timing.append_entries_max);
       out += timing.noop_on_election ? " noop=on" : " noop=off";
+      for (const TimingSwitch& sw : kTimingSwitches) {
+        if (timing.*(sw.field)) out += std::string(" ") + sw.keyword + "=on";
+      }
       break;
     }
   }

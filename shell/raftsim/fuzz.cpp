@@ -6,6 +6,8 @@
 //   safety    `clients C rate R/s for D`, then random `run` gaps with crashes (half of them of the
 //             leader), restarts, partitions (some cutting the leader off with a minority), one-way
 //             and two-way cuts, heals, forced election timeouts and loss changes, for --duration
+//   features  with --features all, each safe extension on or off at random (choose_features) and
+//             their actions (leadership transfers) among the faults; unsafe switches never
 //   liveness  heal, restart every down server, loss 0, duplicate 0; then a leader must exist within
 //             kLeaderBound and a client put must be applied within kProgressBound
 // Faults are chosen while the run executes (ScenarioRunner), by looking at the cluster, but written
@@ -61,7 +63,31 @@ struct FuzzOptions {
   std::string trace_dir;
   int jobs = 2;
   std::optional<uint64_t> show_run;  // --show-run I: print run I's scenario and exit
+  bool all_features = false;     // --features all: safe extensions on at random per run
 };
+
+// What --features all turned on for one run, beyond its header's switches.
+struct RunFeatures {
+  bool transfers = false;        // §3.10: `transfer sN` actions among the faults
+};
+
+// Sub-seed stream of the feature choices: separate from the run's own stream, so that a run
+// without --features draws exactly the numbers it always drew.
+constexpr uint64_t kStreamFeatures = 0xfea7;
+
+// The one place where --features all chooses a run's extensions. Each SAFE extension is on with
+// probability 1/2 (a new one adds its line here); unsafe switches (kTimingSwitches[i].unsafe,
+// e.g. forget_vote) are never turned on: they break safety on purpose.
+RunFeatures choose_features(raft::sim::ClusterConfig& c, Rng& rng) {
+  RunFeatures f;
+  c.timing.prevote = rng.chance(0.5);        // §9.6
+  c.timing.check_quorum = rng.chance(0.5);   // §6.2, with leader stickiness
+  f.transfers = rng.chance(0.5);             // §3.10
+  for (const raft::TimingSwitch& sw : raft::kTimingSwitches) {
+    RAFT_ASSERT_MSG(!(sw.unsafe && c.timing.*(sw.field)), "the fuzzer never turns an unsafe switch on");
+  }
+  return f;
+}
 
 // One fuzz run: the scenario it generated (a reproducer when it failed) and its verdict.
 struct RunOutcome {
@@ -147,6 +173,8 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
   sc.file = "fuzz-seed" + std::to_string(o.seed) + "-run" + std::to_string(index) + ".raft";
   sc.title = "fuzz seed " + std::to_string(o.seed) + " run " + std::to_string(index);
   sc.config = generate_config(o, rng);
+  Rng feature_rng(Rng::derive(Rng::derive(o.seed, index), kStreamFeatures));
+  const RunFeatures features = o.all_features ? choose_features(sc.config, feature_rng) : RunFeatures{};
   const int nodes = sc.config.nodes;
   std::optional<raft::sim::Cluster> kept;
   raft::sim::ScenarioRunner runner(sc.config, sc.file, &kept);
@@ -234,6 +262,11 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
     if (ok && rng.chance(chance_in(0.05, gap_us))) {
       ok = emit(make::set_loss(hundredths(rng, std::min(1.0, 2 * o.loss + 0.05))));
     }
+    if (ok && features.transfers && feature_rng.chance(chance_in(0.3, gap_us))) {
+      // §3.10: hand leadership to a random other server (often a lagging one), if it can apply now.
+      const NodeId target = random_node([&](NodeId k) { return cluster.up(k) && k != cluster.leader(); });
+      if (target != raft::kNoNode && raft::sim::can_apply(cluster, make::transfer(target))) ok = emit(make::transfer(target));
+    }
   }
   r.safety_end = sc.statements.size();
   if (ok) {
@@ -298,7 +331,8 @@ Scenario shrink(const RunOutcome& failing, uint64_t index, int& runs_used, size_
 
 bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::string& error) {
   Args args;
-  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run"},
+  if (!args.parse(argv, {"runs", "seed", "nodes", "duration", "loss", "crash-rate", "partition-rate", "clients", "trace-dir", "jobs", "show-run",
+                   "features"},
                   {}, error)) {
     return false;
   }
@@ -350,6 +384,13 @@ bool parse_options(const std::vector<std::string>& argv, FuzzOptions& o, std::st
   o.jobs = 1;  // no threads in the wasm build
 #endif
   if (std::optional<std::string> d = args.get("trace-dir")) o.trace_dir = *d;
+  if (std::optional<std::string> f = args.get("features")) {
+    if (*f != "all" && *f != "none") {
+      error = "--features must be 'all' (every safe extension on at random per run) or 'none', got '" + *f + "'";
+      return false;
+    }
+    o.all_features = *f == "all";
+  }
   if (args.has("show-run")) {
     if (!args.get_u64("show-run", v, error)) return false;
     o.show_run = v;
@@ -370,7 +411,7 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
   if (!parse_options(argv, o, error)) {
     std::fprintf(stderr, "raftsim fuzz: %s\n", error.c_str());
     std::fprintf(stderr, "usage: raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
-                         "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n");
+                         "                    [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all|none]\n");
     return kExitUsage;
   }
   if (o.show_run) {
@@ -471,8 +512,9 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
     }
   }
   const std::string sizes = o.nodes > 0 ? std::to_string(o.nodes) + " nodes" : "3/5/7 nodes";
-  std::printf("fuzz: %" PRIu64 " runs, %zu failures, %zu undecided, seed %" PRIu64 ", %s, %s safety phase, jobs %d\n", o.runs,
-              failures.size(), undecided.size(), o.seed, sizes.c_str(), raft::sim::format_duration(o.duration_us).c_str(), o.jobs);
+  std::printf("fuzz: %" PRIu64 " runs, %zu failures, %zu undecided, seed %" PRIu64 ", %s, %s safety phase, jobs %d%s\n", o.runs,
+              failures.size(), undecided.size(), o.seed, sizes.c_str(), raft::sim::format_duration(o.duration_us).c_str(), o.jobs,
+              o.all_features ? ", features all" : "");
   std::printf("fuzz: %.0f histories/min (%.2fs wall), %.0fs virtual in total, %" PRIu64 " events, %" PRIu64 " client ops checked\n",
               static_cast<double>(o.runs) * 60.0 / wall_s, wall_s, static_cast<double>(virtual_us.load()) / 1e6, events.load(), ops.load());
   return failures.empty() ? kExitOk : kExitFailed;

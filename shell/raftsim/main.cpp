@@ -29,7 +29,7 @@ constexpr const char* kUsage =
     "  raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt] [--lin-states-max N]\n"
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
-    "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J]\n"
+    "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
     "  raftsim bench [--seconds-virtual N]\n";
 
 int usage(const std::string& error) {
@@ -83,6 +83,12 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::printf("FAILED %s (seed %" PRIu64 ", %d checks passed before)\n", scenario.file.c_str(), scenario.config.seed,
                 r.checks_passed);
     return kExitFailed;
+  }
+  if (!r.violation_expected.empty()) {
+    const raft::sim::Violation& v = cluster->checker().violation();
+    std::printf("ok %s: %d checks; stopped, as expected, at a violation of %s at %s: %s\n", scenario.file.c_str(),
+                r.checks_passed, v.property.c_str(), raft::sim::format_time(v.t).c_str(), v.message.c_str());
+    return kExitOk;
   }
   if (r.undecided_only()) {
     std::fprintf(stderr, "%s\n", r.undecided.c_str());

@@ -22,6 +22,7 @@ namespace {
 constexpr const char* kGoldenScenarios[] = {
     "figure7-a", "figure7-b",        "figure7-c",       "figure7-d",    "figure7-e",
     "figure7-f", "figure8-noop-off", "figure8-noop-on", "leader-crash", "split-vote",
+    "transfer",  "checkquorum-on",  // TimeoutNow and a transfer campaign; a CheckQuorum step-down
 };
 
 std::optional<std::string> read_text(const std::string& path) { return test::read_file(path); }

@@ -471,3 +471,47 @@ TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vert
 
 }  // namespace
 }  // namespace raft::viz
+
+namespace raft::viz {
+namespace {
+
+TEST_CASE("unsafe switches: a red banner names forget_vote while it is on, and leaves with it") {
+  App app;
+  NullBackend nb(app);
+  app.set_paused(true);
+  nb.frame(app);
+  CHECK(app.unsafe_banner().empty());
+  // A safe extension shows no banner.
+  REQUIRE(app.act(sim::make::set_prevote(true), Fork::Confirmed) == "");
+  nb.frame(app);
+  CHECK(app.unsafe_banner().empty());
+  REQUIRE(app.act(sim::make::set_forget_vote(true), Fork::Confirmed) == "");
+  nb.frame(app);
+  const std::string banner = app.unsafe_banner();
+  CHECK(banner.rfind("UNSAFE, for teaching: forget_vote is on: ", 0) == 0);
+  CHECK(banner.find("votes twice in one term") != std::string::npos);
+  CHECK(app.lab().cluster().config().timing.forget_vote);
+  REQUIRE(app.act(sim::make::set_forget_vote(false), Fork::Confirmed) == "");
+  nb.frame(app);
+  CHECK(app.unsafe_banner().empty());
+}
+
+TEST_CASE("\"Transfer leadership here\" in the node menu hands leadership over through act()") {
+  App app;
+  NullBackend nb(app);
+  app.set_paused(true);
+  REQUIRE(app.act(sim::make::timeout(0), Fork::Confirmed) == "");
+  app.run_for(300'000);
+  REQUIRE(app.lab().cluster().leader() == 0);
+  nb.frame(app, 0);
+  nb.click(app, node_pos(app, 2));
+  REQUIRE(nb.popup_open());
+  nb.click(app, item_pos(app, "Transfer"));
+  CHECK(app.lab().log().back().s == sim::make::transfer(2));
+  app.run_for(300'000);
+  CHECK(app.lab().cluster().leader() == 2);
+  CHECK(app.act(sim::make::transfer(2), Fork::Confirmed) == "cannot transfer leadership to s3: it is already the leader");
+}
+
+}  // namespace
+}  // namespace raft::viz
