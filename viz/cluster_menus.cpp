@@ -79,6 +79,26 @@ void message_tooltip(const sim::InFlight& f) {
         ImGui::Text("conflictTerm  %" PRIu64, m.conflict_term);
       }
       break;
+    case MessageType::InstallSnapshot:
+      ImGui::Text("leaderId           %s", node_name(m.from).c_str());
+      ImGui::Text("lastIncludedIndex  %" PRIu64, m.last_included_index);
+      ImGui::Text("lastIncludedTerm   %" PRIu64, m.last_included_term);
+      ImGui::Text("offset             %" PRIu64, m.offset);
+      ImGui::Text("data[]             %zu bytes (of %" PRIu64 ")", m.data.size(), m.snapshot_bytes);
+      ImGui::Text("done               %s", m.done ? "true" : "false");
+      ImGui::ProgressBar(m.snapshot_bytes == 0 ? 0.0f
+                                               : static_cast<float>(m.offset + m.data.size()) / static_cast<float>(m.snapshot_bytes),
+                         ImVec2(220, 0));
+      break;
+    case MessageType::InstallSnapshotResponse:
+      ImGui::Text("lastIncludedIndex  %" PRIu64, m.last_included_index);
+      ImGui::Text("answers offset     %" PRIu64, m.offset);
+      if (m.installed) {
+        ImGui::Text("installed          true (matchIndex %" PRIu64 ")", m.match_index);
+      } else {
+        ImGui::Text("next offset        %" PRIu64 " (the follower holds this many bytes)", m.next_offset);
+      }
+      break;
   }
   format_time(a, sizeof a, f.sent_at);
   format_time(b, sizeof b, f.deliver_at);
@@ -115,6 +135,30 @@ void node_tooltip(const sim::Cluster& c, NodeId n, bool picking) {
   ImGui::EndTooltip();
 }
 
+// Clock drift: the node's timers (election timeout, heartbeat, lease) run faster or slower than
+// real time; the network does not.
+void clock_menu(Ui& ui, NodeId m) {
+  static constexpr struct {
+    int permille;
+    const char* label;
+  } kRates[] = {{250, "0.25x (slow)"}, {500, "0.5x"}, {800, "0.8x"}, {1000, "1x (real time)"}, {1250, "1.25x"},
+                {2000, "2x (fast)"}};
+  const int now = ui.cluster().clock_rate_permille(m);
+  char label[40];
+  std::snprintf(label, sizeof label, "Clock rate: %gx", now / 1000.0);
+  if (ImGui::BeginMenu(label)) {
+    for (const auto& r : kRates) {
+      if (ImGui::MenuItem(r.label, nullptr, r.permille == now)) ui.act(sim::make::clock_drift(m, r.permille));
+    }
+    ImGui::EndMenu();
+  }
+  ui.vs.track("Clock");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Clock drift: this server's timers run this much faster than real time. A lease (Settings > reads) "
+                      "trusts clocks to agree.");
+  }
+}
+
 void draw_node_menu(Ui& ui) {
   ViewState& vs = ui.vs;
   if (!ImGui::BeginPopup("node_menu")) {
@@ -148,10 +192,24 @@ void draw_node_menu(Ui& ui) {
     if (ImGui::MenuItem("Transfer leadership here", nullptr, false, can_transfer)) ui.act(sim::make::transfer(m));
     vs.track("Transfer");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can_transfer) ImGui::SetTooltip("%s", why.c_str());
+    // §7 (Log compaction): snapshot the state machine now and drop the applied log prefix.
+    const bool can_snapshot = up && c.node(m).last_applied() > c.node(m).log().snapshot_index();
+    if (ImGui::MenuItem("Take a snapshot now", nullptr, false, can_snapshot)) ui.act(sim::make::take_snapshot(m));
+    vs.track("Snapshot");
+    if (ImGui::IsItemHovered() && !can_snapshot) {
+      ImGui::SetTooltip(up ? "Nothing applied since its last snapshot." : "It is down.");
+    }
     char label[48];
     std::snprintf(label, sizeof label, "Send a client request to %s", node_name(m).c_str());
     if (ImGui::MenuItem(label)) ui.act(sim::make::client_request(m, ++vs.requests));
     vs.track("Client request");
+    std::snprintf(label, sizeof label, "Send a read to %s", node_name(m).c_str());
+    if (ImGui::MenuItem(label)) ui.act(sim::make::client_read(m, vs.requests));
+    vs.track("Client read");
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Reads the key your latest request wrote. How the leader answers depends on Settings > reads.");
+    }
+    clock_menu(ui, m);
     std::snprintf(label, sizeof label, "Isolate %s (partition it off)", node_name(m).c_str());
     if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));
     vs.track("Isolate");

@@ -114,6 +114,16 @@ void draw_inspector(Ui& ui, const Rect& r) {
     else row("votedFor", "candidate that received its vote in currentTerm", "%s", node_name(node.voted_for()).c_str());
     row("log[]", "entries; each has a command and the term it was received in", "%" PRIu64 " entries, last term %" PRIu64,
         node.log().last_index(), node.log().last_term());
+    // §7 (Log compaction), Figure 12: the snapshot replaces the log up to lastIncludedIndex.
+    const Snapshot& snap = node.snapshot();
+    if (snap.last_included_index > 0) {
+      row("snapshot", "the state machine after lastIncludedIndex; the log before it is gone (section 7)",
+          "lastIncludedIndex %" PRIu64 ", lastIncludedTerm %" PRIu64 ", %zu bytes", snap.last_included_index,
+          snap.last_included_term, snap.size_bytes());
+      row("", nullptr, "log[] holds %" PRIu64 "..%" PRIu64, node.log().first_index(), node.log().last_index());
+    } else if (c.config().timing.snapshot_every > 0) {
+      row("snapshot", "taken every snapshot_every applied entries (section 7)", "none yet");
+    }
     ImGui::EndTable();
   }
 
@@ -125,6 +135,11 @@ void draw_inspector(Ui& ui, const Rect& r) {
     } else {
       row("commitIndex", "highest log entry known to be committed", "%" PRIu64, node.commit_index());
       row("lastApplied", "highest log entry applied to the state machine", "%" PRIu64, node.last_applied());
+      if (node.incoming_snapshot_index() > 0) {
+        row("receiving", "a leader's snapshot arriving in InstallSnapshot chunks (Figure 13); lost in a crash",
+            "snapshot through %" PRIu64 ": %" PRIu64 " bytes so far", node.incoming_snapshot_index(),
+            node.incoming_snapshot_bytes());
+      }
       if (node.leader_id() == kNoNode) row("leader", "who this server thinks is leader", "unknown");
       else row("leader", "who this server thinks is leader", "%s", node_name(node.leader_id()).c_str());
       if (node.role() != Role::Leader) {
@@ -133,6 +148,21 @@ void draw_inspector(Ui& ui, const Rect& r) {
         format_duration(a, sizeof a, left > 0 ? left / 1000 * 1000 : 0);  // whole ms: a countdown to read
         format_duration(b, sizeof b, node.election_timeout_us() / 1000 * 1000);
         row("election timer", "randomized timeout; at zero it becomes a candidate", "%s left of %s", a, b);
+      }
+      if (c.clock_rate_permille(n) != 1000) {
+        row("clock", "clock drift: its timers run this much faster than real time", "%gx real time",
+            c.clock_rate_permille(n) / 1000.0);
+      }
+      if (node.role() == Role::Leader && c.config().timing.read_mode != ReadMode::Log) {
+        row("reads waiting", "reads waiting for a heartbeat round, or for an entry of this term to commit (section 6.4)",
+            "%zu (heartbeat round %" PRIu64 ")", node.reads_waiting(), node.read_round());
+        if (c.config().timing.read_mode == ReadMode::Lease) {
+          char a[24];
+          const Time left = node.lease_until() - c.now();
+          format_duration(a, sizeof a, left > 0 ? left / 1000 * 1000 : 0);
+          row("lease", "reads are answered at once while it holds (section 6.4.1)", left > 0 ? "%s left" : "expired",
+              a);
+        }
       }
     }
     ImGui::EndTable();
@@ -185,7 +215,12 @@ void draw_inspector(Ui& ui, const Rect& r) {
         ImGui::TableNextColumn();
         ImGui::Text("%" PRIu64, p.match_index);
         ImGui::TableNextColumn();
-        ImGui::TextDisabled("%s%s", progress_mode_name(p.mode), p.paused() ? ", waiting" : "");
+        if (p.mode == Progress::Mode::Snapshot) {
+          ImGui::TextDisabled("snapshot %" PRIu64 ": %" PRIu64 "/%zu bytes", p.snapshot_index, p.snapshot_offset,
+                              p.snapshot_data ? p.snapshot_data->size() : size_t{0});
+        } else {
+          ImGui::TextDisabled("%s%s", progress_mode_name(p.mode), p.paused() ? ", waiting" : "");
+        }
       }
       ImGui::EndTable();
     }

@@ -115,7 +115,8 @@ void draw_log_view(Ui& ui, const Rect& r) {
       "not yet. A white underline marks entries applied to the state machine (index <= lastApplied); the green bar "
       "is commitIndex. On each follower's row, the leader's nextIndex (blue, above) and matchIndex (yellow, below) "
       "for that follower are marked. Hover a cell for its command. The view follows the newest entries unless you "
-      "scroll; scroll back to the end to follow again.");
+      "scroll; scroll back to the end to follow again. With snapshots on (section 7), the compacted prefix is one grey "
+      "block labelled with the snapshot's lastIncludedIndex and lastIncludedTerm.");
   ImGui::SameLine();
   const float follow_w = ImGui::CalcTextSize("Follow tail").x + ImGui::GetFrameHeight() + 12;
   const ImVec2 legend_pos = ImGui::GetCursorScreenPos() + ImVec2(4, 2);
@@ -200,7 +201,29 @@ void draw_log_view(Ui& ui, const Rect& r) {
     if (row % 2 == 1) dl->AddRectFilled(ImVec2(cells_x0, row_y), ImVec2(cells_x1, row_y + grid.row_h), IM_COL32(255, 255, 255, 6));
     // Vertex budget (see the cluster view): on huge screens, drop the numbers, then the cells.
     const bool numbers = dl->VtxBuffer.Size < 40'000;
-    for (LogIndex i = first; i <= node_last && dl->VtxBuffer.Size < 60'000; ++i) {
+    // §7 (Log compaction): the prefix replaced by the snapshot is one block, labelled with its
+    // lastIncludedIndex and lastIncludedTerm.
+    const LogIndex base = node.log().snapshot_index();
+    if (base >= first) {
+      Rect block{grid.cell(first, row).min, grid.cell(base, row).max};
+      block.min = block.min + ImVec2(1, 2);
+      block.max = block.max - ImVec2(1, 2);
+      dl->AddRectFilled(block.min, block.max, with_alpha(color::kTextDim, up ? 0.35f : 0.18f));
+      dl->AddRect(block.min, block.max, with_alpha(color::kText, up ? 0.7f : 0.35f));
+      char b[64];
+      std::snprintf(b, sizeof b, "snapshot 1..%" PRIu64 " (term %" PRIu64 ")", base, node.log().snapshot_term());
+      const ImVec2 ts = text_size(f.small, fs, b);
+      if (ts.x < block.width() - 4) {
+        draw_text(dl, f.small, fs, ImVec2(std::max(block.min.x, cells_x0) + 3, block.min.y + (block.height() - ts.y) * 0.5f - 1),
+                  color::kText, b);
+      } else {
+        std::snprintf(b, sizeof b, "%" PRIu64, base);
+        if (text_size(f.small, fs, b).x < block.width() - 2) {
+          draw_text(dl, f.small, fs, ImVec2(block.min.x + 2, block.min.y + 1), color::kText, b);
+        }
+      }
+    }
+    for (LogIndex i = std::max(first, base + 1); i <= node_last && dl->VtxBuffer.Size < 60'000; ++i) {
       const Term t = node.log().at(i).term;
       Rect cell = grid.cell(i, row);
       cell.min = cell.min + ImVec2(1, 2);
@@ -243,7 +266,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
     }
     if (hovered && mouse.y >= row_y && mouse.y < row_y + grid.row_h && mouse.x >= cells_x0 && mouse.x < cells_x1) {
       const int64_t idx = grid.index_at(mouse.x);
-      if (idx >= 1 && static_cast<LogIndex>(idx) <= node.log().last_index()) {
+      if (idx > static_cast<int64_t>(node.log().snapshot_index()) && static_cast<LogIndex>(idx) <= node.log().last_index()) {
         hover_row = row;
         hover_index = static_cast<LogIndex>(idx);
         const Rect cell = grid.cell(hover_index, row);

@@ -52,6 +52,8 @@ void load_draft(const Ui& ui, SettingsDraft& d) {
   d.election_max_ms = static_cast<int>(cfg.timing.election_timeout_max_us / 1000);
   d.heartbeat_ms = static_cast<int>(cfg.timing.heartbeat_interval_us / 1000);
   d.noop = cfg.timing.noop_on_election;
+  d.snapshot_every = static_cast<int>(cfg.timing.snapshot_every);
+  d.snapshot_chunk = static_cast<int>(cfg.timing.snapshot_chunk_bytes);
   const sim::NetworkConfig& net = c.network().config();
   d.latency_min_ms = static_cast<int>(net.latency_min_us / 1000);
   d.latency_max_ms = static_cast<int>(net.latency_max_us / 1000);
@@ -107,6 +109,15 @@ void settings_menu(Ui& ui) {
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
   if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.act(sim::make::set_noop(d.noop));
+  int read_mode = static_cast<int>(ui.cluster().config().timing.read_mode);
+  if (ImGui::Combo("reads (section 6.4)", &read_mode, "through the log\0ReadIndex (heartbeat round)\0lease (clock)\0")) {
+    ui.act(sim::make::set_read_mode(static_cast<ReadMode>(read_mode)));
+  }
+  ui.vs.track("Read mode");
+  help_marker(
+      "How a leader answers a read. Through the log: the read is an entry like a write. ReadIndex: no entry; the "
+      "leader confirms it still leads with a heartbeat round. Lease: no round while a majority acknowledged a "
+      "heartbeat less than an election timeout ago by the leader's clock: safe only while clocks agree.");
 
   ImGui::Separator();
   ImGui::TextDisabled("Beyond Figure 2 (applies now)");
@@ -114,6 +125,12 @@ void settings_menu(Ui& ui) {
   ImGui::Separator();
   ImGui::TextColored(to_vec4(color::kBad), "Unsafe: for teaching (breaks safety on purpose)");
   switch_checkboxes(ui, true);
+  ImGui::TextDisabled("Log compaction (section 7; applies now)");
+  ImGui::SliderInt("snapshot every (entries)", &d.snapshot_every, 0, 1000, d.snapshot_every == 0 ? "off" : "%d",
+                   ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_snapshot_every(static_cast<uint32_t>(std::max(0, d.snapshot_every))));
+  ImGui::SliderInt("snapshot chunk (bytes)", &d.snapshot_chunk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_snapshot_chunk(static_cast<uint32_t>(std::max(1, d.snapshot_chunk))));
 
   ImGui::Separator();
   ImGui::TextDisabled("Cluster (a change restarts it)");

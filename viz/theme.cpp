@@ -125,6 +125,8 @@ ImU32 message_color(const Message& m) {
     case MessageType::PreVote: return color::kRequestVote & 0x99FFFFFFu;
     case MessageType::PreVoteResponse: return (m.vote_granted ? color::kVoteGranted : color::kVoteRejected) & 0x99FFFFFFu;
     case MessageType::TimeoutNow: return color::kRequestVote;
+    case MessageType::InstallSnapshot: return color::kAccent;
+    case MessageType::InstallSnapshotResponse: return m.installed ? color::kAppendOk : color::kAccent;
   }
   return color::kText;
 }
@@ -155,6 +157,16 @@ const char* message_label(const Message& m, char* buf, int buf_size) {
     case MessageType::PreVote: return "PV";
     case MessageType::PreVoteResponse: return m.vote_granted ? "pre-yes" : "pre-no";
     case MessageType::TimeoutNow: return "TN";
+    // §7, Figure 13: a snapshot chunk shows how far the transfer will be once it arrives.
+    case MessageType::InstallSnapshot:
+      std::snprintf(buf, static_cast<size_t>(buf_size), "S%llu/%llu",
+                    static_cast<unsigned long long>(m.offset + m.data.size()),
+                    static_cast<unsigned long long>(m.snapshot_bytes));
+      return buf;
+    case MessageType::InstallSnapshotResponse:
+      if (m.installed) return "inst";
+      std::snprintf(buf, static_cast<size_t>(buf_size), "@%llu", static_cast<unsigned long long>(m.next_offset));
+      return buf;
   }
   return "?";
 }

@@ -36,6 +36,8 @@ struct SettingsDraft {
   int nodes = 5;
   int election_min_ms = 150, election_max_ms = 300, heartbeat_ms = 50;
   bool noop = true;
+  int snapshot_every = 0;      // §7: 0 = off
+  int snapshot_chunk = 64;     // bytes per InstallSnapshot chunk
   int latency_min_ms = 10, latency_max_ms = 20;
   float loss_pct = 0, duplicate_pct = 0;
   bool load_on = true;

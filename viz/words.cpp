@@ -121,6 +121,18 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
             put(what, sizeof what, "append refused (no match at prevLogIndex %" PRIu64 ")", e.rejected_index());
           }
           break;
+        case MessageType::InstallSnapshot:
+          put(what, sizeof what, "InstallSnapshot through index %" PRIu64 ", bytes %" PRIu64 "..%" PRIu64 " of %" PRIu64 "%s",
+              e.last_included_index(), e.offset(), e.offset() + e.chunk_bytes(), e.snapshot_bytes(),
+              e.done() ? " (last chunk)" : "");
+          break;
+        case MessageType::InstallSnapshotResponse:
+          if (e.installed()) {
+            put(what, sizeof what, "snapshot installed (matchIndex %" PRIu64 ")", e.covered_index());
+          } else {
+            put(what, sizeof what, "snapshot chunk answer (next offset %" PRIu64 ")", e.next_offset());
+          }
+          break;
       }
       if (e.kind == TraceKind::Send) {
         return put(buf, n, "%s sent %s to %s%s", name(e.from, a), what, name(e.to, b),
@@ -150,6 +162,9 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "%s's election timer was forced to fire", name(e.node, a));
     case TraceKind::Transfer:
       return put(buf, n, "leader %s was asked to hand leadership to %s", name(e.node, a), name(e.to, b));
+    case TraceKind::Clock:
+      return put(buf, n, "%s's clock now runs at %.3gx real time (its timers and lease are scaled)", name(e.node, a),
+                 e.clock_rate_permille() / 1000.0);
     case TraceKind::Invoke: {
       if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
       const sim::ClientOpRecord& op = ops[e.op_ref()];
@@ -204,6 +219,13 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     }
     case TraceKind::Note:
       return put(buf, n, "note");
+    case TraceKind::Snapshot:
+      return put(buf, n, "%s took a snapshot through index %" PRIu64 " (term %" PRIu64 ") and dropped those log entries",
+                 name(e.node, a), e.index(), e.term);
+    case TraceKind::Install:
+      return put(buf, n, "%s installed the leader's snapshot through index %" PRIu64 " (term %" PRIu64 ") and %s",
+                 name(e.node, a), e.index(), e.term,
+                 e.kept_suffix() ? "kept its log after it" : "discarded its whole log");
   }
   return put(buf, n, "%s", sim::trace_kind_name(e.kind));
 }
@@ -259,7 +281,9 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Commit: return e.by_leader() ? kCatCommits : kCatFollowerCommits;
     case TraceKind::Truncate: return kCatCommits;
     case TraceKind::Append:
-    case TraceKind::Apply: return kCatEntries;
+    case TraceKind::Apply:
+    case TraceKind::Snapshot:
+    case TraceKind::Install: return kCatEntries;
     case TraceKind::Crash:
     case TraceKind::Restart:
     case TraceKind::Partition:
@@ -267,6 +291,7 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Uncut:
     case TraceKind::Heal:
     case TraceKind::Timing:
+    case TraceKind::Clock:
     case TraceKind::Network: return kCatFaults;
     case TraceKind::Drop:
       return e.drop_reason() == sim::DropReason::User ? kCatFaults : kCatMessages;
@@ -293,6 +318,8 @@ ImU32 event_color(const sim::TraceEvent& e) {
     case TraceKind::Heal: return color::kHeal;
     case TraceKind::Commit: return color::kCommit;
     case TraceKind::Truncate: return color::kWarn;
+    case TraceKind::Snapshot:
+    case TraceKind::Install: return color::kAccent;
     case TraceKind::Drop: return color::kAppendFail;
     case TraceKind::Return: return e.ok() ? color::kText : color::kWarn;
     default: return color::kText;

@@ -35,8 +35,15 @@ val node_state(const sim::Cluster& c, NodeId i) {
   o.set("logLength", num(n.log().last_index()));
   val terms = val::array();
   // Embind has no binding for 64-bit integer keys in emcc 3.1.6: index with an unsigned int.
-  for (LogIndex k = 1; k <= n.log().last_index(); ++k) terms.set(static_cast<unsigned>(k - 1), num(n.log().at(k).term));
+  // §7: entries compacted into the snapshot are null (their terms are gone), except its last one.
+  for (LogIndex k = 1; k <= n.log().last_index(); ++k) {
+    if (k < n.log().snapshot_index()) terms.set(static_cast<unsigned>(k - 1), val::null());
+    else terms.set(static_cast<unsigned>(k - 1), num(n.log().term_at(k)));
+  }
   o.set("log", terms);
+  o.set("snapshotIndex", num(n.log().snapshot_index()));
+  o.set("snapshotTerm", num(n.log().snapshot_term()));
+  o.set("snapshotBytes", num(n.snapshot().size_bytes()));
   return o;
 }
 

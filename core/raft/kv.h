@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/raft/command.h"
 
@@ -22,7 +23,16 @@ class KvStore {
   ApplyResult apply(const Command& cmd);
   std::optional<std::string> get(const std::string& key) const;
   const std::map<std::string, std::string>& data() const { return data_; }
+  size_t session_count() const { return sessions_.size(); }
   bool operator==(const KvStore&) const = default;
+
+  // The state machine as snapshot bytes (§7 Log compaction): the data and the client sessions, so
+  // that a server restored from a snapshot still applies a retried request at most once (§8).
+  // Deterministic: the same state gives the same bytes (maps are ordered).
+  std::string encode() const;
+  // The inverse of encode(). Malformed input (truncated, trailing bytes, a bad tag or length)
+  // leaves `out` untouched, returns false and says what is wrong in `error`.
+  static bool decode(std::string_view bytes, KvStore& out, std::string& error);
 
  private:
   struct Session {

@@ -10,7 +10,7 @@ namespace raft {
 namespace {
 void assert_valid(const Timing& t) {
   RAFT_ASSERT(t.election_timeout_min_us > 0 && t.election_timeout_min_us <= t.election_timeout_max_us);
-  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1);
+  RAFT_ASSERT(t.heartbeat_interval_us > 0 && t.append_entries_max >= 1 && t.snapshot_chunk_bytes >= 1);
 }
 }  // namespace
 
@@ -19,11 +19,15 @@ Node::Node(const Config& config, Storage disk, Time now)
   RAFT_ASSERT(config_.cluster_size >= 1 && config_.cluster_size <= kNodesMax);
   RAFT_ASSERT(config_.id >= 0 && config_.id < config_.cluster_size);
   assert_valid(config_.timing);
+  RAFT_ASSERT(config_.clock_rate_permille >= kClockRateMinPermille && config_.clock_rate_permille <= kClockRateMaxPermille);
+  restore_from_disk_snapshot();
   reset_election_timer(now);
 }
 
 void Node::reconfigure(const Timing& timing) {
   assert_valid(timing);
+  // Reads waiting for a heartbeat round would wait forever once heartbeats stop carrying rounds.
+  if (timing.read_mode != config_.timing.read_mode) drop_reads();
   config_.timing = timing;
 }
 
@@ -32,6 +36,7 @@ void Node::reconfigure(const Timing& timing) {
 
 void Node::tick(Time now) {
   if (now < deadline_) return;
+  maybe_snapshot();
   if (role_ == Role::Leader) {
     if (leader_extensions_active()) {
       tick_leader(now);
@@ -39,8 +44,9 @@ void Node::tick(Time now) {
     }
     // Figure 2, Leaders (§5.2, Leader election): repeat empty AppendEntries during idle periods to
     // prevent election timeouts.
+    if (config_.timing.read_mode != ReadMode::Log) start_read_round(now);
     broadcast_heartbeat();
-    deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+    deadline_ = heartbeat_due_us_ = now + on_my_clock(config_.timing.heartbeat_interval_us);
   } else {
     election_timer_fired(now);
   }
@@ -48,11 +54,13 @@ void Node::tick(Time now) {
 
 void Node::timeout_now(Time now) {
   if (role_ == Role::Leader) return;  // a leader has no election timer
+  maybe_snapshot();
   election_timer_fired(now);
 }
 
 void Node::step(Time now, const Message& m) {
   RAFT_ASSERT(m.to == config_.id && m.from >= 0 && m.from < config_.cluster_size && m.from != config_.id);
+  maybe_snapshot();
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
@@ -76,6 +84,8 @@ void Node::step(Time now, const Message& m) {
     } else if (m.type == MessageType::PreVote) {
       Message& r = new_message(MessageType::PreVoteResponse, m.from);  // §9.6: refused, with our term
       r.vote_granted = false;
+    } else if (m.type == MessageType::InstallSnapshot) {
+      reply_install_snapshot(m, 0, false, 0);  // Figure 13, receiver rule 1
     }
     return;
   }
@@ -88,16 +98,20 @@ void Node::step(Time now, const Message& m) {
     case MessageType::PreVote: handle_pre_vote(now, m); break;
     case MessageType::PreVoteResponse: handle_pre_vote_response(now, m); break;
     case MessageType::TimeoutNow: handle_timeout_now(now, m); break;
+    case MessageType::InstallSnapshot: handle_install_snapshot(now, m); break;
+    case MessageType::InstallSnapshotResponse: handle_install_snapshot_response(m); break;
   }
 }
 
-ProposeResult Node::propose(Time /*now*/, Command cmd) {
+ProposeResult Node::propose(Time now, Command cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
   // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and names no
   // leader, so the client waits as it does for an election (until then the target still
   // redirects to this leader).
   if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
+  maybe_snapshot();
+  if (cmd.op == Op::Get && config_.timing.read_mode != ReadMode::Log) return read(now, std::move(cmd));
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
   append_entry(Entry{disk_.current_term, std::move(cmd)});
@@ -172,13 +186,19 @@ void Node::become_leader(Time now) {
   // §8 (Client interaction): a no-op entry of the new term lets the leader commit the entries of
   // earlier terms (§5.4.2) without waiting for a client.
   if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  // §6.4: heartbeat rounds count from 1 in each term (replies from earlier terms never arrive here).
+  read_round_ = 0;
+  read_round_acked_ = {};
+  lease_until_ = 0;
+  lease_revoked_ = false;
+  if (config_.timing.read_mode != ReadMode::Log) start_read_round(now);
   // Figure 2, Leaders (§5.2, Leader election): upon election, send initial empty AppendEntries
   // (heartbeat) to each server.
   broadcast_heartbeat();
-  deadline_ = heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+  deadline_ = heartbeat_due_us_ = now + on_my_clock(config_.timing.heartbeat_interval_us);
   // §6.2 (CheckQuorum): the first check comes one election timeout after the election.
   recent_active_ = 1u << config_.id;
-  quorum_check_due_us_ = now + config_.timing.election_timeout_min_us;
+  quorum_check_due_us_ = now + on_my_clock(config_.timing.election_timeout_min_us);
   if (config_.timing.check_quorum) deadline_ = std::min(deadline_, quorum_check_due_us_);
   advance_commit_index();
 }
@@ -254,11 +274,23 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // Figure 2, AppendEntries receiver, rule 2 (§5.3, Log replication): reply false if the log
   // doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
   const Log& log = disk_.log;
-  if (m.prev_log_index > log.last_index()) {
+  // §7 (Log compaction): entries up to our snapshot's last index are committed, so they match the
+  // leader's (Leader Completeness, §5.4); those the request carries are skipped, not checked.
+  size_t skip = 0;
+  if (m.prev_log_index < log.snapshot_index()) {
+    const LogIndex base = log.snapshot_index();
+    if (m.prev_log_index + m.entries.size() <= base) {
+      Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
+      r.success = true;
+      r.match_index = base;
+      return;
+    }
+    skip = to_size(base - m.prev_log_index);
+  } else if (m.prev_log_index > log.last_index()) {
     reject_append_entries(m, AppendRejection::Reason::MissingEntries, 0, log.last_index() + 1);
     return;
   }
-  const Term our_prev_term = log.term_at(m.prev_log_index);
+  const Term our_prev_term = skip > 0 ? m.prev_log_term : log.term_at(m.prev_log_index);
   if (our_prev_term != m.prev_log_term) {
     reject_append_entries(m, AppendRejection::Reason::TermMismatch, our_prev_term,
                           log.first_index_of_term(our_prev_term, m.prev_log_index));
@@ -269,8 +301,9 @@ void Node::handle_append_entries(Time now, const Message& m) {
   // terms), delete the existing entry and all that follow it; append any new entries not already
   // in the log. Entries that already match are left alone, so a delayed, shorter AppendEntries
   // never truncates entries a newer one added.
-  LogIndex index = m.prev_log_index;
-  for (const Entry& e : m.entries) {
+  LogIndex index = m.prev_log_index + skip;
+  for (size_t k = skip; k < m.entries.size(); ++k) {
+    const Entry& e = m.entries[k];
     ++index;
     if (index <= disk_.log.last_index()) {
       if (disk_.log.term_at(index) == e.term) continue;
@@ -291,6 +324,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
   Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
   r.success = true;
   r.match_index = last_new_index;
+  r.read_round = m.read_round;
 }
 
 // The reply carries the follower's conflict hint (§5.3, the optimization at the end of Log
@@ -309,6 +343,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
   last_append_rejection_ = why;
   Message& r = new_message(MessageType::AppendEntriesResponse, m.from);
   r.success = false;
+  r.read_round = m.read_round;
   r.rejected_index = m.prev_log_index;
   r.conflict_term = conflict_term;
   r.conflict_index = conflict_index;
@@ -317,6 +352,7 @@ void Node::reject_append_entries(const Message& m, AppendRejection::Reason reaso
 void Node::handle_append_entries_response(const Message& m) {
   // A leader of this term that crashed and restarted as a follower can still get its replies.
   if (role_ != Role::Leader) return;
+  if (m.read_round != 0) on_read_ack(m.from, m.read_round);
   Progress& pr = progress_[slot(m.from)];
   if (m.success) {
     if (pr.maybe_update(m.match_index)) advance_commit_index();
@@ -341,6 +377,10 @@ void Node::handle_append_entries_response(const Message& m) {
 // heartbeat is sent even with nothing new and even to a follower still being probed.
 void Node::send_append_entries(NodeId peer, bool heartbeat) {
   Progress& pr = progress_[slot(peer)];
+  if (needs_snapshot(pr)) {
+    send_snapshot(peer, heartbeat);  // §7: the entries it needs were compacted away
+    return;
+  }
   if (pr.paused() && !heartbeat) return;
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
@@ -351,6 +391,7 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   m.prev_log_index = pr.next_index - 1;
   m.prev_log_term = log.term_at(m.prev_log_index);
   m.leader_commit = commit_index_;
+  if (config_.timing.read_mode != ReadMode::Log) m.read_round = read_round_;
   log.copy_range(pr.next_index, count, m.entries);
   pr.sent_entries(count);
 }
@@ -382,6 +423,7 @@ void Node::set_commit_index(LogIndex index) {
   commit_index_ = index;
   emit(NodeEvent::Kind::Commit, 0, index);
   apply_committed();
+  if (!pending_reads_.empty()) serve_reads();
 }
 
 void Node::apply_committed() {
@@ -404,7 +446,8 @@ void Node::apply_committed() {
 
 // §5.2 (Leader election): each timeout is drawn at random from [min, max], so split votes are rare.
 void Node::reset_election_timer(Time now) {
-  election_timeout_us_ = rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us);
+  election_timeout_us_ =
+      on_my_clock(rng_.uniform(config_.timing.election_timeout_min_us, config_.timing.election_timeout_max_us));
   election_timer_started_ = now;
   if (role_ != Role::Leader) deadline_ = now + election_timeout_us_;
 }
@@ -412,6 +455,7 @@ void Node::reset_election_timer(Time now) {
 void Node::set_role(Role role) {
   if (role_ == role) return;
   if (role_ == Role::Candidate) votes_granted_ = votes_rejected_ = 0;  // the election is over
+  if (role_ == Role::Leader) drop_reads();  // a deposed leader answers no reads; clients retry
   if (role_ == Role::Leader) transfer_target_ = kNoNode;  // a transfer ends with the leadership
   role_ = role;
   emit(NodeEvent::Kind::Role, disk_.current_term);

@@ -21,22 +21,34 @@
 
 namespace raft {
 
+// §6.4.1: a leader's lease assumes no clock runs more than this much faster than another's.
+inline constexpr int kLeaseDriftBoundPermille = 1100;
+inline constexpr int kClockRateMinPermille = 100;     // a clock at least a tenth as fast as real time
+inline constexpr int kClockRateMaxPermille = 10'000;  // and at most ten times as fast
+
 struct Config {
   NodeId id = 0;
   int cluster_size = 5;
   Timing timing;
   uint64_t seed = 1;  // seeds this node's election-timeout generator
+  // Clock drift (the lab's `clock_drift`): this node's timers run permille/1000 times as fast as
+  // real (simulated) time: an election timeout of 150ms lasts 125ms at 1200. Durations the node
+  // measures (election timeout, heartbeat interval, lease) are scaled; the network is not.
+  int clock_rate_permille = 1000;
 };
 
 // Something a node did, for traces, checkers and the UI. Plain data, no allocation.
 struct NodeEvent {
-  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply };
+  // Snapshot: compacted the log up to `index` (§7); Install: replaced its state by a leader's
+  // snapshot through `index` (Figure 13), keeping the log after it only if `kept_suffix`.
+  enum class Kind : uint8_t { Role, NewTerm, Vote, Append, Truncate, Commit, Apply, Snapshot, Install };
   Kind kind;
   NodeId node;
   Term term = 0;           // Role/Term/Vote: the new term; Append/Apply: the entry's term
   LogIndex index = 0;      // Append/Apply: entry index; Truncate: first removed index; Commit: new commitIndex
   NodeId voted_for = kNoNode;
   Role role = Role::Follower;
+  bool kept_suffix = false;  // Install only
 };
 
 struct ClientReply {
@@ -85,8 +97,15 @@ class Node {
   // date and sends it TimeoutNow; it gives up after an election timeout (the minimum) and accepts
   // proposals again. Preconditions: this node leads, target is another server of the cluster.
   void transfer_leadership(Time now, NodeId target);
+  // §7 (Log compaction): snapshots the state machine at lastApplied and drops the log up to it (a
+  // user's "snapshot s3"; with snapshot_every set it also happens on its own). Returns false when
+  // there is nothing new to snapshot (lastApplied is already the snapshot's last index).
+  bool take_snapshot();
 
   Time deadline() const { return deadline_; }
+
+  // Changes Config::clock_rate_permille; running timers keep their deadlines.
+  void set_clock_rate(int permille);
 
   // Changes timing and options while running (the lab's settings). New timeouts take effect at
   // the next timer reset; cluster size and id cannot change.
@@ -123,6 +142,14 @@ class Node {
   NodeId transfer_target() const { return transfer_target_; }
   Time transfer_deadline() const { return transfer_deadline_us_; }
   const AppendRejection& last_append_rejection() const { return last_append_rejection_; }
+  const Snapshot& snapshot() const { return disk_.snapshot; }
+  // A snapshot being received (Figure 13): its last index and the bytes that arrived so far.
+  LogIndex incoming_snapshot_index() const { return incoming_.index; }
+  uint64_t incoming_snapshot_bytes() const { return incoming_.data.size(); }
+  // §6.4 read-only queries (read mode ReadIndex or Lease), on a leader.
+  size_t reads_waiting() const { return pending_reads_.size(); }
+  uint64_t read_round() const { return read_round_; }  // heartbeat rounds started this term
+  Time lease_until() const { return lease_until_; }    // Lease: reads are served at once before this
 
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
   // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it
@@ -168,6 +195,17 @@ class Node {
   void reject_append_entries(const Message& m, AppendRejection::Reason reason, Term conflict_term,
                              LogIndex conflict_index);
 
+  // §7 (Log compaction), Figure 13: node_snapshot.cpp.
+  void restore_from_disk_snapshot();
+  void maybe_snapshot();
+  bool needs_snapshot(const Progress& pr) const;
+  void send_snapshot(NodeId peer, bool heartbeat);
+  void send_snapshot_chunk(NodeId peer);
+  void handle_install_snapshot(Time now, const Message& m);
+  void handle_install_snapshot_response(const Message& m);
+  void reply_install_snapshot(const Message& m, uint64_t next_offset, bool installed, LogIndex match);
+  void install_snapshot(const Message& m);
+
   bool log_up_to_date(Term last_log_term, LogIndex last_log_index) const;  // §5.4.1 (Election restriction)
   void send_append_entries(NodeId peer, bool heartbeat);
   void broadcast_heartbeat();
@@ -176,6 +214,19 @@ class Node {
   void advance_commit_index();
   void set_commit_index(LogIndex index);
   void apply_committed();
+
+  // §6.4 (Processing read-only queries more efficiently), in node_read.cpp.
+  ProposeResult read(Time now, Command cmd);
+  void start_read_round(Time now);  // the next heartbeat broadcast confirms leadership as of now
+  void on_read_ack(NodeId peer, uint64_t round);
+  void serve_reads();
+  bool committed_own_term() const;
+  uint64_t majority_acked_round() const;
+  void drop_reads();
+  // A duration on this node's clock, in real time (exact when the clock is not drifting).
+  Time on_my_clock(Time d) const {
+    return config_.clock_rate_permille == 1000 ? d : d * 1000 / config_.clock_rate_permille;
+  }
 
   void reset_election_timer(Time now);
   void set_role(Role role);
@@ -204,6 +255,22 @@ class Node {
   // Leader state, reinitialized after election.
   std::array<Progress, kNodesMax> progress_{};
 
+  // §6.4 reads waiting for their heartbeat round, their readIndex or its application.
+  struct PendingRead {
+    ClientId client = 0;
+    RequestSeq seq = 0;
+    std::string key;
+    LogIndex read_index = 0;  // commitIndex when the read could be ordered; 0 until this leader
+                              // has committed an entry of its term
+    uint64_t round = 0;       // the first heartbeat round started after the read arrived
+  };
+  std::vector<PendingRead> pending_reads_;
+  uint64_t read_round_ = 0;
+  std::array<uint64_t, kNodesMax> read_round_acked_{};  // per server: highest round it echoed
+  static constexpr size_t kRoundTimes = 16;
+  std::array<Time, kRoundTimes> round_started_at_{};    // by round % kRoundTimes
+  Time lease_until_ = 0;
+  bool lease_revoked_ = false;  // a transfer began in this term: no lease until the next one
   // PreVote (§9.6): a round in progress and who granted it. Only while prevote is on.
   bool prevoting_ = false;
   uint32_t prevotes_granted_ = 0;
@@ -218,6 +285,14 @@ class Node {
   NodeId transfer_target_ = kNoNode;
   Time transfer_deadline_us_ = 0;
   bool timeout_now_sent_ = false;
+  // A snapshot arriving in chunks (Figure 13, rules 2-4): volatile, so a crash discards it and the
+  // leader starts again from offset 0. Empty (index 0) when none is arriving.
+  struct IncomingSnapshot {
+    LogIndex index = 0;
+    Term term = 0;
+    std::string data;
+  };
+  IncomingSnapshot incoming_;
 
   VoteRejection last_vote_rejection_;
   AppendRejection last_append_rejection_;

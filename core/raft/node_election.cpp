@@ -46,7 +46,7 @@ void Node::start_pre_vote(Time now) {
 
 bool Node::leader_recently_heard(Time now) const {
   if (role_ == Role::Leader) return true;
-  return leader_id_ != kNoNode && now - leader_contact_us_ < config_.timing.election_timeout_min_us;
+  return leader_id_ != kNoNode && now - leader_contact_us_ < on_my_clock(config_.timing.election_timeout_min_us);
 }
 
 // §4.2.3 / §9.6, leader stickiness (etcd's CheckQuorum lease): a server that heard from a current
@@ -93,7 +93,12 @@ void Node::transfer_leadership(Time now, NodeId target) {
   // §3.10, step 1: the leader stops accepting new client requests (propose refuses); it gives up
   // after an election timeout.
   transfer_target_ = target;
-  transfer_deadline_us_ = now + config_.timing.election_timeout_min_us;
+  transfer_deadline_us_ = now + on_my_clock(config_.timing.election_timeout_min_us);
+  // §6.4.1: the target's campaign ignores leader stickiness, so a new leader can be elected inside
+  // this leader's lease, even after the transfer gives up (a TimeoutNow can be delayed): no lease for
+  // the rest of this term; reads are answered only after a heartbeat round.
+  lease_until_ = 0;
+  lease_revoked_ = true;
   timeout_now_sent_ = false;
   deadline_ = std::min(deadline_, transfer_deadline_us_);
   // Step 2: bring the target's log up to date (normal replication), then step 3 (TimeoutNow).
@@ -121,14 +126,15 @@ void Node::tick_leader(Time now) {
       return;
     }
     recent_active_ = 1u << config_.id;
-    quorum_check_due_us_ = now + config_.timing.election_timeout_min_us;
+    quorum_check_due_us_ = now + on_my_clock(config_.timing.election_timeout_min_us);
   }
   // §3.10: the target did not take over within an election timeout: accept proposals again.
   if (transfer_target_ != kNoNode && now >= transfer_deadline_us_) transfer_target_ = kNoNode;
   if (now >= heartbeat_due_us_) {
     // Figure 2, Leaders (§5.2): empty AppendEntries during idle periods.
+    if (config_.timing.read_mode != ReadMode::Log) start_read_round(now);
     broadcast_heartbeat();
-    heartbeat_due_us_ = now + config_.timing.heartbeat_interval_us;
+    heartbeat_due_us_ = now + on_my_clock(config_.timing.heartbeat_interval_us);
   }
   deadline_ = heartbeat_due_us_;
   if (config_.timing.check_quorum) deadline_ = std::min(deadline_, quorum_check_due_us_);

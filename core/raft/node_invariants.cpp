@@ -31,8 +31,24 @@ std::string Node::check_invariants() const {
   if (commit_index_ > last) {
     return broken("commitIndex " + str(commit_index_) + " is beyond the last log index " + str(last));
   }
+  // §7 (Log compaction), Figure 12: the snapshot replaces exactly the log prefix it covers, and
+  // covers only applied entries: first_index - 1 == lastIncludedIndex <= lastApplied.
+  const Snapshot& snap = disk_.snapshot;
+  if (disk_.log.first_index() - 1 != snap.last_included_index || disk_.log.snapshot_term() != snap.last_included_term) {
+    return broken("the log starts after index " + str(disk_.log.first_index() - 1) + " (term " +
+                  str(disk_.log.snapshot_term()) + ") but the snapshot ends at index " + str(snap.last_included_index) +
+                  " (term " + str(snap.last_included_term) + ")");
+  }
+  if ((snap.last_included_index == 0) != (snap.data == nullptr)) {
+    return broken("the snapshot's bytes and its lastIncludedIndex " + str(snap.last_included_index) + " disagree");
+  }
+  if (snap.last_included_index > last_applied_) {
+    return broken("the snapshot covers index " + str(snap.last_included_index) + ", beyond lastApplied " +
+                  str(last_applied_) + ": it would contain entries not applied");
+  }
   // Figure 2, All Servers: only committed entries are applied; this node applies them in the same
-  // step that commits them, so lastApplied == commitIndex between steps.
+  // step that commits them (and an installed snapshot sets both, Figure 13 rule 8), so
+  // lastApplied == commitIndex between steps.
   if (last_applied_ != commit_index_) {
     return broken("lastApplied " + str(last_applied_) + " differs from commitIndex " + str(commit_index_) +
                   " after a step");
@@ -84,11 +100,29 @@ std::string Node::check_invariants() const {
           return broken("for " + node_name(peer) + ", matchIndex " + str(p.match_index) + " < nextIndex " +
                         str(p.next_index) + " <= last log index + 1 (" + str(last + 1) + ") does not hold");
         }
-        if (p.mode == Progress::Mode::Replicate && p.probe_sent) {
-          return broken("the progress of " + node_name(peer) + " waits for a probe reply while replicating");
+        if (p.mode != Progress::Mode::Probe && p.probe_sent) {
+          return broken("the progress of " + node_name(peer) + " waits for a probe reply while " +
+                        progress_mode_name(p.mode));
+        }
+        // §7, Figure 13: a transfer sends a snapshot the follower does not cover yet, from inside it.
+        if (p.mode == Progress::Mode::Snapshot &&
+            (p.snapshot_data == nullptr || p.match_index >= p.snapshot_index || p.next_index != p.snapshot_index + 1 ||
+             p.snapshot_offset > p.snapshot_data->size() || p.snapshot_index > last)) {
+          return broken("the snapshot transfer to " + node_name(peer) + " (index " + str(p.snapshot_index) +
+                        ", offset " + str(p.snapshot_offset) + ", matchIndex " + str(p.match_index) +
+                        ") breaks matchIndex < lastIncludedIndex < nextIndex, offset <= size");
         }
       }
       break;
+    }
+  }
+  // §6.4: only a leader holds reads, each ordered at or below its commitIndex and waiting for a
+  // round it has started.
+  if (role_ != Role::Leader && !pending_reads_.empty()) return broken("a " + std::string(role_name(role_)) + " holds reads that only a leader may answer");
+  for (const PendingRead& r : pending_reads_) {
+    if (r.read_index > commit_index_ || r.round == 0 || r.round > read_round_) {
+      return broken("a read waits with readIndex " + str(r.read_index) + " (commitIndex " + str(commit_index_) +
+                    ") for heartbeat round " + str(r.round) + " (last started " + str(read_round_) + ")");
     }
   }
   return {};

@@ -8,6 +8,23 @@
 
 namespace raft {
 
+inline constexpr uint32_t kSnapshotChunkBytesDefault = 64;
+// §6.4 (Processing read-only queries more efficiently): how a leader answers a read (a Get).
+//   Log        the read is a log entry like a write (§8): linearizable, costs a log append
+//   ReadIndex  §6.4: no log entry; the leader confirms it still leads with a heartbeat round
+//   Lease      §6.4.1: no round while the leader's lease holds (a majority acknowledged a heartbeat
+//              less than an election timeout ago, by the leader's clock); relies on clocks and
+//              on followers refusing votes while they hear from a leader (CheckQuorum)
+enum class ReadMode : uint8_t { Log, ReadIndex, Lease };
+inline const char* read_mode_name(ReadMode m) {
+  switch (m) {
+    case ReadMode::Log: return "log";
+    case ReadMode::ReadIndex: return "readindex";
+    case ReadMode::Lease: return "lease";
+  }
+  return "?";
+}
+
 struct Timing {
   Time election_timeout_min_us = 150'000;  // §5.2: each node draws its timeout from [min, max]
   Time election_timeout_max_us = 300'000;
@@ -30,6 +47,12 @@ struct Timing {
   // so it can vote twice in one term and two leaders can be elected in that term.
   bool forget_vote = false;
 
+  // §7 (Log compaction), dissertation ch. 5: a server snapshots its state machine once this many
+  // entries were applied since its last snapshot, and drops the log prefix; 0 = never (off).
+  uint32_t snapshot_every = 0;
+  // §7, Figure 13: InstallSnapshot sends a snapshot in chunks of at most this many bytes (>= 1).
+  uint32_t snapshot_chunk_bytes = kSnapshotChunkBytesDefault;
+  ReadMode read_mode = ReadMode::Log;
   bool operator==(const Timing&) const = default;
 };
 

@@ -40,6 +40,18 @@ void Checker::fail(Time now, const char* property, std::string message) {
   violation_.message = std::move(message);
 }
 
+bool Checker::observe_read(Time now, NodeId server, const ClientOpRecord& op) {
+  if (op.reply_index < op.committed_at_invoke) {
+    fail(now, "Linearizability",
+         node_name(server) + " answered c" + std::to_string(op.client) + "'s get " + op.cmd.key + " (request #" +
+             std::to_string(op.req) + ") with \"" + op.value.value_or("none") + "\", its state as of index " +
+             std::to_string(op.reply_index) + ", but index " + std::to_string(op.committed_at_invoke) +
+             " was already committed when the read was sent: the answer can miss a write that had completed "
+             "(a stale read). A read must reflect every write that completed before it began (§6.4).");
+  }
+  return ok();
+}
+
 void Checker::preset(NodeId node, const Storage& disk) {
   term_[node] = disk.current_term;
   if (disk.voted_for != kNoNode) {
@@ -131,6 +143,8 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Truncate: on_truncate(now, e); break;
     case NodeEvent::Kind::Commit: on_commit(now, node, e); break;
     case NodeEvent::Kind::Apply: on_apply(now, node, e); break;
+    case NodeEvent::Kind::Snapshot: observe_snapshot(now, node, e); break;
+    case NodeEvent::Kind::Install: observe_install(now, node, e); break;
   }
   return ok();
 }

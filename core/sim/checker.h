@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/sim/trace.h"
 
 namespace raft::sim {
 
@@ -41,9 +42,18 @@ class Checker {
   // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
   // Returns false once a violation has been found.
   bool observe(Time now, const Node& node, const NodeEvent& e);
+  // A client's read was answered by `server` (at op.reply_index). Linearizability, checked online:
+  // the answer must reflect every write that completed before the read was sent, so it must be
+  // taken at or after the highest index committed anywhere at that moment.
+  bool observe_read(Time now, NodeId server, const ClientOpRecord& op);
   // A restarted node comes back as a follower with only its persistent state.
-  // commitIndex and lastApplied are volatile (Figure 2): both restart from 0.
-  void on_restart(NodeId node) { role_[node] = Role::Follower; commit_[node] = 0; applied_[node] = 0; }
+  // commitIndex and lastApplied are volatile (Figure 2): both restart from the node's snapshot's
+  // last index (0 without one).
+  void on_restart(NodeId node, LogIndex commit_index) {
+    role_[node] = Role::Follower;
+    commit_[node] = commit_index;
+    applied_[node] = commit_index;
+  }
 
   bool ok() const { return violation_.property.empty(); }
   const Violation& violation() const { return violation_; }
@@ -53,6 +63,16 @@ class Checker {
 
  private:
   void fail(Time now, const char* property, std::string message);
+
+  // ---- §7 log compaction and InstallSnapshot (checker_snapshot.cpp) ----
+  // Snapshot: the snapshot covers only committed entries, and its bytes equal every other
+  // snapshot of the same index (the state machines agree on the applied prefix). Install: the
+  // same, and the node's shadow log becomes the committed prefix (plus its suffix if kept).
+  void observe_snapshot(Time now, const Node& node, const NodeEvent& e);
+  void observe_install(Time now, const Node& node, const NodeEvent& e);
+  void check_snapshot_bytes(Time now, const Node& node, LogIndex index, const char* how);
+  // Hash of the snapshot bytes first seen at each lastIncludedIndex (looked up, never iterated).
+  std::unordered_map<LogIndex, std::pair<uint64_t, NodeId>> snapshot_hash_;
   uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][to_size(i - 1)]; }
   // Whether node n's shadow log holds the entry whose chain (entry and everything before it) is `chain`.
   bool holds(NodeId n, LogIndex i, uint64_t chain) const { return chains_[n].size() >= i && chain_at(n, i) == chain; }

@@ -75,6 +75,7 @@ uint64_t ClientPool::invoke(Client& c, Command cmd, NodeId via, ClientHost& host
   rec.client = c.id;
   rec.cmd = std::move(cmd);
   rec.invoke_us = host.now();
+  rec.committed_at_invoke = host.committed_index();
   ops_.push_back(std::move(rec));
   c.op = static_cast<uint32_t>(ops_.size() - 1);
   c.busy = true;
@@ -154,10 +155,12 @@ NodeId ClientPool::pick_untried(Client& c, NodeId last_failed, int nodes) {
   return kNoNode;  // unreachable: untried >= 1
 }
 
-void ClientPool::on_reply(const ClientReply& r, ClientHost& host) {
-  if (r.client == 0 || r.client > clients_.size()) return;
+const ClientOpRecord* ClientPool::on_reply(const ClientReply& r, ClientHost& host) {
+  if (r.client == 0 || r.client > clients_.size()) return nullptr;
   Client& c = clients_[r.client - 1];
-  if (c.busy && ops_[c.op].cmd.seq == r.seq) complete(c, r, host);
+  if (!c.busy || ops_[c.op].cmd.seq != r.seq) return nullptr;
+  complete(c, r, host);
+  return &ops_[c.op];
 }
 
 void ClientPool::complete(Client& c, const ClientReply& r, ClientHost& host) {
@@ -168,6 +171,7 @@ void ClientPool::complete(Client& c, const ClientReply& r, ClientHost& host) {
   op.ok = true;
   op.value = r.result.value;
   op.cas_swapped = r.result.cas_swapped;
+  op.reply_index = r.index;
   Metrics& metrics = host.metrics();
   ++metrics.ops_ok;
   metrics.commit_latencies_us.push_back(now - op.invoke_us);

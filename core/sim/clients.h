@@ -56,6 +56,7 @@ class ClientHost {
   virtual void drain(NodeId n) = 0;
   virtual void record(const TraceEvent& e) = 0;
   virtual Metrics& metrics() = 0;
+  virtual LogIndex committed_index() const = 0;  // the highest index known committed anywhere
 
  protected:
   ~ClientHost() = default;
@@ -82,8 +83,9 @@ class ClientPool {
   // A request from a scripted client (an idle one, or a new one), sent to `via` first if given,
   // else to the leader the client believes in. Returns the request id.
   uint64_t submit(Command cmd, NodeId via, ClientHost& host);
-  // A server's reply: completes the request it answers, if that request is still outstanding.
-  void on_reply(const ClientReply& r, ClientHost& host);
+  // A server's reply: completes the request it answers, if that request is still outstanding, and
+  // returns that request's record (else nullptr).
+  const ClientOpRecord* on_reply(const ClientReply& r, ClientHost& host);
   // Starts, changes or stops the background load. Clients beyond the new count stop after their
   // current request.
   void set_workload(const Workload& w, ClientHost& host);

@@ -22,6 +22,7 @@ class Cluster::Host final : public ClientHost {
   void drain(NodeId n) override { c_.drain(n); }
   void record(const TraceEvent& e) override { c_.trace_->add(e); }
   Metrics& metrics() override { return c_.metrics_; }
+  LogIndex committed_index() const override { return c_.checker_.committed_index(); }
 
  private:
   Cluster& c_;
@@ -41,6 +42,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
       net_rng_(Rng::derive(config.seed, kStreamNetwork)),
       up_(config.nodes, true),
       incarnation_(config.nodes, 0),
+      clock_rate_permille_(static_cast<size_t>(config.nodes), 1000),
       checker_(config.nodes),
       trace_(std::make_shared<Trace>()) {
   RAFT_ASSERT(config_.nodes >= 1 && config_.nodes <= kNodesMax);
@@ -83,6 +85,7 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   c.cluster_size = config_.nodes;
   c.timing = config_.timing;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
+  c.clock_rate_permille = clock_rate_permille_[static_cast<size_t>(n)];
   return Node(c, std::move(disk), now_);
 }
 
@@ -184,7 +187,10 @@ void Cluster::drain(NodeId n) {
   for (Message& m : node.messages()) send(m);
   if (!node.replies().empty()) {
     Host host(*this);
-    for (const ClientReply& r : node.replies()) clients_.on_reply(r, host);
+    for (const ClientReply& r : node.replies()) {
+      const ClientOpRecord* op = clients_.on_reply(r, host);
+      if (op != nullptr && op->cmd.op == Op::Get) checker_.observe_read(now_, node.id(), *op);
+    }
   }
   node.clear_output();
 }
@@ -218,6 +224,12 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Commit:
       // by_leader: the leader's own commit, which the UI tells apart from a follower learning it.
       trace_->add(TraceEvent::commit(now_, e.node, e.index, e.role == Role::Leader));
+      break;
+    case NodeEvent::Kind::Snapshot:
+      trace_->add(TraceEvent::snapshot(now_, e.node, e.index, e.term));
+      break;
+    case NodeEvent::Kind::Install:
+      trace_->add(TraceEvent::install(now_, e.node, e.index, e.term, e.kept_suffix));
       break;
   }
 }
@@ -264,9 +276,9 @@ void Cluster::restart(NodeId n) {
   Storage disk = nodes_[n].disk();
   // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
   if (config_.timing.forget_vote) disk.voted_for = kNoNode;
-  nodes_[n] = make_node(n, std::move(disk));
+  nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
-  checker_.on_restart(n);
+  checker_.on_restart(n, nodes_[n].commit_index());
   trace_->add(TraceEvent::restart(now_, n));
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
@@ -288,6 +300,12 @@ void Cluster::transfer(NodeId target) {
   trace_->add(TraceEvent::transfer(now_, l, target));
   nodes_[l].transfer_leadership(now_, target);
   drain(l);
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::take_snapshot(NodeId n) {
+  RAFT_ASSERT(valid(n) && up_[n]);
+  if (nodes_[n].take_snapshot()) drain(n);
   if (!checker_.ok()) halted_ = true;
 }
 
@@ -365,6 +383,13 @@ void Cluster::set_network(const NetworkConfig& net) {
   trace_->add(TraceEvent::network(now_, net));
 }
 
+void Cluster::set_clock_rate(NodeId n, int permille) {
+  RAFT_ASSERT(valid(n) && permille >= kClockRateMinPermille && permille <= kClockRateMaxPermille);
+  clock_rate_permille_[static_cast<size_t>(n)] = permille;
+  if (up_[n]) nodes_[n].set_clock_rate(permille);
+  trace_->add(TraceEvent::clock(now_, n, permille));
+}
+
 void Cluster::set_timing(const Timing& timing) {
   config_.timing = timing;
   for (Node& n : nodes_) n.reconfigure(timing);
@@ -399,7 +424,11 @@ uint64_t Cluster::state_hash() const {
     h = hash_combine(h, static_cast<uint64_t>(node.voted_for() + 1));
     h = hash_combine(h, node.commit_index());
     h = hash_combine(h, node.last_applied());
-    for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
+    // A compacted log is hashed from its snapshot on (which adds nothing while snapshots are off).
+    if (node.log().snapshot_index() > 0) {
+      h = hash_combine(hash_combine(h, node.log().snapshot_index()), node.log().snapshot_term());
+    }
+    for (LogIndex i = node.log().first_index(); i <= node.log().last_index(); ++i) {
       const Entry& e = node.log().at(i);
       h = hash_combine(hash_combine(h, e.term), command_digest(e.cmd));
     }

@@ -84,6 +84,7 @@ class Cluster {
   void timeout(NodeId n);                         // n is up and not leader: its election timer fires now
   // §3.10: the leader hands leadership to `target` (there is a leader; target is up, another server).
   void transfer(NodeId target);
+  void take_snapshot(NodeId n);                   // n is up: it snapshots at lastApplied now (§7)
   void cut(NodeId a, NodeId b, bool one_way);     // cut a->b (and b->a unless one_way); a != b
   void uncut(NodeId a, NodeId b, bool one_way);   // restore a->b (and b->a unless one_way); a != b
   // Nodes in no group are isolated; no node is in two groups.
@@ -97,6 +98,10 @@ class Cluster {
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
   void set_timing(const Timing& timing);
+  // Clock drift: n's timers run permille/1000 as fast as real time, through crashes (it is the
+  // machine's clock). Kept within [kClockRateMinPermille, kClockRateMaxPermille].
+  void set_clock_rate(NodeId n, int permille);
+  int clock_rate_permille(NodeId n) const { return clock_rate_permille_[static_cast<size_t>(n)]; }
   // Submits a client operation from a scripted client; returns its request id.
   // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
@@ -142,6 +147,7 @@ class Cluster {
   std::vector<Node> nodes_;
   std::vector<bool> up_;
   std::vector<uint32_t> incarnation_;
+  std::vector<int> clock_rate_permille_;
   ClientPool clients_;
   Checker checker_;
   // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at

@@ -47,6 +47,13 @@ Statement client_request(NodeId via, uint64_t number) {
   return stmt::ClientOp{std::move(cmd), via};
 }
 
+Statement client_read(NodeId via, uint64_t number) {
+  Command cmd;
+  cmd.op = Op::Get;
+  cmd.key = "u" + std::to_string(number % 5);
+  return stmt::ClientOp{std::move(cmd), via};
+}
+
 Statement clients(const Workload& w, Time for_us) { return stmt::Clients{w, for_us}; }
 
 int clients_for_rate(double rate_per_s) {
@@ -74,6 +81,11 @@ Statement set_election_timeout(Time min_us, Time max_us) { return stmt::Election
 Statement set_heartbeat(Time us) { return stmt::Heartbeat{us}; }
 Statement set_noop(bool on) { return stmt::Noop{on}; }
 Statement set_append_max(uint32_t entries) { return stmt::AppendMax{entries}; }
+Statement set_snapshot_every(uint32_t entries) { return stmt::SnapshotEvery{entries}; }
+Statement set_snapshot_chunk(uint32_t bytes) { return stmt::SnapshotChunk{bytes}; }
+Statement take_snapshot(NodeId n) { return stmt::TakeSnapshot{n}; }
+Statement set_read_mode(ReadMode mode) { return stmt::ReadModeSetting{mode}; }
+Statement clock_drift(NodeId n, int rate_permille) { return stmt::ClockDrift{n, rate_permille}; }
 
 namespace {
 template <int... I>
@@ -99,5 +111,6 @@ Statement expect_value(std::string key, std::optional<std::string> value) {
   return stmt::ExpectValue{std::move(key), std::move(value)};
 }
 Statement expect_violation(std::string property) { return stmt::ExpectViolation{std::move(property)}; }
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index) { return stmt::ExpectSnapshot{n, cmp, index}; }
 
 }  // namespace raft::sim::make

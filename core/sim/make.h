@@ -33,6 +33,8 @@ Statement heal();
 Statement client_op(Command cmd, NodeId via = kNoNode);
 // A put numbered by the caller so values are distinct: put u(N%5) = N.
 Statement client_request(NodeId via, uint64_t number);
+// A read of the key the user's latest request wrote ("u" + number % 5), sent to `via`.
+Statement client_read(NodeId via, uint64_t number);
 // Background client load for `for_us` (kTimeNever: until changed).
 Statement clients(const Workload& w, Time for_us = kTimeNever);
 // Background client load: `on` with `rate_per_s` requests per second in total (0 = closed loop).
@@ -50,11 +52,17 @@ Statement set_election_timeout(Time min_us, Time max_us);
 Statement set_heartbeat(Time us);
 Statement set_noop(bool on);
 Statement set_append_max(uint32_t entries);
+Statement set_read_mode(ReadMode mode);
+Statement clock_drift(NodeId n, int rate_permille);
 // kTimingSwitches[index] on or off (`prevote on`, `forget_vote off`, ...); 0 <= index < kTimingSwitchCount.
 Statement set_switch(int index, bool on);
 Statement set_prevote(bool on);
 Statement set_check_quorum(bool on);
 Statement set_forget_vote(bool on);
+Statement set_snapshot_every(uint32_t entries);  // 0: off
+Statement set_snapshot_chunk(uint32_t bytes);
+// ---- log compaction ----
+Statement take_snapshot(NodeId n);
 
 // ---- checks ----
 Statement expect_leader();
@@ -63,5 +71,6 @@ Statement expect_no_leader();
 Statement expect_value(std::string key, std::optional<std::string> value);
 // The run stopped at a violation of `property` (as the checker names it: "Election Safety").
 Statement expect_violation(std::string property);
+Statement expect_snapshot(NodeId n, Cmp cmp, LogIndex index);
 
 }  // namespace raft::sim::make

@@ -37,6 +37,9 @@ std::optional<ParseError> parse_scenario(std::string_view text, std::string_view
 // and for command-line tools); `nodes` bounds the node names. On error returns the reason.
 std::optional<std::string> parse_statement(std::string_view line, int nodes, Statement& out);
 
+// Empty when `t` is a valid combination; else why a lease needs CheckQuorum (§6.4.1).
+std::string lease_needs_check_quorum(const Timing& t);
+
 // Renders the header lines for a config (nodes, seed, timing, network).
 std::string format_header(const ClusterConfig& config);
 // Renders a whole scenario (title and description comments, header, statements); parses back to

@@ -294,6 +294,9 @@ class Parser {
   // log, a vote belongs to a term >= 1, and the logs obey the Log Matching Property (§5.3).
   bool end_presets() {
     ended_presets_ = true;
+    if (!lease_needs_check_quorum(out_.config.timing).empty()) {
+      return fail("the header sets 'read_mode lease' without 'checkquorum on': " + lease_needs_check_quorum(out_.config.timing));
+    }
     const int n = out_.config.nodes;
     for (int i = 0; i < n; ++i) {
       const Preset& p = presets_[static_cast<size_t>(i)];

@@ -16,7 +16,10 @@ bool compare(uint64_t a, Cmp c, uint64_t b) { return c == Cmp::Eq ? a == b : c =
 std::string log_text(const Log& log) {
   if (log.last_index() == 0) return "empty";
   std::string s;
-  for (LogIndex i = 1; i <= log.last_index(); ++i) {
+  if (log.snapshot_index() > 0) {
+    s = "[snapshot through " + std::to_string(log.snapshot_index()) + ", term " + std::to_string(log.snapshot_term()) + "]";
+  }
+  for (LogIndex i = log.first_index(); i <= log.last_index(); ++i) {
     if (!s.empty()) s += ' ';
     s += std::to_string(log.at(i).term);
   }
@@ -39,6 +42,16 @@ std::string roles_text(const Cluster& cluster) {
 }
 
 std::string value_text(const std::optional<std::string>& v) { return v ? *v : "none"; }
+
+}  // namespace
+
+std::string lease_needs_check_quorum(const Timing& t) {
+  if (t.read_mode != ReadMode::Lease || t.check_quorum) return {};
+  return "a lease is safe only if followers refuse to vote while they hear from the leader, which is "
+         "what CheckQuorum's leader stickiness does (dissertation section 6.4.1)";
+}
+
+namespace {
 
 KvOpKind kv_kind(Op op) {
   switch (op) {
@@ -80,11 +93,31 @@ class Applier {
   }
   template <int I>
   bool operator()(const stmt::Switch<I>& s) {
-    return set_timing([&](Timing& t) { t.*(stmt::Switch<I>::spec().field) = s.on; });
+    Timing next = c_.config().timing;
+    next.*(stmt::Switch<I>::spec().field) = s.on;
+    if (const std::string why = lease_needs_check_quorum(next); !why.empty()) {
+      return fail("cannot turn checkquorum off while reads use a lease: " + why);
+    }
+    return set_timing([&](Timing& t) { t = next; });
   }
   bool operator()(const stmt::AppendMax& s) {
     if (s.entries < 1) return fail("append_max must be at least 1");
     return set_timing([&](Timing& t) { t.append_entries_max = s.entries; });
+  }
+  bool operator()(const stmt::SnapshotEvery& s) {
+    return set_timing([&](Timing& t) { t.snapshot_every = s.entries; });
+  }
+  bool operator()(const stmt::SnapshotChunk& s) {
+    if (s.bytes < 1) return fail("snapshot_chunk must be at least 1 byte");
+    return set_timing([&](Timing& t) { t.snapshot_chunk_bytes = s.bytes; });
+  }
+  bool operator()(const stmt::ReadModeSetting& s) {
+    Timing next = c_.config().timing;
+    next.read_mode = s.mode;
+    if (const std::string why = lease_needs_check_quorum(next); !why.empty()) {
+      return fail("'read_mode lease' needs 'checkquorum on' first: " + why);
+    }
+    return set_timing([&](Timing& t) { t.read_mode = s.mode; });
   }
   bool operator()(const stmt::Latency& s) {
     if (s.min_us < 0 || s.min_us > s.max_us) return fail("the latency's minimum is above its maximum");
@@ -196,7 +229,25 @@ class Applier {
     return then([&](Cluster& c) { c.delay_message(s.id, s.extra_us); });
   }
 
+  bool operator()(const stmt::ClockDrift& s) {
+    if (!known(s.node)) return false;
+    if (s.rate_permille < kClockRateMinPermille || s.rate_permille > kClockRateMaxPermille) {
+      return fail("a clock runs from 0.1 to 10 times as fast as real time");
+    }
+    return then([&](Cluster& c) { c.set_clock_rate(s.node, s.rate_permille); });
+  }
+
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run
+  bool operator()(const stmt::TakeSnapshot& s) {
+    if (!known(s.node)) return false;
+    if (!c_.up(s.node)) return fail("cannot snapshot " + node_name(s.node) + ": it is down");
+    const Node& n = c_.node(s.node);
+    if (n.last_applied() <= n.log().snapshot_index()) {
+      return fail("nothing to snapshot on " + node_name(s.node) + ": it has applied nothing since its snapshot through index " +
+                  std::to_string(n.log().snapshot_index()) + " (lastApplied " + std::to_string(n.last_applied()) + ")");
+    }
+    return then([&](Cluster& c) { c.take_snapshot(s.node); });
+  }
 
   // Checks change nothing here (evaluate_check evaluates them); listed one by one so that a new
   // action cannot be left out silently.
@@ -211,6 +262,7 @@ class Applier {
   bool operator()(const stmt::ExpectDown&) { return true; }
   bool operator()(const stmt::ExpectUp&) { return true; }
   bool operator()(const stmt::ExpectViolation&) { return true; }
+  bool operator()(const stmt::ExpectSnapshot&) { return true; }
 
  private:
   bool fail(std::string message) {
@@ -286,7 +338,10 @@ class CheckEvaluator {
     if (!valid(s.node)) return false;
     const Log& log = c_.node(s.node).log();
     bool equal = log.last_index() == s.terms.size();
-    for (LogIndex i = 1; equal && i <= log.last_index(); ++i) equal = log.term_at(i) == s.terms[to_size(i - 1)];
+    // §7: the terms of compacted entries are gone, except the snapshot's last one.
+    for (LogIndex i = log.snapshot_index(); equal && i <= log.last_index(); ++i) {
+      equal = i == 0 || log.term_at(i) == s.terms[to_size(i - 1)];
+    }
     if (equal) return true;
     return fail(node_name(s.node) + "'s log is " + log_text(log));
   }
@@ -302,6 +357,13 @@ class CheckEvaluator {
     const Node& n = c_.node(s.node);
     if (n.role() == s.role) return true;
     return fail(node_name(s.node) + " is " + role_name(n.role()) + " in term " + std::to_string(n.current_term()));
+  }
+  bool operator()(const stmt::ExpectSnapshot& s) {
+    if (!valid(s.node)) return false;
+    const Log& log = c_.node(s.node).log();
+    if (compare(log.snapshot_index(), s.cmp, s.index)) return true;
+    return fail(node_name(s.node) + "'s snapshot ends at index " + std::to_string(log.snapshot_index()) +
+                (log.snapshot_index() == 0 ? " (it has none)" : "") + (c_.up(s.node) ? "" : " (it is down)"));
   }
   bool operator()(const stmt::ExpectDown& s) { return up_is(s.node, false); }
   bool operator()(const stmt::ExpectUp& s) { return up_is(s.node, true); }

@@ -49,6 +49,11 @@ struct Switch {
 using PreVote = Switch<0>;
 using CheckQuorum = Switch<1>;
 using ForgetVote = Switch<2>;
+// §7 (Log compaction): snapshot once this many entries were applied since the last one (0: off),
+// and send snapshots in InstallSnapshot chunks of this many bytes.
+struct SnapshotEvery { uint32_t entries = 0; bool operator==(const SnapshotEvery&) const = default; };
+struct SnapshotChunk { uint32_t bytes = kSnapshotChunkBytesDefault; bool operator==(const SnapshotChunk&) const = default; };
+struct ReadModeSetting { ReadMode mode = ReadMode::Log; bool operator==(const ReadModeSetting&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -79,7 +84,11 @@ struct DuplicateMessage { uint64_t id = 0; bool operator==(const DuplicateMessag
 struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const DelayMessage&) const = default; };
 // Where the lab opens a shared run: paused at virtual time `t_us` (the moment the sharer was viewing).
 // Changes nothing in the cluster.
+// Clock drift: the node's timers run `rate_permille`/1000 as fast as real time (1200: 1.2x fast).
+struct ClockDrift { NodeId node = kNoNode; int rate_permille = 1000; bool operator==(const ClockDrift&) const = default; };
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
+// §7: `node` snapshots its state machine at lastApplied now and drops its log up to there.
+struct TakeSnapshot { NodeId node = kNoNode; bool operator==(const TakeSnapshot&) const = default; };
 
 // ---- checks: evaluated at the current virtual time ----
 struct ExpectLeader { bool operator==(const ExpectLeader&) const = default; };
@@ -97,6 +106,8 @@ struct ExpectUp { NodeId node = kNoNode; bool operator==(const ExpectUp&) const 
 // for scenarios that break safety on purpose (the unsafe switches). Must follow the action that
 // caused it; only checks may come after it.
 struct ExpectViolation { std::string property; bool operator==(const ExpectViolation&) const = default; };
+// The node's snapshot covers the log up to lastIncludedIndex `index` (compared by `cmp`).
+struct ExpectSnapshot { NodeId node = kNoNode; Cmp cmp = Cmp::Ge; LogIndex index = 0; bool operator==(const ExpectSnapshot&) const = default; };
 
 }  // namespace stmt
 
@@ -106,13 +117,15 @@ struct Statement {
       stmt::Nodes, stmt::Seed,
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
       stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
+      stmt::SnapshotEvery, stmt::SnapshotChunk,
+      stmt::ReadModeSetting,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::OpenAt,
+      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::TakeSnapshot,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
-      stmt::ExpectViolation>;
+      stmt::ExpectViolation, stmt::ExpectSnapshot>;
 
   Variant v = stmt::Run{};
   int line = 0;  // 1-based line in the source; 0 for statements made in code

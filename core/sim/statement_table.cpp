@@ -3,6 +3,7 @@
 // parse(print(s)) == s for every statement; tests/core/scenario_test.cpp checks it on random ones.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -141,6 +142,49 @@ struct NetworkProbability {
 };
 using LossRow = NetworkProbability<stmt::Loss, &NetworkConfig::loss>;
 using DuplicateRow = NetworkProbability<stmt::Duplicate, &NetworkConfig::duplicate>;
+
+bool parse_read_mode(LineReader& r, Statement& out) {
+  const std::string_view t = r.next();
+  stmt::ReadModeSetting s;
+  if (t == "log") s.mode = ReadMode::Log;
+  else if (t == "readindex") s.mode = ReadMode::ReadIndex;
+  else if (t == "lease") s.mode = ReadMode::Lease;
+  else if (t.empty()) return r.fail("expected 'log', 'readindex' or 'lease' after 'read_mode'");
+  else return r.fail("expected 'log', 'readindex' or 'lease' after 'read_mode', got " + shown(t));
+  out = s;
+  return r.end("the read mode");
+}
+void print_read_mode(const Statement& s, std::string& out) {
+  out += ' ';
+  out += read_mode_name(s.as<stmt::ReadModeSetting>()->mode);
+}
+void fold_read_mode(const Statement& s, ClusterConfig& c) { c.timing.read_mode = s.as<stmt::ReadModeSetting>()->mode; }
+bool read_mode_of(const ClusterConfig& c, Statement& out) {
+  out = stmt::ReadModeSetting{c.timing.read_mode};
+  return c.timing.read_mode != ReadMode::Log;  // the default is not printed
+}
+
+// `clock_drift s2 1.2`: a rate with at most three decimals, from 0.1 to 10.
+bool parse_clock_drift(LineReader& r, Statement& out) {
+  stmt::ClockDrift d;
+  if (!r.node(d.node, "clock_drift")) return false;
+  const std::string_view t = r.next();
+  const std::string like = "a clock rate from 0.1 to 10 like 1.2 (1.2x as fast as real time)";
+  if (t.empty()) return r.fail("expected " + like + " after the node");
+  double rate = 0;
+  if (!parse_number(t, rate) || rate * 1000 < kClockRateMinPermille || rate * 1000 > kClockRateMaxPermille ||
+      format_number(std::round(rate * 1000) / 1000) != format_number(rate)) {
+    return r.fail("expected " + like + ", got " + shown(t));
+  }
+  d.rate_permille = static_cast<int>(std::lround(rate * 1000));
+  out = d;
+  return r.end("the clock rate");
+}
+void print_clock_drift(const Statement& s, std::string& out) {
+  const auto* d = s.as<stmt::ClockDrift>();
+  print_node(out, d->node);
+  out += ' ' + format_number(d->rate_permille / 1000.0);
+}
 
 bool parse_noop(LineReader& r, Statement& out) {
   stmt::Noop n;
@@ -532,6 +576,11 @@ constexpr std::array kSpecs = {
                            SwitchRow<stmt::CheckQuorum>::print, SwitchRow<stmt::CheckQuorum>::fold, SwitchRow<stmt::CheckQuorum>::of),
     row<stmt::ForgetVote>(stmt::ForgetVote::spec().keyword, C::Setting, SwitchRow<stmt::ForgetVote>::parse,
                           SwitchRow<stmt::ForgetVote>::print, SwitchRow<stmt::ForgetVote>::fold, SwitchRow<stmt::ForgetVote>::of),
+    row<stmt::SnapshotEvery>("snapshot_every", C::Setting, parse_snapshot_every, print_snapshot_every,
+                             fold_snapshot_every, snapshot_every_of),
+    row<stmt::SnapshotChunk>("snapshot_chunk", C::Setting, parse_snapshot_chunk, print_snapshot_chunk,
+                             fold_snapshot_chunk, snapshot_chunk_of),
+    row<stmt::ReadModeSetting>("read_mode", C::Setting, parse_read_mode, print_read_mode, fold_read_mode, read_mode_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
     row<stmt::PresetVote>("voted", C::Initial, parse_preset_vote, print_preset_vote),
@@ -550,7 +599,9 @@ constexpr std::array kSpecs = {
     row<stmt::DropMessage>("drop", C::Action, parse_message<stmt::DropMessage>, print_message<stmt::DropMessage>),
     row<stmt::DuplicateMessage>("dup", C::Action, parse_message<stmt::DuplicateMessage>, print_message<stmt::DuplicateMessage>),
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
+    row<stmt::ClockDrift>("clock_drift", C::Action, parse_clock_drift, print_clock_drift),
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
+    row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_take_snapshot),
     row<stmt::ExpectLeader>("expect leader", C::Check, parse_expect_leader, print_nothing),
     row<stmt::ExpectLeaderIs>("expect leader", C::Check, nullptr, print_expect_leader_is),
     row<stmt::ExpectNoLeader>("expect no leader", C::Check, parse_expect_no_leader, print_nothing),
@@ -562,6 +613,7 @@ constexpr std::array kSpecs = {
     row<stmt::ExpectDown>("expect down", C::Check, parse_expect_down, print_on_node<stmt::ExpectDown>),
     row<stmt::ExpectUp>("expect up", C::Check, parse_expect_up, print_on_node<stmt::ExpectUp>),
     row<stmt::ExpectViolation>("expect violation", C::Check, parse_expect_violation, print_expect_violation),
+    row<stmt::ExpectSnapshot>("expect snapshot", C::Check, parse_expect_snapshot, print_expect_snapshot),
 };
 static_assert(kSpecs.size() == std::variant_size_v<Statement::Variant>, "one row per statement kind");
 constexpr bool rows_in_variant_order() {

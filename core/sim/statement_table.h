@@ -92,6 +92,21 @@ const StatementSpec& spec_of(const Statement& s);
 // Limits on what a file can ask for, shared by the rows and the file parser.
 inline constexpr uint64_t kTermMax = 1'000'000'000;
 inline constexpr uint64_t kIndexMax = 1'000'000'000;
+
+// The rows of §7 log compaction (statement_snapshot.cpp): snapshot_every, snapshot_chunk,
+// snapshot sN, expect snapshot.
+bool parse_snapshot_every(LineReader& r, Statement& out);
+void print_snapshot_every(const Statement& s, std::string& out);
+void fold_snapshot_every(const Statement& s, ClusterConfig& c);
+bool snapshot_every_of(const ClusterConfig& c, Statement& out);
+bool parse_snapshot_chunk(LineReader& r, Statement& out);
+void print_snapshot_chunk(const Statement& s, std::string& out);
+void fold_snapshot_chunk(const Statement& s, ClusterConfig& c);
+bool snapshot_chunk_of(const ClusterConfig& c, Statement& out);
+bool parse_take_snapshot(LineReader& r, Statement& out);
+void print_take_snapshot(const Statement& s, std::string& out);
+bool parse_expect_snapshot(LineReader& r, Statement& out);
+void print_expect_snapshot(const Statement& s, std::string& out);
 inline constexpr size_t kLogEntriesMax = 10'000;
 
 }  // namespace raft::sim::detail

@@ -1,5 +1,7 @@
 #include "core/sim/trace.h"
 
+#include "core/sim/text.h"
+
 #include <cstdio>
 
 #include "core/raft/hash.h"
@@ -158,6 +160,24 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
             field(out, "rejectedIndex", e.rejected_index());
           }
           break;
+        case MessageType::InstallSnapshot:
+          field(out, "lastIncludedIndex", e.last_included_index());
+          field(out, "lastIncludedTerm", e.last_included_term());
+          field(out, "offset", e.offset());
+          field(out, "bytes", e.chunk_bytes());
+          field(out, "size", e.snapshot_bytes());
+          field_bool(out, "done", e.done());
+          break;
+        case MessageType::InstallSnapshotResponse:
+          field(out, "lastIncludedIndex", e.last_included_index());
+          field(out, "offset", e.offset());
+          field_bool(out, "installed", e.installed());
+          if (e.installed()) {
+            field(out, "matchIndex", e.covered_index());
+          } else {
+            field(out, "nextOffset", e.next_offset());
+          }
+          break;
       }
       if (e.kind == TraceKind::Drop) field(out, "reason", drop_reason_name(e.drop_reason()));
       break;
@@ -255,8 +275,29 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
       for (const TimingSwitch& sw : kTimingSwitches) {
         if (timing.*(sw.field)) field_bool(out, sw.keyword, true);
       }
+      // Written only when changed, so that traces without snapshots read as before.
+      if (timing.snapshot_every != 0 || timing.snapshot_chunk_bytes != kSnapshotChunkBytesDefault) {
+        field(out, "snapshotEvery", timing.snapshot_every);
+        field(out, "snapshotChunk", timing.snapshot_chunk_bytes);
+      }
+      if (timing.read_mode != ReadMode::Log) {
+        out += ",\"readMode\":\"";
+        out += read_mode_name(timing.read_mode);
+        out += '"';
+      }
       break;
     }
+    case TraceKind::Clock:
+      field(out, "node", node_str(e.node));
+      out += ",\"rate\":" + format_number(e.clock_rate_permille() / 1000.0);
+      break;
+    case TraceKind::Snapshot:
+    case TraceKind::Install:
+      field(out, "node", node_str(e.node));
+      field(out, "index", e.index());
+      field(out, "term", e.term);
+      if (e.kind == TraceKind::Install) field_bool(out, "keptSuffix", e.kept_suffix());
+      break;
     case TraceKind::Note: break;
   }
   out += "}\n";

@@ -96,6 +96,10 @@ struct ClientOpRecord {
   std::optional<std::string> value;
   bool cas_swapped = false;
   NodeId first_node = kNoNode;
+  // For the online stale-read check: the highest index known committed anywhere when the request
+  // was sent, and the index a successful reply was answered at (a read's readIndex).
+  LogIndex committed_at_invoke = 0;
+  LogIndex reply_index = 0;
 };
 
 class Trace {

@@ -17,6 +17,8 @@
 //   Timing                 switches                            election min    election max   heartbeat   append max << 1 | no-op
 //                          (bit i: kTimingSwitches[i] on)
 //   Transfer               (node: the leader, to: the target)
+//   Timing                                 snapshot    election min    election max   heartbeat   append max << 1 | no-op
+//                                          every                                                      | chunk ^ default << 33
 //
 // Messages (msg_type_ holds the MessageType):
 //   RequestVote            transfer                            lastLogIndex    lastLogTerm
@@ -27,6 +29,11 @@
 //   AppendEntries                                              prevLogIndex    prevLogTerm    entries     leaderCommit
 //   AppendEntriesResponse  success                             match or        conflictTerm               rejectedIndex
 //                                                              conflict index
+//   InstallSnapshot        done                    total size  lastIncluded-   lastIncluded-  offset      chunk bytes
+//                                                              Index           Term
+//   InstallSnapshotResp.   installed                           lastIncluded-   match index    offset      next offset
+//                                                              Index
+// Snapshot/Install:        Install: kept suffix                index           (term in `term`)
 #include "core/sim/trace_event.h"
 
 #include <algorithm>
@@ -77,6 +84,9 @@ const char* trace_kind_name(TraceKind k) {
     case TraceKind::Uncut: return "uncut";
     case TraceKind::Timing: return "timing";
     case TraceKind::Transfer: return "transfer";
+    case TraceKind::Snapshot: return "snapshot";
+    case TraceKind::Install: return "install";
+    case TraceKind::Clock: return "clock";
   }
   return "?";
 }
@@ -173,12 +183,39 @@ TraceEvent TraceEvent::timing(Time t, const Timing& timing) {
   e.a_ = static_cast<uint64_t>(timing.election_timeout_min_us);
   e.b_ = static_cast<uint64_t>(timing.election_timeout_max_us);
   e.c_ = static_cast<uint64_t>(timing.heartbeat_interval_us);
-  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0);
+  // d: bit 0 no-op, bits 1..32 append_entries_max, bits 33..59 the snapshot chunk size XOR its
+  // default, bits 60..61 the read mode. Every extension packs to 0 at its default, so the words of a
+  // Figure-2 run are unchanged.
+  e.d_ = static_cast<uint64_t>(timing.append_entries_max) << 1 | (timing.noop_on_election ? 1 : 0) |
+         static_cast<uint64_t>(timing.read_mode) << 60;
   e.flag_ = timing_switch_bits(timing);  // 0 with every switch off: Figure 2 traces are unchanged
+  // The snapshot settings pack to zero at their defaults, so a trace without them hashes as before.
+  e.ref_ = timing.snapshot_every;
+  e.d_ |= static_cast<uint64_t>(timing.snapshot_chunk_bytes ^ kSnapshotChunkBytesDefault) << 33;
+  return e;
+}
+
+TraceEvent TraceEvent::clock(Time t, NodeId node, int rate_permille) {
+  TraceEvent e = make(t, TraceKind::Clock, node);
+  e.a_ = static_cast<uint64_t>(rate_permille);
   return e;
 }
 
 TraceEvent TraceEvent::note(Time t) { return make(t, TraceKind::Note, kNoNode); }
+
+TraceEvent TraceEvent::snapshot(Time t, NodeId node, LogIndex index, Term term) {
+  TraceEvent e = make(t, TraceKind::Snapshot, node);
+  e.a_ = index;
+  e.term = term;
+  return e;
+}
+
+TraceEvent TraceEvent::install(Time t, NodeId node, LogIndex index, Term term, bool kept_suffix) {
+  TraceEvent e = snapshot(t, node, index, term);
+  e.kind = TraceKind::Install;
+  e.flag_ = kept_suffix;
+  return e;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Accessors
@@ -275,7 +312,7 @@ LogIndex TraceEvent::rejected_index() const {
 
 LogIndex TraceEvent::index() const {
   RAFT_ASSERT(kind == TraceKind::Append || kind == TraceKind::Apply || kind == TraceKind::Commit ||
-              kind == TraceKind::Truncate);
+              kind == TraceKind::Truncate || kind == TraceKind::Snapshot || kind == TraceKind::Install);
   return a_;
 }
 
@@ -332,16 +369,69 @@ NetworkConfig TraceEvent::network() const {
   return net;
 }
 
+int TraceEvent::clock_rate_permille() const {
+  RAFT_ASSERT(kind == TraceKind::Clock);
+  return static_cast<int>(a_);
+}
+
 Timing TraceEvent::timing() const {
   RAFT_ASSERT(kind == TraceKind::Timing);
   Timing timing;
   timing.election_timeout_min_us = static_cast<Time>(a_);
   timing.election_timeout_max_us = static_cast<Time>(b_);
   timing.heartbeat_interval_us = static_cast<Time>(c_);
-  timing.append_entries_max = static_cast<uint32_t>(d_ >> 1);
+  timing.append_entries_max = static_cast<uint32_t>((d_ >> 1) & 0xffffffffu);
+  timing.snapshot_every = ref_;
+  timing.snapshot_chunk_bytes = static_cast<uint32_t>((d_ >> 33) & 0x7ffffff) ^ kSnapshotChunkBytesDefault;
+  timing.read_mode = static_cast<ReadMode>((d_ >> 60) & 3);
   timing.noop_on_election = (d_ & 1) != 0;
   set_timing_switch_bits(timing, flag_);
   return timing;
+}
+
+}  // namespace raft::sim
+
+namespace raft::sim {
+
+LogIndex TraceEvent::last_included_index() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot || message_type() == MessageType::InstallSnapshotResponse);
+  return a_;
+}
+Term TraceEvent::last_included_term() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot);
+  return b_;
+}
+uint64_t TraceEvent::offset() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot || message_type() == MessageType::InstallSnapshotResponse);
+  return c_;
+}
+uint64_t TraceEvent::chunk_bytes() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot);
+  return d_;
+}
+bool TraceEvent::done() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot);
+  return flag_ != 0;
+}
+uint64_t TraceEvent::snapshot_bytes() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshot);
+  return ref_;
+}
+bool TraceEvent::installed() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshotResponse);
+  return flag_ != 0;
+}
+uint64_t TraceEvent::next_offset() const {
+  RAFT_ASSERT(message_type() == MessageType::InstallSnapshotResponse);
+  return d_;
+}
+LogIndex TraceEvent::covered_index() const {
+  RAFT_ASSERT(installed());
+  return b_;
+}
+bool TraceEvent::kept_suffix() const {
+  RAFT_ASSERT(kind == TraceKind::Install);
+  return flag_ != 0;
 }
 
 }  // namespace raft::sim

@@ -4,6 +4,7 @@
 // The trace hash covers the packed words, so changing the packing changes every trace hash.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -17,7 +18,8 @@ namespace raft::sim {
 enum class TraceKind : uint8_t {
   Role, Term, Vote, Send, Deliver, Drop, Append, Truncate, Commit, Apply, Crash, Restart,
   Invoke, Return, Partition, Cut, Heal, Timeout, Network, Note, Uncut, Timing,
-  Transfer,  // appended: a kind's value is in the trace hash
+  Transfer, Clock,  // appended: a kind's value is in the trace hash
+  Snapshot, Install,
 };
 const char* trace_kind_name(TraceKind k);
 
@@ -56,7 +58,12 @@ class TraceEvent {
   static TraceEvent heal(Time t);
   static TraceEvent network(Time t, const NetworkConfig& net);
   static TraceEvent timing(Time t, const Timing& timing);
+  static TraceEvent clock(Time t, NodeId node, int rate_permille);
   static TraceEvent note(Time t);
+  // §7: `node` compacted its log up to `index` (a snapshot's lastIncludedIndex, of term `term`).
+  static TraceEvent snapshot(Time t, NodeId node, LogIndex index, Term term);
+  // Figure 13: `node` installed a leader's snapshot through `index`; kept its log after it or not.
+  static TraceEvent install(Time t, NodeId node, LogIndex index, Term term, bool kept_suffix);
 
   // ---- fields with one meaning in every kind that has them ----
   Time t = 0;
@@ -87,8 +94,19 @@ class TraceEvent {
   Term conflict_term() const;                   //   if not
   LogIndex conflict_index() const;
   LogIndex rejected_index() const;
+  LogIndex last_included_index() const;         // InstallSnapshot and its response
+  Term last_included_term() const;              // InstallSnapshot
+  uint64_t offset() const;                      // InstallSnapshot and its response (the chunk answered)
+  uint64_t chunk_bytes() const;                 // InstallSnapshot: bytes in this chunk
+  bool done() const;                            // InstallSnapshot: the last chunk
+  uint64_t snapshot_bytes() const;              // InstallSnapshot: the whole snapshot's size
+  bool installed() const;                       // InstallSnapshotResponse
+  uint64_t next_offset() const;                 // InstallSnapshotResponse
+  LogIndex covered_index() const;               // InstallSnapshotResponse: its match index, if installed
+  bool kept_suffix() const;                     // Install
   LogIndex index() const;                       // Append/Apply: the entry; Commit: commitIndex;
-                                                // Truncate: the first index removed
+                                                // Truncate: the first index removed;
+                                                // Snapshot/Install: lastIncludedIndex
   uint32_t command_ref() const;                 // Append/Apply
   bool by_leader() const;                       // Commit: the leader's own commit
   uint32_t op_ref() const;                      // Invoke/Return
@@ -99,6 +117,7 @@ class TraceEvent {
   PartitionGroups partition_groups() const;     // Partition
   NetworkConfig network() const;                // Network
   Timing timing() const;                        // Timing
+  int clock_rate_permille() const;              // Clock
 
   // One step of the trace's running hash over the whole record.
   uint64_t hash(uint64_t h) const;
@@ -153,6 +172,15 @@ inline TraceEvent TraceEvent::message(Time t, TraceKind kind, MessageId id, cons
       e.a_ = m.success ? m.match_index : m.conflict_index;
       e.b_ = m.conflict_term;
       e.d_ = m.rejected_index;
+      break;
+    case MessageType::InstallSnapshot:
+      e.flag_ = m.done;
+      e.a_ = m.last_included_index; e.b_ = m.last_included_term; e.c_ = m.offset; e.d_ = m.data.size();
+      e.ref_ = static_cast<uint32_t>(std::min<uint64_t>(m.snapshot_bytes, UINT32_MAX));
+      break;
+    case MessageType::InstallSnapshotResponse:
+      e.flag_ = m.installed;
+      e.a_ = m.last_included_index; e.b_ = m.match_index; e.c_ = m.offset; e.d_ = m.next_offset;
       break;
   }
   return e;

@@ -131,6 +131,24 @@ void append_message_fields(std::string& out, const TraceEvent& e) {
         append_uint(out, "rejectedIndex", e.rejected_index());
       }
       break;
+    case MessageType::InstallSnapshot:
+      append_uint(out, "lastIncludedIndex", e.last_included_index());
+      append_uint(out, "lastIncludedTerm", e.last_included_term());
+      append_uint(out, "offset", e.offset());
+      append_uint(out, "bytes", e.chunk_bytes());
+      out += "/" + std::to_string(e.snapshot_bytes());
+      append_bool(out, "done", e.done());
+      break;
+    case MessageType::InstallSnapshotResponse:
+      append_uint(out, "lastIncludedIndex", e.last_included_index());
+      append_uint(out, "offset", e.offset());
+      append_bool(out, "installed", e.installed());
+      if (e.installed()) {
+        append_uint(out, "matchIndex", e.covered_index());
+      } else {
+        append_uint(out, "nextOffset", e.next_offset());
+      }
+      break;
   }
 }
 
@@ -176,6 +194,9 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Restart:
     case TraceKind::Timeout:
     case TraceKind::Transfer: out += node_name(e.node); break;
+    case TraceKind::Snapshot:
+    case TraceKind::Install: out += node_name(e.node); break;
+    case TraceKind::Clock: out += node_name(e.node); break;
     case TraceKind::Partition:
     case TraceKind::Heal:
     case TraceKind::Network:
@@ -226,6 +247,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Restart: break;
     case TraceKind::Timeout: out += "(forced)"; break;
     case TraceKind::Transfer: out += "to=" + node_name(e.to); break;
+    case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
       append_command(out, op->cmd);
@@ -263,8 +285,23 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
       for (const TimingSwitch& sw : kTimingSwitches) {
         if (timing.*(sw.field)) out += std::string(" ") + sw.keyword + "=on";
       }
+      if (timing.snapshot_every != 0 || timing.snapshot_chunk_bytes != kSnapshotChunkBytesDefault) {
+        append_uint(out, "snapshotEvery", timing.snapshot_every);
+        append_uint(out, "snapshotChunk", timing.snapshot_chunk_bytes);
+      }
+      if (timing.read_mode != ReadMode::Log) out += std::string(" reads=") + read_mode_name(timing.read_mode);
       break;
     }
+    case TraceKind::Snapshot:
+      // §7: the log up to lastIncludedIndex now lives in the snapshot.
+      out += "lastIncludedIndex=" + std::to_string(e.index());
+      append_uint(out, "lastIncludedTerm", e.term);
+      break;
+    case TraceKind::Install:
+      out += "lastIncludedIndex=" + std::to_string(e.index());
+      append_uint(out, "lastIncludedTerm", e.term);
+      out += e.kept_suffix() ? " (kept the log after it)" : " (discarded the log)";
+      break;
   }
 }
 

@@ -29,10 +29,11 @@ struct BenchResult {
   bool ok = true;
 };
 
-BenchResult bench_one(int nodes, raft::Time virtual_us, uint64_t seed) {
+BenchResult bench_one(int nodes, raft::Time virtual_us, uint64_t seed, uint32_t snapshot_every) {
   raft::sim::ClusterConfig config;
   config.nodes = nodes;
   config.seed = seed;
+  config.timing.snapshot_every = snapshot_every;  // §7 log compaction; 0 = off
   config.trace = true;
   raft::sim::Cluster cluster(config);
   raft::sim::Workload w;
@@ -70,14 +71,19 @@ BenchResult bench_one(int nodes, raft::Time virtual_us, uint64_t seed) {
 int cmd_bench(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
-  if (!args.parse(argv, {"seconds-virtual", "seed"}, {}, error) || !args.positional().empty()) {
+  if (!args.parse(argv, {"seconds-virtual", "seed", "snapshot-every"}, {}, error) || !args.positional().empty()) {
     if (error.empty()) error = "unexpected argument '" + args.positional()[0] + "'";
-    std::fprintf(stderr, "raftsim bench: %s\nusage: raftsim bench [--seconds-virtual N] [--seed S]\n", error.c_str());
+    std::fprintf(stderr, "raftsim bench: %s\nusage: raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N]\n", error.c_str());
     return kExitUsage;
   }
-  uint64_t seconds = 120, seed = 1;
-  if (!args.get_u64("seconds-virtual", seconds, error) || !args.get_u64("seed", seed, error)) {
+  uint64_t seconds = 120, seed = 1, snapshot_every = 0;
+  if (!args.get_u64("seconds-virtual", seconds, error) || !args.get_u64("seed", seed, error) ||
+      !args.get_u64("snapshot-every", snapshot_every, error)) {
     std::fprintf(stderr, "raftsim bench: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  if (snapshot_every > 1'000'000) {
+    std::fprintf(stderr, "raftsim bench: --snapshot-every must be 0 (off)..1000000\n");
     return kExitUsage;
   }
   if (seconds < 1 || seconds > 86'400) {
@@ -89,13 +95,14 @@ int cmd_bench(const std::vector<std::string>& argv) {
 #else
   const char* build = "native";
 #endif
-  std::printf("raftsim bench (%s): 8 closed-loop clients, checker and trace on, %" PRIu64 "s virtual per size, seed %" PRIu64 "\n",
-              build, seconds, seed);
+  std::printf("raftsim bench (%s): 8 closed-loop clients, checker and trace on, %" PRIu64 "s virtual per size, seed %" PRIu64
+              "%s\n", build, seconds, seed, snapshot_every ? (", snapshot every " + std::to_string(snapshot_every) + " entries").c_str() : "");
+  const auto every = static_cast<uint32_t>(snapshot_every);
   // Warm-up pass, not reported: lets a JIT (wasm under node) compile the hot paths first.
-  bench_one(5, 10'000'000, seed + 1);
+  bench_one(5, 10'000'000, seed + 1, every);
   bool all_ok = true;
   for (int nodes : {5, 3, 9}) {
-    const BenchResult r = bench_one(nodes, static_cast<raft::Time>(seconds) * 1'000'000, seed);
+    const BenchResult r = bench_one(nodes, static_cast<raft::Time>(seconds) * 1'000'000, seed, every);
     const double ns_per_msg = r.delivered ? r.wall_s * 1e9 / static_cast<double>(r.delivered) : 0;
     std::printf("nodes %d: %.0f delivered msgs/s, %.0f committed ops/s, %.0fx real time, %.3f allocs/msg, %.0f ns/msg "
                 "(%" PRIu64 " msgs, %" PRIu64 " ops, %" PRIu64 " events in %.3fs wall)\n",

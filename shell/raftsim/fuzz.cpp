@@ -69,6 +69,7 @@ struct FuzzOptions {
 // What --features all turned on for one run, beyond its header's switches.
 struct RunFeatures {
   bool transfers = false;        // §3.10: `transfer sN` actions among the faults
+  bool clock_drift = false;      // `clock_drift sN F` actions: within the lease's bound when reads use a lease
 };
 
 // Sub-seed stream of the feature choices: separate from the run's own stream, so that a run
@@ -83,6 +84,18 @@ RunFeatures choose_features(raft::sim::ClusterConfig& c, Rng& rng) {
   c.timing.prevote = rng.chance(0.5);        // §9.6
   c.timing.check_quorum = rng.chance(0.5);   // §6.2, with leader stickiness
   f.transfers = rng.chance(0.5);             // §3.10
+  // §7 (Log compaction): frequent snapshots and small chunks, so that transfers span many
+  // messages and meet crashes, partitions and leader changes.
+  if (rng.chance(0.5)) {
+    static constexpr uint32_t kEvery[] = {1, 3, 5, 10, 40};
+    static constexpr uint32_t kChunk[] = {1, 7, 16, 64, 300};
+    c.timing.snapshot_every = kEvery[rng.uniform(0, 4)];
+    c.timing.snapshot_chunk_bytes = kChunk[rng.uniform(0, 4)];
+  }
+  // §6.4: reads through the log, ReadIndex, or a lease (which needs CheckQuorum's stickiness).
+  const auto reads = rng.uniform(0, 2);
+  c.timing.read_mode = reads == 0 ? raft::ReadMode::Log : reads == 1 || !c.timing.check_quorum ? raft::ReadMode::ReadIndex : raft::ReadMode::Lease;
+  f.clock_drift = rng.chance(0.5);
   for (const raft::TimingSwitch& sw : raft::kTimingSwitches) {
     RAFT_ASSERT_MSG(!(sw.unsafe && c.timing.*(sw.field)), "the fuzzer never turns an unsafe switch on");
   }
@@ -266,6 +279,14 @@ RunOutcome generate_and_run(const FuzzOptions& o, uint64_t index, bool show = fa
       // §3.10: hand leadership to a random other server (often a lagging one), if it can apply now.
       const NodeId target = random_node([&](NodeId k) { return cluster.up(k) && k != cluster.leader(); });
       if (target != raft::kNoNode && raft::sim::can_apply(cluster, make::transfer(target))) ok = emit(make::transfer(target));
+    }
+    if (ok && features.clock_drift && feature_rng.chance(chance_in(0.2, gap_us))) {
+      // A lease tolerates clocks that differ by its drift bound (raft::kLeaseDriftBoundPermille);
+      // other reads do not depend on clocks at all, so their runs may drift much further.
+      const bool lease = cluster.config().timing.read_mode == raft::ReadMode::Lease;
+      const auto n = static_cast<NodeId>(feature_rng.uniform(0, nodes - 1));
+      const auto rate = static_cast<int>(lease ? feature_rng.uniform(960, 1040) : feature_rng.uniform(500, 2000));
+      ok = emit(make::clock_drift(n, rate));
     }
   }
   r.safety_end = sc.statements.size();

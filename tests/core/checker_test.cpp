@@ -100,7 +100,7 @@ TEST_CASE("checker: applies come in order, at or below commitIndex, with the com
     Fixture f(1, {{1}, {1}, {1}});
     REQUIRE(f.commit(0, 1));
     REQUIRE(f.apply(0, 1));
-    f.checker.on_restart(0);
+    f.checker.on_restart(0, 0);
     REQUIRE(f.commit(0, 1));
     CHECK(f.apply(0, 1));
   }
