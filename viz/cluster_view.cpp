@@ -437,7 +437,10 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
   }
 
-  if (!unsafe.empty()) draw_unsafe_banner(dl, f, unsafe_pos, bw, unsafe.c_str());
+  if (!unsafe.empty()) {
+    draw_unsafe_banner(dl, f, unsafe_pos, bw, unsafe.c_str());
+    vs.windows.push_back(WindowSpot{"unsafe_banner", Rect{unsafe_pos, unsafe_pos + ImVec2(bw, unsafe_h - 4)}});
+  }
   if (show_notice) draw_banner(dl, f, notice_pos, bw, color::kWarn, ui.notice.c_str(), nullptr);
   if (banner) draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner->title.c_str(), banner->description.c_str());
 

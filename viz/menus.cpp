@@ -74,12 +74,14 @@ void switch_checkboxes(Ui& ui, bool unsafe) {
     if (sw.unsafe != unsafe) continue;
     bool on = timing.*(sw.field);
     if (ImGui::Checkbox(sw.label, &on)) ui.act(sim::make::set_switch(i, on));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s:\n%s", sw.keyword, unsafe ? "breaks" : "", sw.what);
+    ui.vs.track(sw.keyword);  // a string in the static table: lives as long as the program
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s%s:\n%s", sw.keyword, unsafe ? " breaks" : "", sw.what);
   }
 }
 
 void settings_menu(Ui& ui) {
   SettingsDraft& d = ui.vs.draft;
+  ui.vs.track_window("Settings");
   if (!d.loaded) load_draft(ui, d);
   ImGui::PushItemWidth(170);
   ImGui::TextDisabled("Network (applies now)");
@@ -109,11 +111,24 @@ void settings_menu(Ui& ui) {
   ImGui::SliderInt("heartbeat (ms)", &d.heartbeat_ms, 5, 2000, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_heartbeat(static_cast<Time>(d.heartbeat_ms) * 1000));
   if (ImGui::Checkbox("no-op entry on election (section 8)", &d.noop)) ui.act(sim::make::set_noop(d.noop));
-  int read_mode = static_cast<int>(ui.cluster().config().timing.read_mode);
-  if (ImGui::Combo("reads (section 6.4)", &read_mode, "through the log\0ReadIndex (heartbeat round)\0lease (clock)\0")) {
-    ui.act(sim::make::set_read_mode(static_cast<ReadMode>(read_mode)));
-  }
+  static constexpr struct {
+    ReadMode mode;
+    const char* label;
+    const char* key;  // for tests that click it
+  } kReadModes[] = {{ReadMode::Log, "through the log", "Read mode: log"},
+                    {ReadMode::ReadIndex, "ReadIndex (heartbeat round)", "Read mode: readindex"},
+                    {ReadMode::Lease, "lease (clock)", "Read mode: lease"}};
+  const ReadMode read_mode = ui.cluster().config().timing.read_mode;
+  const bool combo = ImGui::BeginCombo("reads (section 6.4)", kReadModes[static_cast<int>(read_mode)].label);
   ui.vs.track("Read mode");
+  if (combo) {
+    for (const auto& m : kReadModes) {
+      if (ImGui::Selectable(m.label, m.mode == read_mode) && m.mode != read_mode) ui.act(sim::make::set_read_mode(m.mode));
+      ui.vs.track(m.key);
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
   help_marker(
       "How a leader answers a read. Through the log: the read is an entry like a write. ReadIndex: no entry; the "
       "leader confirms it still leads with a heartbeat round. Lease: no round while a majority acknowledged a "
@@ -125,6 +140,7 @@ void settings_menu(Ui& ui) {
   ImGui::Separator();
   ImGui::TextColored(to_vec4(color::kBad), "Unsafe: for teaching (breaks safety on purpose)");
   switch_checkboxes(ui, true);
+  ImGui::Separator();
   ImGui::TextDisabled("Log compaction (section 7; applies now)");
   ImGui::SliderInt("snapshot every (entries)", &d.snapshot_every, 0, 1000, d.snapshot_every == 0 ? "off" : "%d",
                    ImGuiSliderFlags_Logarithmic);
@@ -328,6 +344,7 @@ void draw_menu_bar(Ui& ui) {
     settings_menu(ui);
     ImGui::EndMenu();
   } else {
+    vs.track("Settings");  // only while closed, as "Share" below
     vs.draft.loaded = false;  // re-read the cluster's settings the next time the menu opens
   }
   if (ImGui::BeginMenu("Scenarios")) {

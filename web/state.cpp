@@ -126,6 +126,15 @@ val state() {
   s.set("invariants", inv);
   s.set("metrics", metrics_state(c.metrics()));
 
+  // The lab's switches as Settings shows them, and the red banner's text ("" while every unsafe
+  // switch is off).
+  const Timing& timing = c.config().timing;
+  val settings = val::object();
+  settings.set("readMode", std::string(read_mode_name(timing.read_mode)));
+  for (const TimingSwitch& sw : kTimingSwitches) settings.set(sw.keyword, timing.*(sw.field));
+  s.set("settings", settings);
+  s.set("unsafeBanner", a.unsafe_banner());
+
   s.set("traceHash", trace_hash());
   s.set("traceEvents", num(c.trace().size()));
   s.set("commands", num(lab.log().size()));

@@ -16,7 +16,7 @@ std::string num(uint64_t v) { return std::to_string(v); }
 
 Checker::Checker(int nodes)
     : chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
-      role_(nodes, Role::Follower), commit_(nodes, 0), config_index_(nodes, 0) {}
+      role_(nodes, Role::Follower), commit_(nodes, 0), config_index_(nodes, 0), applied_(nodes, 0) {}
 
 void Checker::add_node() {
   chains_.emplace_back();
@@ -26,6 +26,7 @@ void Checker::add_node() {
   role_.push_back(Role::Follower);
   commit_.push_back(0);
   config_index_.push_back(0);
+  applied_.push_back(0);
 }
 
 uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
@@ -160,48 +161,9 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
       break;
     }
 
-    case NodeEvent::Kind::Truncate:
-      if (role_[id] == Role::Leader) {
-        fail(now, "Leader Append-Only",
-             n(id) + " deleted entries from index " + num(e.index) + " while it was leader. A leader never overwrites or deletes entries in its log.");
-        break;
-      }
-      if (e.index <= commit_[id]) {
-        fail(now, "State Machine Safety",
-             n(id) + " deleted entry " + num(e.index) + " although it had already committed up to index " + num(commit_[id]) + ".");
-        break;
-      }
-      if (e.index <= chains_[id].size()) chains_[id].resize(to_size(e.index - 1));
-      break;
-
-    case NodeEvent::Kind::Commit: {
-      // State Machine Safety: every server commits (and so applies) the same entry at each index.
-      const auto& chain = chains_[id];
-      if (e.index > chain.size()) {
-        fail(now, "Checker consistency", n(id) + " committed index " + num(e.index) + " beyond its log.");
-        break;
-      }
-      commit_[id] = e.index;
-      const LogIndex known = committed_.size();
-      const LogIndex overlap = std::min<LogIndex>(known, e.index);
-      if (overlap > 0 && chain[to_size(overlap - 1)] != committed_[to_size(overlap - 1)]) {
-        fail(now, "State Machine Safety",
-             n(id) + " committed entries up to index " + num(e.index) + " that differ from entries another server already committed at or before index " +
-                 num(overlap) + ". Once committed, an entry must be the same on every server forever.");
-        break;
-      }
-      for (LogIndex i = known + 1; i <= e.index; ++i) {
-        committed_.push_back(chain[to_size(i - 1)]);
-        // Kept non-decreasing (a running max): it never understates when an entry was committed,
-        // so the Leader Completeness check below can never raise a false alarm.
-        commit_term_.push_back(commit_term_.empty() ? node.current_term() : std::max(commit_term_.back(), node.current_term()));
-      }
-      break;
-    }
-
-    case NodeEvent::Kind::Apply:
-      break;  // applies follow commits in order; the commit check covers them
-
+    case NodeEvent::Kind::Truncate: on_truncate(now, e); break;
+    case NodeEvent::Kind::Commit: on_commit(now, node, e); break;
+    case NodeEvent::Kind::Apply: on_apply(now, node, e); break;
     case NodeEvent::Kind::Config:
       config_index_[id] = e.index;
       break;
@@ -209,6 +171,136 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Install: observe_install(now, node, e); break;
   }
   return ok();
+}
+
+void Checker::on_truncate(Time now, const NodeEvent& e) {
+  const NodeId id = e.node;
+  if (role_[id] == Role::Leader) {
+    fail(now, "Leader Append-Only",
+         n(id) + " deleted entries from index " + num(e.index) + " while it was leader. A leader never overwrites or deletes entries in its log.");
+    return;
+  }
+  if (e.index <= commit_[id]) {
+    fail(now, "State Machine Safety",
+         n(id) + " deleted entry " + num(e.index) + " although it had already committed up to index " + num(commit_[id]) + ".");
+    return;
+  }
+  // §5.4 (Safety): an entry committed in term C is in the log of every leader of a term >= C, so
+  // no such leader sends an AppendEntries that conflicts with it. A follower still in an earlier
+  // term may lose its copy to a stale leader of that term (the entry stays on a majority), so the
+  // rule applies only once the follower's term reaches the commit term (commit_term_ is an upper
+  // bound: never a false alarm). A follower may also drop a *different* entry at a committed index
+  // (a stale one); the chains tell the two apart, and since a chain covers the whole prefix,
+  // comparing at the first removed index is enough.
+  if (e.index <= committed_.size() && term_[id] >= commit_term_[to_size(e.index - 1)] &&
+      holds(id, e.index, committed_[to_size(e.index - 1)])) {
+    fail(now, "Never truncate a committed entry",
+         n(id) + " deleted its entries from index " + num(e.index) + ", but the entry it held there is committed (a server committed up to index " +
+             num(committed_.size()) + "). A committed entry is in every later leader's log, so no leader can ask a follower to remove it.");
+    return;
+  }
+  if (e.index <= chains_[id].size()) chains_[id].resize(to_size(e.index - 1));
+}
+
+void Checker::on_commit(Time now, const Node& node, const NodeEvent& e) {
+  // State Machine Safety: every server commits (and so applies) the same entry at each index.
+  const NodeId id = e.node;
+  const auto& chain = chains_[id];
+  if (e.index > chain.size()) {
+    fail(now, "Checker consistency", n(id) + " committed index " + num(e.index) + " beyond its log.");
+    return;
+  }
+  if (role_[id] == Role::Leader) {
+    check_leader_commit(now, node, e);
+    if (!ok()) return;
+  }
+  commit_[id] = e.index;
+  const LogIndex known = committed_.size();
+  const LogIndex overlap = std::min<LogIndex>(known, e.index);
+  if (overlap > 0 && chain[to_size(overlap - 1)] != committed_[to_size(overlap - 1)]) {
+    fail(now, "State Machine Safety",
+         n(id) + " committed entries up to index " + num(e.index) + " that differ from entries another server already committed at or before index " +
+             num(overlap) + ". Once committed, an entry must be the same on every server forever.");
+    return;
+  }
+  if (e.index <= known) return;
+  for (LogIndex i = known + 1; i <= e.index; ++i) {
+    committed_.push_back(chain[to_size(i - 1)]);
+    // Kept non-decreasing (a running max): it never understates when an entry was committed,
+    // so the Leader Completeness check at election can never raise a false alarm.
+    commit_term_.push_back(commit_term_.empty() ? node.current_term() : std::max(commit_term_.back(), node.current_term()));
+  }
+  // The committing server learned of the commit in its current term, so the entries were committed
+  // in that term or earlier: a leader of a later term must hold them (it was elected with them, or
+  // they could not have been committed: §5.4.3, Safety argument).
+  check_sitting_leaders(now, e.index, node.current_term());
+}
+
+void Checker::check_leader_commit(Time now, const Node& node, const NodeEvent& e) {
+  const NodeId id = e.node;
+  const Term term = node.current_term();
+  // §5.4.2 (Committing entries from previous terms), Figure 8: only an entry of the leader's current
+  // term is committed by counting replicas; earlier ones are committed indirectly, beneath it.
+  const Term entry_term = node.log().term_at(e.index);
+  if (entry_term != term) {
+    fail(now, "Commit only current-term entries by counting",
+         n(id) + ", leader of term " + num(term) + ", advanced its commitIndex to " + num(e.index) + ", an entry of term " + num(entry_term) +
+             ". A leader counts replicas only for entries of its own term (§5.4.2): an entry of an earlier term can sit on a majority and "
+             "still be overwritten by a later leader, as in Figure 8.");
+    return;
+  }
+  // §5.3 (Log replication): the entry must be stored on a majority (the leader included).
+  const uint64_t want = chain_at(id, e.index);
+  int holders = 0;
+  for (NodeId m = 0; m < static_cast<NodeId>(chains_.size()); ++m) {
+    if (counts_for_quorum(m) && holds(m, e.index, want)) ++holders;
+  }
+  if (holders < quorum()) {
+    fail(now, "Commit only what a majority holds",
+         n(id) + ", leader of term " + num(term) + ", advanced its commitIndex to " + num(e.index) + " but only " + num(static_cast<uint64_t>(holders)) +
+             " of " + num(chains_.size()) + " servers hold that entry; a commit needs a majority (" + num(static_cast<uint64_t>(quorum())) +
+             "), so that every future leader has it.");
+  }
+}
+
+void Checker::check_sitting_leaders(Time now, LogIndex index, Term commit_term) {
+  const uint64_t want = committed_[to_size(index - 1)];
+  for (NodeId l = 0; l < static_cast<NodeId>(chains_.size()); ++l) {
+    if (role_[l] != Role::Leader || term_[l] <= commit_term || holds(l, index, want)) continue;
+    fail(now, "Leader Completeness",
+         n(l) + " is leader of term " + num(term_[l]) + " but lacks the entries up to index " + num(index) +
+             ", which were just committed in term " + num(commit_term) + " or earlier (its log has " + num(chains_[l].size()) +
+             " entries). Every entry committed in a term must be in the log of every leader of a later term.");
+    return;
+  }
+}
+
+void Checker::on_apply(Time now, const Node& node, const NodeEvent& e) {
+  // Figure 2, All Servers (§5.3): if commitIndex > lastApplied, increment lastApplied and apply
+  // log[lastApplied]. So applies come one at a time, in index order, never past commitIndex, and
+  // what is applied is exactly the committed entry.
+  const NodeId id = e.node;
+  if (e.index != applied_[id] + 1) {
+    fail(now, "Apply in order",
+         n(id) + " applied entry " + num(e.index) + " right after entry " + num(applied_[id]) +
+             ". A server applies its log one entry at a time, in order (lastApplied + 1).");
+    return;
+  }
+  applied_[id] = e.index;
+  if (e.index > commit_[id]) {
+    fail(now, "Apply only committed entries",
+         n(id) + " applied entry " + num(e.index) + " but its commitIndex is " + num(commit_[id]) +
+             ". Only committed entries may reach the state machine: an uncommitted one may still be replaced.");
+    return;
+  }
+  // The applied entry itself, read from the node's log, must be the committed one: this catches a
+  // log changed without an event, which the shadow chains cannot see.
+  const Entry& entry = node.log().at(e.index);
+  if (e.index > committed_.size() || chain_next(chain_at(id, e.index - 1), entry.term, entry.cmd) != committed_[to_size(e.index - 1)]) {
+    fail(now, "Apply the committed entry",
+         n(id) + " applied entry " + num(e.index) + " (term " + num(entry.term) +
+             ") but that is not the entry committed at index " + num(e.index) + ". Every server applies the same command at each index.");
+  }
 }
 
 }  // namespace raft::sim

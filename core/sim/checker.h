@@ -1,6 +1,18 @@
-// Online checker of Raft's safety properties (Figure 3) plus two per-node rules. It only observes:
-// it sees each node's events (append, truncate, commit, role, term, vote) and keeps its own shadow
-// of every log as a hash chain, so each check costs O(1) per event instead of rescanning logs.
+// Online checker of Raft's safety properties (Figure 3) plus the rules that produce them. It only
+// observes: it sees each node's events (append, truncate, commit, apply, role, term, vote) and keeps
+// its own shadow of every log as a hash chain, so each check costs O(1) or O(cluster size) per
+// event instead of rescanning logs, and allocates only to report a violation.
+//
+// Properties, by the name a violation reports:
+//   Figure 3:  "Election Safety", "Leader Append-Only", "Log Matching", "Leader Completeness"
+//              (at election, and again whenever an entry is committed in a term below a sitting
+//              leader's), "State Machine Safety"
+//   the rules behind them, checked directly so that a broken rule is caught where it happens:
+//              "Terms never decrease", "One vote per term",
+//              "Commit only current-term entries by counting" (§5.4.2, Figure 8),
+//              "Commit only what a majority holds" (§5.3),
+//              "Apply in order", "Apply only committed entries", "Apply the committed entry" (§5.3),
+//              "Never truncate a committed entry" (§5.4)
 #pragma once
 
 #include <cstdint>
@@ -35,12 +47,17 @@ class Checker {
   // taken at or after the highest index committed anywhere at that moment.
   bool observe_read(Time now, NodeId server, const ClientOpRecord& op);
   // A restarted node comes back as a follower with only its persistent state.
-  // Its commitIndex restarts at its snapshot's last index (0 without one).
-  void on_restart(NodeId node, LogIndex commit_index) { role_[node] = Role::Follower; commit_[node] = commit_index; }
+  // commitIndex and lastApplied are volatile (Figure 2): both restart from the node's snapshot's
+  // last index (0 without one).
+  void on_restart(NodeId node, LogIndex commit_index) {
+    role_[node] = Role::Follower;
+    commit_[node] = commit_index;
+    applied_[node] = commit_index;
+  }
   // A server joins the cluster (dissertation §4.2.1): it starts with an empty disk.
   void add_node();
   // Where the configuration a node uses comes from (its log's latest configuration entry, 0: the
-  // bootstrap one), as of its construction (start or restart).
+  // base one, the snapshot's else the bootstrap one), as of its construction (start or restart).
   void set_configuration_index(NodeId node, LogIndex index) { config_index_[to_size(static_cast<uint64_t>(node))] = index; }
 
   bool ok() const { return violation_.property.empty(); }
@@ -62,6 +79,25 @@ class Checker {
   // Hash of the snapshot bytes first seen at each lastIncludedIndex (looked up, never iterated).
   std::unordered_map<LogIndex, std::pair<uint64_t, NodeId>> snapshot_hash_;
   uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][to_size(i - 1)]; }
+  // Whether node n's shadow log holds the entry whose chain (entry and everything before it) is `chain`.
+  bool holds(NodeId n, LogIndex i, uint64_t chain) const { return chains_[n].size() >= i && chain_at(n, i) == chain; }
+
+  void on_commit(Time now, const Node& node, const NodeEvent& e);
+  void on_apply(Time now, const Node& node, const NodeEvent& e);
+  void on_truncate(Time now, const NodeEvent& e);
+  // §5.3, §5.4.2: a leader advances commitIndex by counting replicas only to an entry of its own
+  // term held by a majority.
+  void check_leader_commit(Time now, const Node& node, const NodeEvent& e);
+  // Leader Completeness for entries whose commit is observed now, in term `commit_term`: every
+  // sitting leader of a later term must already hold them.
+  void check_sitting_leaders(Time now, LogIndex index, Term commit_term);
+
+  // Who counts towards a commit quorum, and how many make one. Every server today; membership
+  // changes (ch. 4) replace these with the leader's current configuration (voters only, a
+  // majority of them), and snapshots (ch. 5) must keep `holds` meaningful for a compacted prefix
+  // (compare against lastIncludedIndex/Term instead of the dropped chain).
+  bool counts_for_quorum(NodeId n) const { return n >= 0 && n < static_cast<NodeId>(chains_.size()); }
+  int quorum() const { return static_cast<int>(chains_.size()) / 2 + 1; }
 
   std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1
   std::vector<Term> term_;                         // per node: last currentTerm seen
@@ -70,6 +106,7 @@ class Checker {
   std::vector<Role> role_;
   std::vector<LogIndex> commit_;                   // per node: commitIndex as of the last event seen
   std::vector<LogIndex> config_index_;             // per node: index of its configuration in use
+  std::vector<LogIndex> applied_;                  // per node: lastApplied as of the last event seen
   std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
   // Log Matching: the chain of the first entry seen at each (index, term). Indexed by index with
   // two inline slots (an index rarely holds entries of more than two terms), the rest in a small

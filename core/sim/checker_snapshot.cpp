@@ -70,6 +70,7 @@ void Checker::observe_install(Time now, const Node& node, const NodeEvent& e) {
     chain.assign(committed_.begin(), committed_.begin() + static_cast<std::ptrdiff_t>(index));
   }
   commit_[id] = index;
+  applied_[id] = index;  // the state machine now stands at the snapshot
   check_snapshot_bytes(now, node, index, "installed");
 }
 

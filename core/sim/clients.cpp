@@ -1,6 +1,7 @@
 #include "core/sim/clients.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "core/sim/cluster.h"
@@ -8,7 +9,9 @@
 namespace raft::sim {
 
 namespace {
-constexpr uint64_t kStreamClient = 50'000;  // + client id: each client's random stream
+constexpr uint64_t kStreamClient = 50'000;       // + client id: each client's workload stream
+constexpr uint64_t kStreamClientRetry = 60'000;  // + client id: each client's failover stream
+uint32_t bit(NodeId n) { return uint32_t{1} << n; }
 }  // namespace
 
 Time ClientPool::next_wake() const {
@@ -27,10 +30,14 @@ void ClientPool::fire_next(ClientHost& host) {
   c.wake_at = kTimeNever;
   if (c.busy) {
     if (c.accepted_by != kNoNode) {
-      // Accepted but no reply in time: that leader may be cut off in a minority. Ask the next
-      // server, which redirects to the leader it knows.
-      c.leader_guess = kNoNode;
+      // §8 (Client interaction): accepted but no reply in time; that leader may be cut off in a
+      // minority or deposed. The client tries again at once (the timeout was the wait) at another,
+      // randomly chosen server, and will not follow a redirect back to this one in this round.
+      const NodeId silent = c.accepted_by;
       c.accepted_by = kNoNode;
+      c.failed_mask |= bit(silent);
+      ++c.failures;
+      c.leader_guess = pick_untried(c, silent, host.servers());
     }
     attempt(c, host);  // no reply in time, refused or redirected: try again (same seq)
   } else if (c.background && host.now() < workload_.until_us) {
@@ -42,6 +49,7 @@ ClientPool::Client& ClientPool::new_client(ClientHost& host) {
   Client c;
   c.id = static_cast<ClientId>(clients_.size() + 1);
   c.rng.reseed(Rng::derive(host.config().seed, kStreamClient + c.id));
+  c.retry_rng.reseed(Rng::derive(host.config().seed, kStreamClientRetry + c.id));
   clients_.push_back(c);
   return clients_.back();
 }
@@ -71,7 +79,9 @@ uint64_t ClientPool::invoke(Client& c, Command cmd, NodeId via, ClientHost& host
   ops_.push_back(std::move(rec));
   c.op = static_cast<uint32_t>(ops_.size() - 1);
   c.busy = true;
-  c.attempts = 0;
+  c.failures = 0;
+  c.failed_mask = 0;
+  c.deadline = host.now() + host.config().client_deadline_us;
   c.via = via;
   c.via_first = via != kNoNode;
   c.last_issue = host.now();
@@ -86,23 +96,21 @@ void ClientPool::attempt(Client& c, ClientHost& host) {
   const ClusterConfig& config = host.config();
   const Time now = host.now();
   c.accepted_by = kNoNode;
-  if (++c.attempts > config.client_attempts_max) {
+  if (now >= c.deadline) {
     give_up(c, host);
     return;
   }
   NodeId target = c.via_first ? c.via : c.leader_guess;
   c.via_first = false;
-  if (target == kNoNode) target = (c.last_tried + 1) % host.servers();  // try the servers in turn
+  if (target == kNoNode) target = (c.last_tried + 1) % host.servers();  // no guess yet: the servers in turn
   c.last_tried = target;
   ClientOpRecord& op = ops_[c.op];
   if (op.first_node == kNoNode) op.first_node = target;
   if (!host.up(target)) {
-    // Connection refused: try the next server soon.
-    c.leader_guess = kNoNode;
-    c.wake_at = now + kRetryAfterRefusedUs;
+    failed_on(c, target, host);  // connection refused
     return;
   }
-  c.wake_at = now + config.client_timeout_us;  // overwritten if the reply comes at once
+  c.wake_at = std::min(now + config.client_timeout_us, c.deadline);  // overwritten if the reply comes at once
   const ProposeResult r = host.propose(target, op.cmd);
   if (r.accepted) {
     c.leader_guess = target;
@@ -110,13 +118,41 @@ void ClientPool::attempt(Client& c, ClientHost& host) {
     host.drain(target);  // may complete the request at once (a one-node cluster)
     return;
   }
-  if (r.leader_hint != kNoNode && r.leader_hint != target) {
-    c.leader_guess = r.leader_hint;  // redirected to the leader this server knows
-    c.wake_at = now + kRetryAfterRedirectUs;
-  } else {
-    c.leader_guess = kNoNode;  // nobody knows a leader: wait for an election
-    c.wake_at = now + std::max<Time>(config.timing.heartbeat_interval_us, kRetryWithoutLeaderMinUs);
+  // §8: a server that is not the leader names the most recent leader it has heard from. That
+  // view may be stale (a crashed leader, or one cut off in a minority), so a redirect to a server
+  // this request has just failed on is not followed. The redirecting server is not the leader
+  // either: it counts as tried, so two stale views cannot bounce the client between them.
+  c.failed_mask |= bit(target);
+  if (r.leader_hint != kNoNode && r.leader_hint != target && (c.failed_mask & bit(r.leader_hint)) == 0) {
+    c.leader_guess = r.leader_hint;
+    c.wake_at = std::min(now + kRetryAfterRedirectUs, c.deadline);
+    return;
   }
+  failed_on(c, target, host);  // it knows no leader worth trying: an election may be under way
+}
+
+void ClientPool::failed_on(Client& c, NodeId server, ClientHost& host) {
+  c.failed_mask |= bit(server);
+  c.leader_guess = pick_untried(c, server, host.servers());
+  // Bounded exponential back-off with jitter (the shift is capped so it cannot overflow).
+  const Time d = std::min(kBackoffMaxUs, kBackoffMinUs << std::min(c.failures, 16));
+  ++c.failures;
+  c.wake_at = std::min(host.now() + c.retry_rng.uniform(d / 2, d), c.deadline);
+}
+
+NodeId ClientPool::pick_untried(Client& c, NodeId last_failed, int nodes) {
+  const uint32_t all = nodes >= 32 ? ~uint32_t{0} : bit(nodes) - 1;
+  if ((c.failed_mask & all) == all) {
+    // Every server failed this request in this round: start a new one, avoiding only the server
+    // that failed last (unless it is the only one).
+    c.failed_mask = nodes > 1 ? bit(last_failed) : 0;
+  }
+  const int untried = nodes - std::popcount(c.failed_mask & all);
+  int k = static_cast<int>(c.retry_rng.uniform(0, untried - 1));
+  for (NodeId n = 0; n < nodes; ++n) {
+    if ((c.failed_mask & bit(n)) == 0 && k-- == 0) return n;
+  }
+  return kNoNode;  // unreachable: untried >= 1
 }
 
 const ClientOpRecord* ClientPool::on_reply(const ClientReply& r, ClientHost& host) {

@@ -1,8 +1,20 @@
 // The simulated clients: scripted clients (Cluster::submit) and background clients (a Workload).
-// A client has at most one request outstanding. It sends the request to the server it believes
-// is leader; a request that is refused, redirected or unanswered in time is sent again, with the
-// same sequence number, to another server (§8: the state machine remembers each client's last
-// sequence number, so a retry of a request that already committed is not applied twice).
+// A client has at most one request outstanding and behaves as the Raft client of §8 (Client
+// interaction) and the dissertation's §6.2 (Routing requests to the leader):
+// - It sends the request to the server it believes is leader. A server that is not the leader
+//   refuses and names the leader it knows; the client follows that redirect, unless it names a
+//   server this request has just failed on (a follower's stale view of a crashed or cut-off
+//   leader would otherwise bounce the client between the two).
+// - A server that accepted the request but did not answer within client_timeout_us, one that was
+//   down (connection refused), and one that knew no usable leader count as failed for this
+//   request; the client then tries another server, chosen at random among those it has not
+//   failed on in the current round (once every server has failed, a new round starts).
+// - Every failure waits a bounded exponential back-off with jitter, drawn from the client's own
+//   random stream (derived from the cluster seed), before the next attempt.
+// - It gives up when the request's deadline (client_deadline_us after the invoke) passes, however
+//   many attempts that took. A retry keeps the sequence number (§8: the state machine remembers
+//   each client's last sequence number, so a retry of a request that already committed is not
+//   applied twice).
 //
 // Polled like the network: the cluster asks next_wake() and, when that time comes, fire_next()
 // runs the earliest client (retry, or the next background request).
@@ -54,10 +66,13 @@ class ClientHost {
 class ClientPool {
  public:
   // Delays between attempts at one request.
-  static constexpr Time kRetryAfterRefusedUs = 10'000;    // the server was down: try the next one
-  static constexpr Time kRetryAfterRedirectUs = 1'000;    // a follower named the leader: go there
-  static constexpr Time kRetryWithoutLeaderMinUs = 10'000; // nobody knows a leader: at least this,
-                                                           // else one heartbeat interval
+  static constexpr Time kRetryAfterRedirectUs = 1'000;    // a follower named a leader worth trying: go there
+  // After the k-th failed attempt at a request (k = 0, 1, ...) the client waits a time drawn from
+  // [d/2, d] with d = min(kBackoffMinUs * 2^k, kBackoffMaxUs): the first retry comes quickly (a
+  // crashed server's neighbour probably knows the new leader), later ones spread out while an
+  // election runs, and none waits longer than kBackoffMaxUs.
+  static constexpr Time kBackoffMinUs = 10'000;
+  static constexpr Time kBackoffMaxUs = 320'000;
   // A background client's minimum gap between requests, so that a closed loop on a one-node
   // cluster (which answers inside propose) still lets virtual time advance.
   static constexpr Time kClientThinkUs = 1'000;
@@ -85,8 +100,11 @@ class ClientPool {
     bool scripted = false;
     bool busy = false;
     uint32_t op = 0;             // index into ops_ while busy
-    int attempts = 0;
-    NodeId leader_guess = kNoNode;
+    int failures = 0;            // failed attempts at the current request: the back-off exponent
+    Time deadline = kTimeNever;  // the current request gives up at this time
+    uint32_t failed_mask = 0;    // bit n: server n failed the current request in this round
+    NodeId leader_guess = kNoNode;  // where the next attempt goes: the leader it believes in, a
+                                    // redirect's leader, or a random untried server after a failure
     NodeId last_tried = kNoNode;
     NodeId accepted_by = kNoNode; // the server that accepted the current attempt, if any
     Time wake_at = kTimeNever;   // next retry or (background) next request
@@ -95,13 +113,19 @@ class ClientPool {
     bool via_first = false;      // the current op's first attempt goes to `via`
     NodeId via = kNoNode;
     RequestSeq seq = 0;          // last sequence number used
-    Rng rng;
+    Rng rng;                     // the background workload: which op, key and timing
+    Rng retry_rng;               // failover: which server next, back-off jitter
   };
 
   Client& new_client(ClientHost& host);
   Client& client_for_script(ClientHost& host);
   uint64_t invoke(Client& c, Command cmd, NodeId via, ClientHost& host);  // records the op, sends the first attempt
   void attempt(Client& c, ClientHost& host);
+  // Marks `server` as failed for the current request and schedules the next attempt after a
+  // back-off, at another server.
+  void failed_on(Client& c, NodeId server, ClientHost& host);
+  // A random server not in failed_mask; when every server is in it, a new round starts first.
+  NodeId pick_untried(Client& c, NodeId last_failed, int nodes);
   void complete(Client& c, const ClientReply& r, ClientHost& host);
   void give_up(Client& c, ClientHost& host);
   void issue_background(Client& c, ClientHost& host);

@@ -30,9 +30,12 @@ struct ClusterConfig {
   uint64_t seed = 1;
   Timing timing;                 // changes while running through set_timing()
   NetworkConfig network;
-  // Clients retry a request that got no reply within this time, at another node.
+  // A client that sent a request to a server which accepted it, but got no reply within this
+  // time, tries another server (the leader may be cut off in a minority, or deposed).
   Time client_timeout_us = 1'000'000;
-  int client_attempts_max = 30;
+  // A client gives up on a request this long after invoking it (counted in time, not attempts:
+  // a failover must not burn its budget bouncing between stale redirects).
+  Time client_deadline_us = 15'000'000;
   bool trace = true;
   bool operator==(const ClusterConfig&) const = default;
 };

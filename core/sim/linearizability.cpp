@@ -471,28 +471,43 @@ class KeySearch {
 
 }  // namespace
 
+const char* to_string(LinearizabilityVerdict v) {
+  switch (v) {
+    case LinearizabilityVerdict::Linearizable: return "linearizable";
+    case LinearizabilityVerdict::Refuted: return "not linearizable";
+    case LinearizabilityVerdict::Undecided: return "undecided";
+  }
+  return "?";
+}
+
 LinearizabilityResult check_linearizable(const std::vector<HistoryOp>& history, uint64_t states_max) {
   // Positions of each key's ops; std::map so keys are checked in sorted order.
   std::map<std::string, std::vector<uint32_t>> by_key;
   for (uint32_t p = 0; p < history.size(); ++p) by_key[history[p].key].push_back(p);
 
+  // A refuted key decides the whole history (P-compositionality: one non-linearizable key makes the
+  // history non-linearizable), so it wins over any number of undecided keys; an undecided key only
+  // keeps a history with no refuted key from being called linearizable.
   LinearizabilityResult result;
+  std::string first_undecided_explanation;
   for (const auto& [key, positions] : by_key) {
     KeySearch search(key, history, positions, states_max);
     const KeySearch::Verdict verdict = search.run();
     result.states_explored += search.states_explored();
-    if (verdict == KeySearch::Verdict::NotLinearizable) {
-      // The first refuted key wins; gave_up stays set if an earlier key was inconclusive.
-      result.ok = false;
-      result.key = key;
-      result.explanation = search.explanation();
-      return result;
-    }
-    if (verdict == KeySearch::Verdict::GaveUp && !result.gave_up) {
-      result.gave_up = true;
+    if (verdict == KeySearch::Verdict::NotLinearizable && !result.refuted()) {
+      result.verdict = LinearizabilityVerdict::Refuted;
       result.key = key;
       result.explanation = search.explanation();
     }
+    if (verdict == KeySearch::Verdict::GaveUp) {
+      if (result.undecided_keys.empty()) first_undecided_explanation = search.explanation();
+      result.undecided_keys.push_back(key);
+    }
+  }
+  if (!result.refuted() && !result.undecided_keys.empty()) {
+    result.verdict = LinearizabilityVerdict::Undecided;
+    result.key = result.undecided_keys.front();
+    result.explanation = std::move(first_undecided_explanation);
   }
   return result;
 }

@@ -30,17 +30,37 @@ struct HistoryOp {
   bool cas_swapped = false;
 };
 
-struct LinearizabilityResult {
-  bool ok = true;
-  bool gave_up = false;                  // search budget exhausted: neither proven nor refuted
-  std::string key;                       // the first key whose sub-history is not linearizable
-  std::string explanation;               // a sentence a learner can read
-  uint64_t states_explored = 0;
+// Three outcomes, never two: a search that hit its budget proves nothing either way, so it is
+// neither a pass nor a failure and must be reported as what it is.
+enum class LinearizabilityVerdict : uint8_t {
+  Linearizable,  // every key's sub-history has a valid order
+  Refuted,       // some key has none: a definite violation, whatever the other keys gave
+  Undecided,     // no key refuted, but at least one key's search hit the budget
 };
 
+struct LinearizabilityResult {
+  LinearizabilityVerdict verdict = LinearizabilityVerdict::Linearizable;
+  // Refuted: the first refuted key (in key order) and why, in a sentence a learner can read.
+  // Undecided: the first key whose search hit the budget, and a sentence saying so.
+  std::string key;
+  std::string explanation;
+  // Every key whose search hit the budget, in key order, also when another key was refuted.
+  std::vector<std::string> undecided_keys;
+  uint64_t states_explored = 0;
+
+  bool linearizable() const { return verdict == LinearizabilityVerdict::Linearizable; }
+  bool refuted() const { return verdict == LinearizabilityVerdict::Refuted; }
+  bool undecided() const { return verdict == LinearizabilityVerdict::Undecided; }
+};
+
+// "linearizable", "not linearizable", "undecided".
+const char* to_string(LinearizabilityVerdict v);
+
 // Checks that the whole history is linearizable with respect to a map<string,string> whose keys
-// start absent. `states_max` bounds the search per key (a limit on everything).
+// start absent. `states_max` bounds the search per key (a limit on everything). Every key is
+// searched even after one is refuted or undecided, so the verdict does not depend on key order.
+inline constexpr uint64_t kLinearizabilityStatesMax = 2'000'000;
 LinearizabilityResult check_linearizable(const std::vector<HistoryOp>& history,
-                                         uint64_t states_max = 2'000'000);
+                                         uint64_t states_max = kLinearizabilityStatesMax);
 
 }  // namespace raft::sim

@@ -73,7 +73,13 @@ struct ScenarioResult {
   std::string failure;              // "file:line: expected ..., found ..." or the violated property
   int checks_passed = 0;
   size_t ops_checked = 0;           // client operations checked for linearizability at the end
-  bool linearizability_gave_up = false;  // the search hit its budget: neither proven nor refuted
+  // The end-of-run linearizability verdict. Refuted always fails the run (kind Linearizability).
+  // Undecided (the search hit its budget on some key and no key was refuted) leaves ok == true,
+  // since nothing was found wrong, but it is not a pass: callers report it as undecided, with
+  // `undecided` saying which key and why (raftsim run exits 3, raftsim fuzz counts such runs).
+  LinearizabilityVerdict linearizability = LinearizabilityVerdict::Linearizable;
+  std::string undecided;            // Undecided: a sentence naming the key(s), else empty
+  bool undecided_only() const { return ok && linearizability == LinearizabilityVerdict::Undecided; }
   // Set when the run stopped, as the scenario said it would (`expect violation P`), at a violation
   // of this property: the run passes if its checks do.
   std::string violation_expected;
@@ -86,8 +92,9 @@ std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops);
 
 // Runs a scenario from the start: builds the cluster, applies statements in order, evaluates
 // checks, and stops at the first failed action, failed check or safety violation. At the end the
-// client history must be linearizable.
-ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep = nullptr);
+// client history must be linearizable (searched with at most `states_max` states per key).
+ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep = nullptr,
+                            uint64_t states_max = kLinearizabilityStatesMax);
 
 // run_scenario one statement at a time, for drivers that choose the next statement by looking at
 // the cluster (raftsim fuzz). Feeding a scenario's statements to apply() and then calling finish()
@@ -106,8 +113,12 @@ class ScenarioRunner {
   // `violation_expected_next`: the next statement is `expect violation`, so a violation this
   // statement causes is left for it to judge instead of failing the run.
   bool apply(const Statement& s, bool violation_expected_next = false);
-  // Ends the run: a last safety look and the linearizability of the client history.
-  const ScenarioResult& finish();
+  // Ends the run: a last safety look and the linearizability of the client history, searched with
+  // at most `states_max` states per key.
+  const ScenarioResult& finish(uint64_t states_max = kLinearizabilityStatesMax);
+  // Records a linearizability verdict in the result: Refuted fails the run (also when other keys
+  // were undecided), Undecided is kept as such (ok stays true, `undecided` says why).
+  void judge_linearizability(const LinearizabilityResult& lin);
 
   bool failed() const { return !result_.ok; }
   const ScenarioResult& result() const { return result_; }

@@ -568,7 +568,7 @@ bool ScenarioRunner::apply(const Statement& s, bool violation_expected_next) {
   return true;
 }
 
-const ScenarioResult& ScenarioRunner::finish() {
+const ScenarioResult& ScenarioRunner::finish(uint64_t states_max) {
   // A run stopped at an expected violation is judged by its checks: it broke safety on purpose,
   // so its client history need not be linearizable.
   if (!result_.ok || !result_.violation_expected.empty()) return result_;
@@ -579,23 +579,41 @@ const ScenarioResult& ScenarioRunner::finish() {
   }
   const std::vector<HistoryOp> history = client_history(c.client_ops());
   result_.ops_checked = history.size();
-  const LinearizabilityResult lin = check_linearizable(history);
-  result_.linearizability_gave_up = lin.gave_up;
-  if (!lin.ok && !lin.gave_up) {
-    fail(ScenarioResult::Failure::Linearizability, last_line_, "Linearizability",
-         "the client history is not linearizable (key " + lin.key + "): " + lin.explanation);
-  }
+  judge_linearizability(check_linearizable(history, states_max));
   return result_;
 }
 
-ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep) {
+void ScenarioRunner::judge_linearizability(const LinearizabilityResult& lin) {
+  if (!result_.ok) return;
+  result_.linearizability = lin.verdict;
+  // A refuted key fails the run whatever the other keys gave (an undecided key proves nothing).
+  if (lin.refuted()) {
+    std::string also;
+    if (!lin.undecided_keys.empty()) {
+      also = " (the search also hit its budget on key";
+      also += lin.undecided_keys.size() > 1 ? "s" : "";
+      for (const std::string& k : lin.undecided_keys) also += " " + k;
+      also += ")";
+    }
+    fail(ScenarioResult::Failure::Linearizability, last_line_, "Linearizability",
+         "the client history is not linearizable (key " + lin.key + "): " + lin.explanation + also);
+  } else if (lin.undecided()) {
+    std::string keys;
+    for (const std::string& k : lin.undecided_keys) keys += (keys.empty() ? "" : ", ") + k;
+    result_.undecided = "linearizability of the client history is undecided: the search hit its budget on key" +
+                        std::string(lin.undecided_keys.size() > 1 ? "s " : " ") + keys +
+                        " and refuted no key, so the history was neither proven nor refuted. " + lin.explanation;
+  }
+}
+
+ScenarioResult run_scenario(const Scenario& scenario, std::optional<Cluster>* keep, uint64_t states_max) {
   ScenarioRunner runner(scenario.config, scenario.file, keep, initial_disks(scenario));
   const std::vector<Statement>& all = scenario.statements;
   for (size_t i = 0; i < all.size(); ++i) {
     const bool violation_expected_next = i + 1 < all.size() && all[i + 1].is<stmt::ExpectViolation>();
     if (!runner.apply(all[i], violation_expected_next)) return runner.result();
   }
-  return runner.finish();
+  return runner.finish(states_max);
 }
 
 }  // namespace raft::sim

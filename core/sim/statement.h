@@ -146,6 +146,9 @@ struct Statement {
   template <class T> bool is() const { return std::holds_alternative<T>(v); }
   template <class T> const T* as() const { return std::get_if<T>(&v); }
   template <class T> T* as() { return std::get_if<T>(&v); }
+  // The alternative the caller knows this statement holds (a table row's own kind); a wrong T is a
+  // bug and aborts.
+  template <class T> const T& get() const { return std::get<T>(v); }
   bool operator==(const Statement& o) const { return v == o.v; }  // the line is where, not what
 };
 

@@ -17,8 +17,8 @@ bool parse_snapshot_every(LineReader& r, Statement& out) {
   out = stmt::SnapshotEvery{static_cast<uint32_t>(v)};
   return r.end("snapshot_every");
 }
-void print_snapshot_every(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::SnapshotEvery>()->entries); }
-void fold_snapshot_every(const Statement& s, ClusterConfig& c) { c.timing.snapshot_every = s.as<stmt::SnapshotEvery>()->entries; }
+void print_snapshot_every(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.get<stmt::SnapshotEvery>().entries); }
+void fold_snapshot_every(const Statement& s, ClusterConfig& c) { c.timing.snapshot_every = s.get<stmt::SnapshotEvery>().entries; }
 bool snapshot_every_of(const ClusterConfig& c, Statement& out) {
   out = stmt::SnapshotEvery{c.timing.snapshot_every};
   return c.timing.snapshot_every != 0;  // printed only when on
@@ -30,8 +30,8 @@ bool parse_snapshot_chunk(LineReader& r, Statement& out) {
   out = stmt::SnapshotChunk{static_cast<uint32_t>(v)};
   return r.end("snapshot_chunk");
 }
-void print_snapshot_chunk(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::SnapshotChunk>()->bytes); }
-void fold_snapshot_chunk(const Statement& s, ClusterConfig& c) { c.timing.snapshot_chunk_bytes = s.as<stmt::SnapshotChunk>()->bytes; }
+void print_snapshot_chunk(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.get<stmt::SnapshotChunk>().bytes); }
+void fold_snapshot_chunk(const Statement& s, ClusterConfig& c) { c.timing.snapshot_chunk_bytes = s.get<stmt::SnapshotChunk>().bytes; }
 bool snapshot_chunk_of(const ClusterConfig& c, Statement& out) {
   out = stmt::SnapshotChunk{c.timing.snapshot_chunk_bytes};
   return c.timing.snapshot_chunk_bytes != kSnapshotChunkBytesDefault;  // printed only when changed
@@ -43,7 +43,7 @@ bool parse_take_snapshot(LineReader& r, Statement& out) {
   out = t;
   return r.end("the node");
 }
-void print_take_snapshot(const Statement& s, std::string& out) { out += ' ' + node_name(s.as<stmt::TakeSnapshot>()->node); }
+void print_take_snapshot(const Statement& s, std::string& out) { out += ' ' + node_name(s.get<stmt::TakeSnapshot>().node); }
 
 bool parse_expect_snapshot(LineReader& r, Statement& out) {
   stmt::ExpectSnapshot e;
@@ -52,7 +52,7 @@ bool parse_expect_snapshot(LineReader& r, Statement& out) {
   return r.end("the number");
 }
 void print_expect_snapshot(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ExpectSnapshot>();
+  const auto& e = s.get<stmt::ExpectSnapshot>();
   out += ' ' + node_name(e.node);
   out += std::string(" ") + (e.cmp == Cmp::Eq ? "=" : e.cmp == Cmp::Ge ? ">=" : "<=") + ' ' + std::to_string(e.index);
 }

@@ -53,8 +53,8 @@ bool parse_nodes(LineReader& r, Statement& out) {
   out = stmt::Nodes{static_cast<int>(v)};
   return r.end("nodes");
 }
-void print_nodes(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::Nodes>()->count); }
-void fold_nodes(const Statement& s, ClusterConfig& c) { c.nodes = s.as<stmt::Nodes>()->count; }
+void print_nodes(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.get<stmt::Nodes>().count); }
+void fold_nodes(const Statement& s, ClusterConfig& c) { c.nodes = s.get<stmt::Nodes>().count; }
 bool nodes_of(const ClusterConfig& c, Statement& out) { out = stmt::Nodes{c.nodes}; return true; }
 
 bool parse_seed(LineReader& r, Statement& out) {
@@ -63,8 +63,8 @@ bool parse_seed(LineReader& r, Statement& out) {
   out = stmt::Seed{v};
   return r.end("seed");
 }
-void print_seed(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::Seed>()->seed); }
-void fold_seed(const Statement& s, ClusterConfig& c) { c.seed = s.as<stmt::Seed>()->seed; }
+void print_seed(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.get<stmt::Seed>().seed); }
+void fold_seed(const Statement& s, ClusterConfig& c) { c.seed = s.get<stmt::Seed>().seed; }
 bool seed_of(const ClusterConfig& c, Statement& out) { out = stmt::Seed{c.seed}; return true; }
 
 // ---- settings ----
@@ -81,12 +81,12 @@ bool parse_election_timeout(LineReader& r, Statement& out) {
   return r.end("election_timeout");
 }
 void print_election_timeout(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ElectionTimeout>();
+  const auto& e = s.get<stmt::ElectionTimeout>();
   out += ' ' + format_duration(e.min_us) + ' ' + format_duration(e.max_us);
 }
 void fold_election_timeout(const Statement& s, ClusterConfig& c) {
-  c.timing.election_timeout_min_us = s.as<stmt::ElectionTimeout>()->min_us;
-  c.timing.election_timeout_max_us = s.as<stmt::ElectionTimeout>()->max_us;
+  c.timing.election_timeout_min_us = s.get<stmt::ElectionTimeout>().min_us;
+  c.timing.election_timeout_max_us = s.get<stmt::ElectionTimeout>().max_us;
 }
 bool election_timeout_of(const ClusterConfig& c, Statement& out) {
   out = stmt::ElectionTimeout{c.timing.election_timeout_min_us, c.timing.election_timeout_max_us};
@@ -100,8 +100,8 @@ bool parse_heartbeat(LineReader& r, Statement& out) {
   out = h;
   return r.end("heartbeat");
 }
-void print_heartbeat(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::Heartbeat>()->interval_us); }
-void fold_heartbeat(const Statement& s, ClusterConfig& c) { c.timing.heartbeat_interval_us = s.as<stmt::Heartbeat>()->interval_us; }
+void print_heartbeat(const Statement& s, std::string& out) { out += ' ' + format_duration(s.get<stmt::Heartbeat>().interval_us); }
+void fold_heartbeat(const Statement& s, ClusterConfig& c) { c.timing.heartbeat_interval_us = s.get<stmt::Heartbeat>().interval_us; }
 bool heartbeat_of(const ClusterConfig& c, Statement& out) { out = stmt::Heartbeat{c.timing.heartbeat_interval_us}; return true; }
 
 bool parse_latency(LineReader& r, Statement& out) {
@@ -111,12 +111,12 @@ bool parse_latency(LineReader& r, Statement& out) {
   return r.end("latency");
 }
 void print_latency(const Statement& s, std::string& out) {
-  const auto& l = *s.as<stmt::Latency>();
+  const auto& l = s.get<stmt::Latency>();
   out += ' ' + format_duration(l.min_us) + ' ' + format_duration(l.max_us);
 }
 void fold_latency(const Statement& s, ClusterConfig& c) {
-  c.network.latency_min_us = s.as<stmt::Latency>()->min_us;
-  c.network.latency_max_us = s.as<stmt::Latency>()->max_us;
+  c.network.latency_min_us = s.get<stmt::Latency>().min_us;
+  c.network.latency_max_us = s.get<stmt::Latency>().max_us;
 }
 bool latency_of(const ClusterConfig& c, Statement& out) {
   out = stmt::Latency{c.network.latency_min_us, c.network.latency_max_us};
@@ -133,8 +133,8 @@ struct NetworkProbability {
     out = t;
     return r.end(kw);
   }
-  static void print(const Statement& s, std::string& out) { out += ' ' + format_number(s.as<T>()->probability); }
-  static void fold(const Statement& s, ClusterConfig& c) { c.network.*Field = s.as<T>()->probability; }
+  static void print(const Statement& s, std::string& out) { out += ' ' + format_number(s.get<T>().probability); }
+  static void fold(const Statement& s, ClusterConfig& c) { c.network.*Field = s.get<T>().probability; }
   static bool of(const ClusterConfig& c, Statement& out) {
     out = T{c.network.*Field};
     return true;
@@ -156,9 +156,9 @@ bool parse_read_mode(LineReader& r, Statement& out) {
 }
 void print_read_mode(const Statement& s, std::string& out) {
   out += ' ';
-  out += read_mode_name(s.as<stmt::ReadModeSetting>()->mode);
+  out += read_mode_name(s.get<stmt::ReadModeSetting>().mode);
 }
-void fold_read_mode(const Statement& s, ClusterConfig& c) { c.timing.read_mode = s.as<stmt::ReadModeSetting>()->mode; }
+void fold_read_mode(const Statement& s, ClusterConfig& c) { c.timing.read_mode = s.get<stmt::ReadModeSetting>().mode; }
 bool read_mode_of(const ClusterConfig& c, Statement& out) {
   out = stmt::ReadModeSetting{c.timing.read_mode};
   return c.timing.read_mode != ReadMode::Log;  // the default is not printed
@@ -181,7 +181,7 @@ bool parse_clock_drift(LineReader& r, Statement& out) {
   return r.end("the clock rate");
 }
 void print_clock_drift(const Statement& s, std::string& out) {
-  const auto* d = s.as<stmt::ClockDrift>();
+  const auto* d = &s.get<stmt::ClockDrift>();
   print_node(out, d->node);
   out += ' ' + format_number(d->rate_permille / 1000.0);
 }
@@ -192,8 +192,8 @@ bool parse_noop(LineReader& r, Statement& out) {
   out = n;
   return r.end("noop");
 }
-void print_noop(const Statement& s, std::string& out) { out += s.as<stmt::Noop>()->on ? " on" : " off"; }
-void fold_noop(const Statement& s, ClusterConfig& c) { c.timing.noop_on_election = s.as<stmt::Noop>()->on; }
+void print_noop(const Statement& s, std::string& out) { out += s.get<stmt::Noop>().on ? " on" : " off"; }
+void fold_noop(const Statement& s, ClusterConfig& c) { c.timing.noop_on_election = s.get<stmt::Noop>().on; }
 bool noop_of(const ClusterConfig& c, Statement& out) { out = stmt::Noop{c.timing.noop_on_election}; return true; }
 
 bool parse_append_max(LineReader& r, Statement& out) {
@@ -202,8 +202,8 @@ bool parse_append_max(LineReader& r, Statement& out) {
   out = stmt::AppendMax{static_cast<uint32_t>(v)};
   return r.end("append_max");
 }
-void print_append_max(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.as<stmt::AppendMax>()->entries); }
-void fold_append_max(const Statement& s, ClusterConfig& c) { c.timing.append_entries_max = s.as<stmt::AppendMax>()->entries; }
+void print_append_max(const Statement& s, std::string& out) { out += ' ' + std::to_string(s.get<stmt::AppendMax>().entries); }
+void fold_append_max(const Statement& s, ClusterConfig& c) { c.timing.append_entries_max = s.get<stmt::AppendMax>().entries; }
 bool append_max_of(const ClusterConfig& c, Statement& out) {
   out = stmt::AppendMax{c.timing.append_entries_max};
   return c.timing.append_entries_max != ClusterConfig{}.timing.append_entries_max;  // printed only when changed
@@ -220,8 +220,8 @@ bool parse_preset_term(LineReader& r, Statement& out) {
   return r.end("the term");
 }
 void print_preset_term(const Statement& s, std::string& out) {
-  print_node(out, s.as<stmt::PresetTerm>()->node);
-  out += ' ' + std::to_string(s.as<stmt::PresetTerm>()->term);
+  print_node(out, s.get<stmt::PresetTerm>().node);
+  out += ' ' + std::to_string(s.get<stmt::PresetTerm>().term);
 }
 
 bool parse_preset_log(LineReader& r, Statement& out) {
@@ -231,8 +231,8 @@ bool parse_preset_log(LineReader& r, Statement& out) {
   return r.end("the log");
 }
 void print_preset_log(const Statement& s, std::string& out) {
-  print_node(out, s.as<stmt::PresetLog>()->node);
-  print_terms(out, s.as<stmt::PresetLog>()->terms);
+  print_node(out, s.get<stmt::PresetLog>().node);
+  print_terms(out, s.get<stmt::PresetLog>().terms);
 }
 
 bool parse_preset_vote(LineReader& r, Statement& out) {
@@ -242,8 +242,8 @@ bool parse_preset_vote(LineReader& r, Statement& out) {
   return r.end("the candidate");
 }
 void print_preset_vote(const Statement& s, std::string& out) {
-  print_node(out, s.as<stmt::PresetVote>()->node);
-  print_node(out, s.as<stmt::PresetVote>()->candidate);
+  print_node(out, s.get<stmt::PresetVote>().node);
+  print_node(out, s.get<stmt::PresetVote>().candidate);
 }
 
 // ---- actions ----
@@ -254,7 +254,7 @@ bool parse_run(LineReader& r, Statement& out) {
   out = run;
   return r.end("the duration");
 }
-void print_run(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::Run>()->duration_us); }
+void print_run(const Statement& s, std::string& out) { out += ' ' + format_duration(s.get<stmt::Run>().duration_us); }
 
 template <class T>
 bool parse_on_node(LineReader& r, Statement& out, std::string_view kw) {
@@ -264,7 +264,7 @@ bool parse_on_node(LineReader& r, Statement& out, std::string_view kw) {
   return r.end("the node");
 }
 template <class T>
-void print_on_node(const Statement& s, std::string& out) { print_node(out, s.as<T>()->node); }
+void print_on_node(const Statement& s, std::string& out) { print_node(out, s.get<T>().node); }
 
 bool parse_crash(LineReader& r, Statement& out) { return parse_on_node<stmt::Crash>(r, out, "crash"); }
 bool parse_crash_leader(LineReader& r, Statement& out) {
@@ -302,7 +302,7 @@ bool parse_partition(LineReader& r, Statement& out) {
   return true;
 }
 void print_partition(const Statement& s, std::string& out) {
-  const auto& groups = s.as<stmt::Partition>()->groups;
+  const auto& groups = s.get<stmt::Partition>().groups;
   for (size_t g = 0; g < groups.size(); ++g) {
     if (g > 0) out += " |";
     for (NodeId id : groups[g]) print_node(out, id);
@@ -325,7 +325,7 @@ bool parse_link(LineReader& r, Statement& out, std::string_view kw) {
 }
 template <class T>
 void print_link(const Statement& s, std::string& out) {
-  const T& link = *s.as<T>();
+  const T& link = s.get<T>();
   print_node(out, link.from);
   if (link.one_way) out += " ->";
   print_node(out, link.to);
@@ -369,7 +369,7 @@ bool parse_client_op(LineReader& r, Statement& out) {
   return r.end(usage);
 }
 void print_client_op(const Statement& s, std::string& out) {
-  const auto& c = *s.as<stmt::ClientOp>();
+  const auto& c = s.get<stmt::ClientOp>();
   out += ' ' + c.cmd.key;
   if (c.cmd.op == Op::Cas) out += ' ' + c.cmd.expect;
   if (c.cmd.op == Op::Put || c.cmd.op == Op::Append || c.cmd.op == Op::Cas) out += ' ' + c.cmd.value;
@@ -408,7 +408,7 @@ bool parse_clients(LineReader& r, Statement& out) {
   return true;
 }
 void print_clients(const Statement& s, std::string& out) {
-  const auto& c = *s.as<stmt::Clients>();
+  const auto& c = s.get<stmt::Clients>();
   out += ' ' + std::to_string(c.workload.clients) + " rate " + format_number(c.workload.rate_per_s) + "/s";
   if (c.for_us != kTimeNever) out += " for " + format_duration(c.for_us);
   if (c.workload.keys != Workload{}.keys) out += " keys " + std::to_string(c.workload.keys);
@@ -426,8 +426,8 @@ bool parse_message(LineReader& r, Statement& out) {
 }
 template <class T>
 void print_message(const Statement& s, std::string& out) {
-  out += ' ' + std::to_string(s.as<T>()->id);
-  if constexpr (std::is_same_v<T, stmt::DelayMessage>) out += ' ' + format_duration(s.as<T>()->extra_us);
+  out += ' ' + std::to_string(s.get<T>().id);
+  if constexpr (std::is_same_v<T, stmt::DelayMessage>) out += ' ' + format_duration(s.get<T>().extra_us);
 }
 
 bool parse_open_at(LineReader& r, Statement& out) {
@@ -436,7 +436,7 @@ bool parse_open_at(LineReader& r, Statement& out) {
   out = o;
   return r.end("the moment");
 }
-void print_open_at(const Statement& s, std::string& out) { out += ' ' + format_duration(s.as<stmt::OpenAt>()->t_us); }
+void print_open_at(const Statement& s, std::string& out) { out += ' ' + format_duration(s.get<stmt::OpenAt>().t_us); }
 
 bool parse_add_server(LineReader& r, Statement& out) {
   stmt::AddServer a;
@@ -458,7 +458,7 @@ bool parse_expect_leader(LineReader& r, Statement& out) {
   out = e;
   return r.end("'expect leader'");
 }
-void print_expect_leader_is(const Statement& s, std::string& out) { print_node(out, s.as<stmt::ExpectLeaderIs>()->node); }
+void print_expect_leader_is(const Statement& s, std::string& out) { print_node(out, s.get<stmt::ExpectLeaderIs>().node); }
 
 bool parse_expect_no_leader(LineReader& r, Statement& out) {
   out = stmt::ExpectNoLeader{};
@@ -472,7 +472,7 @@ bool parse_expect_term(LineReader& r, Statement& out) {
   return r.end("the number");
 }
 void print_expect_term(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ExpectTerm>();
+  const auto& e = s.get<stmt::ExpectTerm>();
   print_node(out, e.node);
   out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.term);
 }
@@ -484,7 +484,7 @@ bool parse_expect_commit(LineReader& r, Statement& out) {
   return r.end("the number");
 }
 void print_expect_commit(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ExpectCommit>();
+  const auto& e = s.get<stmt::ExpectCommit>();
   print_node(out, e.node);
   out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.index);
 }
@@ -496,8 +496,8 @@ bool parse_expect_log(LineReader& r, Statement& out) {
   return r.end("the log");
 }
 void print_expect_log(const Statement& s, std::string& out) {
-  print_node(out, s.as<stmt::ExpectLog>()->node);
-  print_terms(out, s.as<stmt::ExpectLog>()->terms);
+  print_node(out, s.get<stmt::ExpectLog>().node);
+  print_terms(out, s.get<stmt::ExpectLog>().terms);
 }
 
 bool parse_expect_value(LineReader& r, Statement& out) {
@@ -510,7 +510,7 @@ bool parse_expect_value(LineReader& r, Statement& out) {
   return r.end("the value");
 }
 void print_expect_value(const Statement& s, std::string& out) {
-  const auto& e = *s.as<stmt::ExpectValue>();
+  const auto& e = s.get<stmt::ExpectValue>();
   out += ' ' + e.key + ' ' + (e.value ? *e.value : "none");
 }
 
@@ -526,8 +526,8 @@ bool parse_expect_role(LineReader& r, Statement& out) {
   return r.end("the role");
 }
 void print_expect_role(const Statement& s, std::string& out) {
-  print_node(out, s.as<stmt::ExpectRole>()->node);
-  out += std::string(" ") + role_name(s.as<stmt::ExpectRole>()->role);
+  print_node(out, s.get<stmt::ExpectRole>().node);
+  out += std::string(" ") + role_name(s.get<stmt::ExpectRole>().role);
 }
 
 bool parse_expect_down(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectDown>(r, out, "expect down"); }
@@ -571,7 +571,7 @@ bool parse_expect_violation(LineReader& r, Statement& out) {
   out = std::move(e);
   return true;
 }
-void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.as<stmt::ExpectViolation>()->property; }
+void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.get<stmt::ExpectViolation>().property; }
 
 // ---- the table ----
 

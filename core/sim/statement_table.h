@@ -80,8 +80,8 @@ struct SwitchRow {
     out = t;
     return r.end(T::spec().keyword);
   }
-  static void print(const Statement& s, std::string& out) { out += s.as<T>()->on ? " on" : " off"; }
-  static void fold(const Statement& s, ClusterConfig& c) { c.timing.*(T::spec().field) = s.as<T>()->on; }
+  static void print(const Statement& s, std::string& out) { out += s.get<T>().on ? " on" : " off"; }
+  static void fold(const Statement& s, ClusterConfig& c) { c.timing.*(T::spec().field) = s.get<T>().on; }
   static bool of(const ClusterConfig& c, Statement& out) {  // printed only when on (default off)
     out = T{c.timing.*(T::spec().field)};
     return c.timing.*(T::spec().field);

@@ -524,6 +524,9 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
   std::atomic<int64_t> virtual_us{0};
   std::mutex mutex;
   std::vector<std::pair<uint64_t, RunOutcome>> failures;
+  // Runs that failed nothing but whose linearizability search hit its budget: not passes, not
+  // failures; counted and listed apart (run index, the sentence naming the keys).
+  std::vector<std::pair<uint64_t, std::string>> undecided;
   const uint64_t step = std::max<uint64_t>(1, o.runs / 10);
   auto worker = [&] {
     for (uint64_t i = next.fetch_add(1); i < o.runs; i = next.fetch_add(1)) {
@@ -535,6 +538,9 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
         failed.fetch_add(1);
         std::lock_guard<std::mutex> lock(mutex);
         failures.emplace_back(i, std::move(r));
+      } else if (r.result.undecided_only()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        undecided.emplace_back(i, r.result.undecided);
       }
       const uint64_t d = done.fetch_add(1) + 1;
       if (o.runs >= 20 && d % step == 0 && d < o.runs) {
@@ -554,6 +560,11 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
 #endif
   const double wall_s = std::max(1e-9, std::chrono::duration<double>(Clock::now() - start).count());
   std::sort(failures.begin(), failures.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(undecided.begin(), undecided.end());
+  for (const auto& [i, why] : undecided) {
+    std::printf("UNDECIDED run %" PRIu64 " of seed %" PRIu64 ": %s (the same options plus --show-run %" PRIu64 " print its scenario)\n", i, o.seed,
+                why.c_str(), i);
+  }
 
   int written = 0;
   for (const auto& [i, run] : failures) {
@@ -598,8 +609,8 @@ int cmd_fuzz(const std::vector<std::string>& argv) {
     }
   }
   const std::string sizes = o.nodes > 0 ? std::to_string(o.nodes) + " nodes" : "3/5/7 nodes";
-  std::printf("fuzz: %" PRIu64 " runs, %zu failures, seed %" PRIu64 ", %s, %s safety phase, jobs %d%s\n", o.runs, failures.size(),
-              o.seed, sizes.c_str(), raft::sim::format_duration(o.duration_us).c_str(), o.jobs,
+  std::printf("fuzz: %" PRIu64 " runs, %zu failures, %zu undecided, seed %" PRIu64 ", %s, %s safety phase, jobs %d%s\n", o.runs,
+              failures.size(), undecided.size(), o.seed, sizes.c_str(), raft::sim::format_duration(o.duration_us).c_str(), o.jobs,
               o.all_features ? ", features all" : "");
   std::printf("fuzz: %.0f histories/min (%.2fs wall), %.0fs virtual in total, %" PRIu64 " events, %" PRIu64 " client ops checked\n",
               static_cast<double>(o.runs) * 60.0 / wall_s, wall_s, static_cast<double>(virtual_us.load()) / 1e6, events.load(), ops.load());

@@ -1,7 +1,8 @@
 // raftsim: the headless Raft Lab simulator.
 //
-//   raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt]
-//                                                          run a scenario; exit 0 ok, 1 failed, 2 bad input
+//   raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt] [--lin-states-max N]
+//                                                          run a scenario; exit 0 ok, 1 failed, 2 bad input,
+//                                                          3 linearizability undecided (search budget hit)
 //   raftsim hash FILE.raft [--seed N]                      trace hash and state hash (native vs wasm)
 //   raftsim fuzz --runs N [...]                             random faults + client load, see fuzz.cpp
 //   raftsim bench [--seconds-virtual N]                     throughput figures, see bench.cpp
@@ -25,7 +26,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt]\n"
+    "  raftsim run FILE.raft [--seed N] [--trace out.jsonl] [--golden out.txt] [--lin-states-max N]\n"
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
     "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
@@ -60,11 +61,14 @@ int load(const Args& args, Scenario& scenario) {
 int cmd_run(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
-  if (!args.parse(argv, {"seed", "trace", "golden"}, {}, error)) return usage(error);
+  if (!args.parse(argv, {"seed", "trace", "golden", "lin-states-max"}, {}, error)) return usage(error);
   Scenario scenario;
   if (int rc = load(args, scenario); rc != kExitOk) return rc;
+  uint64_t states_max = raft::sim::kLinearizabilityStatesMax;
+  if (!args.get_u64("lin-states-max", states_max, error)) return usage(error);
+  if (states_max < 1) return usage("option '--lin-states-max' must be at least 1");
   std::optional<Cluster> cluster;
-  const ScenarioResult r = raft::sim::run_scenario(scenario, &cluster);
+  const ScenarioResult r = raft::sim::run_scenario(scenario, &cluster, states_max);
   // --trace: JSON Lines for tools; --golden: the readable transcript that tests/golden holds.
   const raft::sim::Trace& trace = cluster->trace();
   const auto& ops = cluster->client_ops();
@@ -86,9 +90,15 @@ int cmd_run(const std::vector<std::string>& argv) {
                 r.checks_passed, v.property.c_str(), raft::sim::format_time(v.t).c_str(), v.message.c_str());
     return kExitOk;
   }
-  std::printf("ok %s: %d checks, %zu client ops linearizable%s, %s virtual\n", scenario.file.c_str(), r.checks_passed,
-              r.ops_checked, r.linearizability_gave_up ? " (search budget hit: not proven)" : "",
-              raft::sim::format_time(cluster->now()).c_str());
+  if (r.undecided_only()) {
+    std::fprintf(stderr, "%s\n", r.undecided.c_str());
+    std::printf("UNDECIDED %s (seed %" PRIu64 "): %d checks passed, linearizability of %zu client ops undecided, %s virtual\n",
+                scenario.file.c_str(), scenario.config.seed, r.checks_passed, r.ops_checked,
+                raft::sim::format_time(cluster->now()).c_str());
+    return kExitUndecided;
+  }
+  std::printf("ok %s: %d checks, %zu client ops linearizable, %s virtual\n", scenario.file.c_str(), r.checks_passed,
+              r.ops_checked, raft::sim::format_time(cluster->now()).c_str());
   return kExitOk;
 }
 

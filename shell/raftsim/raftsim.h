@@ -12,10 +12,13 @@
 
 namespace raftsim {
 
-// Exit codes: 0 every check held; 1 a check, an invariant or linearizability failed; 2 bad input.
+// Exit codes: 0 every check held; 1 a check, an invariant or linearizability failed; 2 bad input;
+// 3 nothing failed, but the linearizability search hit its budget, so the client history was
+// neither proven nor refuted (not a pass: a script that only tests for 0 treats it as a failure).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUndecided = 3;
 
 // Flags of one subcommand: `--name value` or `--name=value`; anything else is positional.
 class Args {

@@ -669,6 +669,182 @@ test('shipped scenario (Figure 8) and the inspector render', async ({ lab, url }
   lab.assertNoErrors();
 });
 
+// ---- beyond Figure 2 (issue 7): the same clicks a learner makes ----
+
+// Clicks node `node` on the canvas and then the node menu's control `key`.
+async function nodeMenu(lab, node, key) {
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', node);
+  assert(p, `no screen position for ${node}`);
+  await lab.click(p.x, p.y);
+  await lab.waitForWindow('node_menu');
+  const item = await lab.waitForItem(key);
+  await lab.click(item.x, item.y);
+}
+// Opens Settings from the menu bar (clicking its title) and waits for the control `key` in it.
+async function openSettings(lab, key) {
+  const menu = await lab.item('Settings');
+  await lab.click(menu.x, menu.y);
+  return lab.waitForItem(key);
+}
+// Closes open menus by clicking the status bar's right end (no control there; Escape does not
+// close a menu bar's menu in this ImGui).
+async function closeMenus(lab) {
+  const bar = await lab.windowRect('Status');
+  await lab.click(bar.x + bar.w - 8, bar.y + bar.h / 2);
+  await lab.frames(2);
+  assert(!(await lab.windowRect('node_menu')) && !(await lab.windowRect('Settings')), 'a menu is still open after clicking the status bar');
+}
+// The RGBA of the screenshot pixel at CSS (x, y) (the tests run at device pixel ratio 1).
+function pixelAt(img, x, y) {
+  const i = (Math.round(y) * img.width + Math.round(x)) * img.channels;
+  return [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]];
+}
+
+test('Transfer leadership here, clicked on a follower, makes it the leader in a higher term', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const before = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  await lab.ok('run', 300);  // the followers have caught up with the leader's no-op
+  const target = before.nodes.find((n) => n.up && n.name !== before.leader).name;
+  await nodeMenu(lab, target, 'Transfer');
+  assert((await lab.call('exportScenario')).includes(`transfer ${target}`), `choosing "Transfer leadership here" recorded no "transfer ${target}"`);
+  const trace = await lab.call('exportTrace');
+  assert(trace.includes(`"ev":"transfer","node":"${before.leader}","to":"${target}"`), 'the trace has no transfer record');
+  const after = await lab.runUntil(`${target} to lead`, (s, p) => s.leader === p.target, { stepMs: 5, maxMs: 2000, params: { target } });
+  assert(after.term > before.term, `term ${after.term} after the transfer, ${before.term} before`);
+  assert(byName(after, before.leader).role === 'follower', `the old leader ${before.leader} is ${byName(after, before.leader).role}`);
+  assert(after.metrics.sent.TimeoutNow >= 1, `no TimeoutNow was sent (${JSON.stringify(after.metrics.sent)})`);
+  assert(after.invariants.ok, `invariant broken: ${after.invariants.property}`);
+  // On the leader itself the item is disabled (its tooltip says why): clicking it changes nothing.
+  const commands = after.commands;
+  await nodeMenu(lab, target, 'Transfer');
+  await closeMenus(lab);
+  assert((await lab.state()).commands === commands, 'a transfer to the leader itself was recorded');
+  await lab.frames(2);
+  await lab.shot('transfer-done');
+  lab.assertNoErrors();
+});
+
+test('the unsafe switch forget_vote, clicked in Settings, shows the red banner until it is turned off', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const box = await openSettings(lab, 'forget_vote');
+  await lab.click(box.x, box.y);
+  let s = await lab.state();
+  assert(s.settings.forget_vote === true, `forget_vote is ${s.settings.forget_vote} after clicking its checkbox`);
+  assert(/forget_vote is on/.test(s.unsafeBanner), `state().unsafeBanner: ${JSON.stringify(s.unsafeBanner)}`);
+  assert((await lab.call('exportScenario')).includes('forget_vote on'), 'the switch was not recorded as "forget_vote on"');
+  await closeMenus(lab);
+  const rect = await lab.windowRect('unsafe_banner');
+  assert(rect && rect.w > 200 && rect.h > 10, `banner rectangle ${JSON.stringify(rect)}`);
+  const { buf } = await lab.shot('unsafe-banner');
+  const img = decodePng(buf);
+  // Sample inside the banner, in the padding under its text: the banner's red.
+  const [r, g, b] = pixelAt(img, rect.x + rect.w - 4, rect.y + rect.h - 3);
+  assert(r > 130 && g < 60 && b < 60, `the banner pixel is rgb(${r},${g},${b}), not red`);
+  // Every node stays below the banner.
+  for (const n of s.nodes) {
+    const p = await lab.call('nodePosition', n.name);
+    assert(p.y > rect.y + rect.h, `${n.name} at y=${p.y} is under the banner (bottom ${rect.y + rect.h})`);
+  }
+  const off = await openSettings(lab, 'forget_vote');
+  await lab.click(off.x, off.y);
+  await closeMenus(lab);
+  s = await lab.state();
+  assert(s.settings.forget_vote === false && s.unsafeBanner === '', `after turning it off: ${s.settings.forget_vote}, banner ${JSON.stringify(s.unsafeBanner)}`);
+  assert(!(await lab.windowRect('unsafe_banner')), 'the banner is still drawn');
+  lab.assertNoErrors();
+});
+
+test('reads (section 6.4): ReadIndex chosen in Settings answers a read without a log entry', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const combo = await openSettings(lab, 'Read mode');
+  await lab.click(combo.x, combo.y);
+  const choice = await lab.waitForItem('Read mode: readindex');
+  await lab.click(choice.x, choice.y);
+  const s1 = await lab.state();
+  assert(s1.settings.readMode === 'readindex', `read mode ${s1.settings.readMode} after choosing ReadIndex`);
+  assert((await lab.call('exportScenario')).includes('read_mode readindex'), 'no "read_mode readindex" was recorded');
+  await closeMenus(lab);
+  // A lease without CheckQuorum is refused with a sentence, and the mode stays.
+  const again = await openSettings(lab, 'Read mode');
+  await lab.click(again.x, again.y);
+  const lease = await lab.waitForItem('Read mode: lease');
+  await lab.click(lease.x, lease.y);
+  await closeMenus(lab);
+  const s2 = await lab.state();
+  assert(s2.settings.readMode === 'readindex', `read mode ${s2.settings.readMode} after choosing a lease without CheckQuorum`);
+  assert(/CheckQuorum/i.test(s2.notice), `notice: ${JSON.stringify(s2.notice)}`);
+  // Write a key, then read it from the leader's menu.
+  await lab.ok('propose', `put r 7 via ${s0.leader}`);
+  await lab.ok('run', 200);
+  const seen = (await lab.call('exportTrace')).split('\n').length;
+  await nodeMenu(lab, s0.leader, 'Client read');
+  await closeMenus(lab);
+  let lines = [];
+  let ret = null;
+  for (let i = 0; i < 40 && !ret; i++) {
+    await lab.ok('run', 25);
+    lines = (await lab.call('exportTrace')).split('\n').slice(seen - 1);
+    const inv = lines.find((l) => l.includes('"ev":"invoke"') && l.includes('"op":"get"'));
+    if (!inv) continue;
+    const req = /"req":(\d+)/.exec(inv)[1];
+    ret = lines.find((l) => l.includes('"ev":"return"') && l.includes(`"req":${req},`));
+  }
+  assert(ret, `the read was not answered:\n${lines.filter((l) => /invoke|return/.test(l)).join('\n')}`);
+  assert(/"ok":true/.test(ret), `the read failed: ${ret}`);
+  assert(!lines.some((l) => l.includes('"ev":"append"') && l.includes('"op":"get"')), 'under ReadIndex the read was appended to the log');
+  lab.assertNoErrors();
+});
+
+test('a snapshot transfer: a follower restarted behind a snapshot gets it by InstallSnapshot, in chunks', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  const leader = s0.leader;
+  const behind = s0.nodes.find((n) => n.up && n.name !== leader).name;
+  await nodeMenu(lab, behind, 'Crash');
+  assert(!byName(await lab.state(), behind).up, `${behind} is up after choosing Crash`);
+  for (let i = 0; i < 12; i++) await lab.ok('propose', `put snap${i} ${'v'.repeat(20)}${i} via ${leader}`);
+  const s1 = await lab.runUntil('the writes to commit', (s, p) => s.nodes.find((n) => n.name === p.leader).lastApplied >= p.index,
+    { stepMs: 20, maxMs: 5000, params: { leader, index: byName(s0, leader).logLength + 12 } });
+  // "Take a snapshot now" on the leader: its log prefix, which the crashed follower needs, is gone.
+  await nodeMenu(lab, leader, 'Snapshot');
+  const s2 = await lab.state();
+  const snap = byName(s2, leader).snapshotIndex;
+  assert(snap >= byName(s1, leader).lastApplied && snap > byName(s2, behind).logLength,
+    `the leader's snapshot index ${snap}, lastApplied ${byName(s1, leader).lastApplied}, ${behind}'s log ${byName(s2, behind).logLength}`);
+  assert((await lab.call('exportScenario')).includes(`snapshot ${leader}`), `no "snapshot ${leader}" was recorded`);
+  await nodeMenu(lab, behind, 'Restart');
+  const inFlight = await lab.runUntil(`an InstallSnapshot to ${behind}`,
+    (s, p) => s.messages.some((m) => m.type === 'InstallSnapshot' && m.to === p.behind), { stepMs: 2, maxMs: 3000, params: { behind } });
+  const msg = inFlight.messages.find((m) => m.type === 'InstallSnapshot' && m.to === behind);
+  assert(msg.from === leader, `InstallSnapshot from ${msg.from}, the leader is ${leader}`);
+  await lab.frames(2);
+  assert(await lab.call('messagePosition', msg.id), `the InstallSnapshot #${msg.id} is not drawn`);
+  await lab.shot('install-snapshot-in-flight');
+  const done = await lab.runUntil(`${behind} to install the snapshot`,
+    (s, p) => s.nodes.find((n) => n.name === p.behind).snapshotIndex >= p.snap, { stepMs: 5, maxMs: 5000, params: { behind, snap } });
+  assert(byName(done, behind).commitIndex >= snap, `${behind} commitIndex ${byName(done, behind).commitIndex} after installing up to ${snap}`);
+  const trace = (await lab.call('exportTrace')).split('\n');
+  const chunks = trace.filter((l) => l.includes('"ev":"send"') && l.includes('"type":"InstallSnapshot"') && l.includes(`"to":"${behind}"`));
+  assert(chunks.length >= 2, `the snapshot went in ${chunks.length} chunk(s) of the default 64 bytes`);
+  assert(chunks.some((l) => l.includes('"done":true')), 'no chunk says done');
+  assert(trace.some((l) => l.includes('"ev":"install"') && l.includes(`"node":"${behind}"`)), `the trace has no install event for ${behind}`);
+  const s3 = await lab.runUntil('all logs to converge', (s) => {
+    const up = s.nodes.filter((n) => n.up);
+    return !!s.leader && up.every((n) => n.lastApplied === up[0].lastApplied && n.commitIndex === n.logLength);
+  }, { stepMs: 10, maxMs: 10000 });
+  assert(s3.invariants.ok, `invariant broken: ${s3.invariants.property}`);
+  await lab.frames(2);
+  await lab.shot('snapshot-installed');
+  lab.assertNoErrors();
+});
+
 // ---- runner ----
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));

@@ -148,10 +148,15 @@ TEST_CASE("a partitioned leader cannot commit; the majority can; healing converg
   REQUIRE(step_until(c, [&] { return c.leader() != kNoNode && c.leader() != old; }, 3'000'000));
   const NodeId fresh = c.leader();
   c.submit(put("x", "new"), fresh);
-  c.run_for(1'000'000);
+  c.run_for(200'000);
+  CHECK(c.node(fresh).kv().get("x") == std::optional<std::string>("new"));
+  c.run_for(800'000);
   CHECK(c.node(old).role() == Role::Leader);  // it does not know yet
   CHECK(c.node(old).commit_index() == minority_commit);
-  CHECK(c.node(fresh).kv().get("x") == std::optional<std::string>("new"));
+  // The client of "stuck" got no reply within its timeout and retried at another server (§8), so
+  // the majority committed it after "new": the client's request was not lost.
+  CHECK(c.node(fresh).kv().get("x") == std::optional<std::string>("stuck"));
+  CHECK(c.client_ops()[0].ok);
   c.heal();
   c.run_for(2'000'000);
   CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
@@ -264,7 +269,7 @@ TEST_CASE("client load under loss and crashes stays linearizable and safe") {
     CHECK_MESSAGE(c.ok(), c.checker().violation().property << ": " << c.checker().violation().message);
     CHECK(c.metrics().ops_ok > 20);
     const LinearizabilityResult r = check_linearizable(history(c));
-    CHECK_MESSAGE(r.ok, r.explanation);
+    CHECK_MESSAGE(r.linearizable(), r.explanation);
   }
 }
 

@@ -71,8 +71,8 @@ bool contains(const std::string& text, const std::string& part) {
 
 TEST_CASE("empty history is linearizable") {
   const LinearizabilityResult r = check_linearizable({});
-  CHECK(r.ok);
-  CHECK_FALSE(r.gave_up);
+  CHECK(r.linearizable());
+  CHECK_FALSE(r.undecided());
   CHECK(r.key.empty());
   CHECK(r.explanation.empty());
   CHECK(r.states_explored == 0);
@@ -86,8 +86,8 @@ TEST_CASE("sequential put and get") {
   h.put("x", "2", 60, 70);
   h.get("x", "2", 80, 90);
   const LinearizabilityResult r = check_linearizable(h.ops);
-  CHECK(r.ok);
-  CHECK_FALSE(r.gave_up);
+  CHECK(r.linearizable());
+  CHECK_FALSE(r.undecided());
   CHECK(r.states_explored == 5);  // one state per op: no backtracking
 }
 
@@ -97,8 +97,8 @@ TEST_CASE("a stale read after a completed write is rejected") {
   h.put("x", "2", 20, 30);
   h.get("x", "1", 40, 50);  // req 3
   const LinearizabilityResult r = check_linearizable(h.ops);
-  CHECK_FALSE(r.ok);
-  CHECK_FALSE(r.gave_up);
+  CHECK(r.refuted());
+  CHECK_FALSE(r.undecided());
   CHECK(r.key == "x");
   INFO(r.explanation);
   CHECK(contains(r.explanation, "Key \"x\" is not linearizable"));
@@ -114,7 +114,7 @@ TEST_CASE("a read concurrent with a write may see either value") {
     h.put("x", "2", 20, 40);
     h.get("x", seen, 25, 35);
     h.get("x", "2", 50, 60);
-    CHECK(check_linearizable(h.ops).ok);
+    CHECK(check_linearizable(h.ops).linearizable());
   }
   SUBCASE("but not a value nobody wrote") {
     HistoryBuilder h;
@@ -122,7 +122,7 @@ TEST_CASE("a read concurrent with a write may see either value") {
     h.put("x", "2", 20, 40);
     h.get("x", "3", 25, 35);
     const LinearizabilityResult r = check_linearizable(h.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(r.key == "x");
     CHECK(contains(r.explanation, "get(x) returned \"3\" (req 3, client 3, t=25..35us), but no operation on x "
                                   "ever wrote \"3\"."));
@@ -134,7 +134,7 @@ TEST_CASE("a read concurrent with a write may see either value") {
     h.get("x", "2", 30, 40);
     h.get("x", "1", 50, 60);  // req 4
     const LinearizabilityResult r = check_linearizable(h.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "req 4"));
   }
 }
@@ -143,12 +143,12 @@ TEST_CASE("an op invoked at the instant another returns counts as concurrent") {
   HistoryBuilder h;
   h.put("x", "1", 0, 10);
   h.get("x", std::nullopt, 10, 20);  // may take effect before the put
-  CHECK(check_linearizable(h.ops).ok);
+  CHECK(check_linearizable(h.ops).linearizable());
 
   HistoryBuilder later;
   later.put("x", "1", 0, 10);
   later.get("x", std::nullopt, 11, 20);
-  CHECK_FALSE(check_linearizable(later.ops).ok);
+  CHECK(check_linearizable(later.ops).refuted());
 }
 
 TEST_CASE("an unreturned put that must have taken effect") {
@@ -158,15 +158,15 @@ TEST_CASE("an unreturned put that must have taken effect") {
   h.get("x", "1", 10, 20);         // after
   h.get("x", "1", 30, 40);
   const LinearizabilityResult r = check_linearizable(h.ops);
-  CHECK(r.ok);
-  CHECK_FALSE(r.gave_up);
+  CHECK(r.linearizable());
+  CHECK_FALSE(r.undecided());
 
   SUBCASE("but not before it was invoked") {
     HistoryBuilder early;
     early.get("x", "1", 0, 10);
     early.pending(early.put("x", "1", 20, 0));
     const LinearizabilityResult e = check_linearizable(early.ops);
-    CHECK_FALSE(e.ok);
+    CHECK(e.refuted());
     CHECK(e.key == "x");
     CHECK(contains(e.explanation, "get(x) returned \"1\" (req 1"));
     CHECK(contains(e.explanation, "No operation can take effect before it, and x starts absent."));
@@ -179,7 +179,7 @@ TEST_CASE("an unreturned put that never took effect") {
   h.pending(h.put("x", "2", 20, 0));
   h.get("x", "1", 30, 40);
   h.get("x", "1", 50, 60);
-  CHECK(check_linearizable(h.ops).ok);
+  CHECK(check_linearizable(h.ops).linearizable());
 
   SUBCASE("once seen, its effect cannot be undone") {
     HistoryBuilder seen;
@@ -188,14 +188,14 @@ TEST_CASE("an unreturned put that never took effect") {
     seen.get("x", "2", 30, 40);
     seen.get("x", "1", 50, 60);  // req 4
     const LinearizabilityResult r = check_linearizable(seen.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "get(x) returned \"1\" (req 4"));
   }
   SUBCASE("an unreturned get constrains nothing") {
     HistoryBuilder g;
     g.put("x", "1", 0, 10);
     g.pending(g.get("x", "zzz", 20, 0));
-    CHECK(check_linearizable(g.ops).ok);
+    CHECK(check_linearizable(g.ops).linearizable());
   }
 }
 
@@ -204,7 +204,7 @@ TEST_CASE("append semantics") {
   h.append("x", "a", "a", 0, 10);  // an absent key reads as ""
   h.append("x", "b", "ab", 20, 30);
   h.get("x", "ab", 40, 50);
-  CHECK(check_linearizable(h.ops).ok);
+  CHECK(check_linearizable(h.ops).linearizable());
 
   SUBCASE("a result that skips an append is rejected") {
     HistoryBuilder bad;
@@ -212,7 +212,7 @@ TEST_CASE("append semantics") {
     bad.append("x", "b", "ab", 20, 30);
     bad.append("x", "c", "ac", 40, 50);  // req 3
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "append(x, \"c\") returned \"ac\" (req 3"));
     CHECK(contains(r.explanation, "x was \"ab\""));
   }
@@ -220,7 +220,7 @@ TEST_CASE("append semantics") {
     HistoryBuilder bad;
     bad.append("x", "a", "b", 0, 10);
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "always ends with the appended text"));
   }
   SUBCASE("concurrent appends in either order") {
@@ -228,14 +228,14 @@ TEST_CASE("append semantics") {
     c.append("x", "a", "a", 0, 30);
     c.append("x", "b", "ab", 10, 20);  // finishes first but took effect second
     c.get("x", "ab", 40, 50);
-    CHECK(check_linearizable(c.ops).ok);
+    CHECK(check_linearizable(c.ops).linearizable());
   }
   SUBCASE("an unreturned append that took effect") {
     HistoryBuilder u;
     u.put("x", "p", 0, 10);
     u.pending(u.append("x", "q", std::nullopt, 20, 0));
     u.append("x", "r", "pqr", 30, 40);
-    CHECK(check_linearizable(u.ops).ok);
+    CHECK(check_linearizable(u.ops).linearizable());
   }
 }
 
@@ -246,14 +246,14 @@ TEST_CASE("cas semantics") {
   h.cas("x", "a", "b", true, "b", 40, 50);
   h.cas("x", "a", "c", false, "b", 60, 70);
   h.get("x", "b", 80, 90);
-  CHECK(check_linearizable(h.ops).ok);
+  CHECK(check_linearizable(h.ops).linearizable());
 
   SUBCASE("a wrong cas_swapped flag is rejected") {
     HistoryBuilder bad;
     bad.put("x", "a", 0, 10);
     bad.cas("x", "a", "b", false, "b", 20, 30);  // value was "a", so it must have swapped
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(r.key == "x");
     CHECK(contains(r.explanation, "cas(x, \"a\" -> \"b\") did not swap and returned \"b\" (req 2"));
   }
@@ -261,14 +261,14 @@ TEST_CASE("cas semantics") {
     HistoryBuilder bad;
     bad.put("x", "z", 0, 10);
     bad.cas("x", "a", "b", true, "b", 20, 30);
-    CHECK_FALSE(check_linearizable(bad.ops).ok);
+    CHECK(check_linearizable(bad.ops).refuted());
   }
   SUBCASE("a 'no swap' that returns the expected value is rejected outright") {
     HistoryBuilder bad;
     bad.put("x", "a", 0, 10);
     bad.cas("x", "a", "b", false, "a", 20, 30);
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "should have swapped"));
   }
   SUBCASE("two racing cas ops: only one may swap") {
@@ -276,13 +276,13 @@ TEST_CASE("cas semantics") {
     race.put("x", "a", 0, 10);
     race.cas("x", "a", "b", true, "b", 20, 40);
     race.cas("x", "a", "c", true, "c", 25, 35);
-    CHECK_FALSE(check_linearizable(race.ops).ok);
+    CHECK(check_linearizable(race.ops).refuted());
 
     HistoryBuilder fair;
     fair.put("x", "a", 0, 10);
     fair.cas("x", "a", "b", true, "b", 20, 40);
     fair.cas("x", "a", "c", false, "b", 25, 35);
-    CHECK(check_linearizable(fair.ops).ok);
+    CHECK(check_linearizable(fair.ops).linearizable());
   }
 }
 
@@ -292,7 +292,7 @@ TEST_CASE("delete semantics") {
   h.del("x", 20, 30);
   h.get("x", std::nullopt, 40, 50);
   h.append("x", "z", "z", 60, 70);
-  CHECK(check_linearizable(h.ops).ok);
+  CHECK(check_linearizable(h.ops).linearizable());
 
   SUBCASE("reading the old value after a completed delete is rejected") {
     HistoryBuilder bad;
@@ -300,21 +300,21 @@ TEST_CASE("delete semantics") {
     bad.del("x", 20, 30);
     bad.get("x", "1", 40, 50);
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "x was absent (last changed by delete(x), req 2)"));
   }
   SUBCASE("a delete that returns a value is rejected outright") {
     HistoryBuilder bad;
     bad.del("x", 0, 10).result = "1";
     const LinearizabilityResult r = check_linearizable(bad.ops);
-    CHECK_FALSE(r.ok);
+    CHECK(r.refuted());
     CHECK(contains(r.explanation, "delete(x) returned \"1\""));
   }
   SUBCASE("absent differs from the empty string") {
     HistoryBuilder e;
     e.put("x", "", 0, 10);
     e.get("x", std::nullopt, 20, 30);
-    CHECK_FALSE(check_linearizable(e.ops).ok);
+    CHECK(check_linearizable(e.ops).refuted());
   }
 }
 
@@ -326,14 +326,14 @@ TEST_CASE("with two keys only the bad one is reported") {
   h.get("a", "1", 25, 35);
   h.get("b", "1", 40, 50);  // stale
   const LinearizabilityResult r = check_linearizable(h.ops);
-  CHECK_FALSE(r.ok);
+  CHECK(r.refuted());
   CHECK(r.key == "b");
   CHECK(contains(r.explanation, "Key \"b\""));
 
   SUBCASE("with both bad, the first key in sorted order is reported") {
     h.get("a", "9", 60, 70);
     const LinearizabilityResult both = check_linearizable(h.ops);
-    CHECK_FALSE(both.ok);
+    CHECK(both.refuted());
     CHECK(both.key == "a");
   }
 }
@@ -376,21 +376,21 @@ TEST_CASE("a long sequential history is accepted quickly") {
     }
   }
   const LinearizabilityResult r = check_linearizable(h.ops);
-  CHECK(r.ok);
-  CHECK_FALSE(r.gave_up);
+  CHECK(r.linearizable());
+  CHECK_FALSE(r.undecided());
   CHECK(r.states_explored == 5000);
 
   SUBCASE("with every op kind") {
     const LinearizabilityResult g = check_linearizable(generate_linearizable(7, 5000, 0));
-    CHECK(g.ok);
-    CHECK_FALSE(g.gave_up);
+    CHECK(g.linearizable());
+    CHECK_FALSE(g.undecided());
     CHECK(g.states_explored == 5000);
   }
   SUBCASE("with unreturned puts mixed in") {
     for (int i = 0; i < 50; ++i) h.pending(h.put("x", "lost" + std::to_string(i), 1000 * int64_t{i} + 3, 0));
     const LinearizabilityResult p = check_linearizable(h.ops);
-    CHECK(p.ok);
-    CHECK_FALSE(p.gave_up);
+    CHECK(p.linearizable());
+    CHECK_FALSE(p.undecided());
   }
 }
 
@@ -399,8 +399,8 @@ TEST_CASE("generated concurrent histories") {
     CAPTURE(seed);
     std::vector<HistoryOp> ops = generate_linearizable(seed, 300, 250);  // up to ~5 ops overlap
     const LinearizabilityResult r = check_linearizable(ops);
-    CHECK(r.ok);
-    CHECK_FALSE(r.gave_up);
+    CHECK(r.linearizable());
+    CHECK_FALSE(r.undecided());
     size_t get_index = 0;
     while (ops[get_index].kind != KvOpKind::Get) ++get_index;
     {
@@ -408,7 +408,7 @@ TEST_CASE("generated concurrent histories") {
       std::vector<HistoryOp> thin_air = ops;
       thin_air[get_index].result = "never written";
       const LinearizabilityResult bad = check_linearizable(thin_air);
-      CHECK_FALSE(bad.ok);
+      CHECK(bad.refuted());
       CHECK(contains(bad.explanation, "ever wrote \"never written\""));
     }
     {
@@ -423,7 +423,7 @@ TEST_CASE("generated concurrent histories") {
       ops.push_back(last);
       ops[get_index].result = "future";
       const LinearizabilityResult bad = check_linearizable(ops);
-      CHECK_FALSE(bad.ok);
+      CHECK(bad.refuted());
       CHECK(contains(bad.explanation, "get(k) returned \"future\" (req " + std::to_string(ops[get_index].req)));
       CHECK(contains(bad.explanation, "no order of the overlapping operations on k produces that"));
     }
@@ -435,18 +435,37 @@ TEST_CASE("a search over budget gives up without a verdict") {
   for (int i = 0; i < 100; ++i) h.put("x", std::to_string(i), 10 * int64_t{i}, 10 * int64_t{i} + 5);
   h.put("y", "1", 0, 5);
   const LinearizabilityResult r = check_linearizable(h.ops, 10);
-  CHECK(r.ok);
-  CHECK(r.gave_up);
+  CHECK(r.verdict == LinearizabilityVerdict::Undecided);
+  CHECK(r.undecided());
+  CHECK_FALSE(r.linearizable());
+  CHECK_FALSE(r.refuted());
   CHECK(r.key == "x");
+  CHECK(r.undecided_keys == std::vector<std::string>{"x"});
   CHECK(r.states_explored == 11);  // 10 on x, then y proven with 1
-  CHECK(contains(r.explanation, "neither proven nor refuted"));
+  CHECK(r.explanation ==
+        "Key \"x\": gave up after exploring 10 states, so linearizability was neither proven nor refuted (raise states_max).");
+  CHECK(std::string(to_string(r.verdict)) == "undecided");
 
-  SUBCASE("a later refuted key still fails the check") {
-    h.get("y", "2", 10, 20);
+  SUBCASE("a refuted key fails the check whatever another key gave: key a over budget, key b refuted") {
+    HistoryBuilder ab;
+    for (int i = 0; i < 100; ++i) ab.put("a", std::to_string(i), 10 * int64_t{i}, 10 * int64_t{i} + 5);
+    ab.put("b", "1", 0, 5);
+    ab.put("b", "2", 10, 15);
+    ab.get("b", "1", 20, 25);  // req 103: a stale read, refuted in two states
+    const LinearizabilityResult f = check_linearizable(ab.ops, 10);
+    CHECK(f.verdict == LinearizabilityVerdict::Refuted);
+    CHECK(f.refuted());
+    CHECK(f.key == "b");
+    CHECK(f.undecided_keys == std::vector<std::string>{"a"});  // still listed
+    CHECK(contains(f.explanation, "Key \"b\" is not linearizable: get(b) returned \"1\" (req 103"));
+    CHECK(std::string(to_string(f.verdict)) == "not linearizable");
+  }
+  SUBCASE("the order of keys does not matter: a refuted key before an undecided one") {
+    h.get("w", "never", 0, 5);
     const LinearizabilityResult f = check_linearizable(h.ops, 10);
-    CHECK_FALSE(f.ok);
-    CHECK(f.gave_up);
-    CHECK(f.key == "y");
+    CHECK(f.refuted());
+    CHECK(f.key == "w");
+    CHECK(f.undecided_keys == std::vector<std::string>{"x"});
   }
 }
 

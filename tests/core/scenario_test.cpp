@@ -384,7 +384,68 @@ TEST_CASE("shipped scenarios: all parse, round-trip through format_scenario, and
     CHECK(same_scenario(sc, again));
     const ScenarioResult r = run_scenario(sc);
     CHECK_MESSAGE(r.ok, r.failure);
+    CHECK_MESSAGE(r.linearizability == LinearizabilityVerdict::Linearizable, r.undecided);
     CHECK(r.checks_passed > 0);
+  }
+}
+
+TEST_CASE("scenario runs: a refuted key fails the run whatever other keys gave; undecided is reported, not passed") {
+  // Key a: 100 sequential puts, over a 10-state budget. Key b: a stale read, refuted at once.
+  std::vector<HistoryOp> history;
+  auto add = [&](const std::string& key, KvOpKind kind, const std::string& value, int64_t t) {
+    HistoryOp op;
+    op.req = history.size() + 1;
+    op.client = 1;
+    op.kind = kind;
+    op.key = key;
+    op.value = kind == KvOpKind::Get ? "" : value;
+    op.invoke_us = t;
+    op.returned = true;
+    op.return_us = t + 5;
+    op.result = value;
+    history.push_back(op);
+  };
+  for (int i = 0; i < 100; ++i) add("a", KvOpKind::Put, std::to_string(i), 10 * int64_t{i});
+  const std::vector<HistoryOp> undecided_only = history;
+  add("b", KvOpKind::Put, "1", 0);
+  add("b", KvOpKind::Put, "2", 10);
+  add("b", KvOpKind::Get, "1", 20);
+  ClusterConfig config;
+  config.nodes = 3;
+
+  SUBCASE("a over budget, b refuted: the run fails") {
+    ScenarioRunner runner(config, "t.raft");
+    runner.judge_linearizability(check_linearizable(history, 10));
+    const ScenarioResult& r = runner.result();
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.undecided_only());
+    CHECK(r.kind == ScenarioResult::Failure::Linearizability);
+    CHECK(r.property == "Linearizability");
+    CHECK(r.linearizability == LinearizabilityVerdict::Refuted);
+    CHECK(r.failure.rfind("t.raft:0: the client history is not linearizable (key b): Key \"b\" is not linearizable: get(b) returned \"1\" (req 103", 0) == 0);
+    CHECK(r.failure.ends_with(" (the search also hit its budget on key a)"));
+  }
+  SUBCASE("a over budget alone: undecided, reported, not a failure and not a pass") {
+    ScenarioRunner runner(config, "t.raft");
+    runner.judge_linearizability(check_linearizable(undecided_only, 10));
+    const ScenarioResult& r = runner.result();
+    CHECK(r.ok);  // nothing was found wrong...
+    CHECK(r.undecided_only());  // ...and nothing was proven
+    CHECK(r.linearizability == LinearizabilityVerdict::Undecided);
+    CHECK(r.undecided ==
+          "linearizability of the client history is undecided: the search hit its budget on key a and refuted no key, so the "
+          "history was neither proven nor refuted. Key \"a\": gave up after exploring 10 states, so linearizability was neither "
+          "proven nor refuted (raise states_max).");
+  }
+  SUBCASE("a scenario run with a tiny budget is undecided end to end") {
+    Scenario sc;
+    REQUIRE_FALSE(parse_scenario("nodes 3\ntimeout s1\nrun 300ms\nput x 1\nput x 2\nrun 300ms\nexpect value x 2\n", "t.raft", sc));
+    const ScenarioResult r = run_scenario(sc, nullptr, 1);
+    CHECK(r.ok);
+    CHECK(r.checks_passed == 1);
+    CHECK(r.undecided_only());
+    CHECK(r.undecided.find("on key x and refuted no key") != std::string::npos);
+    CHECK(run_scenario(sc).linearizability == LinearizabilityVerdict::Linearizable);
   }
 }
 
