@@ -249,16 +249,22 @@ void Checker::check_leader_commit(Time now, const Node& node, const NodeEvent& e
              "still be overwritten by a later leader, as in Figure 8.");
     return;
   }
-  // §5.3 (Log replication): the entry must be stored on a majority (the leader included).
+  // §5.3 (Log replication): the entry must be stored on a majority (the leader included) of the
+  // voters of the configuration the leader uses (§4.1: the latest in its log; learners and servers
+  // not yet added or already removed do not count).
   const uint64_t want = chain_at(id, e.index);
+  const Configuration& voting = node.configuration();
   int holders = 0;
+  int voters = 0;
   for (NodeId m = 0; m < static_cast<NodeId>(chains_.size()); ++m) {
-    if (counts_for_quorum(m) && holds(m, e.index, want)) ++holders;
+    if (!counts_for_quorum(m) || !voting.is_voter(m)) continue;
+    ++voters;
+    if (holds(m, e.index, want)) ++holders;
   }
-  if (holders < quorum()) {
+  if (holders < voters / 2 + 1) {
     fail(now, "Commit only what a majority holds",
          n(id) + ", leader of term " + num(term) + ", advanced its commitIndex to " + num(e.index) + " but only " + num(static_cast<uint64_t>(holders)) +
-             " of " + num(chains_.size()) + " servers hold that entry; a commit needs a majority (" + num(static_cast<uint64_t>(quorum())) +
+             " of " + num(static_cast<uint64_t>(voters)) + " servers hold that entry; a commit needs a majority (" + num(static_cast<uint64_t>(voters / 2 + 1)) +
              "), so that every future leader has it.");
   }
 }
