@@ -16,7 +16,7 @@ std::string num(uint64_t v) { return std::to_string(v); }
 
 Checker::Checker(int nodes)
     : chains_(nodes), term_(nodes, 0), vote_term_(nodes, 0), vote_for_(nodes, kNoNode),
-      role_(nodes, Role::Follower), commit_(nodes, 0), config_index_(nodes, 0), applied_(nodes, 0) {}
+      role_(nodes, Role::Follower), commit_(nodes, 0), config_index_(nodes, 0), config_(static_cast<size_t>(nodes), Configuration::initial(nodes)), applied_(nodes, 0) {}
 
 void Checker::add_node() {
   chains_.emplace_back();
@@ -26,6 +26,7 @@ void Checker::add_node() {
   role_.push_back(Role::Follower);
   commit_.push_back(0);
   config_index_.push_back(0);
+  config_.emplace_back();
   applied_.push_back(0);
 }
 
@@ -166,6 +167,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
     case NodeEvent::Kind::Apply: on_apply(now, node, e); break;
     case NodeEvent::Kind::Config:
       config_index_[id] = e.index;
+      config_[id] = node.configuration_at(e.index);
       break;
     case NodeEvent::Kind::Snapshot: observe_snapshot(now, node, e); break;
     case NodeEvent::Kind::Install: observe_install(now, node, e); break;
@@ -251,9 +253,9 @@ void Checker::check_leader_commit(Time now, const Node& node, const NodeEvent& e
   }
   // §5.3 (Log replication): the entry must be stored on a majority (the leader included) of the
   // voters of the configuration the leader uses (§4.1: the latest in its log; learners and servers
-  // not yet added or already removed do not count).
+  // not yet added or already removed do not count), as of this event in the input's sequence.
   const uint64_t want = chain_at(id, e.index);
-  const Configuration& voting = node.configuration();
+  const Configuration& voting = config_[id];
   int holders = 0;
   int voters = 0;
   for (NodeId m = 0; m < static_cast<NodeId>(chains_.size()); ++m) {

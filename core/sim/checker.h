@@ -58,7 +58,10 @@ class Checker {
   void add_node();
   // Where the configuration a node uses comes from (its log's latest configuration entry, 0: the
   // base one, the snapshot's else the bootstrap one), as of its construction (start or restart).
-  void set_configuration_index(NodeId node, LogIndex index) { config_index_[to_size(static_cast<uint64_t>(node))] = index; }
+  void set_configuration(NodeId node, LogIndex index, const Configuration& in_use) {
+    config_index_[to_size(static_cast<uint64_t>(node))] = index;
+    config_[to_size(static_cast<uint64_t>(node))] = in_use;
+  }
 
   bool ok() const { return violation_.property.empty(); }
   const Violation& violation() const { return violation_; }
@@ -106,6 +109,11 @@ class Checker {
   std::vector<Role> role_;
   std::vector<LogIndex> commit_;                   // per node: commitIndex as of the last event seen
   std::vector<LogIndex> config_index_;             // per node: index of its configuration in use
+  // Per node: the configuration in use as of the last event seen. Not node.configuration(), which
+  // is the one after the whole input: a leader may commit under {s1,s2,s3} and append {s2,s3} in
+  // the same input (the 2015 fix releases a deferred change on the commit), and the commit must be
+  // judged by the configuration that counted it.
+  std::vector<Configuration> config_;
   std::vector<LogIndex> applied_;                  // per node: lastApplied as of the last event seen
   std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
   // Log Matching: the chain of the first entry seen at each (index, term). Indexed by index with

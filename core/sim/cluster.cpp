@@ -70,7 +70,7 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
   for (NodeId n = 0; n < config_.nodes; ++n) {
     const Node& node = nodes_[n];
     checker_.preset(n, node.disk());
-    checker_.set_configuration_index(n, node.configuration_index());
+    checker_.set_configuration(n, node.configuration_index(), node.configuration());
     metrics_.max_term = std::max(metrics_.max_term, node.current_term());
     trace_->add(TraceEvent::role(now_, n, node.role(), node.current_term()));
     for (LogIndex i = 1; i <= node.log().last_index(); ++i) {
@@ -296,7 +296,7 @@ void Cluster::restart(NodeId n) {
   nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
   checker_.on_restart(n, nodes_[n].commit_index());
-  checker_.set_configuration_index(n, nodes_[n].configuration_index());
+  checker_.set_configuration(n, nodes_[n].configuration_index(), nodes_[n].configuration());
   trace_->add(TraceEvent::restart(now_, n));
   trace_->add(TraceEvent::role(now_, n, Role::Follower, nodes_[n].current_term()));
   leader_dirty_ = true;
