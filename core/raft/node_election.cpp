@@ -51,8 +51,13 @@ bool Node::leader_recently_heard(Time now) const {
 // §4.2.3 / §9.6, leader stickiness (etcd's CheckQuorum lease): a server that heard from a current
 // leader within the minimum election timeout ignores a RequestVote of a later term, so a server
 // that was cut off cannot depose a healthy leader. A transfer campaign (§3.10) is let through.
+// On with CheckQuorum, and always once the membership has changed: §4.2.3 makes the rule part of
+// membership changes, since a removed server that never learned of its removal campaigns for ever
+// and a voter still catching up (which counts it as a voter) would pass its terms on to the
+// leader. A cluster that keeps its bootstrap configuration behaves exactly as in Figure 2.
 bool Node::ignores_vote_request(Time now, const Message& m) const {
-  return config_.timing.check_quorum && m.type == MessageType::RequestVote && !m.transfer && leader_recently_heard(now);
+  const bool sticky = config_.timing.check_quorum || configuration_ != Configuration::initial(config_.cluster_size);
+  return sticky && m.type == MessageType::RequestVote && !m.transfer && leader_recently_heard(now);
 }
 
 // §9.6: grant a pre-vote when the candidate's log is at least as up-to-date as ours (§5.4.1) and we

@@ -172,6 +172,32 @@ TEST_CASE("a RequestVote from a non-voter is ignored while a leader is known (§
   CHECK(take(f).empty());
 }
 
+TEST_CASE("once membership has changed, every RequestVote waits out the leader's election timeout (§4.2.3)") {
+  // s2 heard from leader s1 with a configuration that grows the cluster: a RequestVote from voter
+  // s3 within the minimum election timeout neither raises its term nor gets a vote; after it, it does.
+  Node f(config(1, 3), disk(0, {}), 0);
+  Message m = append_entries(0, 1, 1, 0, 0, {}, 0);
+  m.entries.push_back(config_entry(1, conf(bits({0, 1, 2}), bits({3}))));  // s4 joins as a learner
+  step(f, 10, m);
+  take(f);
+  step(f, 20, request_vote(2, 1, 5, 9, 9));
+  CHECK(f.current_term() == 1);
+  CHECK(take(f).empty());
+  const Time later = 10 + f.config().timing.election_timeout_min_us;
+  step(f, later, request_vote(2, 1, 5, 9, 9));
+  CHECK(f.current_term() == 5);
+  CHECK(f.voted_for() == 2);
+
+  SUBCASE("with the bootstrap configuration, Figure 2 as written: the vote is granted at once") {
+    Node g(config(1, 3), disk(0, {}), 0);
+    step(g, 10, append_entries(0, 1, 1, 0, 0, {}, 0));
+    take(g);
+    step(g, 20, request_vote(2, 1, 5, 9, 9));
+    CHECK(g.current_term() == 5);
+    CHECK(g.voted_for() == 2);
+  }
+}
+
 }  // namespace raft::test
 
 #include "core/sim/make.h"
