@@ -10,12 +10,21 @@
 namespace raft::viz {
 
 const char* role_word(const sim::Cluster& c, NodeId n) {
+  if (c.gone(n)) return "removed";
   if (!c.up(n)) return "crashed";
-  return role_name(c.node(n).role());
+  const Node& node = c.node(n);
+  // Dissertation ch. 4: a follower may be a learner (§4.2.1) or in no configuration it knows of
+  // (just started by an add, or an add its log has since lost).
+  if (node.role() == Role::Follower && !node.configuration().is_voter(n)) {
+    return node.configuration().is_learner(n) ? "learner" : "not a member";
+  }
+  // §4.2.2: a leader that removed itself leads (without counting itself) until the removal commits.
+  if (node.role() == Role::Leader && !node.configuration().is_voter(n)) return "leader, leaving";
+  return role_name(node.role());
 }
 
 ImU32 role_color(const sim::Cluster& c, NodeId n) {
-  if (!c.up(n)) return color::kTextDim;
+  if (!c.up(n) || c.gone(n)) return color::kTextDim;
   switch (c.node(n).role()) {
     case Role::Leader: return color::kLeader;
     case Role::Candidate: return color::kCandidate;
@@ -159,6 +168,44 @@ void clock_menu(Ui& ui, NodeId m) {
   }
 }
 
+// Dissertation ch. 4, one server at a time: the same validation as the `add` and `remove`
+// statements; a refused change is disabled with the applier's sentence as its tooltip.
+void membership_items(Ui& ui, NodeId m) {
+  const sim::Cluster& c = ui.cluster();
+  std::string why;
+  char label[64];
+  const sim::Statement remove = sim::make::remove_server(m);
+  const bool can_remove = sim::can_apply(c, remove, &why);
+  std::snprintf(label, sizeof label, "Remove %s from the cluster", node_name(m).c_str());
+  if (ImGui::MenuItem(label, nullptr, false, can_remove)) ui.act(remove);
+  ui.vs.track("Remove");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    if (can_remove) ImGui::SetTooltip("The leader appends a configuration without it (section 4.2.2); it takes effect at once.");
+    else ImGui::SetTooltip("%s", why.c_str());
+  }
+  add_server_item(ui);
+}
+
+void add_server_item(Ui& ui) {
+  const sim::Cluster& c = ui.cluster();
+  std::string why;
+  char label[64];
+  const NodeId next = static_cast<NodeId>(c.size());
+  const sim::Statement add = sim::make::add_server(next);
+  const bool can_add = sim::can_apply(c, add, &why);
+  std::snprintf(label, sizeof label, "Add a server (%s)", node_name(next).c_str());
+  if (ImGui::MenuItem(label, nullptr, false, can_add)) ui.act(add);
+  ui.vs.track("Add server");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    if (can_add) {
+      ImGui::SetTooltip("It starts empty and joins as a learner: it gets the log but does not vote until it has caught up "
+                        "(section 4.2.1).");
+    } else {
+      ImGui::SetTooltip("%s", why.c_str());
+    }
+  }
+}
+
 void draw_node_menu(Ui& ui) {
   ViewState& vs = ui.vs;
   if (!ImGui::BeginPopup("node_menu")) {
@@ -169,7 +216,13 @@ void draw_node_menu(Ui& ui) {
   const int n = c.size();
   vs.track_window("node_menu");
   const NodeId m = vs.menu_node;
-  if (m >= 0 && m < n) {
+  if (m >= 0 && m < n && c.gone(m)) {
+    ImGui::TextDisabled("%s  removed", node_name(m).c_str());
+    ImGui::Separator();
+    ImGui::TextUnformatted("It left the cluster for good and was shut down\n(chapter 4); its id is never used again.");
+    if (ImGui::MenuItem("Inspect")) vs.selected = m;
+    vs.track("Inspect");
+  } else if (m >= 0 && m < n) {
     const bool up = c.up(m);
     ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(role_color(c, m)));
     ImGui::Text("%s  %s, term %" PRIu64, node_name(m).c_str(), role_word(c, m), c.node(m).current_term());
@@ -192,6 +245,7 @@ void draw_node_menu(Ui& ui) {
     if (ImGui::MenuItem("Transfer leadership here", nullptr, false, can_transfer)) ui.act(sim::make::transfer(m));
     vs.track("Transfer");
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can_transfer) ImGui::SetTooltip("%s", why.c_str());
+    membership_items(ui, m);
     // §7 (Log compaction): snapshot the state machine now and drop the applied log prefix.
     const bool can_snapshot = up && c.node(m).last_applied() > c.node(m).log().snapshot_index();
     if (ImGui::MenuItem("Take a snapshot now", nullptr, false, can_snapshot)) ui.act(sim::make::take_snapshot(m));

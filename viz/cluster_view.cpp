@@ -182,6 +182,31 @@ float draw_unsafe_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width
 }
 
 // The close box of a banner at `pos` with `width`.
+// Dissertation ch. 4: once membership has changed, the configuration in use as the leader sees
+// it (§4.1: the latest in its log, committed or not), and a change still in progress.
+void draw_configuration_line(ImDrawList* dl, const Fonts& f, const sim::Cluster& c, ImVec2 pos) {
+  const Configuration bootstrap = Configuration::initial(c.config().nodes);
+  bool changed = c.size() != c.config().nodes;
+  for (NodeId i = 0; i < c.size() && !changed; ++i) changed = c.node(i).configuration() != bootstrap;
+  if (!changed) return;
+  const NodeId l = c.leader();
+  std::string text;
+  if (l == kNoNode) {
+    text = "configuration: no leader right now (each server's own is in the inspector)";
+  } else {
+    const Node& leader = c.node(l);
+    const Configuration& k = leader.configuration();
+    text = "voters " + node_names(k.voters);
+    if (k.learners != 0) text += "   learners " + node_names(k.learners);
+    if (!leader.configuration_committed()) {
+      text += "   (entry " + std::to_string(leader.configuration_index()) + " not yet committed)";
+    } else if (leader.deferred_configuration()) {
+      text += "   (a change waits for an entry of term " + std::to_string(leader.current_term()) + " to commit)";
+    }
+  }
+  draw_text(dl, f.small, f.small_size(), pos, color::kTextDim, text.c_str());
+}
+
 Rect banner_close_box(ImVec2 pos, float width) { return {pos + ImVec2(width - 22, 2), pos + ImVec2(width - 2, 22)}; }
 
 }  // namespace
@@ -292,9 +317,11 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   vs.ring_visible = true;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
 
-  // Links: faint when up, red dashes when cut.
+  // Links: faint when up, red dashes when cut; none to a server that left the cluster.
   for (NodeId a = 0; a < n; ++a) {
+    if (c.gone(a)) continue;
     for (NodeId b = a + 1; b < n; ++b) {
+      if (c.gone(b)) continue;
       const int cutn = link_cut(c.network(), a, b);
       if (cutn == 0) {
         dl->AddLine(ring.pos[a], ring.pos[b], color::kLink, 1.0f);
@@ -372,7 +399,18 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
     if (vs.selected == i) dl->AddCircle(p, nr + 12, color::kSelected, 40, 2.0f);
     if (vs.group_mask & (1u << i)) dashed_circle(dl, p, nr + 12, color::kGroup, 2.5f, 16);
+    if (c.gone(i)) {
+      // Removed and shut down (ch. 4): a faint outline where it stood, so ids keep their places.
+      dashed_circle(dl, p, nr, with_alpha(color::kTextDim, 0.5f), 1.5f, 12);
+      draw_text_centered(dl, f.small, f.small_size(), p + ImVec2(0, nr + 11 + f.small_size() * 0.5f), color::kTextDim,
+                         (node_name(i) + " removed").c_str());
+      continue;
+    }
     draw_node_body(dl, f, p, nr, node.role(), up, node.current_term(), hovered_node == i, true);
+    // §4.2.1: a learner receives the log but does not vote; drawn with a dashed ring.
+    if (up && node.role() == Role::Follower && !node.configuration().is_voter(i)) {
+      dashed_circle(dl, p, nr + 4, color::kFollower, 1.5f, 14);
+    }
 
     // Labels under the node: name and role, then who it thinks leads (or its votes). When the
     // ring is crowded: one short line (the role shows by shape and color), plus votes.
@@ -384,7 +422,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       if (up && node.role() == Role::Candidate) {
         int got = 0;
         for (NodeId k = 0; k < n; ++k) got += (node.votes_granted_mask() >> k) & 1u;
-        std::snprintf(l1 + w1, sizeof l1 - static_cast<size_t>(w1), " %d/%d", got, quorum_size(n));
+        std::snprintf(l1 + w1, sizeof l1 - static_cast<size_t>(w1), " %d/%d", got, node.configuration().quorum());
       }
       draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), role_color(c, i), l1);
       continue;
@@ -400,7 +438,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       const uint32_t granted = node.votes_granted_mask(), rejected = node.votes_rejected_mask();
       int got = 0;
       for (NodeId k = 0; k < n; ++k) got += (granted >> k) & 1u;
-      std::snprintf(l2, sizeof l2, "%d/%d votes", got, quorum_size(n));
+      std::snprintf(l2, sizeof l2, "%d/%d votes", got, node.configuration().quorum());
       const float pip = 7.0f;
       const float pips_w = pip * static_cast<float>(n);
       const ImVec2 ts = text_size(f.small, fs, l2);
@@ -421,6 +459,8 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       draw_text_centered(dl, f.small, fs, ImVec2(p.x, y + fs * 0.5f), color::kTextDim, l2);
     }
   }
+
+  draw_configuration_line(dl, f, c, ImVec2(ring_area.min.x + 8, ring_area.min.y + 2));
 
   // Link under the mouse (only when no node or message is).
   NodeId la = kNoNode, lb = kNoNode;

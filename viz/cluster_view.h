@@ -7,7 +7,8 @@
 
 namespace raft::viz {
 
-// "crashed" for a down node, else its role.
+// "removed" for a server shut down after its removal, "crashed" for a down one, "learner" or
+// "not a member" for a follower that does not vote, else its role.
 const char* role_word(const sim::Cluster& c, NodeId n);
 ImU32 role_color(const sim::Cluster& c, NodeId n);
 
@@ -18,5 +19,8 @@ void node_tooltip(const sim::Cluster& c, NodeId n, bool picking);
 // closes itself when its target is gone.
 void draw_node_menu(Ui& ui);
 void draw_message_menu(Ui& ui);
+// Menu items for membership changes (dissertation ch. 4): "Remove sN" and "Add a server".
+void membership_items(Ui& ui, NodeId n);
+void add_server_item(Ui& ui);
 
 }  // namespace raft::viz

@@ -75,7 +75,7 @@ void draw_event_log(Ui& ui, const Rect& r) {
   ImGui::Checkbox("Follow", &vs.event_follow);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the moment on the timeline in view.");
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 1));
-  category_toggle(vs, "elections", kCatElections, "Roles, terms, votes and forced timeouts.", false);
+  category_toggle(vs, "elections", kCatElections, "Roles, terms, votes, forced timeouts and configuration changes.", false);
   category_toggle(vs, "commits", kCatCommits, "The leader committing entries, and followers deleting conflicting entries.", true);
   category_toggle(vs, "faults", kCatFaults, "Crashes, restarts, partitions, cut links, network settings, messages you dropped.", true);
   category_toggle(vs, "clients", kCatClients, "Client requests and their results.", true);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/raft/quorum.h"
+#include "viz/cluster_view.h"
 #include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
@@ -55,7 +56,16 @@ void idle_help(const Ui& ui) {
     else row("leader", nullptr, "%s (term %" PRIu64 ")", node_name(l).c_str(), c.node(l).current_term());
     int up = 0;
     for (NodeId i = 0; i < c.size(); ++i) up += c.up(i) ? 1 : 0;
-    row("servers up", nullptr, "%d of %d (majority %d)", up, c.size(), quorum_size(c.size()));
+    int gone = 0;
+    for (NodeId i = 0; i < c.size(); ++i) gone += c.gone(i) ? 1 : 0;
+    if (gone == 0) row("servers up", nullptr, "%d of %d", up, c.size());
+    else row("servers up", nullptr, "%d of %d (%d removed)", up, c.size() - gone, gone);
+    // Dissertation ch. 4: decisions need a majority of the voters of the configuration in use.
+    if (l != kNoNode) {
+      const Configuration& k = c.node(l).configuration();
+      row("voters", "servers whose votes and copies count (chapter 4)", "%s (majority %d)", node_names(k.voters).c_str(), k.quorum());
+      if (k.learners != 0) row("learners", "receive the log but do not vote yet (section 4.2.1)", "%s", node_names(k.learners).c_str());
+    }
     const sim::NetworkConfig& net = c.network().config();
     row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
     row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
@@ -98,7 +108,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
                                              : node.role() == Role::Leader ? color::kLeader
                                              : node.role() == Role::Candidate ? color::kCandidate
                                                                                : color::kText));
-  ImGui::Text("%s  %s", node_name(n).c_str(), up ? role_name(node.role()) : "crashed");
+  ImGui::Text("%s  %s", node_name(n).c_str(), role_word(c, n));
   ImGui::PopStyleColor();
   ImGui::SameLine();
   const float close_w = ImGui::CalcTextSize("Close").x + 12;
@@ -123,6 +133,28 @@ void draw_inspector(Ui& ui, const Rect& r) {
       row("", nullptr, "log[] holds %" PRIu64 "..%" PRIu64, node.log().first_index(), node.log().last_index());
     } else if (c.config().timing.snapshot_every > 0) {
       row("snapshot", "taken every snapshot_every applied entries (section 7)", "none yet");
+    }
+    ImGui::EndTable();
+  }
+
+  // Dissertation ch. 4 (§4.1): a server uses the latest configuration in its log, committed or not.
+  section("Configuration (chapter 4)");
+  if (c.gone(n)) {
+    ImGui::TextWrapped("Removed: it left the cluster once a configuration without it was committed, and was shut down.");
+  } else if (begin_kv_table("##configuration")) {
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
+    const Configuration& k = node.configuration();
+    row("voters", "their votes and copies count; a majority decides", "%s", node_names(k.voters).c_str());
+    if (k.learners != 0) row("learners", "receive the log, do not vote until caught up (section 4.2.1)", "%s", node_names(k.learners).c_str());
+    if (node.configuration_index() == 0) {
+      row("from", "where this configuration comes from", node.log().snapshot_index() > 0 ? "its snapshot" : "the bootstrap");
+    } else {
+      row("from", "a configuration takes effect when appended, not when committed (section 4.1)", "log entry %" PRIu64 "%s",
+          node.configuration_index(), node.configuration_committed() ? ", committed" : ", not yet committed");
+    }
+    if (up && node.role() == Role::Leader && node.deferred_configuration()) {
+      row("waiting", "a new leader commits an entry of its term before it changes the configuration (the 2015 fix)",
+          "voters %s", node_names(node.deferred_configuration()->voters).c_str());
     }
     ImGui::EndTable();
   }
@@ -172,7 +204,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
     section("Votes in this election");
     int got = 0;
     for (NodeId k = 0; k < c.size(); ++k) got += (node.votes_granted_mask() >> k) & 1u;
-    ImGui::Text("%d granted, needs %d (a majority of %d)", got, quorum_size(c.size()), c.size());
+    ImGui::Text("%d granted, needs %d (a majority of %d voters)", got, node.configuration().quorum(), node.configuration().voter_count());
     for (NodeId k = 0; k < c.size(); ++k) {
       const bool g = (node.votes_granted_mask() >> k) & 1u, rj = (node.votes_rejected_mask() >> k) & 1u;
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(g ? color::kVoteGranted : rj ? color::kVoteRejected : color::kTextDim));
@@ -187,7 +219,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
     section("Pre-vote round (section 9.6)");
     const int got = std::popcount(node.prevotes_granted_mask());
     ImGui::TextWrapped("asking for pre-votes for term %" PRIu64 ": %d granted, needs %d. Its own term stays %" PRIu64 ".",
-                       node.current_term() + 1, got, quorum_size(c.size()), node.current_term());
+                       node.current_term() + 1, got, node.configuration().quorum(), node.current_term());
   }
   if (up && node.role() == Role::Leader && node.transfer_target() != kNoNode) {
     char d[24];
@@ -205,11 +237,11 @@ void draw_inspector(Ui& ui, const Rect& r) {
       ImGui::TableSetupColumn("mode");
       ImGui::TableHeadersRow();
       for (NodeId k = 0; k < c.size(); ++k) {
-        if (k == n) continue;
+        if (k == n || !node.configuration().is_member(k)) continue;  // it replicates to members only (ch. 4)
         const Progress& p = node.progress(k);
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("%s%s", node_name(k).c_str(), c.up(k) ? "" : " (down)");
+        ImGui::Text("%s%s%s", node_name(k).c_str(), node.configuration().is_learner(k) ? " (learner)" : "", c.up(k) ? "" : " (down)");
         ImGui::TableNextColumn();
         ImGui::Text("%" PRIu64, p.next_index);
         ImGui::TableNextColumn();

@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "viz/cluster_view.h"
 #include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
@@ -94,6 +95,11 @@ void header_legend(ImDrawList* dl, const Fonts& f, ImVec2 pos, float max_x) {
   dl->AddTriangleFilled(ImVec2(x + 1, y + 13), ImVec2(x + 11, y + 13), ImVec2(x + 6, y + 6), color::kMatchIndex);
   x += 16;
   caption("matchIndex (leader's view)");
+  if (!fits("configuration")) return;
+  dl->AddRectFilled(ImVec2(x, y + 1), ImVec2(x + 12, y + 13), term_color(1), 2);
+  dl->AddTriangleFilled(ImVec2(x + 5, y + 1), ImVec2(x + 12, y + 1), ImVec2(x + 12, y + 8), IM_COL32(255, 255, 255, 230));
+  x += 16;
+  caption("configuration");
 }
 
 }  // namespace
@@ -116,7 +122,8 @@ void draw_log_view(Ui& ui, const Rect& r) {
       "is commitIndex. On each follower's row, the leader's nextIndex (blue, above) and matchIndex (yellow, below) "
       "for that follower are marked. Hover a cell for its command. The view follows the newest entries unless you "
       "scroll; scroll back to the end to follow again. With snapshots on (section 7), the compacted prefix is one grey "
-      "block labelled with the snapshot's lastIncludedIndex and lastIncludedTerm.");
+      "block labelled with the snapshot's lastIncludedIndex and lastIncludedTerm. A white corner marks a "
+      "configuration entry (chapter 4): a server uses the latest one in its log as soon as it appends it.");
   ImGui::SameLine();
   const float follow_w = ImGui::CalcTextSize("Follow tail").x + ImGui::GetFrameHeight() + 12;
   const ImVec2 legend_pos = ImGui::GetCursorScreenPos() + ImVec2(4, 2);
@@ -247,6 +254,11 @@ void draw_log_view(Ui& ui, const Rect& r) {
       if (i <= applied) {
         dl->AddRectFilled(ImVec2(cell.min.x + 2, cell.max.y - 3), ImVec2(cell.max.x - 2, cell.max.y - 1), IM_COL32(255, 255, 255, 220));
       }
+      // A configuration entry (ch. 4): a white corner, so a change stands out in the log.
+      if (node.log().at(i).cmd.op == Op::Config) {
+        dl->AddTriangleFilled(ImVec2(cell.max.x - 7, cell.min.y), cell.max - ImVec2(0, cell.height()), ImVec2(cell.max.x, cell.min.y + 7),
+                              IM_COL32(255, 255, 255, 230));
+      }
     }
     // commitIndex: a green bar after the last committed entry.
     if (commit > 0) {
@@ -254,7 +266,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
       if (x >= cells_x0 - 2 && x <= cells_x1 + 2) dl->AddLine(ImVec2(x, row_y + 1), ImVec2(x, row_y + grid.row_h - 1), color::kCommit, 2.5f);
     }
     // The leader's view of this follower.
-    if (leader != kNoNode && leader != row) {
+    if (leader != kNoNode && leader != row && c.node(leader).configuration().is_member(row)) {
       const Progress& p = c.node(leader).progress(row);
       const float xn = grid.x_of(p.next_index) + grid.cell_w * 0.5f;
       dl->AddTriangleFilled(ImVec2(xn - 5, row_y), ImVec2(xn + 5, row_y), ImVec2(xn, row_y + 6), color::kNextIndex);
@@ -287,7 +299,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
     if (row_y > wp.y + view_h || row_y + grid.row_h < wp.y) continue;
     char b[48];
     const bool up = c.up(row);
-    std::snprintf(b, sizeof b, "%s %s", node_name(row).c_str(), up ? role_name(node.role()) : "crashed");
+    std::snprintf(b, sizeof b, "%s %s", node_name(row).c_str(), role_word(c, row));
     const ImU32 col = !up ? color::kTextDim
                       : node.role() == Role::Leader ? color::kLeader
                       : node.role() == Role::Candidate ? color::kCandidate

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "viz/cluster_view.h"
 #include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
@@ -332,6 +333,7 @@ void draw_menu_bar(Ui& ui) {
     if (ImGui::MenuItem("Client request to the leader", "c")) ui.act(sim::make::client_request(kNoNode, ++vs.requests));
     if (ImGui::MenuItem("Crash the leader", "k", false, ui.cluster().leader() != kNoNode)) ui.act(sim::make::crash_leader());
     if (ImGui::MenuItem("Heal the network", "h")) ui.act(sim::make::heal());
+    add_server_item(ui);
     ImGui::Separator();
     if (ImGui::MenuItem("Restart the cluster")) {
       Action a = simple_action(Action::Kind::Restart);

@@ -42,6 +42,9 @@ int describe_command(char* buf, size_t n, const Command& c) {
     case Op::Append: return put(buf, n, "append %s += %s", c.key.c_str(), c.value.c_str());
     case Op::Cas: return put(buf, n, "cas %s: %s -> %s", c.key.c_str(), c.expect.c_str(), c.value.c_str());
     case Op::Delete: return put(buf, n, "delete %s", c.key.c_str());
+    case Op::Config:
+      return put(buf, n, "configuration: voters %s, learners %s", node_names(c.config.voters).c_str(),
+                 node_names(c.config.learners).c_str());
   }
   return put(buf, n, "?");
 }
@@ -222,6 +225,12 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     case TraceKind::Snapshot:
       return put(buf, n, "%s took a snapshot through index %" PRIu64 " (term %" PRIu64 ") and dropped those log entries",
                  name(e.node, a), e.index(), e.term);
+    case TraceKind::Config: {
+      const Configuration k = e.configuration();
+      const char* from = e.index() == 0 ? "its base configuration (snapshot or bootstrap)" : "the entry appended last";
+      return put(buf, n, "%s now uses voters %s, learners %s (from %s, index %" PRIu64 ")", name(e.node, a),
+                 node_names(k.voters).c_str(), node_names(k.learners).c_str(), from, e.index());
+    }
     case TraceKind::Install:
       return put(buf, n, "%s installed the leader's snapshot through index %" PRIu64 " (term %" PRIu64 ") and %s",
                  name(e.node, a), e.index(), e.term,
@@ -277,7 +286,8 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Term:
     case TraceKind::Vote:
     case TraceKind::Timeout:
-    case TraceKind::Transfer: return kCatElections;
+    case TraceKind::Transfer:
+    case TraceKind::Config: return kCatElections;
     case TraceKind::Commit: return e.by_leader() ? kCatCommits : kCatFollowerCommits;
     case TraceKind::Truncate: return kCatCommits;
     case TraceKind::Append:
@@ -319,7 +329,8 @@ ImU32 event_color(const sim::TraceEvent& e) {
     case TraceKind::Commit: return color::kCommit;
     case TraceKind::Truncate: return color::kWarn;
     case TraceKind::Snapshot:
-    case TraceKind::Install: return color::kAccent;
+    case TraceKind::Install:
+    case TraceKind::Config: return color::kAccent;
     case TraceKind::Drop: return color::kAppendFail;
     case TraceKind::Return: return e.ok() ? color::kText : color::kWarn;
     default: return color::kText;

@@ -34,7 +34,7 @@ const char* drop_reason_words(sim::DropReason r);   // "lost by the network", ..
 
 // Event log categories (bit flags).
 enum EventCategory : uint32_t {
-  kCatElections = 1u << 0,  // role, term, vote, timeout
+  kCatElections = 1u << 0,  // role, term, vote, timeout, transfer, configuration
   kCatCommits = 1u << 1,    // commit, truncate
   kCatEntries = 1u << 2,    // append, apply (one per node per entry: many)
   kCatFaults = 1u << 3,     // crash, restart, partition, cut, heal, network, drops

@@ -26,7 +26,15 @@ val node_state(const sim::Cluster& c, NodeId i) {
   o.set("id", i + 1);
   o.set("name", node_name(i));
   o.set("up", c.up(i));
-  o.set("role", c.up(i) ? std::string(role_name(n.role())) : std::string("down"));
+  o.set("role", c.gone(i) ? std::string("removed") : c.up(i) ? std::string(role_name(n.role())) : std::string("down"));
+  // Dissertation ch. 4: the configuration this server uses (the latest in its log, §4.1).
+  val voters = val::array(), learners = val::array();
+  int v = 0, l = 0;
+  for_each_node(n.configuration().voters, [&](NodeId k) { voters.set(v++, node_name(k)); });
+  for_each_node(n.configuration().learners, [&](NodeId k) { learners.set(l++, node_name(k)); });
+  o.set("voters", voters);
+  o.set("learners", learners);
+  o.set("configIndex", num(n.configuration_index()));
   o.set("term", num(n.current_term()));
   o.set("votedFor", node_or_null(n.voted_for()));
   o.set("leader", node_or_null(n.leader_id()));

@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <string>
 
 #include "core/raft/quorum.h"
 #include "core/raft/types.h"
@@ -61,5 +62,15 @@ struct Configuration {
 
   bool operator==(const Configuration&) const = default;
 };
+
+// "s1 s2 s3", or "none": for people (the UI, messages); traces have their own format.
+inline std::string node_names(NodeMask m) {
+  std::string out;
+  for_each_node(m, [&](NodeId id) {
+    if (!out.empty()) out += ' ';
+    out += node_name(id);
+  });
+  return out.empty() ? std::string("none") : out;
+}
 
 }  // namespace raft
