@@ -163,7 +163,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
   if (begin_kv_table("##volatile")) {
     ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     if (!up) {
-      row("", nullptr, "lost in the crash; rebuilt on restart");
+      row("", nullptr, c.gone(n) ? "gone: the server was shut down after its removal" : "lost in the crash; rebuilt on restart");
     } else {
       row("commitIndex", "highest log entry known to be committed", "%" PRIu64, node.commit_index());
       row("lastApplied", "highest log entry applied to the state machine", "%" PRIu64, node.last_applied());
@@ -276,7 +276,8 @@ void draw_inspector(Ui& ui, const Rect& r) {
   section("State machine (key-value store)");
   const auto& data = node.kv().data();
   if (!up) {
-    ImGui::TextDisabled("Lost in the crash; rebuilt by re-applying committed entries after restart.");
+    ImGui::TextDisabled(c.gone(n) ? "Gone: the server was shut down after its removal."
+                                  : "Lost in the crash; rebuilt by re-applying committed entries after restart.");
   } else if (data.empty()) {
     ImGui::TextDisabled("Empty: no command applied yet (lastApplied = %" PRIu64 ").", node.last_applied());
   } else if (ImGui::BeginTable("##kv", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {

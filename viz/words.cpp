@@ -227,9 +227,13 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
                  name(e.node, a), e.index(), e.term);
     case TraceKind::Config: {
       const Configuration k = e.configuration();
-      const char* from = e.index() == 0 ? "its base configuration (snapshot or bootstrap)" : "the entry appended last";
-      return put(buf, n, "%s now uses voters %s, learners %s (from %s, index %" PRIu64 ")", name(e.node, a),
-                 node_names(k.voters).c_str(), node_names(k.learners).c_str(), from, e.index());
+      const std::string learners = k.learners != 0 ? " + learners " + node_names(k.learners) : std::string();
+      if (e.index() == 0) {
+        return put(buf, n, "%s uses voters %s%s (its snapshot's or the bootstrap)", name(e.node, a), node_names(k.voters).c_str(),
+                   learners.c_str());
+      }
+      return put(buf, n, "%s uses voters %s%s (entry %" PRIu64 ")", name(e.node, a), node_names(k.voters).c_str(),
+                 learners.c_str(), e.index());
     }
     case TraceKind::Install:
       return put(buf, n, "%s installed the leader's snapshot through index %" PRIu64 " (term %" PRIu64 ") and %s",

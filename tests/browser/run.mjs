@@ -845,25 +845,31 @@ test('a snapshot transfer: a follower restarted behind a snapshot gets it by Ins
   lab.assertNoErrors();
 });
 
-test('membership (chapter 4): Add a server joins s4 as a learner then a voter; Remove takes a server out for good', async ({ lab, url }) => {
+test('membership (chapter 4): Add a server joins the next one as a learner then a voter; Remove takes a server out for good', async ({ lab, url }) => {
   await lab.open(url);
   await lab.hold();
   const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
   await lab.ok('run', 300);  // the followers have caught up with the leader's no-op
   const leader = s0.leader;
   const follower = s0.nodes.find((n) => n.up && n.name !== leader).name;
-  assert(s0.nodes.length === 3, `${s0.nodes.length} servers at the start`);
+  const count = s0.nodes.length;
+  const added = `s${count + 1}`;
+  const voters0 = s0.nodes.map((n) => n.name);
+  assert(JSON.stringify(byName(s0, leader).voters) === JSON.stringify(voters0), `voters at the start: ${JSON.stringify(byName(s0, leader).voters)}`);
   await nodeMenu(lab, follower, 'Add server');
   let s = await lab.state();
-  assert(s.nodes.length === 4 && byName(s, 's4').up, `after "Add a server": ${s.nodes.map((n) => n.name + ' ' + n.role).join(', ')}`);
-  assert((await lab.call('exportScenario')).includes('add s4'), 'choosing "Add a server" recorded no "add s4"');
-  // §4.1: the configuration takes effect on the leader when appended; s4 starts as a learner.
-  assert(JSON.stringify(byName(s, leader).learners) === '["s4"]', `the leader's learners: ${JSON.stringify(byName(s, leader).learners)}`);
-  assert(!byName(s, leader).voters.includes('s4'), `s4 votes at once: ${JSON.stringify(byName(s, leader).voters)}`);
-  s = await lab.runUntil('s4 to be promoted to voter', (st, p) => st.nodes.find((n) => n.name === p.leader).voters.includes('s4'),
-    { stepMs: 10, maxMs: 5000, params: { leader } });
-  assert(JSON.stringify(byName(s, leader).voters) === '["s1","s2","s3","s4"]', `voters after the promotion: ${JSON.stringify(byName(s, leader).voters)}`);
-  assert(byName(s, 's4').logLength >= byName(s0, leader).logLength, `s4 has ${byName(s, 's4').logLength} entries`);
+  assert(s.nodes.length === count + 1 && byName(s, added).up, `after "Add a server": ${s.nodes.map((n) => n.name + ' ' + n.role).join(', ')}`);
+  assert((await lab.call('exportScenario')).includes(`add ${added}`), `choosing "Add a server" recorded no "add ${added}"`);
+  // §4.1: the configuration takes effect on the leader when appended; the new server starts as a learner.
+  assert(JSON.stringify(byName(s, leader).learners) === JSON.stringify([added]), `the leader's learners: ${JSON.stringify(byName(s, leader).learners)}`);
+  assert(!byName(s, leader).voters.includes(added), `${added} votes at once: ${JSON.stringify(byName(s, leader).voters)}`);
+  s = await lab.runUntil(`${added} to be promoted to voter`, (st, p) => st.nodes.find((n) => n.name === p.leader).voters.includes(p.added),
+    { stepMs: 10, maxMs: 5000, params: { leader, added } });
+  assert(JSON.stringify(byName(s, leader).voters) === JSON.stringify([...voters0, added]), `voters after the promotion: ${JSON.stringify(byName(s, leader).voters)}`);
+  assert(byName(s, added).logLength >= byName(s0, leader).logLength, `${added} has ${byName(s, added).logLength} entries`);
+  // One change at a time (§4.1): Remove waits until the promotion is committed.
+  await lab.runUntil('the promotion to commit', (st, p) => { const l = st.nodes.find((n) => n.name === p.leader); return l.commitIndex >= l.configIndex; },
+    { stepMs: 5, maxMs: 3000, params: { leader } });
   await lab.frames(2);
   await lab.shot('membership-added');
   // Remove the follower: the leader's configuration drops it at once, and once that is committed
@@ -886,7 +892,7 @@ test('membership (chapter 4): Add a server joins s4 as a learner then a voter; R
   assert(!(await lab.call('itemPosition', 'Remove')), `the menu of removed ${follower} still offers Remove`);
   await closeMenus(lab);
   assert((await lab.state()).commands === commands, 'a command was recorded by the menu of a removed server');
-  // The cluster of s1..s4 without the follower still commits a client request.
+  // The cluster without the follower still commits a client request.
   const before = byName(s, s.leader).commitIndex;
   await lab.ok('propose', `put after-remove 1 via ${s.leader}`);
   const done = await lab.runUntil('the write to commit on the leader', (st, q) => !!st.leader && st.nodes.find((n) => n.name === st.leader).commitIndex > q.before,
