@@ -39,14 +39,51 @@ ScreenLayout compute_screen_layout(ImVec2 display, float line_h, int log_rows) {
   return l;
 }
 
+namespace {
+
+// The box a node and its label lines take (the labels are centered under the node).
+Rect label_box(const RingLayout& r, int i) {
+  const float below = r.compact ? kRingLabelLineHeight : 2 * kRingLabelLineHeight;
+  return {ImVec2(r.pos[i].x - std::max(r.node_r, kRingLabelHalfWidth), r.pos[i].y - r.node_r),
+          ImVec2(r.pos[i].x + std::max(r.node_r, kRingLabelHalfWidth), r.pos[i].y + r.node_r + 10 + below)};
+}
+
+bool overlap(const Rect& a, const Rect& b) { return a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y; }
+
+RingLayout place_ring(int n, const Rect& area, bool compact);
+
+}  // namespace
+
+bool ring_labels_collide(const RingLayout& r) {
+  for (int i = 0; i < r.n && r.n > 1; ++i) {
+    const int j = (i + 1) % r.n;
+    if (j != i && overlap(label_box(r, i), label_box(r, j))) return true;
+  }
+  return false;
+}
+
 RingLayout ring_layout(int n, const Rect& area) {
+  const int count = std::clamp(n, 0, kNodesMax);
+  const float w = area.width(), h = area.height();
+  // Two label lines under each node unless the ring is crowded (then one short line): too little
+  // ring per node, or neighbours' labels that would overlap (at the flat ends of a wide ellipse).
+  const float approx_perimeter = 2 * kPi * std::sqrt((w * w + h * h) / 8.0f);
+  const bool crowded = count > 1 && approx_perimeter / static_cast<float>(count) < 120.0f;
+  if (!crowded) {
+    RingLayout r = place_ring(count, area, false);
+    if (!ring_labels_collide(r)) return r;
+  }
+  return place_ring(count, area, true);
+}
+
+namespace {
+
+RingLayout place_ring(int n, const Rect& area, bool compact) {
   RingLayout r;
-  r.n = std::clamp(n, 0, kNodesMax);
+  r.n = n;
   r.center = area.center();
   const float w = area.width(), h = area.height();
-  // Two label lines under each node unless the ring is crowded (then one short line).
-  const float approx_perimeter = 2 * kPi * std::sqrt((w * w + h * h) / 8.0f);
-  r.compact = r.n > 1 && approx_perimeter / static_cast<float>(r.n) < 120.0f;
+  r.compact = compact;
   float node_r = clampf(std::min(w, h) * 0.08f, 14.0f, 40.0f);
   const float margin_x = r.compact ? 30.0f : 62.0f, margin_top = 12.0f, margin_bottom = r.compact ? 20.0f : 36.0f;
   r.rx = std::max(w * 0.5f - margin_x - node_r, 10.0f);
@@ -81,6 +118,8 @@ RingLayout ring_layout(int n, const Rect& area) {
   r.node_r = std::min(node_r, std::max(r.spacing * 0.3f, 10.0f));
   return r;
 }
+
+}  // namespace
 
 float message_progress(Time sent_at, Time deliver_at, Time now) {
   if (deliver_at <= sent_at) return now >= deliver_at ? 1.0f : 0.0f;

@@ -49,6 +49,11 @@ struct RingLayout {
   ImVec2 pos[kNodesMax]{};   // node centers
 };
 RingLayout ring_layout(int n, const Rect& area);
+// The label lines under a node in the cluster view: their height and half their width.
+inline constexpr float kRingLabelLineHeight = 14.0f;
+inline constexpr float kRingLabelHalfWidth = 44.0f;
+// Whether two neighbours' node-plus-label boxes overlap (ring_layout then goes compact).
+bool ring_labels_collide(const RingLayout& r);
 
 // Fraction of the trip done at `now`, in [0, 1].
 float message_progress(Time sent_at, Time deliver_at, Time now);

@@ -1,5 +1,5 @@
 // Layout screenshots for people to look at (not a pass/fail test): the page at three window sizes,
-// with Settings open, a node menu open, and the unsafe banner on. Same Chromium flags as run.mjs.
+// with Settings open, a node menu open, the unsafe banner on, and a cluster grown to 15 servers. Same Chromium flags as run.mjs.
 // usage: node tests/browser/screens.mjs [SITE_DIR] [OUT_DIR]   (default build/web/site, tests/browser/out/screens)
 // Prints, per shot, any window that reaches past the display's edge.
 import fs from 'node:fs';
@@ -95,6 +95,16 @@ try {
     await click(page, await api(page, 'nodePosition', s.leader));
     await waitItem(page, 'Inspect');
     await shot('unsafe-banner-leader-menu');
+    await closeMenus(page);
+    // The largest cluster (15 servers, grown one at a time, one removed): ring, labels and log rows.
+    const grow = ['nodes 5', 'seed 3', 'clients 2 rate 10/s', 'run 1s'];
+    for (let k = 6; k <= 15; k++) grow.push(`add s${k}`, 'run 400ms');
+    grow.push('remove s3', 'run 600ms');
+    const err = await api(page, 'loadScenario', grow.join('\n'));
+    if (err) throw new Error(`loadScenario: ${err}`);
+    await api(page, 'pause', true);
+    await api(page, 'seek', 5.6e6);
+    await shot('membership-15');
     await page.close();
   }
 } finally {

@@ -40,6 +40,19 @@ TEST_CASE("screen layout: panels tile the display without overlapping") {
   }
 }
 
+TEST_CASE("ring layout: two label lines only where neighbours' labels do not overlap") {
+  // The cluster view of a 1280x800 window: 5 servers get two lines, 15 (grown by `add`) one.
+  const Rect wide{{0, 0}, {890, 370}};
+  CHECK_FALSE(ring_layout(5, wide).compact);
+  CHECK(ring_layout(15, wide).compact);
+  for (const Rect& area : {wide, Rect{{0, 0}, {600, 300}}, Rect{{0, 0}, {1500, 700}}, Rect{{0, 0}, {400, 400}}}) {
+    for (int n = 2; n <= kNodesMax; ++n) {
+      const RingLayout r = ring_layout(n, area);
+      if (!r.compact) CHECK_MESSAGE(!ring_labels_collide(r), n << " nodes in " << area.width() << "x" << area.height());
+    }
+  }
+}
+
 TEST_CASE("ring layout: nodes inside the area, distinct, s1 at the top") {
   const Rect area{{0, 30}, {700, 400}};
   for (int n = 1; n <= kNodesMax; ++n) {
