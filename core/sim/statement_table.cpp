@@ -558,7 +558,7 @@ bool parse_node_set(LineReader& r, Statement& out) {
 }
 template <class T>
 void print_node_set(const Statement& s, std::string& out) {
-  const auto& nodes = s.as<T>()->nodes;
+  const auto& nodes = s.get<T>().nodes;
   if (nodes.empty()) out += " none";
   for (NodeId n : nodes) print_node(out, n);
 }
