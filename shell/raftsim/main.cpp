@@ -5,7 +5,7 @@
 //                                                          3 linearizability undecided (search budget hit)
 //   raftsim hash FILE.raft [--seed N]                      trace hash and state hash (native vs wasm)
 //   raftsim fuzz --runs N [...]                             random faults + client load, see fuzz.cpp
-//   raftsim bench [--seconds-virtual N]                     throughput figures, see bench.cpp
+//   raftsim bench [--seconds-virtual N] [--order 5,3,9]     throughput figures, cold and warm, see bench.cpp
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
     "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
-    "  raftsim bench [--seconds-virtual N]\n";
+    "  raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n";
 
 int usage(const std::string& error) {
   if (!error.empty()) std::fprintf(stderr, "raftsim: %s\n", error.c_str());
