@@ -4,6 +4,7 @@
 #include "viz/app.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -57,6 +58,19 @@ struct App::Impl {
   PhaseHook hook = nullptr;
   void* hook_ctx = nullptr;
 
+  // A seek from the page (scrubbing, Go to present, a share link) is computed in slices of a few
+  // milliseconds per frame, so a long replay never blocks the page (issue 8); scripts and the JS
+  // API seek at once. The result does not depend on the slicing (Lab::seek_toward).
+  struct SeekJob {
+    bool active = false;
+    Time target = 0;
+    Time from = 0;
+    std::optional<Time> then;  // a share link's `open at`, sought once its run is computed
+  };
+  SeekJob job;
+  Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
+  static constexpr double kSeekFrameBudgetMs = 6.0;
+
   void phase(int p) {
     if (hook) hook(hook_ctx, p);
   }
@@ -100,6 +114,7 @@ struct App::Impl {
   }
 
   void after_new_session() {
+    drop_job();
     history.reset();
     vs.selected = kNoNode;
     vs.group_mask = 0;
@@ -147,6 +162,7 @@ struct App::Impl {
   }
 
   std::string act(const sim::Statement& s, Fork fork) {
+    drop_job();
     if (fork == Fork::Ask && lab.in_past() && commands_ahead(lab)) {
       vs.awaiting_fork.push_back(act_action(s, Fork::Ask));
       vs.open_fork_modal = true;
@@ -169,6 +185,7 @@ struct App::Impl {
   }
 
   Time step() {
+    drop_job();
     vs.paused = true;
     // In the past, move along the recorded history (never forks); at the present, simulate.
     if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
@@ -178,15 +195,77 @@ struct App::Impl {
   }
 
   void step_back() {
+    drop_job();
     vs.paused = true;
     vs.traveled = true;
     lab.step_back();
     after_move();
   }
 
+  // At once (scripts, the JS API, stepping): any seek in progress is dropped where it is.
   void seek(Time t) {
+    drop_job();
     lab.seek(t);
     vs.traveled = lab.in_past();
+    after_move();
+  }
+
+  void show_job() {
+    vs.seek_active = job.active;
+    vs.seek_from = job.from;
+    vs.seek_target = job.target;
+  }
+  void drop_job() {
+    job = SeekJob{};
+    show_job();
+  }
+
+  // A seek from the page: starts computing at once (a short one finishes in this frame).
+  void begin_seek(Time t, std::optional<Time> then = std::nullopt) {
+    job.active = true;
+    job.target = std::clamp<Time>(t, 0, lab.end_time());
+    job.from = lab.cluster().now();
+    job.then = then;
+    show_job();
+    advance_seek();
+  }
+
+  void advance_seek() {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    bool done = false;
+    for (;;) {
+      const auto t0 = clock::now();
+      done = lab.seek_toward(job.target, slice_us);
+      const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+      if (ms < 0.5 && slice_us < 60'000'000) slice_us *= 2;
+      else if (ms > 2.0 && slice_us > 1'000) slice_us /= 2;
+      if (done || std::chrono::duration<double, std::milli>(clock::now() - start).count() >= kSeekFrameBudgetMs) break;
+    }
+    history.update(lab);
+    check_violation();
+    if (!done) return;
+    const std::optional<Time> then = job.then;
+    drop_job();
+    if (then) {
+      begin_seek(*then);
+      return;
+    }
+    vs.traveled = lab.in_past();
+    after_move();
+  }
+
+  // Esc or Cancel: the seek stops where it got to (a whole instant), paused.
+  void cancel_seek() {
+    if (!job.active) return;
+    drop_job();
+    vs.paused = true;
+    vs.traveled = lab.in_past();
+    char at[32], end[32];
+    format_time(at, sizeof at, lab.cluster().now());
+    format_time(end, sizeof end, lab.end_time());
+    set_notice(std::string("Stopped at ") + at + ". The run after it (to " + end +
+               ") is computed again when you go there.");
     after_move();
   }
 
@@ -205,10 +284,11 @@ struct App::Impl {
   void apply(Action& a) {
     switch (a.kind) {
       case Action::Kind::Act: act(a.statement, a.fork); break;
-      case Action::Kind::Seek: seek(a.t); break;
+      case Action::Kind::Seek: begin_seek(a.t); break;
       case Action::Kind::StepForward: step(); break;
       case Action::Kind::StepBack: step_back(); break;
-      case Action::Kind::GoLive: seek(lab.end_time()); break;
+      case Action::Kind::GoLive: begin_seek(lab.end_time()); break;
+      case Action::Kind::CancelSeek: cancel_seek(); break;
       case Action::Kind::Restart: restart(a.config); break;
       case Action::Kind::LoadScenario:
         if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
@@ -270,7 +350,9 @@ void App::frame(double real_dt_s) {
 
   m.phase(0);
   // 1. Advance virtual time (in the past this replays the recorded history).
-  if (!vs.paused && !vs.scrubbing) {
+  if (m.job.active) {
+    m.advance_seek();  // playing waits while a seek is computed
+  } else if (!vs.paused && !vs.scrubbing) {
     const Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
   }
@@ -312,6 +394,7 @@ const History& App::history() const { return impl_->history; }
 std::string App::act(const sim::Statement& s, Fork fork) { return impl_->act(s, fork); }
 
 void App::run_for(Time d) {
+  impl_->drop_job();
   impl_->lab.run_for(d);
   impl_->after_move();
 }
@@ -341,14 +424,15 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
   m.touched = true;
   // Scripts loaded from the Scenarios menu play along from t=0; a link shows what its sharer saw:
   // the whole run on the timeline and in the event log (so it plays to the end once), paused at
-  // the moment viewed (its `open at`, else the end).
-  m.seek(m.lab.end_time());
-  if (const std::optional<Time> at = m.lab.open_at()) m.seek(*at);
+  // the moment viewed (its `open at`, else the end). Computed in slices with a progress bar, so
+  // a long run opens at once and can be stopped with Esc.
   m.vs.paused = true;
+  m.begin_seek(m.lab.end_time(), m.lab.open_at());
   return true;
 }
 
 bool App::paused() const { return impl_->vs.paused; }
+bool App::seeking() const { return impl_->job.active; }
 
 void App::set_paused(bool p) {
   if (impl_->vs.paused == p) return;

@@ -79,8 +79,11 @@ class App {
   bool load_scenario_text(const std::string& text, const std::string& name, std::string* error);
   // Opens a share payload (scenario_text() of another session) paused at the moment its sharer was
   // viewing: its `open at` if it has one (shared from the past), else the end of the run. A
-  // malformed one shows a notice and starts the default cluster.
+  // malformed one shows a notice and starts the default cluster. The run is computed over the
+  // next frames (seeking() is true meanwhile; Esc stops it where it is).
   bool load_share_payload(const std::string& payload, std::string* error);
+  // A seek from the page (scrubbing, Go to present, a share link) still being computed.
+  bool seeking() const;
   bool paused() const;
   void set_paused(bool p);
   double speed() const;

@@ -27,6 +27,7 @@ struct Action {
     GoLive,        // seek to the present (end of the recorded history)
     Restart,       // a new cluster with `config`; the client load is kept
     LoadScenario,  // shipped scenario number `index`
+    CancelSeek,    // stop a seek in progress where it is (Esc, or Cancel on the timeline)
   };
   Kind kind = Kind::Act;
   sim::Statement statement;

@@ -405,6 +405,7 @@ void handle_shortcuts(Ui& ui) {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(simple_action(Action::Kind::StepForward));
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(simple_action(Action::Kind::StepBack));
   if (vs.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) vs.show_help = false;
+  else if (vs.seek_active && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ui.push(simple_action(Action::Kind::CancelSeek));
 }
 
 }  // namespace raft::viz

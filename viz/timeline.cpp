@@ -121,10 +121,31 @@ void draw_timeline(Ui& ui, const Rect& r) {
   format_time(tbuf, sizeof tbuf, now);
   format_time(ebuf, sizeof ebuf, end);
   ImGui::Text("t = %s", tbuf);
-  if (past && vs.traveled) {
+  if (vs.seek_active) {
+    // A seek computed over several frames (issue 8): how far it got, and a way to stop it.
+    char target[32];
+    format_time(target, sizeof target, vs.seek_target);
+    const Time span = vs.seek_target > vs.seek_from ? vs.seek_target - vs.seek_from : 0;
+    const float done = span > 0 ? static_cast<float>(static_cast<double>(std::max<Time>(now - vs.seek_from, 0)) / static_cast<double>(span)) : 1.0f;
+    ImGui::SameLine();
+    char label[64];
+    std::snprintf(label, sizeof label, "computing to %s", target);
+    ImGui::ProgressBar(std::clamp(done, 0.0f, 1.0f), ImVec2(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.5f), 0), label);
+    vs.track_item_rect("seek_progress");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Replaying the recorded run a few milliseconds per frame. Esc stops here.");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel (Esc)")) ui.push(simple_action(Action::Kind::CancelSeek));
+    vs.track("Cancel seek");
+  } else if (past && vs.traveled) {
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kPast));
-    ImGui::Text("VIEWING THE PAST (recorded up to %s)", ebuf);
+    if (lab.computed_until() < lab.end_time()) {
+      char cbuf[32];
+      format_time(cbuf, sizeof cbuf, lab.computed_until());
+      ImGui::Text("VIEWING THE PAST (computed to %s of %s)", cbuf, ebuf);
+    } else {
+      ImGui::Text("VIEWING THE PAST (recorded up to %s)", ebuf);
+    }
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("You are looking at an earlier moment. Play replays what was recorded.\n"

@@ -51,6 +51,9 @@ struct ViewState {
   double speed = 1.0;
   bool scrubbing = false;
   bool traveled = false;             // the user went back in time (cleared on reaching the present)
+  // A seek being computed over several frames (issue 8); the timeline shows its progress.
+  bool seek_active = false;
+  Time seek_from = 0, seek_target = 0;
   double accumulator_us = 0;
 
   // Selection: the inspected node, and nodes picked for a partition.

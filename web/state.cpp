@@ -112,6 +112,8 @@ val state() {
   val s = val::object();
   s.set("time", num(static_cast<uint64_t>(c.now())));
   s.set("endTime", num(static_cast<uint64_t>(lab.end_time())));
+  s.set("computedUntil", num(static_cast<uint64_t>(lab.computed_until())));
+  s.set("seeking", a.seeking());
   s.set("inPast", lab.in_past());
   s.set("paused", a.paused());
   s.set("speed", a.speed());

@@ -16,6 +16,7 @@ void Lab::reset(const ClusterConfig& config) {
   checkpoints_.clear();
   log_applied_ = 0;
   end_time_ = 0;
+  computed_until_ = 0;
   maybe_checkpoint();
 }
 
@@ -49,6 +50,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
   checkpoints_.clear();
   log_applied_ = 0;
   end_time_ = 0;
+  computed_until_ = 0;
   maybe_checkpoint();
   // The scenario's actions are the recorded future: the lab starts at t=0 and plays along them.
   end_time_ = t;
@@ -90,6 +92,7 @@ void Lab::replay_to(Time t) {
     if (c.now() >= t) break;
   }
   end_time_ = std::max(end_time_, c.now());
+  computed_until_ = std::max(computed_until_, c.now());
 }
 
 void Lab::restore_before(Time t) {
@@ -103,10 +106,14 @@ void Lab::restore_before(Time t) {
   log_applied_ = cp.log_size;
 }
 
-void Lab::seek(Time t) {
+void Lab::seek(Time t) { seek_toward(t, kTimeNever); }
+
+bool Lab::seek_toward(Time t, Time budget_us) {
   t = std::clamp<Time>(t, 0, end_time_);
   if (t < cluster_->now() || !cluster_->ok()) restore_before(t);
-  replay_to(t);
+  const Time now = cluster_->now();
+  replay_to(budget_us >= t - now ? t : now + budget_us);
+  return cluster_->now() >= t || !cluster_->ok();
 }
 
 bool Lab::step_back() {
@@ -126,6 +133,7 @@ void Lab::fork() {
   log_.resize(log_applied_);
   while (!checkpoints_.empty() && checkpoints_.back().t > now) checkpoints_.pop_back();
   end_time_ = now;
+  computed_until_ = now;
 }
 
 bool Lab::apply(const Statement& s, std::string* error) {

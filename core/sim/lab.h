@@ -43,9 +43,18 @@ class Lab {
 
   // Time travel. seek() never changes the recorded future; it only changes what is shown.
   void seek(Time t);                          // clamps to [0, end_time()]
+  // seek() in slices, for a front end that must not block a frame (issue 8): restores the latest
+  // checkpoint at or before t when t is behind now(), then replays at most `budget_us` of virtual
+  // time towards t. Returns true once now() has reached t (clamped) or the run stopped at a
+  // violation. Every slice ends at a whole instant, so stopping between slices leaves a state that
+  // an unsliced seek to the same time gives too: the result never depends on the slicing.
+  bool seek_toward(Time t, Time budget_us);
   bool step_back();                           // to the previous event time
   bool in_past() const { return cluster_->now() < end_time_; }
   Time end_time() const { return end_time_; }
+  // How far the run has been simulated. A loaded scenario or share link has its end_time() (the
+  // script's end) before it is computed; a seek there computes it.
+  Time computed_until() const { return computed_until_; }
 
   const Cluster& cluster() const { return *cluster_; }
   const std::vector<TimedStatement>& log() const { return log_; }
@@ -81,7 +90,8 @@ class Lab {
   std::vector<TimedStatement> log_;
   std::vector<Checkpoint> checkpoints_;
   size_t log_applied_ = 0;    // commands of log_ applied to cluster_
-  Time end_time_ = 0;         // the present: latest time reached
+  Time end_time_ = 0;         // the present: latest time reached, or the loaded script's end
+  Time computed_until_ = 0;   // latest time simulated in this session (<= end_time_)
   std::optional<Time> open_at_;  // from the loaded scenario's `open at`
   Time checkpoint_interval_us_ = 2'000'000;
   size_t checkpoints_max_ = 64;

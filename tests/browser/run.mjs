@@ -69,9 +69,12 @@ class Lab {
     page.on('pageerror', (e) => this.errors.push(`page error: ${e.message}`));
   }
   // Opens the page and waits for its first frame; returns ms from navigation start to it.
-  async open(url) {
+  // Opens the page and waits for it to settle: a share link's run is computed over the first
+  // frames (state().seeking), unless `computing` asks to look at it while it is.
+  async open(url, { computing = false } = {}) {
     await this.page.goto(url);
     await this.page.waitForFunction(() => window.raftlabFirstFrameMs !== undefined, null, { timeout: 20000 });
+    if (!computing) await this.page.waitForFunction(() => !window.Module.state().seeking, null, { timeout: 60000, polling: 100 });
     return this.page.evaluate(() => window.raftlabFirstFrameMs);
   }
   call(fn, ...args) {
@@ -622,6 +625,34 @@ test('a share link made while scrubbed back keeps the whole run and opens where 
   assert(sc.traceHash === present.traceHash, 'the run opened from the present link ends with another trace hash');
   lab.assertNoErrors();
   c.assertNoErrors();
+});
+
+// Issue 8: a link with a long run opens at once and is computed a slice per frame, with a progress
+// bar; Esc stops it where it got to, paused, and the timeline says how far the run is computed.
+test('a share link with a long run opens at once, shows its progress, and Esc stops it', async ({ lab, url }) => {
+  const link = 'nodes 5\nseed 6\nclients 3 rate 20/s\nrun 1800s\n';
+  await lab.open(`${url}#${encodeURIComponent(link)}`, { computing: true });
+  let s = await lab.state();
+  assert(s.endTime === 1800e6, `endTime ${s.endTime}`);
+  assert(s.seeking && s.time < s.endTime, `seeking ${s.seeking} at ${s.time} us right after opening`);
+  await lab.frames(10);
+  const bar = await lab.windowRect('seek_progress');
+  assert(bar && bar.w > 40, `progress bar ${JSON.stringify(bar)}`);
+  const s1 = await lab.state();
+  assert(s1.seeking && s1.time > s.time, `the run did not advance over 10 frames: ${s.time} -> ${s1.time}`);
+  assert(s1.computedUntil === s1.time, `computedUntil ${s1.computedUntil}, time ${s1.time}`);
+  await lab.frames(2);
+  await lab.shot('long-link-computing');
+  await lab.page.keyboard.press('Escape');
+  await lab.frames(3);
+  const s2 = await lab.state();
+  assert(!s2.seeking && s2.paused && s2.inPast, `after Esc: seeking ${s2.seeking}, paused ${s2.paused}, inPast ${s2.inPast}`);
+  assert(s2.time >= s1.time && s2.time < 1800e6, `stopped at ${s2.time}`);
+  assert(/Stopped at/.test(await lab.call('notice')), `notice: ${await lab.call('notice')}`);
+  await lab.frames(5);
+  assert((await lab.state()).time === s2.time, 'the page moved on after Esc');
+  assert(s2.invariants.ok, `invariant broken: ${s2.invariants.property}`);
+  lab.assertNoErrors();
 });
 
 test('a malformed share hash shows a message and starts the default cluster', async ({ lab, url }) => {
