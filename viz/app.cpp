@@ -54,6 +54,7 @@ struct App::Impl {
   uint64_t revision = 0;
   bool touched = false;            // the session is no longer the untouched default
   bool violation_noticed = false;
+  bool trace_full_noticed = false;
   ImVec2 display{0, 0}, framebuffer_scale{1, 1};
   PhaseHook hook = nullptr;
   void* hook_ctx = nullptr;
@@ -90,8 +91,22 @@ struct App::Impl {
     return -1;
   }
 
+  // Honest limits (issue 8): the trace stores at most Trace::limit() events; past that the run goes
+  // on, checked, but the event log, the timeline and exports end. Say so once, where it happens.
+  void check_trace_limit() {
+    const sim::Trace& trace = lab.cluster().trace();
+    if (!trace.full() || trace_full_noticed) return;
+    trace_full_noticed = true;
+    char at[32];
+    format_time(at, sizeof at, trace.events().size() > 0 ? trace.events().back().t : 0);
+    set_notice("The trace is full: " + std::to_string(trace.limit()) + " events, up to " + at +
+               ". The run goes on and every event is still checked for safety, but later events are not recorded: "
+               "the event log, the timeline and Export end there.");
+  }
+
   // A safety violation stops the run: say so once, and pause.
   void check_violation() {
+    check_trace_limit();
     if (lab.cluster().ok()) {
       violation_noticed = false;
       return;
@@ -128,6 +143,7 @@ struct App::Impl {
     vs.accumulator_us = 0;
     vs.traveled = false;
     violation_noticed = false;
+    trace_full_noticed = false;
     ++revision;
   }
 

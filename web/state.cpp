@@ -114,6 +114,7 @@ val state() {
   s.set("endTime", num(static_cast<uint64_t>(lab.end_time())));
   s.set("computedUntil", num(static_cast<uint64_t>(lab.computed_until())));
   s.set("seeking", a.seeking());
+  s.set("traceFull", c.trace().full());
   s.set("inPast", lab.in_past());
   s.set("paused", a.paused());
   s.set("speed", a.speed());

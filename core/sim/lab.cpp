@@ -12,6 +12,7 @@ void Lab::reset(const ClusterConfig& config) {
   initial_ = Scenario{};
   initial_.config = config;
   cluster_.emplace(config);
+  if (trace_limit_) cluster_->mutable_trace().set_limit(*trace_limit_);
   log_.clear();
   checkpoints_.clear();
   log_applied_ = 0;
@@ -47,6 +48,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
     }
   }
   cluster_.emplace(config_, initial_disks(initial_));
+  if (trace_limit_) cluster_->mutable_trace().set_limit(*trace_limit_);
   checkpoints_.clear();
   log_applied_ = 0;
   end_time_ = 0;
@@ -116,11 +118,28 @@ bool Lab::seek_toward(Time t, Time budget_us) {
   return cluster_->now() >= t || !cluster_->ok();
 }
 
+void Lab::set_trace_limit(size_t events_max) {
+  trace_limit_ = events_max;
+  cluster_->mutable_trace().set_limit(events_max);  // shared with every checkpoint
+}
+
 bool Lab::step_back() {
   const Time now = cluster_->now();
   if (now == 0) return false;
-  // The previous moment something happened: the last trace event before now.
   const auto& ev = cluster_->trace().events();
+  if (cluster_->trace().full() && (ev.empty() || ev.back().t < now)) {
+    // Past the trace's limit the events before now are not stored: replay from the checkpoint
+    // before now, one event time at a time, and stop at the last one before now.
+    restore_before(now - 1);
+    for (;;) {
+      const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
+      const Time t = std::min(cluster_->next_event_time(), next_cmd);
+      if (t >= now || !cluster_->ok()) break;
+      replay_to(t);
+    }
+    return true;
+  }
+  // The previous moment something happened: the last trace event before now.
   auto it = std::lower_bound(ev.begin(), ev.end(), now, [](const TraceEvent& e, Time v) { return e.t < v; });
   const Time target = it == ev.begin() ? 0 : std::prev(it)->t;
   seek(target);

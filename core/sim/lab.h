@@ -67,6 +67,8 @@ class Lab {
   std::string to_scenario() const;
   // Where the loaded scenario asks to be opened (its `open at`), if it does; the front end seeks there.
   std::optional<Time> open_at() const { return open_at_; }
+  // The trace's event limit (Trace::set_limit) for this session and the next ones; for tests.
+  void set_trace_limit(size_t events_max);
   // Memory held by checkpoints, for the benchmark and the status bar.
   size_t checkpoint_bytes() const;
   size_t checkpoints() const { return checkpoints_.size(); }
@@ -93,6 +95,7 @@ class Lab {
   Time end_time_ = 0;         // the present: latest time reached, or the loaded script's end
   Time computed_until_ = 0;   // latest time simulated in this session (<= end_time_)
   std::optional<Time> open_at_;  // from the loaded scenario's `open at`
+  std::optional<size_t> trace_limit_;
   Time checkpoint_interval_us_ = 2'000'000;
   size_t checkpoints_max_ = 64;
   // Checkpoints copy the cluster, so their cost grows with the logs: past this budget the older

@@ -12,7 +12,7 @@ void Trace::add(const TraceEvent& e) {
   hash_ = e.hash(hash_);
   if (!enabled_) return;
   if (events_.size() >= events_max_) {
-    ++dropped_;  // bounded: beyond the limit only the hash keeps going
+    ++dropped_;  // full: beyond the limit only the hash keeps going
     return;
   }
   events_.push_back(e);

@@ -113,7 +113,11 @@ class Trace {
 
   const TraceEvents& events() const { return events_; }
   size_t size() const { return events_.size(); }
-  size_t first_event_number() const { return dropped_; }  // events dropped off the front (bounded trace)
+  // The trace keeps at most events_max events (4,000,000 by default). Past that, events are still
+  // simulated, checked and hashed, but not stored: the recorded trace ends at the last stored one.
+  size_t events_not_recorded() const { return dropped_; }
+  bool full() const { return dropped_ > 0; }
+  size_t limit() const { return events_max_; }
   uint64_t hash() const { return hash_; }
   const Command& command(uint32_t ref) const { return commands_[ref]; }
 

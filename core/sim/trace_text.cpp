@@ -359,8 +359,8 @@ std::string to_text(const Trace& trace, const std::vector<ClientOpRecord>& ops) 
   std::string out = kTraceTextHeader;
   out.reserve(trace.size() * 100);
   for (const TraceEvent& e : trace.events()) write_event_text(out, trace, e, ops);
-  if (trace.first_event_number() > 0) {
-    out += "(trace limit reached: " + std::to_string(trace.first_event_number()) + " later events not recorded)\n";
+  if (trace.full()) {
+    out += "(trace limit reached: " + std::to_string(trace.events_not_recorded()) + " later events not recorded)\n";
   }
   return out;
 }

@@ -379,6 +379,39 @@ TEST_CASE("lab: a seek in slices ends exactly where an unsliced seek does, whate
   }
 }
 
+TEST_CASE("lab: past the trace's limit the run goes on, checked, and step back still finds the previous event") {
+  const std::string text = "nodes 3\nseed 12\nclients 2 rate 20/s\nrun 3s\n";
+  Lab full;
+  REQUIRE_FALSE(full.load_scenario(text).has_value());
+  full.seek(full.end_time());
+  const uint64_t state = full.cluster().state_hash(), trace = full.cluster().trace().hash();
+  const size_t events = full.cluster().trace().size();
+  CHECK_FALSE(full.cluster().trace().full());
+  // The reference: the time of every event, to find the one before a moment.
+  std::vector<Time> times;
+  for (const TraceEvent& e : full.cluster().trace().events()) times.push_back(e.t);
+
+  Lab lab;
+  lab.set_trace_limit(events / 3);
+  REQUIRE_FALSE(lab.load_scenario(text).has_value());
+  lab.seek(lab.end_time());
+  CHECK(lab.cluster().trace().full());
+  CHECK(lab.cluster().trace().size() == events / 3);
+  CHECK(lab.cluster().trace().events_not_recorded() == events - events / 3);
+  CHECK(lab.cluster().state_hash() == state);   // simulated and checked all the same
+  CHECK(lab.cluster().trace().hash() == trace);  // the hash covers the unrecorded events too
+  // Step back from a moment past the recorded trace: the previous event time, found by replay.
+  const Time from = 2'500'000;
+  lab.seek(from);
+  REQUIRE(lab.step_back());
+  const auto before = std::lower_bound(times.begin(), times.end(), from);
+  REQUIRE(before != times.begin());
+  CHECK(lab.cluster().now() == *std::prev(before));
+  CHECK(lab.cluster().now() < from);
+  REQUIRE(lab.step_back());
+  CHECK(lab.cluster().now() < *std::prev(before));
+}
+
 TEST_CASE("lab: a share link made while scrubbed back keeps the whole run and opens at the moment viewed") {
   // Partition at 1 s, heal at 3 s, drag back to 0.5 s, share: the issue's report, as a test.
   Lab lab(config(5, 3));
