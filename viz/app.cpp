@@ -71,6 +71,10 @@ struct App::Impl {
   SeekJob job;
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
   static constexpr double kSeekFrameBudgetMs = 6.0;
+  // Honest limits (issue 8): the page's memory grows with the run (about 8 MB per virtual minute
+  // at the default load, and wasm stops at 2 GB), so the page holds at most this much of a run:
+  // a longer script or link is refused with a sentence, and playing pauses here with a notice.
+  Time run_limit_us = 2 * 3'600'000'000LL;
 
   void phase(int p) {
     if (hook) hook(hook_ctx, p);
@@ -163,7 +167,7 @@ struct App::Impl {
   }
 
   bool load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
-    auto err = lab.load_scenario(text, name);
+    auto err = lab.load_scenario(text, name, run_limit_us);
     if (err) {
       const std::string msg = err->to_string();
       if (error) *error = msg;
@@ -369,7 +373,16 @@ void App::frame(double real_dt_s) {
   if (m.job.active) {
     m.advance_seek();  // playing waits while a seek is computed
   } else if (!vs.paused && !vs.scrubbing) {
-    const Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
+    Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
+    const Time now = m.lab.cluster().now();
+    if (!m.lab.in_past() && now + d >= m.run_limit_us) {
+      d = std::max<Time>(m.run_limit_us - now, 0);
+      vs.paused = true;
+      char at[32];
+      format_time(at, sizeof at, m.run_limit_us);
+      m.set_notice(std::string("Paused at ") + at + ", the longest run this page holds (its memory grows with the run). "
+                   "Go back in time to look around, or restart.");
+    }
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
   }
   m.check_violation();
@@ -427,7 +440,7 @@ bool App::load_scenario_text(const std::string& text, const std::string& name, s
 
 bool App::load_share_payload(const std::string& payload, std::string* error) {
   Impl& m = *impl_;
-  auto err = m.lab.load_scenario(payload, "shared link");
+  auto err = m.lab.load_scenario(payload, "shared link", m.run_limit_us);
   if (err) {
     const std::string msg = err->to_string();
     if (error) *error = msg;
@@ -449,6 +462,7 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
 
 bool App::paused() const { return impl_->vs.paused; }
 bool App::seeking() const { return impl_->job.active; }
+void App::set_run_limit(Time us) { impl_->run_limit_us = us; }
 
 void App::set_paused(bool p) {
   if (impl_->vs.paused == p) return;

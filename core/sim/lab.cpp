@@ -1,6 +1,8 @@
 #include "core/sim/lab.h"
 
 #include <algorithm>
+#include <cstdio>
+
 
 namespace raft::sim {
 
@@ -21,9 +23,21 @@ void Lab::reset(const ClusterConfig& config) {
   maybe_checkpoint();
 }
 
-std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file) {
+std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file, Time run_max_us) {
   Scenario sc;
   if (auto err = parse_scenario(text, file, sc)) return err;
+  Time total = 0;
+  for (const Statement& s : sc.statements) {
+    if (const auto* run = s.as<stmt::Run>()) total = run->duration_us > kTimeNever - total ? kTimeNever : total + run->duration_us;
+  }
+  if (total > run_max_us) {
+    char text_out[200];
+    std::snprintf(text_out, sizeof text_out,
+                  "its runs add up to %.1f hours of virtual time, more than the %.1f this page can hold (its memory grows "
+                  "with the run); shorten the run, or run it with raftsim",
+                  static_cast<double>(total) / 3.6e9, static_cast<double>(run_max_us) / 3.6e9);
+    return ParseError{std::string(file), 0, text_out};
+  }
   config_ = sc.config;
   open_at_.reset();
   initial_ = sc;

@@ -28,7 +28,9 @@ class Lab {
   // Starts over from a scenario's header and initial state; its actions become the command log
   // (at the times they happen when the scenario is played), and the lab plays to the scenario's end.
   // Returns an error (and changes nothing) when the text does not parse.
-  std::optional<ParseError> load_scenario(std::string_view text, std::string_view file = "scenario");
+  // A script whose runs add up to more than `run_max_us` is refused the same way, with a sentence.
+  std::optional<ParseError> load_scenario(std::string_view text, std::string_view file = "scenario",
+                                          Time run_max_us = kTimeNever);
   void reset(const ClusterConfig& config);   // fresh cluster, empty log
 
   // Applies a user command now. If the lab is in the past (now() < end_time()), the future is

@@ -26,9 +26,9 @@ struct Scenario {
 
 struct ParseError {
   std::string file;
-  int line = 0;
+  int line = 0;                     // 0: about the file as a whole
   std::string message;
-  std::string to_string() const;    // "file:line: message"
+  std::string to_string() const;    // "file:line: message" ("file: message" for line 0)
 };
 
 // Parses a whole scenario. On error returns the first malformed line; nothing is run.

@@ -493,7 +493,9 @@ bool LineReader::word(std::string& out, std::string_view what, size_t max_bytes,
 
 }  // namespace detail
 
-std::string ParseError::to_string() const { return file + ":" + std::to_string(line) + ": " + message; }
+std::string ParseError::to_string() const {
+  return line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message;
+}
 
 std::optional<ParseError> parse_scenario(std::string_view text, std::string_view file, Scenario& out) {
   Parser parser(file, out);

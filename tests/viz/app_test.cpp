@@ -480,6 +480,31 @@ TEST_CASE("a long share link opens at once and is computed a slice per frame; Es
   CHECK(b.lab().cluster().state_hash() == a.lab().cluster().state_hash());
 }
 
+TEST_CASE("honest limits: a link longer than the page holds is refused with a sentence; playing pauses at the limit") {
+  App a;
+  NullBackend nb(a);
+  std::string error;
+  CHECK_FALSE(a.load_share_payload("nodes 3\nrun 3600s\nrun 5400s\n", &error));
+  CHECK(error == "shared link: its runs add up to 2.5 hours of virtual time, more than the 2.0 this page can hold (its memory "
+                 "grows with the run); shorten the run, or run it with raftsim");
+  CHECK(a.notice().find("2.5 hours") != std::string::npos);
+  CHECK(a.lab().cluster().size() == 5);  // the default cluster instead
+  CHECK(a.load_share_payload("nodes 3\nrun 7200s\n", &error));  // exactly the limit is fine
+  while (a.seeking()) nb.frame(a, 0);
+  CHECK(a.lab().cluster().now() == 7'200'000'000);
+
+  // Playing stops at the limit (a small one here), paused, with a notice.
+  App b;
+  NullBackend nbb(b);
+  b.set_run_limit(2'000'000);
+  b.set_paused(false);
+  b.set_speed(1);
+  nbb.frames(b, 200, 1.0 / 60.0);  // 3.3 s of frames
+  CHECK(b.lab().cluster().now() == 2'000'000);
+  CHECK(b.paused());
+  CHECK(b.notice().find("Paused at 2.000s") != std::string::npos);
+}
+
 TEST_CASE("scenarios: listed, loaded with their explanation; a broken one reports its error") {
   App app;
   NullBackend nb(app);
