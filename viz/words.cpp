@@ -258,6 +258,16 @@ int describe_vote_rejection(char* buf, size_t n, const VoteRejection& r) {
                  "Refused %s's vote request in term %" PRIu64 ": its log (last entry index %" PRIu64 ", term %" PRIu64
                  ") is less up-to-date than mine (index %" PRIu64 ", term %" PRIu64 "); see section 5.4.1.",
                  name(r.candidate, a), r.term, r.their_last_index, r.their_last_term, r.our_last_index, r.our_last_term);
+    case VoteRejection::Reason::LeaderRecentlyHeard:
+      return put(buf, n,
+                 "Ignored %s's vote request for term %" PRIu64 ": leader %s was heard from less than an election timeout "
+                 "ago, so no election is needed (leader stickiness, section 4.2.3). My term did not change.",
+                 name(r.candidate, a), r.term, name(r.leader, b));
+    case VoteRejection::Reason::NotAVoter:
+      return put(buf, n,
+                 "Ignored %s's vote request for term %" PRIu64 ": it is not a voter in my configuration (a removed "
+                 "server?) and leader %s is alive (section 4.2.3). My term did not change.",
+                 name(r.candidate, a), r.term, name(r.leader, b));
   }
   return put(buf, n, "");
 }

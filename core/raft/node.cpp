@@ -74,11 +74,17 @@ void Node::step(Time now, const Message& m) {
   // configuration (typically a removed server that never learned of its removal) is ignored while
   // we believe a current leader exists: it neither raises our term nor gets a vote. Limited to
   // non-voters, so a cluster that never changes membership behaves exactly as in Figure 2.
-  if (m.type == MessageType::RequestVote && !configuration_.is_voter(m.from) && leader_recently_heard(now)) return;
+  if (m.type == MessageType::RequestVote && !configuration_.is_voter(m.from) && leader_recently_heard(now)) {
+    note_ignored_vote(m, VoteRejection::Reason::NotAVoter);
+    return;
+  }
   // The term is settled once, here, before any handler runs (etcd's Step), so every handler sees
   // m.term == currentTerm.
   if (m.term > disk_.current_term) {
-    if (ignores_vote_request(now, m)) return;
+    if (ignores_vote_request(now, m)) {
+      note_ignored_vote(m, VoteRejection::Reason::LeaderRecentlyHeard);
+      return;
+    }
     // §9.6: a PreVote carries the term its sender would campaign in, and a granted
     // PreVoteResponse echoes it: neither changes the receiver's term (etcd's Step).
     const bool pre_vote = m.type == MessageType::PreVote || (m.type == MessageType::PreVoteResponse && m.vote_granted);
@@ -257,6 +263,15 @@ void Node::handle_request_vote(Time now, const Message& m) {
   reset_election_timer(now);
   Message& r = new_message(MessageType::RequestVoteResponse, m.from);
   r.vote_granted = true;
+}
+
+void Node::note_ignored_vote(const Message& m, VoteRejection::Reason reason) {
+  VoteRejection why;
+  why.reason = reason;
+  why.candidate = m.from;
+  why.term = m.term;
+  why.leader = role_ == Role::Leader ? config_.id : leader_id_;
+  last_vote_rejection_ = why;
 }
 
 void Node::refuse_vote(const Message& m, VoteRejection why) {

@@ -72,9 +72,12 @@ struct ProposeResult {
 
 // Why a node last refused a vote or an append, for the inspector ("in words" is the UI's job).
 struct VoteRejection {
-  enum class Reason : uint8_t { None, StaleTerm, AlreadyVoted, LogNotUpToDate };
+  // Ignored: no reply at all, and the term stays (§4.2.3 leader stickiness: it heard from `leader`
+  // within the minimum election timeout; NotAVoter: the candidate is not in its configuration).
+  enum class Reason : uint8_t { None, StaleTerm, AlreadyVoted, LogNotUpToDate, LeaderRecentlyHeard, NotAVoter };
   Reason reason = Reason::None;
   NodeId candidate = kNoNode;
+  NodeId leader = kNoNode;       // LeaderRecentlyHeard, NotAVoter: the leader it heard from
   Term term = 0;                 // candidate's term
   NodeId voted_for = kNoNode;    // AlreadyVoted
   Term their_last_term = 0, our_last_term = 0;
@@ -214,6 +217,8 @@ class Node {
   void handle_append_entries(Time now, const Message& m);
   void handle_append_entries_response(Time now, const Message& m);
   void refuse_vote(const Message& m, VoteRejection why);
+  // Records why a RequestVote was ignored (no reply is sent), for the inspector.
+  void note_ignored_vote(const Message& m, VoteRejection::Reason why);
 
   // Election extensions (node_election.cpp): PreVote (§9.6), CheckQuorum and leader stickiness
   // (§6.2, §4.2.3), leadership transfer (§3.10).

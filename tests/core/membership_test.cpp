@@ -170,6 +170,9 @@ TEST_CASE("a RequestVote from a non-voter is ignored while a leader is known (§
   step(f, 20, request_vote(2, 1, 5, 9, 9));
   CHECK(f.current_term() == 1);
   CHECK(take(f).empty());
+  CHECK(f.last_vote_rejection().reason == VoteRejection::Reason::NotAVoter);
+  CHECK(f.last_vote_rejection().candidate == 2);
+  CHECK(f.last_vote_rejection().leader == 0);
 }
 
 TEST_CASE("once membership has changed, every RequestVote waits out the leader's election timeout (§4.2.3)") {
@@ -183,6 +186,9 @@ TEST_CASE("once membership has changed, every RequestVote waits out the leader's
   step(f, 20, request_vote(2, 1, 5, 9, 9));
   CHECK(f.current_term() == 1);
   CHECK(take(f).empty());
+  CHECK(f.last_vote_rejection().reason == VoteRejection::Reason::LeaderRecentlyHeard);  // for the inspector
+  CHECK(f.last_vote_rejection().term == 5);
+  CHECK(f.last_vote_rejection().leader == 0);
   const Time later = 10 + f.config().timing.election_timeout_min_us;
   step(f, later, request_vote(2, 1, 5, 9, 9));
   CHECK(f.current_term() == 5);

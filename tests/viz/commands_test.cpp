@@ -20,6 +20,14 @@ TEST_CASE("rejections in words") {
   v.voted_for = 0;
   describe_vote_rejection(buf, sizeof buf, v);
   CHECK(std::string(buf).find("already voted for s1") != std::string::npos);
+  v.reason = VoteRejection::Reason::LeaderRecentlyHeard;
+  v.leader = 1;
+  describe_vote_rejection(buf, sizeof buf, v);
+  CHECK(std::string(buf) == "Ignored s3's vote request for term 5: leader s2 was heard from less than an election timeout ago, "
+                            "so no election is needed (leader stickiness, section 4.2.3). My term did not change.");
+  v.reason = VoteRejection::Reason::NotAVoter;
+  describe_vote_rejection(buf, sizeof buf, v);
+  CHECK(std::string(buf).find("not a voter in my configuration") != std::string::npos);
   const AppendRejection a{.reason = AppendRejection::Reason::TermMismatch, .leader = 0, .prev_log_index = 7,
                           .prev_log_term = 3, .our_term_there = 2};
   describe_append_rejection(buf, sizeof buf, a);
