@@ -168,42 +168,34 @@ void clock_menu(Ui& ui, NodeId m) {
   }
 }
 
-// Dissertation ch. 4, one server at a time: the same validation as the `add` and `remove`
-// statements; a refused change is disabled with the applier's sentence as its tooltip.
-void membership_items(Ui& ui, NodeId m) {
-  const sim::Cluster& c = ui.cluster();
+// A menu item that applies `s`, validated exactly as the statement is (sim::can_apply): when it
+// cannot apply it is disabled and its tooltip is the applier's sentence; else `help`, if any.
+void statement_item(Ui& ui, const char* label, const sim::Statement& s, const char* track_key, const char* help) {
   std::string why;
+  const bool can = sim::can_apply(ui.cluster(), s, &why);
+  if (ImGui::MenuItem(label, nullptr, false, can)) ui.act(s);
+  ui.vs.track(track_key);
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+  if (!can) ImGui::SetTooltip("%s", why.c_str());
+  else if (help) ImGui::SetTooltip("%s", help);
+}
+
+// Dissertation ch. 4, one server at a time.
+void membership_items(Ui& ui, NodeId m) {
   char label[64];
-  const sim::Statement remove = sim::make::remove_server(m);
-  const bool can_remove = sim::can_apply(c, remove, &why);
   std::snprintf(label, sizeof label, "Remove %s from the cluster", node_name(m).c_str());
-  if (ImGui::MenuItem(label, nullptr, false, can_remove)) ui.act(remove);
-  ui.vs.track("Remove");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    if (can_remove) ImGui::SetTooltip("The leader appends a configuration without it (section 4.2.2); it takes effect at once.");
-    else ImGui::SetTooltip("%s", why.c_str());
-  }
+  statement_item(ui, label, sim::make::remove_server(m), "Remove",
+                 "The leader appends a configuration without it (section 4.2.2); it takes effect at once.");
   add_server_item(ui);
 }
 
 void add_server_item(Ui& ui) {
-  const sim::Cluster& c = ui.cluster();
-  std::string why;
   char label[64];
-  const NodeId next = static_cast<NodeId>(c.size());
-  const sim::Statement add = sim::make::add_server(next);
-  const bool can_add = sim::can_apply(c, add, &why);
+  const NodeId next = static_cast<NodeId>(ui.cluster().size());
   std::snprintf(label, sizeof label, "Add a server (%s)", node_name(next).c_str());
-  if (ImGui::MenuItem(label, nullptr, false, can_add)) ui.act(add);
-  ui.vs.track("Add server");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    if (can_add) {
-      ImGui::SetTooltip("It starts empty and joins as a learner: it gets the log but does not vote until it has caught up "
-                        "(section 4.2.1).");
-    } else {
-      ImGui::SetTooltip("%s", why.c_str());
-    }
-  }
+  statement_item(ui, label, sim::make::add_server(next), "Add server",
+                 "It starts empty and joins as a learner: it gets the log but does not vote until it has caught up "
+                 "(section 4.2.1).");
 }
 
 void draw_node_menu(Ui& ui) {
@@ -239,12 +231,7 @@ void draw_node_menu(Ui& ui) {
     if (ImGui::MenuItem("Force election timeout", nullptr, false, can_timeout)) ui.act(sim::make::timeout(m));
     vs.track("Timeout");
     if (ImGui::IsItemHovered() && !can_timeout) ImGui::SetTooltip(up ? "A leader has no election timer." : "It is down.");
-    // §3.10: the same validation as the `transfer` statement; disabled with its sentence as the tooltip.
-    std::string why;
-    const bool can_transfer = sim::can_apply(c, sim::make::transfer(m), &why);
-    if (ImGui::MenuItem("Transfer leadership here", nullptr, false, can_transfer)) ui.act(sim::make::transfer(m));
-    vs.track("Transfer");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && !can_transfer) ImGui::SetTooltip("%s", why.c_str());
+    statement_item(ui, "Transfer leadership here", sim::make::transfer(m), "Transfer", nullptr);  // §3.10
     membership_items(ui, m);
     // §7 (Log compaction): snapshot the state machine now and drop the applied log prefix.
     const bool can_snapshot = up && c.node(m).last_applied() > c.node(m).log().snapshot_index();
