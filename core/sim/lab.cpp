@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-
 namespace raft::sim {
 
 Lab::Lab(const ClusterConfig& config) { reset(config); }
@@ -145,12 +144,7 @@ bool Lab::step_back() {
     // Past the trace's limit the events before now are not stored: replay from the checkpoint
     // before now, one event time at a time, and stop at the last one before now.
     restore_before(now - 1);
-    for (;;) {
-      const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
-      const Time t = std::min(cluster_->next_event_time(), next_cmd);
-      if (t >= now || !cluster_->ok()) break;
-      replay_to(t);
-    }
+    for (Time t = next_moment(); t < now && cluster_->ok(); t = next_moment()) replay_to(t);
     return true;
   }
   // The previous moment something happened: the last trace event before now.
@@ -198,9 +192,13 @@ void Lab::run_for(Time d) {
   replay_to(cluster_->now() + d);
 }
 
-Time Lab::step() {
+Time Lab::next_moment() const {
   const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
-  const Time t = std::min(cluster_->next_event_time(), next_cmd);
+  return std::min(cluster_->next_event_time(), next_cmd);
+}
+
+Time Lab::step() {
+  const Time t = next_moment();
   if (t == kTimeNever) return cluster_->now();
   replay_to(t);
   return cluster_->now();

@@ -87,6 +87,8 @@ class Lab {
   void maybe_checkpoint();
   void restore_before(Time t);
   void replay_to(Time t);
+  // The next time something happens: a network or timer event, or a recorded command.
+  Time next_moment() const;
 
   ClusterConfig config_;
   Scenario initial_;
