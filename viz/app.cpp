@@ -18,6 +18,13 @@
 
 namespace raft::viz {
 
+namespace {
+// The most virtual time a long move from a script or the JS API covers before the history reads
+// the trace: far less than fills the trace's window (Lab::kTraceWindowEvents; 5 servers under
+// client load make about 500 events a virtual second).
+constexpr Time kHistorySliceUs = 5'000'000;
+}  // namespace
+
 void ViewState::track(const char* key) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   items.push_back(ItemSpot{key, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f)});
@@ -54,7 +61,6 @@ struct App::Impl {
   uint64_t revision = 0;
   bool touched = false;            // the session is no longer the untouched default
   bool violation_noticed = false;
-  bool trace_full_noticed = false;
   ImVec2 display{0, 0}, framebuffer_scale{1, 1};
   PhaseHook hook = nullptr;
   void* hook_ctx = nullptr;
@@ -96,22 +102,8 @@ struct App::Impl {
     return -1;
   }
 
-  // Honest limits (issue 8): the trace stores at most Trace::limit() events; past that the run goes
-  // on, checked, but the event log, the timeline and exports end. Say so once, where it happens.
-  void check_trace_limit() {
-    const sim::Trace& trace = lab.cluster().trace();
-    if (!trace.full() || trace_full_noticed) return;
-    trace_full_noticed = true;
-    char at[32];
-    format_time(at, sizeof at, trace.events().size() > 0 ? trace.events().back().t : 0);
-    set_notice("The trace is full: " + std::to_string(trace.limit()) + " events, up to " + at +
-               ". The run goes on and every event is still checked for safety, but later events are not recorded: "
-               "the event log, the timeline and Export end there.");
-  }
-
   // A safety violation stops the run: say so once, and pause.
   void check_violation() {
-    check_trace_limit();
     if (lab.cluster().ok()) {
       violation_noticed = false;
       return;
@@ -148,7 +140,6 @@ struct App::Impl {
     vs.accumulator_us = 0;
     vs.traveled = false;
     violation_noticed = false;
-    trace_full_noticed = false;
     ++revision;
   }
 
@@ -226,7 +217,8 @@ struct App::Impl {
   // At once (scripts, the JS API, stepping): any seek in progress is dropped where it is.
   void seek(Time t) {
     drop_job();
-    lab.seek(t);
+    // In slices, so that the history reads every event before the trace's window drops it.
+    while (!lab.seek_toward(t, kHistorySliceUs)) history.update(lab);
     vs.traveled = lab.in_past();
     after_move();
   }
@@ -316,6 +308,11 @@ struct App::Impl {
       case Action::Kind::StepBack: step_back(); break;
       case Action::Kind::GoLive: begin_seek(lab.end_time()); break;
       case Action::Kind::CancelSeek: cancel_seek(); break;
+      case Action::Kind::ShowEvents:
+        history.load_page(lab, a.t, a.t_end);
+        vs.event_follow = false;
+        break;
+      case Action::Kind::LatestEvents: history.close_page(); break;
       case Action::Kind::Restart: restart(a.config); break;
       case Action::Kind::LoadScenario:
         if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
@@ -430,9 +427,14 @@ const History& App::history() const { return impl_->history; }
 std::string App::act(const sim::Statement& s, Fork fork) { return impl_->act(s, fork); }
 
 void App::run_for(Time d) {
-  impl_->drop_job();
-  impl_->lab.run_for(d);
-  impl_->after_move();
+  Impl& m = *impl_;
+  m.drop_job();
+  // In slices, so that the history reads every event before the trace's window drops it.
+  for (Time left = d; left > 0 && m.lab.cluster().ok(); left -= std::min(left, kHistorySliceUs)) {
+    m.lab.run_for(std::min(left, kHistorySliceUs));
+    m.history.update(m.lab);
+  }
+  m.after_move();
 }
 
 Time App::step() { return impl_->step(); }

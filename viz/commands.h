@@ -28,11 +28,14 @@ struct Action {
     Restart,       // a new cluster with `config`; the client load is kept
     LoadScenario,  // shipped scenario number `index`
     CancelSeek,    // stop a seek in progress where it is (Esc, or Cancel on the timeline)
+    ShowEvents,    // the event log regenerates the events from `t` to `t_end` (older than it keeps)
+    LatestEvents,  // the event log goes back to the events it keeps
   };
   Kind kind = Kind::Act;
   sim::Statement statement;
   Fork fork = Fork::Ask;
   Time t = 0;
+  Time t_end = 0;
   sim::ClusterConfig config;
   int index = -1;
 };

@@ -33,17 +33,55 @@ void History::reset() {
   commit_max_ = 0;
   role_.fill(Role::Follower);
   forgotten_ = 0;
+  close_page();
   ++generation_;
+}
+
+void History::load_page(const sim::Lab& lab, Time from, Time to) {
+  page_.clear();
+  std::array<Role, kNodesMax> roles{};
+  lab.replay_events(
+      from, to,
+      [&](const sim::Cluster& c) {
+        roles.fill(Role::Follower);
+        for (NodeId n = 0; n < c.size() && n < kNodesMax; ++n) roles[static_cast<size_t>(n)] = c.node(n).role();
+      },
+      [&](const sim::TraceEvent& e, const sim::Cluster&) {
+        if (e.kind == sim::TraceKind::Role && e.node >= 0 && e.node < kNodesMax) roles[static_cast<size_t>(e.node)] = e.role();
+        if (keeps(e.kind)) page_.push_back(with_origin(e, roles));
+      });
+  if (page_.size() > kPageEventsMax) page_.erase(page_.begin(), page_.end() - static_cast<std::ptrdiff_t>(kPageEventsMax));
+  page_.shrink_to_fit();
+  paged_ = true;
+  page_from_ = page_.size() == kPageEventsMax ? page_.front().t : from;
+  page_to_ = std::min(to, lab.computed_until());
+  ++generation_;
+}
+
+void History::close_page() {
+  if (!paged_) return;
+  paged_ = false;
+  page_ = {};
+  ++generation_;
+}
+
+sim::TraceEvent History::with_origin(const sim::TraceEvent& e, const std::array<Role, kNodesMax>& roles) {
+  if (e.kind != sim::TraceKind::Commit) return e;
+  const bool by_leader = e.node >= 0 && e.node < kNodesMax && roles[static_cast<size_t>(e.node)] == Role::Leader;
+  return sim::TraceEvent::commit(e.t, e.node, e.index(), by_leader);
 }
 
 void History::update(const sim::Lab& lab) {
   const auto& ev = lab.cluster().trace().events();
-  if (lab.end_time() < end_seen_ || (scanned_ > 0 && ev.size() >= scanned_ && ev[scanned_ - 1] != last_raw_)) {
+  if (lab.end_time() < end_seen_ ||
+      (scanned_ > ev.first() && ev.size() >= scanned_ && ev[scanned_ - 1] != last_raw_)) {
     resync(lab);
   }
   end_seen_ = lab.end_time();
   if (ev.size() <= scanned_) return;
-  for (size_t i = scanned_; i < ev.size(); ++i) add(ev[i]);
+  // Events older than the trace's window are gone: the front end reads the trace often enough
+  // (every frame, and between slices of a long move) that this does not happen.
+  for (size_t i = std::max(scanned_, ev.first()); i < ev.size(); ++i) add(ev[i]);
   scanned_ = ev.size();
   last_raw_ = ev.back();
 }
@@ -51,11 +89,15 @@ void History::update(const sim::Lab& lab) {
 void History::resync(const sim::Lab& lab) {
   const Time t = lab.cluster().now();
   truncate_from(t);
+  // Roles as the cluster has them now (the kept events may not reach back to every election).
+  const sim::Cluster& c = lab.cluster();
+  for (NodeId n = 0; n < c.size() && n < kNodesMax; ++n) role_[static_cast<size_t>(n)] = c.node(n).role();
   const auto& ev = lab.cluster().trace().events();
   auto it = std::lower_bound(ev.begin(), ev.end(), t, [](const sim::TraceEvent& e, Time v) { return e.t < v; });
-  scanned_ = static_cast<size_t>(it - ev.begin());
-  last_raw_ = scanned_ > 0 ? ev[scanned_ - 1] : sim::TraceEvent{};
+  scanned_ = ev.first() + static_cast<size_t>(it - ev.begin());
+  last_raw_ = scanned_ > ev.first() ? ev[scanned_ - 1] : sim::TraceEvent{};
   end_seen_ = lab.end_time();
+  close_page();
   ++generation_;
 }
 
@@ -77,10 +119,7 @@ void History::truncate_from(Time t) {
 void History::add(sim::TraceEvent e) {
   using sim::TraceKind;
   if (e.kind == TraceKind::Role && e.node >= 0 && e.node < kNodesMax) role_[static_cast<size_t>(e.node)] = e.role();
-  if (e.kind == TraceKind::Commit) {
-    const bool by_leader = e.node >= 0 && e.node < kNodesMax && role_[static_cast<size_t>(e.node)] == Role::Leader;
-    e = sim::TraceEvent::commit(e.t, e.node, e.index(), by_leader);
-  }
+  e = with_origin(e, role_);
   Marker m;
   m.t = e.t;
   m.node = e.node;

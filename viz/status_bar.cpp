@@ -51,17 +51,6 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   for (NodeId i = 0; i < c.size(); ++i) term = std::max(term, c.node(i).current_term());
   ImGui::Text("term %" PRIu64, term);
   separator();
-  if (c.trace().full()) {
-    // Issue 8, honest limits: the recorded trace ends before now.
-    char at[32];
-    format_time(at, sizeof at, c.trace().events().size() > 0 ? c.trace().events().back().t : 0);
-    ImGui::TextColored(to_vec4(color::kWarn), "trace full at %s", at);
-    if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("The trace stores at most %zu events. Later events are simulated and checked,\n"
-                        "but the event log, the timeline and Export end at %s.", c.trace().limit(), at);
-    }
-    separator();
-  }
   if (c.ok()) {
     ImGui::TextColored(to_vec4(color::kOk), "Invariants OK");
     if (ImGui::IsItemHovered()) {

@@ -61,7 +61,7 @@ const char* drop_reason_words(sim::DropReason r) {
 }
 
 int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Trace& trace,
-                   const std::vector<sim::ClientOpRecord>& ops) {
+                   const sim::ClientOps& ops) {
   using sim::TraceKind;
   char a[8], b[8], cmd[160];
   const auto command_of = [&](uint32_t ref) -> const char* {

@@ -24,7 +24,7 @@ int describe_command(char* buf, size_t n, const Command& c);
 // One sentence for a trace event. `trace` resolves commands, `ops` client operations; both are
 // range-checked (an event can outlive the client-op table when viewing the past).
 int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Trace& trace,
-                   const std::vector<sim::ClientOpRecord>& ops);
+                   const sim::ClientOps& ops);
 
 // Why a node refused a vote or an append, as a sentence; "" when there was none yet.
 int describe_vote_rejection(char* buf, size_t n, const VoteRejection& r);

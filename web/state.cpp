@@ -9,6 +9,7 @@
 
 #include "core/sim/lab.h"
 #include "viz/app.h"
+#include "viz/history.h"
 #include "web/web.h"
 
 namespace raft::web {
@@ -114,7 +115,7 @@ val state() {
   s.set("endTime", num(static_cast<uint64_t>(lab.end_time())));
   s.set("computedUntil", num(static_cast<uint64_t>(lab.computed_until())));
   s.set("seeking", a.seeking());
-  s.set("traceFull", c.trace().full());
+  s.set("eventsDropped", num(app().history().forgotten()));
   s.set("inPast", lab.in_past());
   s.set("paused", a.paused());
   s.set("speed", a.speed());

@@ -114,7 +114,9 @@ class Log {
   // Entries live in fixed-size chunks shared between copies of the log (copy-on-write): copying a
   // log, as the simulator's time-travel checkpoints do, costs one pointer per chunk, and only the
   // last chunk is ever cloned, when a shared log is appended to or truncated.
-  static constexpr LogIndex kChunkEntries = 256;
+  // Small chunks: a checkpoint shares all but the last one, which the live log clones on its next
+  // append (64 entries, 8 KB per server and checkpoint).
+  static constexpr LogIndex kChunkEntries = 64;
   struct Chunk {
     std::vector<Entry> entries;
   };

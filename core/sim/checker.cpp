@@ -32,11 +32,12 @@ void Checker::add_node() {
 
 uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
   if (entry_chains_.size() < index) entry_chains_.resize(to_size(index));
-  EntryChains& slot = entry_chains_[to_size(index - 1)];
-  for (uint8_t k = 0; k < slot.used; ++k) {
-    if (slot.term[k] == term) return slot.chain[k];
+  const EntryChains& seen = entry_chains_[to_size(index - 1)];
+  for (uint8_t k = 0; k < seen.used; ++k) {
+    if (seen.term[k] == term) return seen.chain[k];
   }
-  if (slot.used < 2) {
+  if (seen.used < 2) {
+    EntryChains& slot = entry_chains_.mut(to_size(index - 1));  // clones its chunk if a checkpoint shares it
     slot.term[slot.used] = term;
     slot.chain[slot.used] = chain;
     ++slot.used;

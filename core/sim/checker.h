@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/sim/cow_vector.h"
 #include "core/sim/trace.h"
 
 namespace raft::sim {
@@ -102,7 +103,10 @@ class Checker {
   bool counts_for_quorum(NodeId n) const { return n >= 0 && n < static_cast<NodeId>(chains_.size()); }
   int quorum() const { return static_cast<int>(chains_.size()) / 2 + 1; }
 
-  std::vector<std::vector<uint64_t>> chains_;     // per node: hash chain of its log, index i-1
+  // The tables that grow with the run are copy-on-write (CowVector): a time-travel checkpoint
+  // copies the checker, and must not copy them whole.
+  using Chain = CowVector<uint64_t, 256>;
+  std::vector<Chain> chains_;                      // per node: hash chain of its log, index i-1
   std::vector<Term> term_;                         // per node: last currentTerm seen
   std::vector<Term> vote_term_;                    // per node: term of its last vote
   std::vector<NodeId> vote_for_;                   // per node: whom it voted for in vote_term_
@@ -126,13 +130,13 @@ class Checker {
   };
   // Records `chain` for (index, term) unless one is known; returns the known (or new) chain.
   uint64_t chain_of_entry(LogIndex index, Term term, uint64_t chain);
-  std::vector<EntryChains> entry_chains_;
+  CowVector<EntryChains, 256> entry_chains_;
   std::map<std::pair<LogIndex, Term>, uint64_t> entry_chains_overflow_;
-  std::vector<uint64_t> committed_;                // chain of the committed entry at index i-1 (any node)
+  Chain committed_;                // chain of the committed entry at index i-1 (any node)
   // Term in which index i-1 was first seen committed (the committing node's currentTerm).
   // Non-decreasing along the index, so a new leader of term T must hold every entry whose
   // commit term is < T (Leader Completeness), found by binary search.
-  std::vector<Term> commit_term_;
+  CowVector<Term, 256> commit_term_;
   Violation violation_;
 };
 

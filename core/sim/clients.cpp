@@ -104,8 +104,8 @@ void ClientPool::attempt(Client& c, ClientHost& host) {
   c.via_first = false;
   if (target == kNoNode) target = (c.last_tried + 1) % host.servers();  // no guess yet: the servers in turn
   c.last_tried = target;
-  ClientOpRecord& op = ops_[c.op];
-  if (op.first_node == kNoNode) op.first_node = target;
+  if (ops_[c.op].first_node == kNoNode) ops_.mut(c.op).first_node = target;
+  const ClientOpRecord& op = ops_[c.op];
   if (!host.up(target)) {
     failed_on(c, target, host);  // connection refused
     return;
@@ -165,7 +165,7 @@ const ClientOpRecord* ClientPool::on_reply(const ClientReply& r, ClientHost& hos
 
 void ClientPool::complete(Client& c, const ClientReply& r, ClientHost& host) {
   const Time now = host.now();
-  ClientOpRecord& op = ops_[c.op];
+  ClientOpRecord& op = ops_.mut(c.op);
   op.returned = true;
   op.return_us = now;
   op.ok = true;
@@ -190,7 +190,7 @@ void ClientPool::complete(Client& c, const ClientReply& r, ClientHost& host) {
 
 void ClientPool::give_up(Client& c, ClientHost& host) {
   const Time now = host.now();
-  ClientOpRecord& op = ops_[c.op];
+  ClientOpRecord& op = ops_.mut(c.op);
   op.returned = true;
   op.return_us = now;
   op.ok = false;

@@ -92,7 +92,7 @@ class ClientPool {
   void set_workload(const Workload& w, ClientHost& host);
 
   const Workload& workload() const { return workload_; }
-  const std::vector<ClientOpRecord>& ops() const { return ops_; }
+  const ClientOps& ops() const { return ops_; }
 
  private:
   struct Client {
@@ -132,7 +132,7 @@ class ClientPool {
 
   std::vector<Client> clients_;        // index = ClientId - 1
   Workload workload_;
-  std::vector<ClientOpRecord> ops_;
+  ClientOps ops_;
   uint64_t next_req_ = 1;
 };
 

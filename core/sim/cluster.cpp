@@ -31,7 +31,7 @@ class Cluster::Host final : public ClientHost {
 
 Time Metrics::latency_percentile_us(double p) const {
   if (commit_latencies_us.empty()) return 0;
-  std::vector<Time> v = commit_latencies_us;
+  std::vector<Time> v(commit_latencies_us.begin(), commit_latencies_us.end());
   std::sort(v.begin(), v.end());
   size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(v.size()) + 0.999999);
   rank = std::clamp<size_t>(rank, 1, v.size());

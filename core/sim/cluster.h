@@ -49,7 +49,7 @@ struct Metrics {
   uint64_t events = 0;                          // events processed by the loop
   uint64_t ops_invoked = 0, ops_ok = 0, ops_failed = 0;
   Time leaderless_us = 0;                       // virtual time with no up leader
-  std::vector<Time> commit_latencies_us;        // invoke -> ok return, per successful client op
+  CowVector<Time, 256> commit_latencies_us;    // invoke -> ok return, per successful client op (shared by checkpoints)
 
   uint64_t delivered_total() const { uint64_t s = 0; for (auto v : delivered) s += v; return s; }
   Time latency_percentile_us(double p) const;   // nearest-rank percentile; 0 if none
@@ -131,9 +131,11 @@ class Cluster {
   bool ok() const { return checker_.ok(); }
   const Trace& trace() const { return *trace_; }
   Trace& mutable_trace() const { return *trace_; }
+  // Gives this copy a trace of its own (a checkpoint copy otherwise shares the session's).
+  void use_own_trace(Trace t) { trace_ = std::make_shared<Trace>(std::move(t)); }
   const Metrics& metrics() const { return metrics_; }
   const Workload& workload() const { return clients_.workload(); }
-  const std::vector<ClientOpRecord>& client_ops() const { return clients_.ops(); }
+  const ClientOps& client_ops() const { return clients_.ops(); }
   // The leader: the up leader with the highest term, if any.
   NodeId leader() const;
   // A hash of the whole cluster state (logs, terms, commit indexes, state machines, clock).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace raft::sim {
 
@@ -13,9 +14,10 @@ void Lab::reset(const ClusterConfig& config) {
   initial_ = Scenario{};
   initial_.config = config;
   cluster_.emplace(config);
-  if (trace_limit_) cluster_->mutable_trace().set_limit(*trace_limit_);
+  cluster_->mutable_trace().set_window(trace_window_);
   log_.clear();
   checkpoints_.clear();
+  spacing_us_ = checkpoint_interval_us_;
   log_applied_ = 0;
   end_time_ = 0;
   computed_until_ = 0;
@@ -61,8 +63,9 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
     }
   }
   cluster_.emplace(config_, initial_disks(initial_));
-  if (trace_limit_) cluster_->mutable_trace().set_limit(*trace_limit_);
+  cluster_->mutable_trace().set_window(trace_window_);
   checkpoints_.clear();
+  spacing_us_ = checkpoint_interval_us_;
   log_applied_ = 0;
   end_time_ = 0;
   computed_until_ = 0;
@@ -74,19 +77,16 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
 
 void Lab::maybe_checkpoint() {
   const Cluster& c = *cluster_;
-  if (!checkpoints_.empty() && c.now() < checkpoints_.back().t + checkpoint_interval_us_) return;
+  if (!checkpoints_.empty() && c.now() < checkpoints_.back().t + spacing_us_) return;
   checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c, estimate_bytes(c)});
-  // Thin the older half (keep every other checkpoint there; the first one always stays) while
-  // over the count or the memory budget, so recent history stays cheap to reach.
+  // Over the count or the memory budget: keep every other checkpoint (the first always stays) and
+  // double the spacing. Checkpoints stay evenly spread over the whole run, so a seek anywhere in
+  // it replays at most one spacing, and their number and memory stay bounded however long it runs.
   while (checkpoints_.size() > 2 && (checkpoints_.size() > checkpoints_max_ || checkpoint_bytes() > checkpoint_bytes_max_)) {
-    const size_t half = checkpoints_.size() / 2;
-    std::vector<Checkpoint> kept;
-    kept.reserve(checkpoints_.size());
-    for (size_t i = 0; i < checkpoints_.size(); ++i) {
-      if (i >= half || i % 2 == 0) kept.push_back(std::move(checkpoints_[i]));
-    }
-    if (kept.size() == checkpoints_.size()) break;
-    checkpoints_ = std::move(kept);
+    size_t kept = 1;  // the first stays where it is (no self-move)
+    for (size_t i = 2; i < checkpoints_.size(); i += 2) checkpoints_[kept++] = std::move(checkpoints_[i]);
+    checkpoints_.erase(checkpoints_.begin() + static_cast<std::ptrdiff_t>(kept), checkpoints_.end());
+    spacing_us_ *= 2;
   }
 }
 
@@ -94,7 +94,7 @@ void Lab::replay_to(Time t) {
   Cluster& c = *cluster_;
   while (c.ok()) {
     const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
-    const Time next_cp = checkpoints_.empty() ? c.now() : checkpoints_.back().t + checkpoint_interval_us_;
+    const Time next_cp = checkpoints_.empty() ? c.now() : checkpoints_.back().t + spacing_us_;
     const Time target = std::min({t, next_cmd, std::max(next_cp, c.now())});
     c.run_until(target);
     if (!c.ok()) break;
@@ -110,12 +110,15 @@ void Lab::replay_to(Time t) {
   computed_until_ = std::max(computed_until_, c.now());
 }
 
-void Lab::restore_before(Time t) {
-  // The latest checkpoint at or before t.
+const Lab::Checkpoint& Lab::latest_checkpoint_at(Time t) const {
   auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), t,
                              [](Time v, const Checkpoint& cp) { return v < cp.t; });
   RAFT_ASSERT(it != checkpoints_.begin());
-  const Checkpoint& cp = *std::prev(it);
+  return *std::prev(it);
+}
+
+void Lab::restore_before(Time t) {
+  const Checkpoint& cp = latest_checkpoint_at(t);
   cluster_.emplace(cp.cluster);
   cluster_->mutable_trace().rewind(cp.mark);
   log_applied_ = cp.log_size;
@@ -125,24 +128,54 @@ void Lab::seek(Time t) { seek_toward(t, kTimeNever); }
 
 bool Lab::seek_toward(Time t, Time budget_us) {
   t = std::clamp<Time>(t, 0, end_time_);
-  if (t < cluster_->now() || !cluster_->ok()) restore_before(t);
+  if (t < cluster_->now() || !cluster_->ok() || latest_checkpoint_at(t).t > cluster_->now()) {
+    restore_before(t);  // back, or forward to a checkpoint between now and t (already computed)
+  }
   const Time now = cluster_->now();
   replay_to(budget_us >= t - now ? t : now + budget_us);
   return cluster_->now() >= t || !cluster_->ok();
 }
 
-void Lab::set_trace_limit(size_t events_max) {
-  trace_limit_ = events_max;
-  cluster_->mutable_trace().set_limit(events_max);  // shared with every checkpoint
+void Lab::set_trace_window(size_t events) {
+  trace_window_ = events;
+  cluster_->mutable_trace().set_window(events);  // shared with every checkpoint
+}
+
+void Lab::replay_events(Time from, Time to, const ClusterSink& start, const EventSink& sink) const {
+  to = std::min(to, computed_until_);
+  if (from >= to) return;
+  const Checkpoint& cp = latest_checkpoint_at(from);
+  Cluster c = cp.cluster;
+  c.use_own_trace(cluster_->trace().branch(cp.mark));
+  size_t applied = cp.log_size;
+  size_t handed = std::numeric_limits<size_t>::max();  // nothing handed before start()
+  // As replay_to(), without checkpoints: events up to each command's time, then the command (one
+  // at `until` itself waits: its events are not before `until`).
+  const auto replay = [&](Time until) {
+    while (c.ok() && c.now() < until) {
+      const Time next_cmd = applied < log_.size() ? log_[applied].t : kTimeNever;
+      c.run_until(std::min(until, next_cmd));
+      if (c.ok() && next_cmd <= c.now() && next_cmd < until) apply_statement(c, log_[applied++].s);
+      const TraceEvents& ev = c.trace().events();
+      for (; handed < ev.size(); ++handed) {
+        if (ev[handed].t >= from && ev[handed].t < to) sink(ev[handed], c);
+      }
+    }
+  };
+  if (from > cp.t) replay(from - 1);
+  start(c);
+  handed = c.trace().size();
+  replay(to);
 }
 
 bool Lab::step_back() {
   const Time now = cluster_->now();
   if (now == 0) return false;
   const auto& ev = cluster_->trace().events();
-  if (cluster_->trace().full() && (ev.empty() || ev.back().t < now)) {
-    // Past the trace's limit the events before now are not stored: replay from the checkpoint
-    // before now, one event time at a time, and stop at the last one before now.
+  if (ev.empty() || ev[ev.first()].t >= now || (cluster_->trace().full() && ev.back().t < now)) {
+    // The event before now is not held (it is older than the trace's window, or past its limit):
+    // replay from the checkpoint before now, one event time at a time, and stop at the last one
+    // before now.
     restore_before(now - 1);
     for (Time t = next_moment(); t < now && cluster_->ok(); t = next_moment()) replay_to(t);
     return true;
@@ -159,6 +192,7 @@ void Lab::fork() {
   const Time now = cluster_->now();
   log_.resize(log_applied_);
   while (!checkpoints_.empty() && checkpoints_.back().t > now) checkpoints_.pop_back();
+  cluster_->mutable_trace().forget_later_commands();
   end_time_ = now;
   computed_until_ = now;
 }
@@ -226,16 +260,26 @@ size_t Lab::checkpoint_bytes() const {
   return bytes;
 }
 
+Time Lab::checkpoint_gap_max() const {
+  Time gap = 0;
+  for (size_t i = 1; i < checkpoints_.size(); ++i) gap = std::max(gap, checkpoints_[i].t - checkpoints_[i - 1].t);
+  return std::max(gap, computed_until_ - (checkpoints_.empty() ? 0 : checkpoints_.back().t));
+}
+
 size_t Lab::estimate_bytes(const Cluster& c) {
+  // A checkpoint shares every chunked table with the live cluster (copy-on-write): what it holds
+  // alone is its pointers to the chunks, the last chunk of each table (cloned when the live cluster
+  // writes to it next), and the state that is copied whole (key-value maps, messages in flight).
   size_t bytes = sizeof(Checkpoint);
   for (NodeId n = 0; n < c.size(); ++n) {
     const Node& node = c.node(n);
-    // Log entries are shared between copies (copy-on-write chunks): a pointer per 256 entries and
-    // at most one cloned chunk. Plus a checker chain word and a committed-prefix word per entry.
-    bytes += node.log().last_index() / 256 * 16 + 256 * sizeof(Entry) + node.log().last_index() * 24;
+    const size_t entries = to_size(node.log().last_index());
+    bytes += entries / 64 * 16 + 64 * sizeof(Entry);            // the node's log
+    bytes += entries / 256 * 16 + 256 * sizeof(uint64_t);       // the checker's shadow of it
     bytes += node.kv().data().size() * 96;
   }
-  bytes += c.client_ops().size() * (sizeof(ClientOpRecord) + 16);
+  bytes += c.client_ops().size() / 64 * 16 + 64 * sizeof(ClientOpRecord);
+  bytes += c.checker().committed_index() / 256 * 16 * 3 + 256 * 48;  // committed chain, commit terms, entry chains
   bytes += c.network().in_flight() * sizeof(InFlight);
   return bytes;
 }

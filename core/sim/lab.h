@@ -7,6 +7,7 @@
 // in the past, or calling fork(), discards the recorded future after now() first.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +47,8 @@ class Lab {
   // Time travel. seek() never changes the recorded future; it only changes what is shown.
   void seek(Time t);                          // clamps to [0, end_time()]
   // seek() in slices, for a front end that must not block a frame (issue 8): restores the latest
-  // checkpoint at or before t when t is behind now(), then replays at most `budget_us` of virtual
+  // checkpoint at or before t when t is behind now() or that checkpoint is ahead of now() (a
+  // seek within the computed run replays at most checkpoint_interval()), then replays at most `budget_us` of virtual
   // time towards t. Returns true once now() has reached t (clamped) or the run stopped at a
   // violation. Every slice ends at a whole instant, so stopping between slices leaves a state that
   // an unsliced seek to the same time gives too: the result never depends on the slicing.
@@ -69,11 +71,28 @@ class Lab {
   std::string to_scenario() const;
   // Where the loaded scenario asks to be opened (its `open at`), if it does; the front end seeks there.
   std::optional<Time> open_at() const { return open_at_; }
-  // The trace's event limit (Trace::set_limit) for this session and the next ones; for tests.
-  void set_trace_limit(size_t events_max);
+  // The trace holds only the latest events (a window, Trace::set_window), so memory does not grow
+  // with the run; older ones are regenerated on demand by replay_events(). For this session and the
+  // next ones; the default suits the page.
+  static constexpr size_t kTraceWindowEvents = 65536;
+  void set_trace_window(size_t events);
+  // Regenerates the trace events with from <= t < to (clamped to what is computed) by replaying a
+  // copy of the checkpoint before `from` on the side. `start` sees that copy just before `from`
+  // (every event before it processed); `sink` then gets each event in order, with the copy as it
+  // is at that event or a little later (the trace and client history that describe it). The
+  // session does not move. Costs a replay from that checkpoint: at most checkpoint_interval() plus
+  // the stretch asked for.
+  using ClusterSink = std::function<void(const Cluster&)>;
+  using EventSink = std::function<void(const TraceEvent&, const Cluster&)>;
+  void replay_events(Time from, Time to, const ClusterSink& start, const EventSink& sink) const;
   // Memory held by checkpoints, for the benchmark and the status bar.
   size_t checkpoint_bytes() const;
   size_t checkpoints() const { return checkpoints_.size(); }
+  // Virtual time between checkpoints now: 2 s at first, doubled each time the run outgrows the
+  // checkpoints' count or memory budget. A seek within the computed run replays at most this much.
+  Time checkpoint_interval() const { return spacing_us_; }
+  // The widest gap between two checkpoints, and from the last one to computed_until() (for tests).
+  Time checkpoint_gap_max() const;
 
  private:
   struct Checkpoint {
@@ -85,6 +104,7 @@ class Lab {
   };
   static size_t estimate_bytes(const Cluster& c);
   void maybe_checkpoint();
+  const Checkpoint& latest_checkpoint_at(Time t) const;  // the latest at or before t
   void restore_before(Time t);
   void replay_to(Time t);
   // The next time something happens: a network or timer event, or a recorded command.
@@ -99,12 +119,13 @@ class Lab {
   Time end_time_ = 0;         // the present: latest time reached, or the loaded script's end
   Time computed_until_ = 0;   // latest time simulated in this session (<= end_time_)
   std::optional<Time> open_at_;  // from the loaded scenario's `open at`
-  std::optional<size_t> trace_limit_;
-  Time checkpoint_interval_us_ = 2'000'000;
-  size_t checkpoints_max_ = 64;
-  // Checkpoints copy the cluster, so their cost grows with the logs: past this budget the older
-  // half is thinned (seeking far back then replays further, at about a million events a second).
-  size_t checkpoint_bytes_max_ = 48u << 20;
+  size_t trace_window_ = kTraceWindowEvents;
+  Time checkpoint_interval_us_ = 2'000'000;  // the spacing a session starts with
+  Time spacing_us_ = checkpoint_interval_us_;
+  size_t checkpoints_max_ = 256;
+  // A checkpoint shares the logs and the growing tables with the live cluster (copy-on-write), and
+  // holds alone what changed since (estimate_bytes): tens of kilobytes under load.
+  size_t checkpoint_bytes_max_ = 12u << 20;
 };
 
 }  // namespace raft::sim

@@ -88,7 +88,7 @@ struct ScenarioResult {
 // The simulator's client operations as a history for check_linearizable: an op that failed
 // definitely (surely not applied) is left out; one that failed indefinitely or never returned
 // counts as pending (it may have taken effect at any time after its invoke).
-std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops);
+std::vector<HistoryOp> client_history(const ClientOps& ops);
 
 // Runs a scenario from the start: builds the cluster, applies statements in order, evaluates
 // checks, and stops at the first failed action, failed check or safety violation. At the end the

@@ -336,7 +336,7 @@ std::vector<InitialDisk> initial_disks(const Scenario& scenario) {
   return disks;
 }
 
-std::vector<HistoryOp> client_history(const std::vector<ClientOpRecord>& ops) {
+std::vector<HistoryOp> client_history(const ClientOps& ops) {
   std::vector<HistoryOp> history;
   history.reserve(ops.size());
   for (const ClientOpRecord& r : ops) {

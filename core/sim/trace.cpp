@@ -11,7 +11,7 @@ namespace raft::sim {
 void Trace::add(const TraceEvent& e) {
   hash_ = e.hash(hash_);
   if (!enabled_) return;
-  if (events_.size() >= events_max_) {
+  if (window_ == 0 && events_.size() >= events_max_) {
     ++dropped_;  // full: beyond the limit only the hash keeps going
     return;
   }
@@ -23,24 +23,46 @@ uint32_t Trace::intern_command(LogIndex index, Term term, const Command& cmd) {
   // copy per (index, term) serves every node's append and apply events.
   const uint64_t key = mix64(index) ^ term;
   auto it = command_of_entry_.find(key);
-  if (it != command_of_entry_.end() && commands_[it->second] == cmd) return it->second;
+  if (it != command_of_entry_.end() && commands_[it->second] == cmd) {
+    commands_seen_ = std::max<size_t>(commands_seen_, it->second + 1);
+    return it->second;
+  }
   const uint32_t ref = static_cast<uint32_t>(commands_.size());
   commands_.push_back(cmd);
   command_of_entry_[key] = ref;
+  commands_seen_ = commands_.size();
   return ref;
 }
 
+Trace Trace::branch(const Mark& m) const {
+  Trace t;
+  t.enabled_ = enabled_;
+  t.events_.start_at(m.events);
+  t.commands_ = commands_;
+  t.command_of_entry_ = command_of_entry_;
+  t.commands_seen_ = m.commands;
+  t.hash_ = m.hash;
+  t.dropped_ = m.dropped;
+  return t;
+}
+
 void Trace::rewind(const Mark& m) {
-  events_.resize_down(m.events);
-  if (m.commands < commands_.size()) {
-    commands_.resize(m.commands);
-    // Erase by predicate; the iteration order does not affect the result.
-    for (auto it = command_of_entry_.begin(); it != command_of_entry_.end();) {
-      it = it->second >= m.commands ? command_of_entry_.erase(it) : std::next(it);
-    }
-  }
+  // Back, or forward to a later checkpoint (time travel): the events held are those after m.
+  if (m.events < events_.size()) events_.resize_down(m.events);
+  else if (m.events > events_.size()) events_.start_at(m.events);
+  // The interned commands stay: replaying the same run interns the same ones in the same slots.
+  commands_seen_ = m.commands;
   hash_ = m.hash;
   dropped_ = m.dropped;
+}
+
+void Trace::forget_later_commands() {
+  if (commands_seen_ >= commands_.size()) return;
+  commands_.resize(commands_seen_);
+  // Erase by predicate; the iteration order does not affect the result.
+  for (auto it = command_of_entry_.begin(); it != command_of_entry_.end();) {
+    it = it->second >= commands_seen_ ? command_of_entry_.erase(it) : std::next(it);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +146,7 @@ void append_command_json(std::string& out, const Command& c) {
   out += '}';
 }
 
-void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector<ClientOpRecord>& ops) const {
+void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& ops) const {
   out += "{\"t\":";
   out += std::to_string(e.t);
   out += ",\"ev\":\"";
@@ -333,9 +355,9 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const std::vector
   out += "}\n";
 }
 
-std::string Trace::to_jsonl(const std::vector<ClientOpRecord>& ops) const {
+std::string Trace::to_jsonl(const ClientOps& ops) const {
   std::string out;
-  out.reserve(events_.size() * 120);
+  out.reserve(events_.held() * 120);
   for (const TraceEvent& e : events_) write_event(out, e, ops);
   return out;
 }

@@ -13,6 +13,8 @@
 
 #include "core/raft/command.h"
 #include "core/raft/message.h"
+#include "core/sim/cow_vector.h"
+#include "core/sim/index_iterator.h"
 #include "core/sim/network.h"
 #include "core/sim/trace_event.h"
 
@@ -20,67 +22,85 @@ namespace raft::sim {
 
 // Append-only storage in fixed-size chunks: appending never moves or copies earlier events (no
 // vector regrowth on the hot path: each page is touched once), and indexing stays O(1).
+//
+// Optionally a window (issue 8, bounded memory): only the most recent events are held, in whole
+// chunks; older chunks are dropped as new ones start (and their buffer reused, so a long run does
+// not fault in fresh pages). Indexes stay absolute: the events held are [first(), size()).
 class TraceEvents {
  public:
   static constexpr size_t kChunkEvents = 16384;
 
   size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  const TraceEvent& operator[](size_t i) const { return chunks_[i / kChunkEvents][i % kChunkEvents]; }
+  size_t first() const { return first_; }      // the oldest event held (0 without a window)
+  size_t held() const { return size_ - first_; }
+  bool empty() const { return size_ == first_; }  // nothing held
+  // Precondition: first() <= i < size().
+  const TraceEvent& operator[](size_t i) const {
+    const size_t c = i / kChunkEvents - chunk0_;
+    return chunks_[c][i % kChunkEvents];
+  }
   const TraceEvent& back() const { return (*this)[size_ - 1]; }
+  // Holds at least `events` of the latest events (0: all of them).
+  void set_window(size_t events) { window_chunks_ = events == 0 ? 0 : (events + kChunkEvents - 1) / kChunkEvents + 1; }
   void push_back(const TraceEvent& e) {
-    if (size_ % kChunkEvents == 0 && size_ / kChunkEvents == chunks_.size()) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(kChunkEvents);
-    }
-    chunks_[size_ / kChunkEvents].push_back(e);
+    if (size_ % kChunkEvents == 0) start_chunk();
+    chunks_.back().push_back(e);
     ++size_;
   }
-  void resize_down(size_t n) {  // keeps the first n events
+  // Holds nothing, and the next event has index n.
+  void start_at(size_t n) {
+    while (!chunks_.empty()) drop_front();
+    chunk0_ = n / kChunkEvents;
+    first_ = size_ = n;
+    if (n % kChunkEvents != 0) {  // the chunk n falls in, with its slots before n left unused
+      chunks_.push_back(take_spare());
+      chunks_.back().resize(n % kChunkEvents);
+    }
+  }
+  // Back to the state when size() was n. Behind the window, nothing is held and size() == first() == n.
+  void resize_down(size_t n) {
     if (n >= size_) return;
-    chunks_.resize((n + kChunkEvents - 1) / kChunkEvents);
+    if (n < first_) {
+      start_at(n);
+      return;
+    }
+    chunks_.resize((n + kChunkEvents - 1) / kChunkEvents - chunk0_);
     if (n % kChunkEvents != 0) chunks_.back().resize(n % kChunkEvents);
     size_ = n;
   }
 
-  // A random-access iterator, so std::lower_bound and range-for work as on a vector.
-  class const_iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = TraceEvent;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const TraceEvent*;
-    using reference = const TraceEvent&;
-    const_iterator() = default;
-    const_iterator(const TraceEvents* s, size_t i) : s_(s), i_(i) {}
-    reference operator*() const { return (*s_)[i_]; }
-    pointer operator->() const { return &(*s_)[i_]; }
-    reference operator[](difference_type d) const { return (*s_)[i_ + static_cast<size_t>(d)]; }
-    const_iterator& operator++() { ++i_; return *this; }
-    const_iterator operator++(int) { auto t = *this; ++i_; return t; }
-    const_iterator& operator--() { --i_; return *this; }
-    const_iterator operator--(int) { auto t = *this; --i_; return t; }
-    const_iterator& operator+=(difference_type d) { i_ = static_cast<size_t>(static_cast<difference_type>(i_) + d); return *this; }
-    const_iterator& operator-=(difference_type d) { return *this += -d; }
-    friend const_iterator operator+(const_iterator a, difference_type d) { return a += d; }
-    friend const_iterator operator+(difference_type d, const_iterator a) { return a += d; }
-    friend const_iterator operator-(const_iterator a, difference_type d) { return a -= d; }
-    friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
-      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-    }
-    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
-    friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.i_ <=> b.i_; }
-
-   private:
-    const TraceEvents* s_ = nullptr;
-    size_t i_ = 0;
-  };
-  const_iterator begin() const { return {this, 0}; }
+  // Random access over the events held, so std::lower_bound and range-for work as on a vector.
+  using const_iterator = IndexIterator<TraceEvents, TraceEvent>;
+  const_iterator begin() const { return {this, first_}; }
   const_iterator end() const { return {this, size_}; }
 
  private:
-  std::vector<std::vector<TraceEvent>> chunks_;  // each reserved to kChunkEvents, never regrown
+  void start_chunk() {
+    if (window_chunks_ != 0 && chunks_.size() >= window_chunks_) {
+      drop_front();
+      first_ = chunk0_ * kChunkEvents;
+    }
+    chunks_.push_back(take_spare());
+  }
+  void drop_front() {
+    spare_ = std::move(chunks_.front());
+    spare_.clear();
+    chunks_.erase(chunks_.begin());
+    ++chunk0_;
+  }
+  std::vector<TraceEvent> take_spare() {
+    std::vector<TraceEvent> c = std::move(spare_);
+    spare_ = {};
+    c.reserve(kChunkEvents);
+    return c;
+  }
+
+  std::vector<std::vector<TraceEvent>> chunks_;  // chunk k holds events of absolute chunk chunk0_ + k
+  std::vector<TraceEvent> spare_;                // a dropped chunk's buffer, for the next one
+  size_t chunk0_ = 0;
+  size_t first_ = 0;
   size_t size_ = 0;
+  size_t window_chunks_ = 0;                     // 0: no window
 };
 
 // A client operation as the simulator's clients see it (the linearizability history).
@@ -101,10 +121,16 @@ struct ClientOpRecord {
   LogIndex committed_at_invoke = 0;
   LogIndex reply_index = 0;
 };
+// Every client operation of a run, in invoke order; shared between checkpoint copies.
+using ClientOps = CowVector<ClientOpRecord, 64>;
 
 class Trace {
  public:
   void set_limit(size_t events_max) { events_max_ = events_max; }
+  // Holds only the latest `events` events (at least; in whole chunks) instead of stopping at the
+  // limit: a time-travel session regenerates older ones by replay (Lab). 0: no window.
+  void set_window(size_t events) { events_.set_window(events); window_ = events; }
+  size_t window() const { return window_; }
   void set_enabled(bool on) { enabled_ = on; }
   bool enabled() const { return enabled_; }
 
@@ -113,29 +139,39 @@ class Trace {
 
   const TraceEvents& events() const { return events_; }
   size_t size() const { return events_.size(); }
-  // The trace keeps at most events_max events (4,000,000 by default). Past that, events are still
-  // simulated, checked and hashed, but not stored: the recorded trace ends at the last stored one.
+  // Without a window, the trace keeps at most events_max events (4,000,000 by default). Past that,
+  // events are still simulated, checked and hashed, but not stored: the recorded trace ends at the
+  // last stored one.
   size_t events_not_recorded() const { return dropped_; }
   bool full() const { return dropped_ > 0; }
   size_t limit() const { return events_max_; }
   uint64_t hash() const { return hash_; }
   const Command& command(uint32_t ref) const { return commands_[ref]; }
 
-  // Cut back to the state when size() was `n` (time travel replays from there).
+  // The trace's position (time travel restores a checkpoint's and replays from there). The
+  // interned commands outlive a rewind: a deterministic replay interns the same (index, term) in
+  // the same slot, so they are only forgotten when the recorded future is (a fork).
   struct Mark { size_t events; size_t commands; uint64_t hash; size_t dropped; };
-  Mark mark() const { return {events_.size(), commands_.size(), hash_, dropped_}; }
+  Mark mark() const { return {events_.size(), commands_seen_, hash_, dropped_}; }
   void rewind(const Mark& m);
+  // Drops the commands interned after the current position (the run diverges from here).
+  void forget_later_commands();
+  // A new trace as this one was at `m`, holding none of its events (its indexes go on from
+  // m.events): for replaying a stretch of the run on the side (Lab::replay_events).
+  Trace branch(const Mark& m) const;
 
-  // JSON Lines rendering. `ops` resolves Invoke/Return references.
-  void write_event(std::string& out, const TraceEvent& e, const std::vector<ClientOpRecord>& ops) const;
-  std::string to_jsonl(const std::vector<ClientOpRecord>& ops) const;
+  // JSON Lines rendering of the events held. `ops` resolves Invoke/Return references.
+  void write_event(std::string& out, const TraceEvent& e, const ClientOps& ops) const;
+  std::string to_jsonl(const ClientOps& ops) const;
 
  private:
   bool enabled_ = true;
   size_t events_max_ = 4'000'000;
+  size_t window_ = 0;
   size_t dropped_ = 0;
   TraceEvents events_;
   std::vector<Command> commands_;
+  size_t commands_seen_ = 0;   // commands interned up to the current position
   std::unordered_map<uint64_t, uint32_t> command_of_entry_;  // (index, term) -> commands_ slot
   uint64_t hash_ = 0x7261667474726163ULL;
 };

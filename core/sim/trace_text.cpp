@@ -336,7 +336,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
 }  // namespace
 
 void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
-                      const std::vector<ClientOpRecord>& ops) {
+                      const ClientOps& ops) {
   const ClientOpRecord* op = nullptr;
   if (e.kind == TraceKind::Invoke || e.kind == TraceKind::Return) {
     RAFT_ASSERT(e.op_ref() < ops.size());
@@ -355,7 +355,7 @@ void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
   out += '\n';
 }
 
-std::string to_text(const Trace& trace, const std::vector<ClientOpRecord>& ops) {
+std::string to_text(const Trace& trace, const ClientOps& ops) {
   std::string out = kTraceTextHeader;
   out.reserve(trace.size() * 100);
   for (const TraceEvent& e : trace.events()) write_event_text(out, trace, e, ops);

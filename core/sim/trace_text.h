@@ -23,10 +23,10 @@ extern const char* const kTraceTextHeader;
 // Appends the line for `e` (ending in '\n', no trailing spaces). `ops` resolves Invoke/Return
 // records (Cluster::client_ops()); `trace` resolves Append/Apply commands.
 void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
-                      const std::vector<ClientOpRecord>& ops);
+                      const ClientOps& ops);
 
 // The header, then one line per recorded event; if the trace hit its limit, a last line says how
 // many events were not recorded.
-std::string to_text(const Trace& trace, const std::vector<ClientOpRecord>& ops);
+std::string to_text(const Trace& trace, const ClientOps& ops);
 
 }  // namespace raft::sim

@@ -147,8 +147,9 @@ int cmd_bench(const std::vector<std::string>& argv) {
   Args args;
   std::string error;
   constexpr const char* kBenchUsage =
-      "usage: raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n";
-  if (!args.parse(argv, {"seconds-virtual", "seed", "snapshot-every", "order", "warm-runs"}, {"no-trace"}, error) ||
+      "usage: raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n"
+      "       raftsim bench --time-travel [--seed S]\n";
+  if (!args.parse(argv, {"seconds-virtual", "seed", "snapshot-every", "order", "warm-runs"}, {"no-trace", "time-travel"}, error) ||
       !args.positional().empty()) {
     if (error.empty()) error = "unexpected argument '" + args.positional()[0] + "'";
     std::fprintf(stderr, "raftsim bench: %s\n%s", error.c_str(), kBenchUsage);
@@ -160,6 +161,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "raftsim bench: %s\n", error.c_str());
     return kExitUsage;
   }
+  if (args.has("time-travel")) return cmd_bench_time_travel(seed);
   if (snapshot_every > 1'000'000) {
     std::fprintf(stderr, "raftsim bench: --snapshot-every must be 0 (off)..1000000\n");
     return kExitUsage;

@@ -30,7 +30,8 @@ constexpr const char* kUsage =
     "  raftsim hash FILE.raft [--seed N]\n"
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
     "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
-    "  raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n";
+    "  raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n"
+    "  raftsim bench --time-travel [--seed S]\n";
 
 int usage(const std::string& error) {
   if (!error.empty()) std::fprintf(stderr, "raftsim: %s\n", error.c_str());

@@ -38,7 +38,7 @@ TEST_CASE("trace events: chunked storage indexes, rewinds across chunk boundarie
   CHECK(count == 0);  // empty after the last resize
 }
 
-TEST_CASE("trace: rewinding to a mark restores the events, the command table and the hash") {
+TEST_CASE("trace: rewinding to a mark restores the events and the hash; a fork forgets the later commands") {
   Trace t;
   Command c;
   c.op = Op::Put;
@@ -51,13 +51,30 @@ TEST_CASE("trace: rewinding to a mark restores the events, the command table and
   for (int i = 0; i < 40000; ++i) t.add(e);
   c.value = "2";
   CHECK(t.intern_command(2, 1, c) == 1);
+  const Trace::Mark later = t.mark();
+  CHECK(later.commands == 2);
   t.rewind(m);
   CHECK(t.size() == 1);
   CHECK(t.hash() == h);
-  CHECK(t.intern_command(2, 1, c) == 1);  // the table was cut back too
+  CHECK(t.mark().commands == 1);
   std::string out;
   t.write_event(out, t.events()[0], {});
   CHECK(out == "{\"t\":0,\"ev\":\"append\",\"node\":\"s1\",\"index\":1,\"term\":1,\"cmd\":{\"op\":\"put\",\"key\":\"x\",\"value\":\"1\",\"client\":\"c0\",\"seq\":0}}\n");
+  CHECK(t.intern_command(2, 1, c) == 1);  // a replay finds the same slot
+  CHECK(t.mark().commands == 2);
+  // Forward to a later mark (a checkpoint ahead of the moment shown): nothing held, indexes go on.
+  t.rewind(later);
+  CHECK(t.size() == 40001);
+  CHECK(t.events().held() == 0);
+  CHECK(t.hash() == later.hash);
+  // A fork at m: the commands interned after it are forgotten, the slot is reused.
+  t.rewind(m);
+  t.forget_later_commands();
+  c.value = "3";
+  CHECK(t.intern_command(2, 1, c) == 1);
+  t.rewind(m);
+  CHECK(t.events().first() == 1);  // event 0 went with the forward jump: a Lab replays it if needed
+  CHECK(t.events().held() == 0);
 }
 
 TEST_CASE("trace records: each named constructor reads back through its accessors") {

@@ -31,7 +31,7 @@ Message message(MessageType type, NodeId from, NodeId to, Term term) {
   return m;
 }
 
-std::string line(const Trace& trace, const TraceEvent& e, const std::vector<ClientOpRecord>& ops = {}) {
+std::string line(const Trace& trace, const TraceEvent& e, const ClientOps& ops = {}) {
   std::string out;
   write_event_text(out, trace, e, ops);
   return out;
@@ -120,22 +120,23 @@ TEST_CASE("trace text: log entries carry their command as the scenario language 
 
 TEST_CASE("trace text: client operations, named by client, with their outcome") {
   Trace t;
-  std::vector<ClientOpRecord> ops(4);
-  ops[0].req = 1;
-  ops[0].client = 1;
-  ops[0].cmd = command(Op::Get, 1, 1, "x");
-  ops[0].value = "3";
-  ops[1].req = 2;
-  ops[1].client = 2;
-  ops[1].cmd = command(Op::Cas, 2, 1, "x", "4", "3");
-  ops[1].cas_swapped = true;
-  ops[1].value = "4";
-  ops[2].req = 3;
-  ops[2].client = 1;
-  ops[2].cmd = command(Op::Delete, 1, 2, "y");
-  ops[3].req = 4;
-  ops[3].client = 3;
-  ops[3].cmd = command(Op::Append, 3, 1, "x", "(none)");
+  ClientOps ops;
+  ops.resize(4);
+  ops.mut(0).req = 1;
+  ops.mut(0).client = 1;
+  ops.mut(0).cmd = command(Op::Get, 1, 1, "x");
+  ops.mut(0).value = "3";
+  ops.mut(1).req = 2;
+  ops.mut(1).client = 2;
+  ops.mut(1).cmd = command(Op::Cas, 2, 1, "x", "4", "3");
+  ops.mut(1).cas_swapped = true;
+  ops.mut(1).value = "4";
+  ops.mut(2).req = 3;
+  ops.mut(2).client = 1;
+  ops.mut(2).cmd = command(Op::Delete, 1, 2, "y");
+  ops.mut(3).req = 4;
+  ops.mut(3).client = 3;
+  ops.mut(3).cmd = command(Op::Append, 3, 1, "x", "(none)");
   CHECK(line(t, TraceEvent::invoke(60'000, 0, 1, kNoNode), ops) == "    60.000  c1        invoke    req=1 get x\n");
   CHECK(line(t, TraceEvent::invoke(60'000, 1, 2, 2), ops) == "    60.000  c2        invoke    req=2 cas x 3 4 via=s3\n");
   CHECK(line(t, TraceEvent::invoke(60'000, 3, 4, kNoNode), ops) ==

@@ -1,0 +1,91 @@
+// A vector in fixed-size chunks shared between copies (copy-on-write), for the simulator's tables
+// that grow with the run: the client history, the checker's shadow logs, the commit latencies.
+// Time travel copies the whole cluster at every checkpoint (issue 8); with these tables in plain
+// vectors each copy cost megabytes and most of a frame. Copying a CowVector copies one pointer per
+// chunk; writing to a shared chunk clones that chunk only (writes go almost always to the last one).
+//
+// Indexing is O(1) (two loads); iterators are random access, so std::lower_bound works as on a
+// vector. Chunk buffers are reserved to kChunk once and never regrow.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "core/sim/index_iterator.h"
+
+namespace raft::sim {
+
+template <typename T, size_t kChunk>
+class CowVector {
+  static_assert(kChunk > 0);
+  using Chunk = std::vector<T>;
+
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T& operator[](size_t i) const { return (*chunks_[i / kChunk])[i % kChunk]; }
+  const T& back() const { return (*this)[size_ - 1]; }
+  // A writable element: clones its chunk first if another copy shares it.
+  T& mut(size_t i) { return (*own(i / kChunk))[i % kChunk]; }
+
+  void push_back(T v) {
+    if (size_ % kChunk == 0) {
+      chunks_.push_back(std::make_shared<Chunk>());
+      chunks_.back()->reserve(kChunk);
+    } else {
+      own(chunks_.size() - 1);
+    }
+    chunks_.back()->push_back(std::move(v));
+    ++size_;
+  }
+  // Grows with value-initialised elements or keeps the first n.
+  void resize(size_t n) {
+    if (n <= size_) {
+      chunks_.resize((n + kChunk - 1) / kChunk);
+      if (n % kChunk != 0) own(chunks_.size() - 1)->resize(n % kChunk);
+      size_ = n;
+      return;
+    }
+    while (size_ < n) push_back(T{});
+  }
+  void clear() {
+    chunks_.clear();
+    size_ = 0;
+  }
+  template <typename It>
+  void assign(It first, It last) {
+    clear();
+    for (; first != last; ++first) push_back(*first);
+  }
+
+  // Bytes this copy holds alone (its unshared chunks), and the bytes of every chunk it refers to.
+  size_t unshared_bytes() const {
+    size_t b = chunks_.capacity() * sizeof(std::shared_ptr<Chunk>);
+    for (const auto& c : chunks_) {
+      if (c.use_count() == 1) b += c->capacity() * sizeof(T);
+    }
+    return b;
+  }
+
+  using const_iterator = IndexIterator<CowVector, T>;
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size_}; }
+
+ private:
+  Chunk* own(size_t c) {
+    std::shared_ptr<Chunk>& p = chunks_[c];
+    if (p.use_count() > 1) {
+      auto copy = std::make_shared<Chunk>();
+      copy->reserve(kChunk);
+      copy->assign(p->begin(), p->end());
+      p = std::move(copy);
+    }
+    return p.get();
+  }
+
+  std::vector<std::shared_ptr<Chunk>> chunks_;
+  size_t size_ = 0;
+};
+
+}  // namespace raft::sim
