@@ -32,7 +32,7 @@ void update_rows(Ui& ui) {
     vs.event_rows_dirty = false;
   }
   char buf[320];
-  for (size_t i = vs.event_rows_scanned; i < events.size(); ++i) {
+  for (size_t i = std::max(vs.event_rows_scanned, events.first()); i < events.size(); ++i) {
     if (passes(ui, events[i], buf, sizeof buf)) vs.event_rows.push_back(static_cast<uint32_t>(i));
   }
   vs.event_rows_scanned = events.size();

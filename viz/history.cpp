@@ -8,8 +8,8 @@ namespace {
 constexpr Time kCommitMarkerMergeUs = 20'000;
 }  // namespace
 
-History::History() {
-  events_.reserve(1 << 14);
+History::History(size_t events_max) {
+  events_.set_window(events_max);
   markers_.reserve(1 << 12);
 }
 
@@ -25,20 +25,20 @@ bool History::keeps(sim::TraceKind k) {
 }
 
 void History::reset() {
-  events_.clear();
+  events_.start_at(0);
   markers_.clear();
   scanned_ = 0;
   last_raw_ = sim::TraceEvent{};
   end_seen_ = 0;
   commit_max_ = 0;
   role_.fill(Role::Follower);
-  forgotten_ = 0;
   close_page();
   ++generation_;
 }
 
 void History::load_page(const sim::Lab& lab, Time from, Time to) {
-  page_.clear();
+  page_ = sim::TraceEvents{};
+  page_.set_window(kPageEventsMax);  // the latest ones, nearest `to`
   std::array<Role, kNodesMax> roles{};
   lab.replay_events(
       from, to,
@@ -50,10 +50,8 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
         if (e.kind == sim::TraceKind::Role && e.node >= 0 && e.node < kNodesMax) roles[static_cast<size_t>(e.node)] = e.role();
         if (keeps(e.kind)) page_.push_back(with_origin(e, roles));
       });
-  if (page_.size() > kPageEventsMax) page_.erase(page_.begin(), page_.end() - static_cast<std::ptrdiff_t>(kPageEventsMax));
-  page_.shrink_to_fit();
   paged_ = true;
-  page_from_ = page_.size() == kPageEventsMax ? page_.front().t : from;
+  page_from_ = page_.first() > 0 ? page_.front().t : from;
   page_to_ = std::min(to, lab.computed_until());
   ++generation_;
 }
@@ -61,7 +59,7 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
 void History::close_page() {
   if (!paged_) return;
   paged_ = false;
-  page_ = {};
+  page_ = sim::TraceEvents{};
   ++generation_;
 }
 
@@ -103,7 +101,7 @@ void History::resync(const sim::Lab& lab) {
 
 void History::truncate_from(Time t) {
   auto e = std::lower_bound(events_.begin(), events_.end(), t, [](const sim::TraceEvent& x, Time v) { return x.t < v; });
-  events_.erase(e, events_.end());
+  events_.resize_down(events_.first() + static_cast<size_t>(e - events_.begin()));
   auto m = std::lower_bound(markers_.begin(), markers_.end(), t, [](const Marker& x, Time v) { return x.t < v; });
   markers_.erase(m, markers_.end());
   role_.fill(Role::Follower);
@@ -167,13 +165,9 @@ void History::add(sim::TraceEvent e) {
   }
   if (marker) markers_.push_back(m);
   if (!keeps(e.kind)) return;
-  if (events_.size() >= kEventsMax) {
-    const size_t half = events_.size() / 2;
-    events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(half));
-    forgotten_ += half;
-    ++generation_;
-  }
+  const size_t first = events_.first();
   events_.push_back(e);
+  if (events_.first() != first) ++generation_;  // the oldest chunk went: derived indexes rebuild
 }
 
 }  // namespace raft::viz

@@ -29,7 +29,8 @@ struct Marker {
 
 class History {
  public:
-  History();
+  // Keeps about `events_max` events (in whole chunks of sim::TraceEvents::kChunkEvents).
+  explicit History(size_t events_max = kEventsMax);
 
   // Forget everything (a new cluster or scenario).
   void reset();
@@ -40,12 +41,13 @@ class History {
   // re-read the trace from there.
   void resync(const sim::Lab& lab);
 
-  const std::vector<sim::TraceEvent>& events() const { return events_; }
+  // The kept events, by absolute index: [events().first(), events().size()).
+  const sim::TraceEvents& events() const { return events_; }
   const std::vector<Marker>& markers() const { return markers_; }
   // Bumped whenever events are removed or replaced, so that derived indexes rebuild.
   uint64_t generation() const { return generation_; }
   // Events dropped off the front to bound memory, and the time of the first one still kept.
-  size_t forgotten() const { return forgotten_; }
+  size_t forgotten() const { return events_.first(); }
   Time kept_from() const { return events_.empty() ? end_seen_ : events_.front().t; }
 
   // A page of regenerated events, from <= t < to (at most kPageEventsMax, the latest ones), shown
@@ -56,10 +58,12 @@ class History {
   Time page_from() const { return page_from_; }
   Time page_to() const { return page_to_; }
   // What the event log lists: the page if one is loaded, else the kept events.
-  const std::vector<sim::TraceEvent>& shown() const { return paged_ ? page_ : events_; }
+  const sim::TraceEvents& shown() const { return paged_ ? page_ : events_; }
 
   static bool keeps(sim::TraceKind k);
-  static constexpr size_t kEventsMax = 131'072;    // 9 MB
+  // Kept in chunks (sim::TraceEvents with a window): past this many, the oldest chunk of 16,384
+  // goes, without moving the others.
+  static constexpr size_t kEventsMax = 65'536;     // 4.7 MB (plus the chunk being filled)
   static constexpr size_t kPageEventsMax = 32'768;
   static constexpr Time kPageSpanUs = 30'000'000;
 
@@ -69,7 +73,7 @@ class History {
   // Commit events say whether the committing node was the leader at the time (roles as of `e`).
   static sim::TraceEvent with_origin(const sim::TraceEvent& e, const std::array<Role, kNodesMax>& roles);
 
-  std::vector<sim::TraceEvent> events_;
+  sim::TraceEvents events_;
   std::vector<Marker> markers_;
   size_t scanned_ = 0;            // trace events read so far
   sim::TraceEvent last_raw_{};    // the trace event at scanned_ - 1, to detect divergence
@@ -77,10 +81,9 @@ class History {
   LogIndex commit_max_ = 0;
   std::array<Role, kNodesMax> role_{};  // each node's role as of the last event read
   uint64_t generation_ = 0;
-  size_t forgotten_ = 0;
   bool paged_ = false;
   Time page_from_ = 0, page_to_ = 0;
-  std::vector<sim::TraceEvent> page_;
+  sim::TraceEvents page_;
 };
 
 }  // namespace raft::viz

@@ -1,7 +1,10 @@
 // state(): the session as one plain JS object, for tests and for people in the console. Times are
 // virtual microseconds; nodes are named "s1".."sN". A crashed node has role "down": the role it
 // had is volatile state the crash lost (what its disk keeps, term, vote and log, is still reported).
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
+#include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -146,6 +149,17 @@ val state() {
   for (const TimingSwitch& sw : kTimingSwitches) settings.set(sw.keyword, timing.*(sw.field));
   s.set("settings", settings);
   s.set("unsafeBanner", a.unsafe_banner());
+
+  // Issue 8: what the page holds. The heap grows (never shrinks) to the highest the allocator
+  // reached (its top); in use is what is allocated now.
+  val memory = val::object();
+  memory.set("heapBytes", num(static_cast<uint64_t>(emscripten_get_heap_size())));
+  memory.set("heapTopBytes", num(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(sbrk(0)))));
+  memory.set("inUseBytes", num(static_cast<uint64_t>(static_cast<unsigned>(mallinfo().uordblks))));
+  memory.set("checkpoints", num(lab.checkpoints()));
+  memory.set("checkpointIntervalUs", num(static_cast<uint64_t>(lab.checkpoint_interval())));
+  memory.set("eventLogKept", num(a.history().events().held()));
+  s.set("memory", memory);
 
   s.set("traceHash", trace_hash());
   s.set("traceEvents", num(c.trace().size()));

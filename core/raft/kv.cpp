@@ -1,5 +1,7 @@
 #include "core/raft/kv.h"
 
+#include <algorithm>
+
 namespace raft {
 
 std::optional<std::string> KvStore::get(const std::string& key) const {
@@ -13,7 +15,7 @@ ApplyResult KvStore::apply(const Command& cmd) {
   if (cmd.op == Op::Noop || cmd.op == Op::Preset || cmd.op == Op::Config) return {};
   Session* session = nullptr;
   if (cmd.client != 0) {
-    session = &sessions_[cmd.client];
+    session = &session_of(cmd.client);
     if (cmd.seq <= session->last_seq) {
       ApplyResult r = session->last_result;
       r.duplicate = true;
@@ -108,6 +110,13 @@ struct Reader {
 
 }  // namespace
 
+KvStore::Session& KvStore::session_of(ClientId client) {
+  auto it = std::lower_bound(sessions_.begin(), sessions_.end(), client,
+                             [](const std::pair<ClientId, Session>& s, ClientId c) { return s.first < c; });
+  if (it == sessions_.end() || it->first != client) it = sessions_.insert(it, {client, Session{}});
+  return it->second;
+}
+
 std::string KvStore::encode() const {
   std::string out(kMagic);
   RAFT_ASSERT(data_.size() <= UINT32_MAX && sessions_.size() <= UINT32_MAX);
@@ -165,7 +174,7 @@ bool KvStore::decode(std::string_view bytes, KvStore& out, std::string& error) {
       ok = r.str(v, "a session's cached value");
       s.last_result.value = std::move(v);
     }
-    if (ok) kv.sessions_.emplace_hint(kv.sessions_.end(), client, std::move(s));
+    if (ok) kv.sessions_.emplace_back(client, std::move(s));
   }
   if (ok && r.pos != bytes.size()) ok = r.fail(std::to_string(bytes.size() - r.pos) + " unexpected trailing bytes");
   if (!ok) {

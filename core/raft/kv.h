@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/raft/command.h"
 
@@ -41,7 +43,10 @@ class KvStore {
     bool operator==(const Session&) const = default;
   };
   std::map<std::string, std::string> data_;
-  std::map<ClientId, Session> sessions_;
+  // Sorted by client: a flat vector, so that copying a store (every time-travel checkpoint copies
+  // every server's) is one allocation, not one per client (6,000 at 15 servers and 400 clients).
+  std::vector<std::pair<ClientId, Session>> sessions_;
+  Session& session_of(ClientId client);
 };
 
 }  // namespace raft

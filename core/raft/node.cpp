@@ -526,8 +526,8 @@ void Node::append_entry(Entry e) {
 }
 
 Message& Node::new_message(MessageType type, NodeId to) {
-  if (outbox_size_ == outbox_.size()) outbox_.emplace_back();
-  Message& m = outbox_[outbox_size_++];
+  if (outbox_.size == outbox_.slots.size()) outbox_.slots.emplace_back();
+  Message& m = outbox_.slots[outbox_.size++];
   m.reset(type, config_.id, to, disk_.current_term);
   return m;
 }

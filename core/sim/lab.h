@@ -125,7 +125,7 @@ class Lab {
   size_t checkpoints_max_ = 256;
   // A checkpoint shares the logs and the growing tables with the live cluster (copy-on-write), and
   // holds alone what changed since (estimate_bytes): tens of kilobytes under load.
-  size_t checkpoint_bytes_max_ = 12u << 20;
+  size_t checkpoint_bytes_max_ = 8u << 20;
 };
 
 }  // namespace raft::sim

@@ -40,6 +40,23 @@ uint32_t Network::push(Time now, Time deliver_at, MessageId id, Message& m, Drop
   return s;
 }
 
+Network& Network::operator=(const Network& o) {
+  if (this == &o) return *this;
+  RAFT_ASSERT(o.slots_.size() == o.free_.size() + o.heap_.size());
+  config_ = o.config_;
+  cut_ = o.cut_;
+  seq_ = o.seq_;
+  heap_ = o.heap_;
+  free_.clear();
+  slots_.clear();
+  slots_.reserve(heap_.size());
+  for (HeapItem& h : heap_) {
+    slots_.push_back(o.slots_[h.slot]);
+    h.slot = static_cast<uint32_t>(slots_.size() - 1);
+  }
+  return *this;
+}
+
 uint32_t Network::send(Time now, Message& m, Rng& rng, MessageId& next_id, uint32_t* duplicate_slot) {
   // Every random draw happens whatever the outcome, so one fault setting does not shift the
   // random stream of another.

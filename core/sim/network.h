@@ -38,6 +38,17 @@ struct InFlight {
 
 class Network {
  public:
+  Network() = default;
+  // A copy (a time-travel checkpoint) holds only the messages in flight, renumbered: the spare
+  // slots a burst of traffic left behind (20,000 after 400 closed-loop clients) made every copy
+  // take 6 ms. Slot numbers are internal: nothing outside an event handler holds one. Precondition:
+  // no popped message is waiting for release() (true between events).
+  Network(const Network& o) { *this = o; }
+  Network& operator=(const Network& o);
+  Network(Network&&) = default;
+  Network& operator=(Network&&) = default;
+  ~Network() = default;
+
   void configure(const NetworkConfig& config) { config_ = config; }
   const NetworkConfig& config() const { return config_; }
 

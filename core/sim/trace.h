@@ -40,6 +40,7 @@ class TraceEvents {
     return chunks_[c][i % kChunkEvents];
   }
   const TraceEvent& back() const { return (*this)[size_ - 1]; }
+  const TraceEvent& front() const { return (*this)[first_]; }
   // Holds at least `events` of the latest events (0: all of them).
   void set_window(size_t events) { window_chunks_ = events == 0 ? 0 : (events + kChunkEvents - 1) / kChunkEvents + 1; }
   void push_back(const TraceEvent& e) {
@@ -170,7 +171,7 @@ class Trace {
   size_t window_ = 0;
   size_t dropped_ = 0;
   TraceEvents events_;
-  std::vector<Command> commands_;
+  CowVector<Command, 256> commands_;  // chunked: no doubling copies as it grows
   size_t commands_seen_ = 0;   // commands interned up to the current position
   std::unordered_map<uint64_t, uint32_t> command_of_entry_;  // (index, term) -> commands_ slot
   uint64_t hash_ = 0x7261667474726163ULL;

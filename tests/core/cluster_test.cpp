@@ -456,9 +456,14 @@ TEST_CASE("lab: checkpoints stay evenly spread and bounded in number however lon
   lab.seek(lab.end_time());
   CHECK(lab.checkpoints() <= 256);
   CHECK(lab.checkpoints() > 64);
-  // Thinning doubles the spacing; no gap is wider than the spacing.
-  CHECK(lab.checkpoint_interval() == 8'000'000);
-  CHECK(lab.checkpoint_gap_max() <= lab.checkpoint_interval());
+  // Thinning doubles the spacing (2 s at first); no gap is wider than the spacing, and together
+  // they cover the run.
+  const Time spacing = lab.checkpoint_interval();
+  CHECK(spacing >= 4'000'000);
+  CHECK(spacing % 2'000'000 == 0);
+  CHECK(((spacing / 2'000'000) & (spacing / 2'000'000 - 1)) == 0);  // 2 s times a power of two
+  CHECK(lab.checkpoint_gap_max() <= spacing);
+  CHECK(static_cast<Time>(lab.checkpoints()) * spacing >= 1'200'000'000);
 }
 
 TEST_CASE("lab: a share link made while scrubbed back keeps the whole run and opens at the moment viewed") {
