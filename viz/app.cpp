@@ -81,7 +81,13 @@ struct App::Impl {
   // Honest limits (issue 8): the page's memory grows with the run (about 8 MB per virtual minute
   // at the default load, and wasm stops at 2 GB), so the page holds at most this much of a run:
   // a longer script or link is refused with a sentence, and playing pauses here with a notice.
-  Time run_limit_us = 2 * 3'600'000'000LL;
+  // What the page holds (issue 8). Time alone no longer costs memory (a trace window, evenly
+  // thinned copy-on-write checkpoints); client requests do: each stays in every server's log, the
+  // checker's tables and the client history, about 1.8 KB of heap in all at 5 servers (3 clients
+  // at 20/s for 30 virtual minutes make 18,000 requests in a 64 MB heap; 40,000 take about 90 MB).
+  // A script's load is estimated from its nominal rates (Lab::estimate_client_ops), which a
+  // latency-bound load does not reach: that one made 10 requests a second, not 20.
+  sim::Lab::Limits limits{24 * 3'600'000'000LL, 40'000};
 
   void phase(int p) {
     if (hook) hook(hook_ctx, p);
@@ -159,7 +165,7 @@ struct App::Impl {
   }
 
   bool load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
-    auto err = lab.load_scenario(text, name, run_limit_us);
+    auto err = lab.load_scenario(text, name, limits);
     if (err) {
       const std::string msg = err->to_string();
       if (error) *error = msg;
@@ -379,15 +385,22 @@ void App::frame(double real_dt_s) {
   } else if (!vs.paused && !vs.scrubbing) {
     Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
     const Time now = m.lab.cluster().now();
-    if (!m.lab.in_past() && now + d >= m.run_limit_us) {
-      d = std::max<Time>(m.run_limit_us - now, 0);
+    if (!m.lab.in_past() && now + d >= m.limits.run_us) {
+      d = std::max<Time>(m.limits.run_us - now, 0);
       vs.paused = true;
       char at[32];
-      format_time(at, sizeof at, m.run_limit_us);
-      m.set_notice(std::string("Paused at ") + at + ", the longest run this page holds (its memory grows with the run). "
-                   "Go back in time to look around, or restart.");
+      format_time(at, sizeof at, m.limits.run_us);
+      m.set_notice(std::string("Paused at ") + at + ", the longest run this page holds. Go back in time to look around, "
+                   "or restart.");
     }
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
+    const sim::Cluster& c = m.lab.cluster();
+    if (!m.lab.in_past() && !vs.paused && c.client_ops().size() >= m.limits.client_ops && c.workload().clients > 0) {
+      vs.paused = true;
+      m.set_notice("Paused: the clients have sent " + std::to_string(c.client_ops().size()) +
+                   " requests, the most this page holds (each stays in every log and in the client history). "
+                   "Turn the client load off to go on, go back in time to look around, or restart.");
+    }
   }
   m.check_violation();
   m.history.update(m.lab);
@@ -449,7 +462,7 @@ bool App::load_scenario_text(const std::string& text, const std::string& name, s
 
 bool App::load_share_payload(const std::string& payload, std::string* error) {
   Impl& m = *impl_;
-  auto err = m.lab.load_scenario(payload, "shared link", m.run_limit_us);
+  auto err = m.lab.load_scenario(payload, "shared link", m.limits);
   if (err) {
     const std::string msg = err->to_string();
     if (error) *error = msg;
@@ -471,7 +484,8 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
 
 bool App::paused() const { return impl_->vs.paused; }
 bool App::seeking() const { return impl_->job.active; }
-void App::set_run_limit(Time us) { impl_->run_limit_us = us; }
+void App::set_run_limit(Time us) { impl_->limits.run_us = us; }
+void App::set_client_ops_limit(uint64_t ops) { impl_->limits.client_ops = ops; }
 
 void App::set_paused(bool p) {
   if (impl_->vs.paused == p) return;

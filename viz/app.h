@@ -84,9 +84,10 @@ class App {
   bool load_share_payload(const std::string& payload, std::string* error);
   // A seek from the page (scrubbing, Go to present, a share link) still being computed.
   bool seeking() const;
-  // The longest run the page holds (2 virtual hours): longer scripts and links are refused with a
-  // sentence and playing pauses there. For tests.
+  // What the page holds: 24 virtual hours and 40,000 client requests. Longer scripts and links
+  // are refused with a sentence, and playing pauses there. For tests.
   void set_run_limit(Time us);
+  void set_client_ops_limit(uint64_t ops);
   bool paused() const;
   void set_paused(bool p);
   double speed() const;

@@ -24,20 +24,45 @@ void Lab::reset(const ClusterConfig& config) {
   maybe_checkpoint();
 }
 
-std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file, Time run_max_us) {
+uint64_t Lab::estimate_client_ops(const Scenario& sc) {
+  constexpr double kClosedLoopPerClient = 50;
+  double ops = 0, rate = 0;
+  Time t = 0, until = kTimeNever;
+  for (const Statement& s : sc.statements) {
+    if (const auto* c = s.as<stmt::Clients>()) {
+      const Workload& w = c->workload;
+      rate = w.clients == 0 ? 0 : w.rate_per_s > 0 ? w.rate_per_s : kClosedLoopPerClient * w.clients;
+      until = c->for_us == kTimeNever ? kTimeNever : t + c->for_us;
+    } else if (const auto* run = s.as<stmt::Run>()) {
+      const Time end = run->duration_us > kTimeNever - t ? kTimeNever : t + run->duration_us;
+      if (until > t) ops += rate * static_cast<double>(std::min(end, until) - t) / 1e6;
+      t = end;
+    }
+  }
+  return ops >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ops);
+}
+
+std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_view file, const Limits& limits) {
   Scenario sc;
   if (auto err = parse_scenario(text, file, sc)) return err;
   Time total = 0;
   for (const Statement& s : sc.statements) {
     if (const auto* run = s.as<stmt::Run>()) total = run->duration_us > kTimeNever - total ? kTimeNever : total + run->duration_us;
   }
-  if (total > run_max_us) {
-    char text_out[200];
-    std::snprintf(text_out, sizeof text_out,
-                  "its runs add up to %.1f hours of virtual time, more than the %.1f this page can hold (its memory grows "
-                  "with the run); shorten the run, or run it with raftsim",
-                  static_cast<double>(total) / 3.6e9, static_cast<double>(run_max_us) / 3.6e9);
-    return ParseError{std::string(file), 0, text_out};
+  char why[240];
+  if (total > limits.run_us) {
+    std::snprintf(why, sizeof why,
+                  "its runs add up to %.1f hours of virtual time, more than the %.1f this lab holds; shorten the run, "
+                  "or run it with raftsim",
+                  static_cast<double>(total) / 3.6e9, static_cast<double>(limits.run_us) / 3.6e9);
+    return ParseError{std::string(file), 0, why};
+  }
+  if (const uint64_t ops = estimate_client_ops(sc); ops > limits.client_ops) {
+    std::snprintf(why, sizeof why,
+                  "its client load makes about %llu requests, more than the %llu this lab holds (every request stays in "
+                  "the logs and the client history); lower the rate, shorten the run, or run it with raftsim",
+                  static_cast<unsigned long long>(ops), static_cast<unsigned long long>(limits.client_ops));
+    return ParseError{std::string(file), 0, why};
   }
   config_ = sc.config;
   open_at_.reset();

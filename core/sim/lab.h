@@ -22,6 +22,12 @@ struct TimedStatement {
   Statement s;
 };
 
+// What a lab session holds (Lab::load_scenario refuses a longer script).
+struct LabLimits {
+  Time run_us = kTimeNever;
+  uint64_t client_ops = UINT64_MAX;
+};
+
 class Lab {
  public:
   explicit Lab(const ClusterConfig& config = ClusterConfig{});
@@ -29,9 +35,16 @@ class Lab {
   // Starts over from a scenario's header and initial state; its actions become the command log
   // (at the times they happen when the scenario is played), and the lab plays to the scenario's end.
   // Returns an error (and changes nothing) when the text does not parse.
-  // A script whose runs add up to more than `run_max_us` is refused the same way, with a sentence.
+  // A script longer than the limits is refused the same way, with a sentence: its runs must add
+  // up to at most `run_us`, and its client load must make at most about `client_ops` operations
+  // (estimate_client_ops: the client history and the logs grow with them, whatever else is bounded).
+  using Limits = LabLimits;
   std::optional<ParseError> load_scenario(std::string_view text, std::string_view file = "scenario",
-                                          Time run_max_us = kTimeNever);
+                                          const Limits& limits = {});
+  // The client operations a script's background load makes, estimated from its rates and run
+  // times (a closed-loop client counts as 50 requests a second). Scripted requests are few and
+  // not counted.
+  static uint64_t estimate_client_ops(const Scenario& sc);
   void reset(const ClusterConfig& config);   // fresh cluster, empty log
 
   // Applies a user command now. If the lab is in the past (now() < end_time()), the future is

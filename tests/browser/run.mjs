@@ -655,6 +655,37 @@ test('a share link with a long run opens at once, shows its progress, and Esc st
   lab.assertNoErrors();
 });
 
+// Issue 8: memory bounded by design. A 30-minute link under client load is computed in a heap of
+// at most 64 MB (a size, not a time: not noisy); the event log keeps its latest events and
+// regenerates older ones by replay when its button is clicked.
+test('a 30-minute run fits in 64 MB, and the event log regenerates the events it dropped', async ({ lab, url }) => {
+  const link = 'nodes 5\nseed 6\nclients 3 rate 20/s\nrun 1800s\n';
+  await lab.open(`${url}#${encodeURIComponent(link)}`);
+  const s = await lab.state();
+  assert(s.time === 1800e6 && s.computedUntil === 1800e6 && !s.seeking, `opened at ${s.time}, computed to ${s.computedUntil}`);
+  const m = s.memory;
+  metrics.memory30 = `30-minute run (3 clients at 20/s): heap ${(m.heapBytes / 2 ** 20).toFixed(1)} MB, top ${(m.heapTopBytes / 2 ** 20).toFixed(1)} MB, ` +
+    `in use ${(m.inUseBytes / 2 ** 20).toFixed(1)} MB, ${m.checkpoints} checkpoints ${m.checkpointIntervalUs / 1e6} s apart, ` +
+    `${m.eventLogKept} events kept in the event log, ${s.eventsDropped} dropped`;
+  assert(m.heapBytes <= 64 * 2 ** 20, `the heap is ${m.heapBytes} bytes after a 30-minute run, over 64 MB`);
+  assert(s.eventsDropped > 0, 'the event log dropped nothing after 30 minutes: its bound is not exercised');
+  assert(s.invariants.ok, `invariant broken: ${s.invariants.property}`);
+  // The oldest events are regenerated when asked for: the button replays the 30 s before them.
+  await lab.shot('event-log-dropped');
+  const show = await lab.item('Show events');
+  await lab.click(show.x, show.y);
+  await lab.frames(2);
+  const earlier = await lab.item('Earlier events');
+  assert(earlier, 'no "Earlier" button: the event log did not switch to a regenerated page');
+  await lab.shot('event-log-regenerated');
+  const latest = await lab.item('Latest events');
+  await lab.click(latest.x, latest.y);
+  await lab.frames(2);
+  assert(!(await lab.call('itemPosition', 'Earlier events')), 'still on the regenerated page after "Latest events"');
+  assert((await lab.state()).memory.heapBytes <= 64 * 2 ** 20, 'the heap grew past 64 MB regenerating events');
+  lab.assertNoErrors();
+});
+
 test('a malformed share hash shows a message and starts the default cluster', async ({ lab, url }) => {
   await lab.open(`${url}#${encodeURIComponent('nodes 5\nthis is not raft\n')}`);
   const notice = await lab.call('notice');

@@ -484,11 +484,21 @@ TEST_CASE("honest limits: a link longer than the page holds is refused with a se
   App a;
   NullBackend nb(a);
   std::string error;
-  CHECK_FALSE(a.load_share_payload("nodes 3\nrun 3600s\nrun 5400s\n", &error));
-  CHECK(error == "shared link: its runs add up to 2.5 hours of virtual time, more than the 2.0 this page can hold (its memory "
-                 "grows with the run); shorten the run, or run it with raftsim");
-  CHECK(a.notice().find("2.5 hours") != std::string::npos);
+  CHECK_FALSE(a.load_share_payload("nodes 3\nrun 36000s\nrun 54000s\n", &error));
+  CHECK(error == "shared link: its runs add up to 25.0 hours of virtual time, more than the 24.0 this lab holds; shorten the "
+                 "run, or run it with raftsim");
+  CHECK(a.notice().find("25.0 hours") != std::string::npos);
   CHECK(a.lab().cluster().size() == 5);  // the default cluster instead
+  // The client load counts: 3 clients at 20/s for 30 minutes fit, for an hour they do not.
+  CHECK(a.load_share_payload("nodes 5\nclients 3 rate 20/s\nrun 1800s\n", &error));
+  CHECK_FALSE(a.load_share_payload("nodes 5\nclients 3 rate 20/s\nrun 1800s\nrun 1800s\n", &error));
+  CHECK(error == "shared link: its client load makes about 72000 requests, more than the 40000 this lab holds (every request "
+                 "stays in the logs and the client history); lower the rate, shorten the run, or run it with raftsim");
+  // A load that stops counts only while it runs; a closed loop counts 50 requests a second per client.
+  CHECK(a.load_share_payload("nodes 3\nclients 3 rate 20/s for 60s\nrun 7200s\n", &error));
+  CHECK_FALSE(a.load_share_payload("nodes 3\nclients 10\nrun 81s\n", &error));
+  CHECK(error.find("about 40500 requests") != std::string::npos);
+  a.set_run_limit(7'200'000'000);
   CHECK(a.load_share_payload("nodes 3\nrun 7200s\n", &error));  // exactly the limit is fine
   while (a.seeking()) nb.frame(a, 0);
   CHECK(a.lab().cluster().now() == 7'200'000'000);
@@ -503,6 +513,25 @@ TEST_CASE("honest limits: a link longer than the page holds is refused with a se
   CHECK(b.lab().cluster().now() == 2'000'000);
   CHECK(b.paused());
   CHECK(b.notice().find("Paused at 2.000s") != std::string::npos);
+
+  // Playing pauses once the clients have sent as many requests as the page holds, until the load is off.
+  App c;
+  NullBackend nbc(c);
+  c.set_client_ops_limit(50);
+  c.act(sim::make::clients(sim::Workload{.clients = 2, .rate_per_s = 40}), Fork::Confirmed);
+  c.set_paused(false);
+  c.set_speed(1);
+  nbc.frames(c, 600, 1.0 / 60.0);  // 10 s of frames: 400 requests without the limit
+  CHECK(c.paused());
+  CHECK(c.lab().cluster().client_ops().size() >= 50);
+  CHECK(c.lab().cluster().client_ops().size() < 60);
+  CHECK(c.notice().find("the most this page holds") != std::string::npos);
+  c.act(sim::make::client_load(false, 0), Fork::Confirmed);
+  c.set_paused(false);
+  const Time at = c.lab().cluster().now();
+  nbc.frames(c, 60, 1.0 / 60.0);
+  CHECK_FALSE(c.paused());
+  CHECK(c.lab().cluster().now() > at);
 }
 
 TEST_CASE("scenarios: listed, loaded with their explanation; a broken one reports its error") {
