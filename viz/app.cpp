@@ -76,7 +76,6 @@ struct App::Impl {
   };
   SeekJob job;
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
-  double history_ms_ = 0;  // what the history's update took after the last slice
   static constexpr double kSeekFrameBudgetMs = 6.0;
   // Honest limits (issue 8): the page's memory grows with the run (about 8 MB per virtual minute
   // at the default load, and wasm stops at 2 GB), so the page holds at most this much of a run:
@@ -253,21 +252,19 @@ struct App::Impl {
     using clock = std::chrono::steady_clock;
     const auto ms_since = [](clock::time_point t) { return std::chrono::duration<double, std::milli>(clock::now() - t).count(); };
     const auto start = clock::now();
-    // The frame's budget covers the replay and the history's copy of its events (which grows with
-    // them): the replay gets what the copy did not take last frame.
-    const double replay_budget_ms = std::max(1.0, kSeekFrameBudgetMs - history_ms_);
+    // The frame's budget covers the replay and the history's copy of its events.
     bool done = false;
     for (;;) {
       const auto t0 = clock::now();
       done = lab.seek_toward(job.target, slice_us);
       const double ms = ms_since(t0);
-      if (ms < 0.5 && slice_us < 60'000'000) slice_us *= 2;
+      // At most kHistorySliceUs between two reads of the trace by the history, so that the trace's
+      // window never drops an event the history has not read.
+      if (ms < 0.5 && slice_us < kHistorySliceUs) slice_us = std::min(2 * slice_us, kHistorySliceUs);
       else if (ms > 2.0 && slice_us > 1'000) slice_us /= 2;
-      if (done || ms_since(start) >= replay_budget_ms) break;
+      history.update(lab);
+      if (done || ms_since(start) >= kSeekFrameBudgetMs) break;
     }
-    const auto h0 = clock::now();
-    history.update(lab);
-    history_ms_ = ms_since(h0);
     check_violation();
     if (!done) return;
     const std::optional<Time> then = job.then;

@@ -106,7 +106,7 @@ void draw_kept_events_line(Ui& ui) {
     std::snprintf(label, sizeof label, "Regenerate around %s", b);
     if (small_button_after(label)) ui.push(show_events(now - span / 2, now + span / 2));
   } else if (small_button_after("Regenerate the 30 s before")) {
-    ui.push(show_events(h.kept_from() - span, h.kept_from()));
+    ui.push(show_events(h.kept_from() - span, h.kept_from() + 1));  // and the dropped ones at kept_from
   }
   ui.vs.track("Show events");
 }

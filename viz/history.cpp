@@ -81,7 +81,7 @@ void History::update(const sim::Lab& lab) {
   // (every frame, and between slices of a long move) that this does not happen.
   for (size_t i = std::max(scanned_, ev.first()); i < ev.size(); ++i) add(ev[i]);
   scanned_ = ev.size();
-  last_raw_ = ev.back();
+  last_raw_ = ev.empty() ? sim::TraceEvent{} : ev.back();
 }
 
 void History::resync(const sim::Lab& lab) {

@@ -135,15 +135,16 @@ void Lab::replay_to(Time t) {
   computed_until_ = std::max(computed_until_, c.now());
 }
 
-const Lab::Checkpoint& Lab::latest_checkpoint_at(Time t) const {
-  auto it = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), t,
-                             [](Time v, const Checkpoint& cp) { return v < cp.t; });
-  RAFT_ASSERT(it != checkpoints_.begin());
-  return *std::prev(it);
+const Lab::Checkpoint& Lab::checkpoint_before(Time t) const {
+  // Strictly before t (the first one for t == 0): replaying from it processes the events at t, so
+  // the trace then holds them (the history re-reads them after a fork at t).
+  auto it = std::lower_bound(checkpoints_.begin(), checkpoints_.end(), t,
+                             [](const Checkpoint& cp, Time v) { return cp.t < v; });
+  return it == checkpoints_.begin() ? *it : *std::prev(it);
 }
 
 void Lab::restore_before(Time t) {
-  const Checkpoint& cp = latest_checkpoint_at(t);
+  const Checkpoint& cp = checkpoint_before(t);
   cluster_.emplace(cp.cluster);
   cluster_->mutable_trace().rewind(cp.mark);
   log_applied_ = cp.log_size;
@@ -153,9 +154,10 @@ void Lab::seek(Time t) { seek_toward(t, kTimeNever); }
 
 bool Lab::seek_toward(Time t, Time budget_us) {
   t = std::clamp<Time>(t, 0, end_time_);
-  if (t < cluster_->now() || !cluster_->ok() || latest_checkpoint_at(t).t > cluster_->now()) {
-    restore_before(t);  // back, or forward to a checkpoint between now and t (already computed)
-  }
+  // Back, or forward to a checkpoint between now and t (already computed). Not forward without a
+  // trace window: the trace would miss the events jumped over.
+  const bool jump = cluster_->trace().window() != 0 && checkpoint_before(t).t > cluster_->now();
+  if (t < cluster_->now() || !cluster_->ok() || jump) restore_before(t);
   const Time now = cluster_->now();
   replay_to(budget_us >= t - now ? t : now + budget_us);
   return cluster_->now() >= t || !cluster_->ok();
@@ -169,28 +171,31 @@ void Lab::set_trace_window(size_t events) {
 void Lab::replay_events(Time from, Time to, const ClusterSink& start, const EventSink& sink) const {
   to = std::min(to, computed_until_);
   if (from >= to) return;
-  const Checkpoint& cp = latest_checkpoint_at(from);
+  const Checkpoint& cp = checkpoint_before(from);
   Cluster c = cp.cluster;
   c.use_own_trace(cluster_->trace().branch(cp.mark));
   size_t applied = cp.log_size;
   size_t handed = std::numeric_limits<size_t>::max();  // nothing handed before start()
-  // As replay_to(), without checkpoints: events up to each command's time, then the command (one
-  // at `until` itself waits: its events are not before `until`).
-  const auto replay = [&](Time until) {
-    while (c.ok() && c.now() < until) {
+  // As replay_to(), without checkpoints: events up to each command's time, then the command. A
+  // command at `until` itself is applied only when `with_last`; the events handed on are let go,
+  // so the side trace holds one step's events at a time.
+  const auto replay = [&](Time until, bool with_last) {
+    while (c.ok()) {
       const Time next_cmd = applied < log_.size() ? log_[applied].t : kTimeNever;
+      if (c.now() >= until && !(with_last && next_cmd <= until)) break;
       c.run_until(std::min(until, next_cmd));
-      if (c.ok() && next_cmd <= c.now() && next_cmd < until) apply_statement(c, log_[applied++].s);
+      if (c.ok() && next_cmd <= c.now() && (next_cmd < until || with_last)) apply_statement(c, log_[applied++].s);
       const TraceEvents& ev = c.trace().events();
       for (; handed < ev.size(); ++handed) {
         if (ev[handed].t >= from && ev[handed].t < to) sink(ev[handed], c);
       }
+      c.mutable_trace().drop_held();
     }
   };
-  if (from > cp.t) replay(from - 1);
+  if (from > cp.t) replay(from - 1, true);  // everything before `from`, commands at from - 1 too
   start(c);
   handed = c.trace().size();
-  replay(to);
+  replay(to, false);
 }
 
 bool Lab::step_back() {

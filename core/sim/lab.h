@@ -117,7 +117,7 @@ class Lab {
   };
   static size_t estimate_bytes(const Cluster& c);
   void maybe_checkpoint();
-  const Checkpoint& latest_checkpoint_at(Time t) const;  // the latest at or before t
+  const Checkpoint& checkpoint_before(Time t) const;  // the latest before t (the first for t == 0)
   void restore_before(Time t);
   void replay_to(Time t);
   // The next time something happens: a network or timer event, or a recorded command.

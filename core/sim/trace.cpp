@@ -11,7 +11,7 @@ namespace raft::sim {
 void Trace::add(const TraceEvent& e) {
   hash_ = e.hash(hash_);
   if (!enabled_) return;
-  if (window_ == 0 && events_.size() >= events_max_) {
+  if (window_ == 0 && events_.held() >= events_max_) {
     ++dropped_;  // full: beyond the limit only the hash keeps going
     return;
   }

@@ -157,6 +157,8 @@ class Trace {
   void rewind(const Mark& m);
   // Drops the commands interned after the current position (the run diverges from here).
   void forget_later_commands();
+  // Lets go of the events held (a side replay that has handed them on); indexes go on.
+  void drop_held() { events_.start_at(events_.size()); }
   // A new trace as this one was at `m`, holding none of its events (its indexes go on from
   // m.events): for replaying a stretch of the run on the side (Lab::replay_events).
   Trace branch(const Mark& m) const;

@@ -388,6 +388,11 @@ TEST_CASE("lab: the trace holds a window of recent events; older ones are regene
   const uint64_t state = full.cluster().state_hash(), trace = full.cluster().trace().hash();
   const size_t events = full.cluster().trace().size();
   REQUIRE(full.cluster().trace().events().first() == 0);
+  // Without a window, seeking back and forward again keeps every event (no jump over them).
+  full.seek(3'000'000);
+  full.seek(full.end_time());
+  REQUIRE(full.cluster().trace().events().first() == 0);
+  REQUIRE(full.cluster().trace().size() == events);
   std::vector<TraceEvent> all(full.cluster().trace().events().begin(), full.cluster().trace().events().end());
   REQUIRE(all.size() == events);
   REQUIRE(events > 3 * TraceEvents::kChunkEvents);

@@ -77,6 +77,23 @@ TEST_CASE("trace: rewinding to a mark restores the events and the hash; a fork f
   CHECK(t.events().held() == 0);
 }
 
+TEST_CASE("trace: a branch holds what it records after its mark, whatever the mark's index") {
+  Trace t;
+  t.set_limit(5);
+  const TraceEvent e = TraceEvent::note(1);
+  t.add(e);
+  Trace::Mark m = t.mark();
+  m.events = 10'000'000;  // far past the limit (a checkpoint late in a long run)
+  Trace b = t.branch(m);
+  for (int i = 0; i < 3; ++i) b.add(e);
+  CHECK(b.size() == 10'000'003);
+  CHECK(b.events().held() == 3);
+  CHECK_FALSE(b.full());
+  b.drop_held();
+  CHECK(b.events().held() == 0);
+  CHECK(b.size() == 10'000'003);
+}
+
 TEST_CASE("trace records: each named constructor reads back through its accessors") {
   CHECK(TraceEvent::role(5, 2, Role::Candidate, 7).role() == Role::Candidate);
   const TraceEvent vote = TraceEvent::vote(5, 1, 3, 4);

@@ -82,6 +82,32 @@ TEST_CASE("past its bound the history drops its oldest events; a page of them is
   CHECK(bounded.shown().size() == all.events().size());
 }
 
+TEST_CASE("a fork at a checkpoint's moment, long after the trace dropped it, keeps what happened at that moment") {
+  sim::Lab lab(default_config());
+  lab.set_trace_window(sim::TraceEvents::kChunkEvents);
+  lab.apply(sim::make::client_load(true, 20));
+  History h;
+  lab.run_for(10'000'000);
+  lab.apply(sim::make::crash(2));  // at 10 s, a checkpoint's time
+  for (int i = 0; i < 40; ++i) {
+    lab.run_for(5'000'000);
+    h.update(lab);
+  }
+  REQUIRE(lab.cluster().trace().events().first() > 0);
+  REQUIRE(lab.cluster().trace().events().front().t > 10'000'000);  // the crash is out of the trace's window
+  REQUIRE(count(h, MarkerKind::Crash) == 1);
+  lab.seek(10'000'000);
+  h.update(lab);
+  lab.apply(sim::make::heal());  // in the past: the recorded future is cut here
+  h.resync(lab);
+  h.update(lab);
+  CHECK(count(h, MarkerKind::Crash) == 1);  // the crash at 10 s happened before the fork
+  size_t crashes = 0;
+  for (const sim::TraceEvent& e : h.events()) crashes += e.kind == sim::TraceKind::Crash && e.t == 10'000'000 ? 1 : 0;
+  CHECK(crashes == 1);
+  CHECK(count(h, MarkerKind::Heal) == 1);
+}
+
 TEST_CASE("seeking back keeps the whole history; a fork cuts it at the fork") {
   sim::Lab lab(default_config());
   lab.apply(sim::make::client_load(true, 20));
