@@ -110,6 +110,7 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   ++g.frames_done;
+  app().note_frame_work((glfwGetTime() - now_s) * 1000.0);
   backend::finish_frame(g.window, app(), g.frames_done);
 }
 

@@ -4,6 +4,7 @@
 #include "viz/app.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -75,6 +76,8 @@ struct App::Impl {
     std::optional<Time> then;  // a share link's `open at`, sought once its run is computed
   };
   SeekJob job;
+  std::array<double, 512> frame_work{};  // the last frames' CPU cost, as the shell reports it
+  size_t frame_work_next = 0;
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
   static constexpr double kSeekFrameBudgetMs = 6.0;
   // Honest limits (issue 8): the page's memory grows with the run (about 8 MB per virtual minute
@@ -494,6 +497,29 @@ double App::speed() const { return impl_->vs.speed; }
 void App::set_speed(double s) { impl_->vs.speed = clamp_speed(s); }
 
 uint64_t App::revision() const { return impl_->revision; }
+
+void App::note_frame_work(double ms) {
+  Impl& m = *impl_;
+  m.frame_work[m.frame_work_next % m.frame_work.size()] = ms;
+  ++m.frame_work_next;
+}
+
+void App::reset_frame_work() { impl_->frame_work_next = 0; }
+
+App::FrameWork App::frame_work() const {
+  const Impl& m = *impl_;
+  const size_t n = std::min(m.frame_work_next, m.frame_work.size());
+  FrameWork w;
+  w.frames = n;
+  if (n == 0) return w;
+  std::array<double, 512> v{};
+  std::copy(m.frame_work.begin(), m.frame_work.begin() + static_cast<std::ptrdiff_t>(n), v.begin());
+  std::sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+  w.p50_ms = v[n / 2];
+  w.p99_ms = v[std::min(n - 1, n * 99 / 100)];
+  w.max_ms = v[n - 1];
+  return w;
+}
 const std::string& App::notice() const { return impl_->notice; }
 std::string App::unsafe_banner() const { return viz::unsafe_banner(impl_->lab.cluster().config().timing); }
 std::string App::scenario_text() const { return impl_->lab.to_scenario(); }

@@ -97,6 +97,12 @@ class App {
   // Bumped by every change a user would share: a command, a new cluster or scenario, a move in
   // time made by the user or a script, pausing. (Time passing while playing does not bump it.)
   uint64_t revision() const;
+  // The shell reports what each frame cost it on the CPU (simulate, build, render calls; not the
+  // GPU's or the compositor's time), and the page's state() shows the last 512 frames' figures.
+  struct FrameWork { double p50_ms = 0, p99_ms = 0, max_ms = 0; size_t frames = 0; };
+  void note_frame_work(double ms);
+  void reset_frame_work();
+  FrameWork frame_work() const;
   // Last error or notice shown to the user (e.g. a bad scenario or a command that cannot apply).
   const std::string& notice() const;
   // The red banner's text while any unsafe switch is on (naming each and what it breaks), else "".

@@ -203,6 +203,8 @@ std::string load_scenario(val text) {
 std::string notice() { return app().notice(); }
 std::string export_trace() { return app().trace_jsonl(); }
 std::string export_scenario() { return app().scenario_text(); }
+// Forgets the frames measured so far (state().frameWork), to measure what comes next.
+void reset_frame_work() { app().reset_frame_work(); }
 
 val point(const std::optional<viz::ScreenPoint>& p) {
   if (!p) return val::null();
@@ -300,6 +302,7 @@ EMSCRIPTEN_BINDINGS(raftlab) {
   function("traceHash", &trace_hash);
   function("exportTrace", &export_trace);
   function("exportScenario", &export_scenario);
+  function("resetFrameWork", &reset_frame_work);
   function("shareUrl", &share_url);
   function("applyUrlHash", &apply_url_hash);
   function("frameCount", &frame_count);

@@ -160,6 +160,13 @@ val state() {
   memory.set("checkpointIntervalUs", num(static_cast<uint64_t>(lab.checkpoint_interval())));
   memory.set("eventLogKept", num(a.history().events().held()));
   s.set("memory", memory);
+  const viz::App::FrameWork fw = a.frame_work();
+  val frame = val::object();
+  frame.set("p50Ms", fw.p50_ms);
+  frame.set("p99Ms", fw.p99_ms);
+  frame.set("maxMs", fw.max_ms);
+  frame.set("frames", num(fw.frames));
+  s.set("frameWork", frame);
 
   s.set("traceHash", trace_hash());
   s.set("traceEvents", num(c.trace().size()));
