@@ -13,9 +13,13 @@ void Lab::reset(const ClusterConfig& config) {
   open_at_.reset();
   initial_ = Scenario{};
   initial_.config = config;
-  cluster_.emplace(config);
-  cluster_->mutable_trace().set_window(trace_window_);
   log_.clear();
+  start(Cluster(config));
+}
+
+void Lab::start(Cluster&& c) {
+  cluster_.emplace(std::move(c));
+  cluster_->mutable_trace().set_window(trace_window_);
   checkpoints_.clear();
   spacing_us_ = checkpoint_interval_us_;
   log_applied_ = 0;
@@ -23,6 +27,10 @@ void Lab::reset(const ClusterConfig& config) {
   computed_until_ = 0;
   maybe_checkpoint();
 }
+
+namespace {
+Time add_saturating(Time a, Time b) { return b > kTimeNever - a ? kTimeNever : a + b; }
+}  // namespace
 
 uint64_t Lab::estimate_client_ops(const Scenario& sc) {
   constexpr double kClosedLoopPerClient = 50;
@@ -34,7 +42,7 @@ uint64_t Lab::estimate_client_ops(const Scenario& sc) {
       rate = w.clients == 0 ? 0 : w.rate_per_s > 0 ? w.rate_per_s : kClosedLoopPerClient * w.clients;
       until = c->for_us == kTimeNever ? kTimeNever : t + c->for_us;
     } else if (const auto* run = s.as<stmt::Run>()) {
-      const Time end = run->duration_us > kTimeNever - t ? kTimeNever : t + run->duration_us;
+      const Time end = add_saturating(t, run->duration_us);
       if (until > t) ops += rate * static_cast<double>(std::min(end, until) - t) / 1e6;
       t = end;
     }
@@ -47,7 +55,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
   if (auto err = parse_scenario(text, file, sc)) return err;
   Time total = 0;
   for (const Statement& s : sc.statements) {
-    if (const auto* run = s.as<stmt::Run>()) total = run->duration_us > kTimeNever - total ? kTimeNever : total + run->duration_us;
+    if (const auto* run = s.as<stmt::Run>()) total = add_saturating(total, run->duration_us);
   }
   char why[240];
   if (total > limits.run_us) {
@@ -87,14 +95,7 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
       case StatementClass::Check: break;  // checks are not commands
     }
   }
-  cluster_.emplace(config_, initial_disks(initial_));
-  cluster_->mutable_trace().set_window(trace_window_);
-  checkpoints_.clear();
-  spacing_us_ = checkpoint_interval_us_;
-  log_applied_ = 0;
-  end_time_ = 0;
-  computed_until_ = 0;
-  maybe_checkpoint();
+  start(Cluster(config_, initial_disks(initial_)));
   // The scenario's actions are the recorded future: the lab starts at t=0 and plays along them.
   end_time_ = t;
   return std::nullopt;

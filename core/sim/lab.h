@@ -116,6 +116,8 @@ class Lab {
     size_t bytes = 0; // estimated memory held by this copy
   };
   static size_t estimate_bytes(const Cluster& c);
+  // A new session's cluster at t = 0, with its first checkpoint (the command log is set apart).
+  void start(Cluster&& c);
   void maybe_checkpoint();
   const Checkpoint& checkpoint_before(Time t) const;  // the latest before t (the first for t == 0)
   void restore_before(Time t);
