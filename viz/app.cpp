@@ -88,7 +88,7 @@ struct App::Impl {
   // checker's tables and the client history, about 1.8 KB of heap in all at 5 servers (3 clients
   // at 20/s for 30 virtual minutes make 18,000 requests in a 64 MB heap; 40,000 take about 90 MB).
   // A script's load is estimated from its nominal rates (Lab::estimate_client_ops), which a
-  // latency-bound load does not reach: that one made 10 requests a second, not 20.
+  // latency-bound load may not reach: that one made 10 to 20 requests a second, by seed.
   sim::Lab::Limits limits{24 * 3'600'000'000LL, 40'000};
 
   void phase(int p) {
