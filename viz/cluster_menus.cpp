@@ -72,7 +72,7 @@ void message_tooltip(const sim::InFlight& f) {
                     m.prev_log_index + m.entries.size());
         char cmd[120];
         for (size_t i = 0; i < m.entries.size() && i < 4; ++i) {
-          describe_command(cmd, sizeof cmd, m.entries[i].cmd);
+          describe_command(cmd, sizeof cmd, *m.entries[i].cmd);
           ImGui::TextDisabled("  [%" PRIu64 "] term %" PRIu64 ": %s", m.prev_log_index + 1 + i, m.entries[i].term, cmd);
         }
         if (m.entries.size() > 4) ImGui::TextDisabled("  ... and %zu more", m.entries.size() - 4);

@@ -21,7 +21,7 @@ void entry_tooltip(const sim::Cluster& c, NodeId n, LogIndex i, NodeId leader) {
   const Node& node = c.node(n);
   const Entry& e = node.log().at(i);
   char cmd[200];
-  describe_command(cmd, sizeof cmd, e.cmd);
+  describe_command(cmd, sizeof cmd, *e.cmd);
   ImGui::BeginTooltip();
   ImGui::Text("%s  log[%" PRIu64 "]", node_name(n).c_str(), i);
   ImGui::SameLine();
@@ -29,7 +29,7 @@ void entry_tooltip(const sim::Cluster& c, NodeId n, LogIndex i, NodeId leader) {
   ImGui::Text("term %" PRIu64, e.term);
   ImGui::PopStyleColor();
   ImGui::TextUnformatted(cmd);
-  if (e.cmd.client != 0) ImGui::TextDisabled("from client c%u, request seq %" PRIu64, e.cmd.client, e.cmd.seq);
+  if (e.cmd->client != 0) ImGui::TextDisabled("from client c%u, request seq %" PRIu64, e.cmd->client, e.cmd->seq);
   ImGui::Separator();
   if (i <= node.commit_index()) {
     ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(color::kCommit));
@@ -255,7 +255,7 @@ void draw_log_view(Ui& ui, const Rect& r) {
         dl->AddRectFilled(ImVec2(cell.min.x + 2, cell.max.y - 3), ImVec2(cell.max.x - 2, cell.max.y - 1), IM_COL32(255, 255, 255, 220));
       }
       // A configuration entry (ch. 4): a white corner, so a change stands out in the log.
-      if (node.log().at(i).cmd.op == Op::Config) {
+      if (node.log().at(i).cmd->op == Op::Config) {
         dl->AddTriangleFilled(ImVec2(cell.max.x - 7, cell.min.y), cell.max - ImVec2(0, cell.height()), ImVec2(cell.max.x, cell.min.y + 7),
                               IM_COL32(255, 255, 255, 230));
       }

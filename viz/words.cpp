@@ -171,7 +171,7 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
     case TraceKind::Invoke: {
       if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
       const sim::ClientOpRecord& op = ops[e.op_ref()];
-      describe_command(cmd, sizeof cmd, op.cmd);
+      describe_command(cmd, sizeof cmd, *op.cmd);
       if (e.via() != kNoNode) return put(buf, n, "client c%u sent request #%" PRIu64 " to %s: %s", op.client, op.req, name(e.node, a), cmd);
       return put(buf, n, "client c%u sent request #%" PRIu64 ": %s", op.client, op.req, cmd);
     }
@@ -179,11 +179,11 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       if (e.op_ref() >= ops.size()) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.ok() ? "succeeded" : "failed");
       const sim::ClientOpRecord& op = ops[e.op_ref()];
       if (!e.ok()) return put(buf, n, "request #%" PRIu64 " of client c%u gave up (no leader answered in time)", op.req, op.client);
-      if (op.cmd.op == Op::Cas) {
+      if (op.cmd->op == Op::Cas) {
         return put(buf, n, "request #%" PRIu64 " done: cas %s", op.req, op.cas_swapped ? "swapped" : "did not swap");
       }
-      if (op.value) return put(buf, n, "request #%" PRIu64 " done: %s = %s", op.req, op.cmd.key.c_str(), op.value->c_str());
-      return put(buf, n, "request #%" PRIu64 " done: %s is absent", op.req, op.cmd.key.c_str());
+      if (op.value) return put(buf, n, "request #%" PRIu64 " done: %s = %s", op.req, op.cmd->key.c_str(), op.value->c_str());
+      return put(buf, n, "request #%" PRIu64 " done: %s is absent", op.req, op.cmd->key.c_str());
     }
     case TraceKind::Partition: {
       int w = put(buf, n, "network partitioned into");

@@ -123,7 +123,7 @@ void Node::step(Time now, const Message& m) {
   }
 }
 
-ProposeResult Node::propose(Time now, Command cmd) {
+ProposeResult Node::propose(Time now, CommandRef cmd) {
   // §8 (Client interaction): a server that is not the leader refuses and names the leader it knows.
   if (role_ != Role::Leader) return {false, 0, leader_id_};
   // §3.10 (Leadership transfer): during a transfer the leader refuses proposals and names no
@@ -131,10 +131,10 @@ ProposeResult Node::propose(Time now, Command cmd) {
   // redirects to this leader).
   if (transfer_target_ != kNoNode) return {false, 0, kNoNode};
   maybe_snapshot();
-  if (cmd.op == Op::Get && config_.timing.read_mode != ReadMode::Log) return read(now, std::move(cmd));
+  if (cmd->op == Op::Get && config_.timing.read_mode != ReadMode::Log) return read(now, *cmd);
   // Figure 2, Leaders (§5.3, Log replication): a command received from a client is appended to the
   // local log; the reply is sent once the entry is applied (apply_committed).
-  RAFT_ASSERT(cmd.op != Op::Config);  // configuration changes go through propose_configuration
+  RAFT_ASSERT(cmd->op != Op::Config);  // configuration changes go through propose_configuration
   append_entry(Entry{disk_.current_term, std::move(cmd)});
   const LogIndex index = disk_.log.last_index();
   for_each_node(replication_targets(), [&](NodeId peer) { send_append_entries(peer, false); });
@@ -210,7 +210,7 @@ void Node::become_leader(Time now) {
   progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   // §8 (Client interaction): a no-op entry of the new term lets the leader commit the entries of
   // earlier terms (§5.4.2) without waiting for a client.
-  if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, Command{}});
+  if (config_.timing.noop_on_election) append_entry(Entry{disk_.current_term, CommandRef{}});
   // §6.4: heartbeat rounds count from 1 in each term (replies from earlier terms never arrive here).
   read_round_ = 0;
   read_round_acked_ = {};
@@ -472,10 +472,10 @@ void Node::apply_committed() {
   while (last_applied_ < commit_index_) {
     ++last_applied_;
     const Entry& e = disk_.log.at(last_applied_);
-    ApplyResult result = kv_.apply(e.cmd);
+    ApplyResult result = kv_.apply(*e.cmd);
     emit(NodeEvent::Kind::Apply, e.term, last_applied_);
-    if (role_ == Role::Leader && e.cmd.client != 0) {
-      replies_.push_back(ClientReply{e.cmd.client, e.cmd.seq, last_applied_, std::move(result)});
+    if (role_ == Role::Leader && e.cmd->client != 0) {
+      replies_.push_back(ClientReply{e.cmd->client, e.cmd->seq, last_applied_, std::move(result)});
     }
   }
 }
@@ -518,7 +518,7 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
 
 void Node::append_entry(Entry e) {
   const Term t = e.term;
-  const bool is_config = e.cmd.op == Op::Config;
+  const bool is_config = e.cmd->op == Op::Config;
   disk_.log.append(std::move(e));
   if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());

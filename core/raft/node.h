@@ -118,7 +118,7 @@ class Node {
 
   void tick(Time now);                    // call when now >= deadline()
   void step(Time now, const Message& m);  // m.to must be this node
-  ProposeResult propose(Time now, Command cmd);
+  ProposeResult propose(Time now, CommandRef cmd);
   void timeout_now(Time now);             // the election timer fires now (a user's "timeout s3")
   // A configuration change (dissertation ch. 4, single-server changes): the leader appends a
   // configuration entry. Learners are added, promoted and removed this way; the leader also
@@ -259,7 +259,7 @@ class Node {
   void apply_committed();
 
   // §6.4 (Processing read-only queries more efficiently), in node_read.cpp.
-  ProposeResult read(Time now, Command cmd);
+  ProposeResult read(Time now, const Command& cmd);
   void start_read_round(Time now);  // the next heartbeat broadcast confirms leadership as of now
   void on_read_ack(NodeId peer, uint64_t round);
   void serve_reads();

@@ -29,7 +29,7 @@ std::string Node::check_invariants() const {
   // Its entry is still in the log: one compacted away is the snapshot's, named by index 0 (§5.1).
   if (configuration_index_ != 0 &&
       (configuration_index_ < disk_.log.first_index() || configuration_index_ > last ||
-       disk_.log.at(configuration_index_).cmd.op != Op::Config)) {
+       disk_.log.at(configuration_index_).cmd->op != Op::Config)) {
     return broken("the configuration in use comes from index " + str(configuration_index_) + ", which holds no configuration entry" +
                   (configuration_index_ < disk_.log.first_index() ? " (it was compacted into the snapshot)" : ""));
   }

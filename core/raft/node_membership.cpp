@@ -25,18 +25,18 @@ void Node::load_configuration() {
   LogIndex found[2] = {0, 0};
   int k = 0;
   for (LogIndex i = log.last_index(); i >= log.first_index() && i >= 1 && k < 2; --i) {
-    if (log.at(i).cmd.op == Op::Config) found[k++] = i;
+    if (log.at(i).cmd->op == Op::Config) found[k++] = i;
   }
   configuration_index_ = found[0];
-  configuration_ = found[0] != 0 ? log.at(found[0]).cmd.config : base_configuration();
-  previous_ = found[1] != 0 ? log.at(found[1]).cmd.config : base_configuration();
+  configuration_ = found[0] != 0 ? log.at(found[0]).cmd->config : base_configuration();
+  previous_ = found[1] != 0 ? log.at(found[1]).cmd->config : base_configuration();
 }
 
 // §4.1: "a server always uses the latest configuration in its log, regardless of whether the entry
 // is committed": the new configuration takes effect as soon as its entry is appended.
 void Node::on_appended(LogIndex index) {
   previous_ = configuration_;
-  configuration_ = disk_.log.at(index).cmd.config;
+  configuration_ = disk_.log.at(index).cmd->config;
   configuration_index_ = index;
   emit(NodeEvent::Kind::Config, 0, index);
 }
@@ -59,7 +59,7 @@ const Configuration& Node::base_configuration() const {
 Configuration Node::configuration_as_of(LogIndex index) const {
   const Log& log = disk_.log;
   for (LogIndex i = std::min(index, log.last_index()); i >= log.first_index() && i >= 1; --i) {
-    if (log.at(i).cmd.op == Op::Config) return log.at(i).cmd.config;
+    if (log.at(i).cmd->op == Op::Config) return log.at(i).cmd->config;
   }
   return base_configuration();
 }
@@ -68,7 +68,7 @@ Configuration Node::configuration_at(LogIndex index) const {
   if (index == 0) return base_configuration();
   if (index == configuration_index_) return configuration_;
   const Log& log = disk_.log;
-  if (index >= log.first_index() && index <= log.last_index() && log.at(index).cmd.op == Op::Config) return log.at(index).cmd.config;
+  if (index >= log.first_index() && index <= log.last_index() && log.at(index).cmd->op == Op::Config) return log.at(index).cmd->config;
   return configuration_;  // no longer in the log: the one in use is the best answer
 }
 

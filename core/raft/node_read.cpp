@@ -35,7 +35,7 @@ bool Node::committed_own_term() const {
   return commit_index_ > 0 && disk_.log.term_at(commit_index_) == disk_.current_term;
 }
 
-ProposeResult Node::read(Time now, Command cmd) {
+ProposeResult Node::read(Time now, const Command& cmd) {
   RAFT_ASSERT(role_ == Role::Leader && cmd.op == Op::Get);
   if (config_.timing.read_mode == ReadMode::Lease && now < lease_until_ && committed_own_term()) {
     // §6.4.1: within the lease no other leader can exist; the state machine has applied through
@@ -47,7 +47,7 @@ ProposeResult Node::read(Time now, Command cmd) {
   PendingRead r;
   r.client = cmd.client;
   r.seq = cmd.seq;
-  r.key = std::move(cmd.key);
+  r.key = cmd.key;
   r.read_index = committed_own_term() ? commit_index_ : 0;
   start_read_round(now);
   r.round = read_round_;

@@ -56,7 +56,7 @@ void Checker::fail(Time now, const char* property, std::string message) {
 bool Checker::observe_read(Time now, NodeId server, const ClientOpRecord& op) {
   if (op.reply_index < op.committed_at_invoke) {
     fail(now, "Linearizability",
-         node_name(server) + " answered c" + std::to_string(op.client) + "'s get " + op.cmd.key + " (request #" +
+         node_name(server) + " answered c" + std::to_string(op.client) + "'s get " + op.cmd->key + " (request #" +
              std::to_string(op.req) + ") with \"" + op.value.value_or("none") + "\", its state as of index " +
              std::to_string(op.reply_index) + ", but index " + std::to_string(op.committed_at_invoke) +
              " was already committed when the read was sent: the answer can miss a write that had completed "
@@ -75,7 +75,7 @@ void Checker::preset(NodeId node, const Storage& disk) {
   uint64_t chain = 0;
   for (LogIndex i = 1; i <= disk.log.last_index(); ++i) {
     const Entry& e = disk.log.at(i);
-    chain = chain_next(chain, e.term, e.cmd);
+    chain = chain_next(chain, e.term, *e.cmd);
     chains_[node].push_back(chain);
     if (chain_of_entry(i, e.term, chain) != chain) {
       fail(0, "Log Matching",
@@ -142,7 +142,7 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
                                              num(chain.size()) + " entries.");
         break;
       }
-      const Command& cmd = node.log().at(e.index).cmd;
+      const Command& cmd = *node.log().at(e.index).cmd;
       // Dissertation §4.1: a leader appends a configuration entry only once the previous one is
       // committed (at most one uncommitted configuration, the premise of single-server changes).
       if (cmd.op == Op::Config && role_[id] == Role::Leader && config_index_[id] > commit_[id]) {
@@ -305,7 +305,7 @@ void Checker::on_apply(Time now, const Node& node, const NodeEvent& e) {
   // The applied entry itself, read from the node's log, must be the committed one: this catches a
   // log changed without an event, which the shadow chains cannot see.
   const Entry& entry = node.log().at(e.index);
-  if (e.index > committed_.size() || chain_next(chain_at(id, e.index - 1), entry.term, entry.cmd) != committed_[to_size(e.index - 1)]) {
+  if (e.index > committed_.size() || chain_next(chain_at(id, e.index - 1), entry.term, *entry.cmd) != committed_[to_size(e.index - 1)]) {
     fail(now, "Apply the committed entry",
          n(id) + " applied entry " + num(e.index) + " (term " + num(entry.term) +
              ") but that is not the entry committed at index " + num(e.index) + ". Every server applies the same command at each index.");

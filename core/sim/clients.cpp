@@ -158,7 +158,7 @@ NodeId ClientPool::pick_untried(Client& c, NodeId last_failed, int nodes) {
 const ClientOpRecord* ClientPool::on_reply(const ClientReply& r, ClientHost& host) {
   if (r.client == 0 || r.client > clients_.size()) return nullptr;
   Client& c = clients_[r.client - 1];
-  if (!c.busy || ops_[c.op].cmd.seq != r.seq) return nullptr;
+  if (!c.busy || ops_[c.op].cmd->seq != r.seq) return nullptr;
   complete(c, r, host);
   return &ops_[c.op];
 }

@@ -52,7 +52,7 @@ class ClientHost {
   virtual int servers() const = 0;  // servers ever started (membership changes add some)
   virtual bool up(NodeId n) const = 0;
   // Hands a command to server n (Node::propose), leaving its outputs in place.
-  virtual ProposeResult propose(NodeId n, const Command& cmd) = 0;
+  virtual ProposeResult propose(NodeId n, const CommandRef& cmd) = 0;
   // Takes server n's outputs; a reply among them completes a request through on_reply().
   virtual void drain(NodeId n) = 0;
   virtual void record(const TraceEvent& e) = 0;

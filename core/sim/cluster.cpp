@@ -19,7 +19,7 @@ class Cluster::Host final : public ClientHost {
   const ClusterConfig& config() const override { return c_.config_; }
   int servers() const override { return c_.size(); }
   bool up(NodeId n) const override { return c_.up_[n]; }
-  ProposeResult propose(NodeId n, const Command& cmd) override { return c_.nodes_[n].propose(c_.now_, cmd); }
+  ProposeResult propose(NodeId n, const CommandRef& cmd) override { return c_.nodes_[n].propose(c_.now_, cmd); }
   void drain(NodeId n) override { c_.drain(n); }
   void record(const TraceEvent& e) override { c_.trace_->add(e); }
   Metrics& metrics() override { return c_.metrics_; }
@@ -58,11 +58,10 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
       RAFT_ASSERT(d.voted_for == kNoNode || (d.voted_for >= 0 && d.voted_for < config_.nodes));
       disk.current_term = d.term;
       disk.voted_for = d.voted_for;
-      for (Term t : d.log) {
-        Command c;
-        c.op = Op::Preset;  // depends only on (index, term)
-        disk.log.append(Entry{t, c});
-      }
+      Command placeholder;
+      placeholder.op = Op::Preset;  // depends only on (index, term)
+      const CommandRef preset{std::move(placeholder)};
+      for (Term t : d.log) disk.log.append(Entry{t, preset});
     }
     nodes_.push_back(make_node(n, std::move(disk)));
   }
@@ -191,7 +190,7 @@ void Cluster::drain(NodeId n) {
     Host host(*this);
     for (const ClientReply& r : node.replies()) {
       const ClientOpRecord* op = clients_.on_reply(r, host);
-      if (op != nullptr && op->cmd.op == Op::Get) checker_.observe_read(now_, node.id(), *op);
+      if (op != nullptr && op->cmd->op == Op::Get) checker_.observe_read(now_, node.id(), *op);
     }
   }
   node.clear_output();
@@ -504,7 +503,7 @@ uint64_t Cluster::state_hash() const {
     }
     for (LogIndex i = node.log().first_index(); i <= node.log().last_index(); ++i) {
       const Entry& e = node.log().at(i);
-      h = hash_combine(hash_combine(h, e.term), command_digest(e.cmd));
+      h = hash_combine(hash_combine(h, e.term), command_digest(*e.cmd));
     }
     for (const auto& [k, v] : node.kv().data()) h = hash_bytes(hash_bytes(h, k), v);
   }

@@ -344,10 +344,10 @@ std::vector<HistoryOp> client_history(const ClientOps& ops) {
     HistoryOp h;
     h.client = r.client;
     h.req = r.req;
-    h.kind = kv_kind(r.cmd.op);
-    h.key = r.cmd.key;
-    h.value = r.cmd.value;
-    h.expect = r.cmd.expect;
+    h.kind = kv_kind(r.cmd->op);
+    h.key = r.cmd->key;
+    h.value = r.cmd->value;
+    h.expect = r.cmd->expect;
     h.invoke_us = r.invoke_us;
     h.returned = r.returned && r.ok;  // a failed, indefinite op may or may not have taken effect
     if (h.returned) {

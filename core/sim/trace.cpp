@@ -18,7 +18,7 @@ void Trace::add(const TraceEvent& e) {
   events_.push_back(e);
 }
 
-uint32_t Trace::intern_command(LogIndex index, Term term, const Command& cmd) {
+uint32_t Trace::intern_command(LogIndex index, Term term, const CommandRef& cmd) {
   // Equal (index, term) means an equal entry on every node (Log Matching, checked online), so one
   // copy per (index, term) serves every node's append and apply events.
   const uint64_t key = mix64(index) ^ term;
@@ -230,7 +230,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       field(out, "index", e.index());
       field(out, "term", e.term);
       out += ",\"cmd\":";
-      append_command_json(out, commands_[e.command_ref()]);
+      append_command_json(out, *commands_[e.command_ref()]);
       break;
     case TraceKind::Truncate:
       field(out, "node", node_str(e.node));
@@ -253,10 +253,10 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       const ClientOpRecord& op = ops[e.op_ref()];
       field(out, "client", client_str(op.client));
       field(out, "req", op.req);
-      field(out, "op", op_name(op.cmd.op));
-      field(out, "key", op.cmd.key);
-      if (op.cmd.op == Op::Put || op.cmd.op == Op::Append || op.cmd.op == Op::Cas) field(out, "value", op.cmd.value);
-      if (op.cmd.op == Op::Cas) field(out, "expect", op.cmd.expect);
+      field(out, "op", op_name(op.cmd->op));
+      field(out, "key", op.cmd->key);
+      if (op.cmd->op == Op::Put || op.cmd->op == Op::Append || op.cmd->op == Op::Cas) field(out, "value", op.cmd->value);
+      if (op.cmd->op == Op::Cas) field(out, "expect", op.cmd->expect);
       if (e.via() != kNoNode) field(out, "via", node_str(e.via()));
       break;
     }
@@ -266,7 +266,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       field_bool(out, "ok", e.ok());
       if (e.ok()) {
         if (op.value) field(out, "value", *op.value); else out += ",\"value\":null";
-        if (op.cmd.op == Op::Cas) field_bool(out, "swapped", op.cas_swapped);
+        if (op.cmd->op == Op::Cas) field_bool(out, "swapped", op.cas_swapped);
       } else if (e.definite()) {
         field_bool(out, "definite", true);
       }

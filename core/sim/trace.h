@@ -108,7 +108,7 @@ class TraceEvents {
 struct ClientOpRecord {
   uint64_t req = 0;
   ClientId client = 0;
-  Command cmd;
+  CommandRef cmd;
   Time invoke_us = 0;
   bool returned = false;
   Time return_us = 0;
@@ -136,7 +136,7 @@ class Trace {
   bool enabled() const { return enabled_; }
 
   void add(const TraceEvent& e);
-  uint32_t intern_command(LogIndex index, Term term, const Command& cmd);
+  uint32_t intern_command(LogIndex index, Term term, const CommandRef& cmd);
 
   const TraceEvents& events() const { return events_; }
   size_t size() const { return events_.size(); }
@@ -147,7 +147,7 @@ class Trace {
   bool full() const { return dropped_ > 0; }
   size_t limit() const { return events_max_; }
   uint64_t hash() const { return hash_; }
-  const Command& command(uint32_t ref) const { return commands_[ref]; }
+  const Command& command(uint32_t ref) const { return *commands_[ref]; }
 
   // The trace's position (time travel restores a checkpoint's and replays from there). The
   // interned commands outlive a rewind: a deterministic replay interns the same (index, term) in
@@ -173,7 +173,7 @@ class Trace {
   size_t window_ = 0;
   size_t dropped_ = 0;
   TraceEvents events_;
-  CowVector<Command, 256> commands_;  // chunked: no doubling copies as it grows
+  CowVector<CommandRef, 256> commands_;  // chunked: no doubling copies as it grows
   size_t commands_seen_ = 0;   // commands interned up to the current position
   std::unordered_map<uint64_t, uint32_t> command_of_entry_;  // (index, term) -> commands_ slot
   uint64_t hash_ = 0x7261667474726163ULL;

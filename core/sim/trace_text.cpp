@@ -269,7 +269,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
-      append_command(out, op->cmd);
+      append_command(out, *op->cmd);
       if (e.via() != kNoNode) out += " via=" + node_name(e.via());
       break;
     case TraceKind::Return:
@@ -278,7 +278,7 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
         out += " ok value=";
         if (op->value) append_word(out, *op->value);
         else out += "(none)";
-        if (op->cmd.op == Op::Cas) append_bool(out, "swapped", op->cas_swapped);
+        if (op->cmd->op == Op::Cas) append_bool(out, "swapped", op->cas_swapped);
       } else {
         out += e.definite() ? " failed (surely not applied)" : " failed (outcome unknown)";
       }

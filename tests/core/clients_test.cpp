@@ -74,7 +74,7 @@ TEST_CASE("clients: a partition s1 s2 | s3 s4 s5 with s1 leading; the majority k
   int writes = 0;  // client writes committed by s3 in term 3
   for (LogIndex i = 14; i <= c.node(2).commit_index(); ++i) {
     const Entry& e = c.node(2).log().at(i);
-    if (e.term == 3 && e.cmd.client != 0 && e.cmd.op != Op::Get) ++writes;
+    if (e.term == 3 && e.cmd->client != 0 && e.cmd->op != Op::Get) ++writes;
   }
   CHECK(writes == 31);
   int returned_ok = 0;

@@ -58,7 +58,7 @@ std::vector<HistoryOp> history(const Cluster& c) {
     HistoryOp op;
     op.client = r.client;
     op.req = r.req;
-    switch (r.cmd.op) {
+    switch (r.cmd->op) {
       case Op::Put: op.kind = KvOpKind::Put; break;
       case Op::Get: op.kind = KvOpKind::Get; break;
       case Op::Append: op.kind = KvOpKind::Append; break;
@@ -66,9 +66,9 @@ std::vector<HistoryOp> history(const Cluster& c) {
       case Op::Delete: op.kind = KvOpKind::Delete; break;
       default: continue;
     }
-    op.key = r.cmd.key;
-    op.value = r.cmd.value;
-    op.expect = r.cmd.expect;
+    op.key = r.cmd->key;
+    op.value = r.cmd->value;
+    op.expect = r.cmd->expect;
     op.invoke_us = r.invoke_us;
     op.returned = r.returned && r.ok;
     op.return_us = r.return_us;
@@ -223,7 +223,7 @@ TEST_CASE("the constructor builds the initial disks: trace, checker and metrics 
   CHECK(c.node(0).voted_for() == 2);
   CHECK(c.node(0).log().last_index() == 2);
   CHECK(c.node(0).log().at(2).term == 3);
-  CHECK(c.node(0).log().at(2).cmd.op == Op::Preset);
+  CHECK(c.node(0).log().at(2).cmd->op == Op::Preset);
   CHECK(c.node(1).log().last_index() == 0);
   CHECK(c.metrics().max_term == 3);
   // One role record per server, then one append per preset entry, in server order.

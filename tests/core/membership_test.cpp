@@ -90,7 +90,7 @@ TEST_CASE("a learner neither campaigns nor counts toward commitment; a caught-up
   step(n, 7, append_response(3, 0, 1, true, 2));
   CHECK(n.configuration() == conf(bits({0, 1, 2, 3})));
   CHECK(n.configuration_index() == 3);
-  CHECK(n.log().at(3).cmd.op == Op::Config);
+  CHECK(n.log().at(3).cmd->op == Op::Config);
 }
 
 TEST_CASE("a leader that removes itself leads until the removal commits, then steps down (§4.2.2)") {

@@ -107,7 +107,7 @@ TEST_CASE("Election: votes from a majority make a leader; a split vote times out
     CHECK(n.votes_rejected_mask() == 0);
     // No-op entry of the new term (§8), sent at once with the first heartbeat.
     CHECK(terms_of(n.log()) == std::vector<Term>{1, 2});
-    CHECK(n.log().at(2).cmd.op == Op::Noop);
+    CHECK(n.log().at(2).cmd->op == Op::Noop);
     auto out = take(n);
     REQUIRE(out.size() == 4);
     CHECK(out[0].type == MessageType::AppendEntries);

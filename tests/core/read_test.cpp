@@ -214,7 +214,7 @@ TEST_CASE("ReadIndex and lease reads under client load, loss and crashes stay li
       c.run_for(2'000'000);
       REQUIRE(c.ok());
       uint64_t reads_ok = 0;
-      for (const ClientOpRecord& op : c.client_ops()) reads_ok += op.ok && op.cmd.op == Op::Get ? 1 : 0;
+      for (const ClientOpRecord& op : c.client_ops()) reads_ok += op.ok && op.cmd->op == Op::Get ? 1 : 0;
       CHECK(reads_ok > 100);
       const LinearizabilityResult r = check_linearizable(client_history(c.client_ops()));
       CHECK(r.linearizable());
