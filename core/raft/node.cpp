@@ -343,6 +343,7 @@ void Node::handle_append_entries(Time now, const Message& m) {
     if (index <= disk_.log.last_index()) {
       if (disk_.log.term_at(index) == e.term) continue;
       disk_.log.truncate_from(index);
+      ++disk_writes_;
       emit(NodeEvent::Kind::Truncate, 0, index);
       on_truncated(index);
     }
@@ -506,6 +507,7 @@ void Node::set_role(Role role) {
 void Node::persist_term_and_vote(Term term, NodeId voted_for) {
   RAFT_ASSERT(term >= disk_.current_term);
   const bool new_term = term != disk_.current_term;
+  if (new_term || voted_for != disk_.voted_for) ++disk_writes_;
   disk_.current_term = term;
   disk_.voted_for = voted_for;
   if (new_term) emit(NodeEvent::Kind::NewTerm, term);
@@ -520,6 +522,7 @@ void Node::append_entry(Entry e) {
   const Term t = e.term;
   const bool is_config = e.cmd->op == Op::Config;
   disk_.log.append(std::move(e));
+  ++disk_writes_;
   if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
   if (is_config) on_appended(disk_.log.last_index());

@@ -156,6 +156,10 @@ class Node {
   NodeId voted_for() const { return disk_.voted_for; }
   const Log& log() const { return disk_.log; }
   const Storage& disk() const { return disk_; }
+  // How many writes to disk_ this node has made (currentTerm/votedFor, entries appended or
+  // truncated, a snapshot saved). A host that models write latency compares it across a step to
+  // tell whether the step's outputs wait for a write (Figure 2: persist before responding).
+  uint64_t disk_writes() const { return disk_writes_; }
   NodeId leader_id() const { return leader_id_; }
   LogIndex commit_index() const { return commit_index_; }
   LogIndex last_applied() const { return last_applied_; }
@@ -291,6 +295,7 @@ class Node {
 
   Config config_;
   Storage disk_;
+  uint64_t disk_writes_ = 0;
   Rng rng_;
 
   // Volatile state on all servers.

@@ -41,6 +41,7 @@ bool Node::take_snapshot() {
   const Term term = disk_.log.term_at(last_applied_);
   disk_.snapshot = Snapshot{last_applied_, term, std::make_shared<const std::string>(kv_.encode()), configuration_as_of(last_applied_)};
   disk_.log.compact_to(last_applied_, term);  // written before the prefix goes: "persist" first
+  ++disk_writes_;
   // Dissertation §5.1: a configuration entry now compacted away lives on as the snapshot's. Index 0
   // names that base configuration, as after a restart or an installed snapshot, so that nothing
   // reads the discarded entry; it is committed (it is applied), hence previous_ no longer matters.
@@ -149,6 +150,7 @@ void Node::install_snapshot(const Message& m) {
   const uint64_t size = incoming_.data.size();
   // Rule 5: save the snapshot, discarding any existing snapshot with a smaller index.
   disk_.snapshot = Snapshot{index, term, std::make_shared<const std::string>(std::move(incoming_.data)), m.snapshot_config};
+  ++disk_writes_;
   incoming_ = IncomingSnapshot{};
   // Rule 6: if an existing entry has the same index and term as the snapshot's last included
   // entry, retain the entries following it (by Log Matching they agree with the leader's up to

@@ -85,6 +85,26 @@ void Checker::preset(NodeId node, const Storage& disk) {
   }
 }
 
+void Checker::rollback(NodeId node, const Storage& disk) {
+  term_[node] = disk.current_term;
+  if (disk.voted_for != kNoNode) {
+    vote_term_[node] = disk.current_term;
+    vote_for_[node] = disk.voted_for;
+  } else if (vote_term_[node] >= disk.current_term) {
+    vote_term_[node] = 0;
+    vote_for_[node] = kNoNode;
+  }
+  Chain& chain = chains_[node];
+  const LogIndex base = disk.log.snapshot_index();
+  // Up to the snapshot the chain is the committed prefix (a snapshot holds committed entries).
+  if (chain.size() > base) chain.resize(to_size(base));
+  while (chain.size() < base) chain.push_back(committed_[chain.size()]);
+  for (LogIndex i = base + 1; i <= disk.log.last_index(); ++i) {
+    const Entry& e = disk.log.at(i);
+    chain.push_back(chain_next(i == 1 ? 0 : chain[to_size(i - 2)], e.term, *e.cmd));
+  }
+}
+
 bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
   if (!ok()) return false;
   const NodeId id = e.node;

@@ -40,6 +40,13 @@ class Checker {
 
   // Initial state (scenario presets), before any event.
   void preset(NodeId node, const Storage& disk);
+  // A server crashed before its last writes reached the disk (DiskConfig) and restarted from
+  // `disk`, what the writes before them left: the term, vote and entries it held but never wrote
+  // are forgotten. That is safe, since nothing it sent or answered depended on them (Figure 2:
+  // persist before responding), so the checker forgets them too rather than call the lower term
+  // or the second vote a violation. The entries it keeps are a prefix of what it held, or older
+  // entries a lost truncation had replaced: their chains are recomputed from the disk.
+  void rollback(NodeId node, const Storage& disk);
   // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
   // Returns false once a violation has been found.
   bool observe(Time now, const Node& node, const NodeEvent& e);

@@ -9,6 +9,7 @@ namespace raft::sim {
 namespace {
 // Sub-seed streams: every random source derives from the cluster seed and a fixed label.
 constexpr uint64_t kStreamNetwork = 1;
+constexpr uint64_t kStreamDisk = 2;
 constexpr uint64_t kStreamNode = 100;     // + node id * 1000 + incarnation
 }  // namespace
 
@@ -41,6 +42,7 @@ Time Metrics::latency_percentile_us(double p) const {
 Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& disks)
     : config_(config),
       net_rng_(Rng::derive(config.seed, kStreamNetwork)),
+      disk_rng_(Rng::derive(config.seed, kStreamDisk)),
       up_(config.nodes, true),
       incarnation_(config.nodes, 0),
       clock_rate_permille_(static_cast<size_t>(config.nodes), 1000),
@@ -65,6 +67,10 @@ Cluster::Cluster(const ClusterConfig& config, const std::vector<InitialDisk>& di
     }
     nodes_.push_back(make_node(n, std::move(disk)));
   }
+  disk_.resize(static_cast<size_t>(config_.nodes));
+  const DiskConfig disk_config = config_.disk;
+  config_.disk = DiskConfig{};
+  set_disk(disk_config);
   // The initial state opens the trace, and the checker starts from it.
   for (NodeId n = 0; n < config_.nodes; ++n) {
     const Node& node = nodes_[n];
@@ -96,29 +102,39 @@ Node Cluster::make_node(NodeId n, Storage disk) {
 Time Cluster::next_event_time() const {
   Time t = network_.next_time();
   for (NodeId n = 0; n < size(); ++n) {
-    if (up_[n]) t = std::min(t, nodes_[n].deadline());
+    if (up_[n]) t = std::min({t, nodes_[n].deadline(), write_done_at(n)});
   }
   return std::min(t, clients_.next_wake());
 }
 
 bool Cluster::process_next(Time limit) {
-  // Ties at one instant: messages (in send order), then node timers, then clients, by id.
+  // Ties at one instant: messages (in send order), then completed disk writes, then node timers,
+  // then clients, by id.
   const Time tm = network_.next_time();
   Time tn = kTimeNever;
   NodeId timer_node = kNoNode;
+  Time tw = kTimeNever;
+  NodeId write_node = kNoNode;
   for (NodeId n = 0; n < size(); ++n) {
-    if (up_[n] && nodes_[n].deadline() < tn) {
+    if (!up_[n]) continue;
+    if (nodes_[n].deadline() < tn) {
       tn = nodes_[n].deadline();
       timer_node = n;
     }
+    if (write_done_at(n) < tw) {
+      tw = write_done_at(n);
+      write_node = n;
+    }
   }
   const Time tc = clients_.next_wake();
-  const Time t = std::min({tm, tn, tc});
+  const Time t = std::min({tm, tw, tn, tc});
   if (t > limit || t == kTimeNever) return false;
   now_ = std::max(now_, t);
   ++metrics_.events;
   if (tm == t) {
     deliver(network_.pop());
+  } else if (tw == t) {
+    complete_write(write_node);
   } else if (tn == t) {
     fire_timer(timer_node);
   } else {
@@ -183,18 +199,71 @@ void Cluster::drain(NodeId n) {
   Node& node = nodes_[n];
   const std::string broken = node.check_invariants();  // after every input the node handled
   RAFT_ASSERT_MSG(broken.empty(), broken.c_str());
-  // Persistent state was written inside the step, before these messages were queued.
   for (const NodeEvent& e : node.events()) record_node_event(node, e);
-  for (Message& m : node.messages()) send(m);
-  if (!node.replies().empty()) {
-    Host host(*this);
-    for (const ClientReply& r : node.replies()) {
-      const ClientOpRecord* op = clients_.on_reply(r, host);
-      if (op != nullptr && op->cmd->op == Op::Get) checker_.observe_read(now_, node.id(), *op);
-    }
+  Disk& d = disk_[static_cast<size_t>(n)];
+  const bool wrote = config_.disk.on() && node.disk_writes() != d.writes_seen;
+  if (wrote || !d.pending.empty()) {
+    hold(n, wrote);
+  } else {
+    // Persistent state was written inside the step, before these messages were queued.
+    for (Message& m : node.messages()) send(m);
+    if (!node.replies().empty()) answer(n, node.replies());
   }
   node.clear_output();
   if (to_shut_down_ != 0) shut_down_removed();
+}
+
+void Cluster::answer(NodeId n, const std::vector<ClientReply>& replies) {
+  Host host(*this);
+  for (const ClientReply& r : replies) {
+    const ClientOpRecord* op = clients_.on_reply(r, host);
+    if (op != nullptr && op->cmd->op == Op::Get) checker_.observe_read(now_, n, *op);
+  }
+}
+
+// Figure 2: the step's writes go to disk before anything that depends on them leaves the server.
+// Writes complete one after another; outputs leave in the order the server made them, so outputs
+// of a step that wrote nothing wait for the writes before them (they may depend on those).
+void Cluster::hold(NodeId n, bool wrote) {
+  Node& node = nodes_[n];
+  Disk& d = disk_[static_cast<size_t>(n)];
+  if (wrote) {
+    d.writes_seen = node.disk_writes();
+    const Time start = d.pending.empty() ? now_ : std::max(now_, d.pending.back().done_at);
+    PendingWrite w;
+    w.done_at = start + disk_rng_.uniform(config_.disk.write_min_us, config_.disk.write_max_us);
+    w.after = node.disk();
+    d.pending.push_back(std::move(w));
+  }
+  PendingWrite& w = d.pending.back();
+  for (Message& m : node.messages()) w.messages.push_back(m);
+  w.replies.insert(w.replies.end(), node.replies().begin(), node.replies().end());
+  if (d.pending.size() == 1 && w.done_at <= now_) complete_write(n);  // a write drawn at 0 is done at once
+}
+
+void Cluster::complete_write(NodeId n) {
+  Disk& d = disk_[static_cast<size_t>(n)];
+  PendingWrite w = std::move(d.pending.front());
+  d.pending.pop_front();
+  d.durable = std::move(w.after);
+  for (Message& m : w.messages) send(m);
+  if (!w.replies.empty()) answer(n, w.replies);
+  if (!checker_.ok()) halted_ = true;
+}
+
+void Cluster::set_disk(const DiskConfig& disk) {
+  RAFT_ASSERT(disk.write_min_us >= 0 && disk.write_min_us <= disk.write_max_us);
+  const bool was_on = config_.disk.on();
+  config_.disk = disk;
+  if (!disk.on() || was_on) return;
+  // Writes were instant until now: every server's disk is what it holds. (Writes still pending
+  // from an earlier setting keep their times, and later outputs still wait behind them.)
+  for (NodeId n = 0; n < size(); ++n) {
+    Disk& d = disk_[static_cast<size_t>(n)];
+    if (!d.pending.empty()) continue;
+    d.durable = nodes_[n].disk();
+    d.writes_seen = nodes_[n].disk_writes();
+  }
 }
 
 void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
@@ -280,6 +349,10 @@ void Cluster::crash(NodeId n) {
   RAFT_ASSERT(valid(n) && up_[n]);
   up_[n] = false;
   nodes_[n].clear_output();
+  // Writes not yet on disk are lost with the outputs that waited for them (DiskConfig).
+  Disk& d = disk_[static_cast<size_t>(n)];
+  d.lost = !d.pending.empty();
+  d.pending.clear();
   trace_->add(TraceEvent::crash(now_, n));
   leader_dirty_ = true;
   update_leaderless();
@@ -288,12 +361,19 @@ void Cluster::crash(NodeId n) {
 void Cluster::restart(NodeId n) {
   RAFT_ASSERT(valid(n) && !up_[n] && !gone(n));
   ++incarnation_[n];
-  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt.
-  Storage disk = nodes_[n].disk();
+  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt. With
+  // write latency, that is what the last completed write left, not what the server last held.
+  Disk& d = disk_[static_cast<size_t>(n)];
+  const bool lost_writes = d.lost;
+  d.lost = false;
+  Storage disk = lost_writes ? d.durable : nodes_[n].disk();
   // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
   if (config_.timing.forget_vote) disk.voted_for = kNoNode;
   nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
+  d.writes_seen = nodes_[n].disk_writes();
+  if (config_.disk.on()) d.durable = nodes_[n].disk();
+  if (lost_writes) checker_.rollback(n, nodes_[n].disk());
   checker_.on_restart(n, nodes_[n].commit_index());
   checker_.set_configuration(n, nodes_[n].configuration_index(), nodes_[n].configuration());
   trace_->add(TraceEvent::restart(now_, n));
@@ -426,6 +506,7 @@ NodeId Cluster::add_server() {
   incarnation_.push_back(0);
   clock_rate_permille_.push_back(1000);  // a new machine, with an exact clock until told otherwise
   nodes_.push_back(make_node(n, Storage{}));
+  disk_.emplace_back();
   checker_.add_node();
   trace_->add(TraceEvent::role(now_, n, Role::Follower, 0));
   Configuration next = nodes_[leader_id].configuration();
@@ -465,6 +546,7 @@ void Cluster::shut_down_removed() {
     if (!up_[n]) return;
     up_[n] = false;
     nodes_[n].clear_output();
+    disk_[static_cast<size_t>(n)].pending.clear();
   });
   leader_dirty_ = true;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,19 @@
 
 namespace raft::sim {
 
+// Disk write latency. Figure 2 has a server write currentTerm, votedFor and new entries to stable
+// storage before it answers; LogCabin, whose numbers the paper's §9.3 reports, does so with an
+// fsync. Each write a server makes takes a time uniform in [write_min_us, write_max_us], one
+// after another, and everything the server sends or answers from then on waits for it; a crash
+// before a write completes loses it, and the server restarts from what was on disk before.
+// 0 and 0 (the default): writes are instant, as before.
+struct DiskConfig {
+  Time write_min_us = 0;
+  Time write_max_us = 0;
+  bool on() const { return write_max_us > 0; }
+  bool operator==(const DiskConfig&) const = default;
+};
+
 struct ClusterConfig {
   // The servers the cluster starts with, s1..s(nodes), all voters. Membership changes (`add`,
   // `remove`) then grow it up to kNodesMax servers; this stays the starting count.
@@ -30,6 +44,7 @@ struct ClusterConfig {
   uint64_t seed = 1;
   Timing timing;                 // changes while running through set_timing()
   NetworkConfig network;
+  DiskConfig disk;
   // A client that sent a request to a server which accepted it, but got no reply within this
   // time, tries another server (the leader may be cut off in a minority, or deposed).
   Time client_timeout_us = 1'000'000;
@@ -96,6 +111,7 @@ class Cluster {
   bool duplicate_message(MessageId id);
   bool delay_message(MessageId id, Time extra_us);  // extra_us >= 0
   void set_network(const NetworkConfig& net);
+  void set_disk(const DiskConfig& disk);  // write_min_us <= write_max_us, both >= 0
   void set_workload(const Workload& w);
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
@@ -126,6 +142,9 @@ class Cluster {
   bool gone(NodeId n) const { return has_node(gone_, n); }
   const Node& node(NodeId n) const { return nodes_[n]; }
   bool up(NodeId n) const { return up_[n]; }
+  // Writes of n not yet on disk (DiskConfig), and when the first of them completes.
+  size_t writes_pending(NodeId n) const { return disk_[static_cast<size_t>(n)].pending.size(); }
+  Time write_done_at(NodeId n) const { return writes_pending(n) ? disk_[static_cast<size_t>(n)].pending.front().done_at : kTimeNever; }
   const Network& network() const { return network_; }
   const Checker& checker() const { return checker_; }
   bool ok() const { return checker_.ok(); }
@@ -149,6 +168,9 @@ class Cluster {
   void deliver(uint32_t slot);
   void fire_timer(NodeId n);
   void drain(NodeId n);                    // take a node's outputs: messages, events, replies
+  void answer(NodeId n, const std::vector<ClientReply>& replies);
+  void hold(NodeId n, bool wrote);         // outputs wait for a write (DiskConfig)
+  void complete_write(NodeId n);           // n's oldest pending write is on disk: its outputs leave
   void send(Message& m);
   void record_node_event(const Node& node, const NodeEvent& e);
   void set_links(NodeId a, NodeId b, bool one_way, bool up);
@@ -160,12 +182,28 @@ class Cluster {
   ClusterConfig config_;
   Time now_ = 0;
   Rng net_rng_;
+  Rng disk_rng_;  // drawn only while DiskConfig is on, so traces without it are unchanged
   MessageId next_message_id_ = 1;
   Network network_;
   std::vector<Node> nodes_;
   std::vector<bool> up_;
   std::vector<uint32_t> incarnation_;
   std::vector<int> clock_rate_permille_;
+  // Per server, while DiskConfig is on: what is on disk, and the writes on their way there, each
+  // with the outputs that wait for it (all later outputs wait too: they may depend on it).
+  struct PendingWrite {
+    Time done_at = 0;
+    Storage after;                     // the disk once this write is done (copy-on-write log)
+    std::vector<Message> messages;
+    std::vector<ClientReply> replies;
+  };
+  struct Disk {
+    Storage durable;                   // valid while DiskConfig is on
+    uint64_t writes_seen = 0;          // the node's disk_writes() as of the last drain
+    std::deque<PendingWrite> pending;
+    bool lost = false;                 // crashed with writes pending: restarts from `durable`
+  };
+  std::vector<Disk> disk_;
   ClientPool clients_;
   Checker checker_;
   // Shared between copies: a copy (a Lab checkpoint) records the trace position it was taken at

@@ -92,6 +92,10 @@ class Applier {
       net.latency_max_us = s.max_us;
     });
   }
+  bool operator()(const stmt::DiskLatency& s) {
+    if (s.min_us < 0 || s.min_us > s.max_us) return fail("the disk latency's minimum is above its maximum");
+    return then([&](Cluster& c) { c.set_disk(DiskConfig{s.min_us, s.max_us}); });
+  }
   bool operator()(const stmt::Loss& s) {
     if (!(s.probability >= 0 && s.probability <= 1)) return fail("a probability is between 0 and 1");
     return set_network([&](NetworkConfig& net) { net.loss = s.probability; });

@@ -55,6 +55,9 @@ using MembershipBug2015 = Switch<3>;
 struct SnapshotEvery { uint32_t entries = 0; bool operator==(const SnapshotEvery&) const = default; };
 struct SnapshotChunk { uint32_t bytes = kSnapshotChunkBytesDefault; bool operator==(const SnapshotChunk&) const = default; };
 struct ReadModeSetting { ReadMode mode = ReadMode::Log; bool operator==(const ReadModeSetting&) const = default; };
+// `disk_latency 5ms 10ms`: each write to a server's disk takes a time uniform in [min, max]
+// (DiskConfig); `disk_latency 0 0` makes writes instant again.
+struct DiskLatency { Time min_us = 0, max_us = 0; bool operator==(const DiskLatency&) const = default; };
 
 // ---- initial state: what is on a node's disk at time 0 ----
 struct PresetTerm { NodeId node = kNoNode; Term term = 0; bool operator==(const PresetTerm&) const = default; };
@@ -127,7 +130,7 @@ struct Statement {
       stmt::ElectionTimeout, stmt::Heartbeat, stmt::Latency, stmt::Loss, stmt::Duplicate, stmt::Noop, stmt::AppendMax,
       stmt::PreVote, stmt::CheckQuorum, stmt::ForgetVote,
       stmt::MembershipBug2015, stmt::SnapshotEvery, stmt::SnapshotChunk,
-      stmt::ReadModeSetting,
+      stmt::ReadModeSetting, stmt::DiskLatency,
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,

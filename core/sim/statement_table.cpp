@@ -123,6 +123,26 @@ bool latency_of(const ClusterConfig& c, Statement& out) {
   return true;
 }
 
+bool parse_disk_latency(LineReader& r, Statement& out) {
+  stmt::DiskLatency l;
+  if (!range(r, l.min_us, l.max_us, "disk_latency", "the disk latency")) return false;
+  out = l;
+  return r.end("disk_latency");
+}
+void print_disk_latency(const Statement& s, std::string& out) {
+  const auto& l = s.get<stmt::DiskLatency>();
+  out += ' ' + format_duration(l.min_us) + ' ' + format_duration(l.max_us);
+}
+void fold_disk_latency(const Statement& s, ClusterConfig& c) {
+  c.disk.write_min_us = s.get<stmt::DiskLatency>().min_us;
+  c.disk.write_max_us = s.get<stmt::DiskLatency>().max_us;
+}
+bool disk_latency_of(const ClusterConfig& c, Statement& out) {
+  if (!c.disk.on()) return false;  // instant writes, the default: scenarios without it read as before
+  out = stmt::DiskLatency{c.disk.write_min_us, c.disk.write_max_us};
+  return true;
+}
+
 // `loss P` and `duplicate P`: a probability that lives in the network's config at `Field`.
 template <class T, double NetworkConfig::*Field>
 struct NetworkProbability {
@@ -622,6 +642,8 @@ constexpr std::array kSpecs = {
     row<stmt::SnapshotChunk>("snapshot_chunk", C::Setting, parse_snapshot_chunk, print_snapshot_chunk,
                              fold_snapshot_chunk, snapshot_chunk_of),
     row<stmt::ReadModeSetting>("read_mode", C::Setting, parse_read_mode, print_read_mode, fold_read_mode, read_mode_of),
+    row<stmt::DiskLatency>("disk_latency", C::Setting, parse_disk_latency, print_disk_latency, fold_disk_latency,
+                           disk_latency_of),
     row<stmt::PresetTerm>("term", C::Initial, parse_preset_term, print_preset_term),
     row<stmt::PresetLog>("log", C::Initial, parse_preset_log, print_preset_log),
     row<stmt::PresetVote>("voted", C::Initial, parse_preset_vote, print_preset_vote),

@@ -96,6 +96,13 @@ RunFeatures choose_features(raft::sim::ClusterConfig& c, Rng& rng) {
   c.timing.read_mode = reads == 0 ? raft::ReadMode::Log : reads == 1 || !c.timing.check_quorum ? raft::ReadMode::ReadIndex : raft::ReadMode::Lease;
   f.clock_drift = rng.chance(0.5);
   f.membership = rng.chance(0.5);            // dissertation ch. 4, single-server changes
+  // Disk write latency (issue 11): outputs wait for writes, and crashes lose the writes in
+  // flight. Drawn last, so the choices above stay what they were for a given seed.
+  if (rng.chance(0.5)) {
+    static constexpr Time kDisk[][2] = {{1'000, 5'000}, {5'000, 10'000}, {0, 20'000}};
+    const auto& d = kDisk[rng.uniform(0, 2)];
+    c.disk = raft::sim::DiskConfig{d[0], d[1]};
+  }
   for (const raft::TimingSwitch& sw : raft::kTimingSwitches) {
     RAFT_ASSERT_MSG(!(sw.unsafe && c.timing.*(sw.field)), "the fuzzer never turns an unsafe switch on");
   }
