@@ -31,7 +31,9 @@ constexpr const char* kUsage =
     "  raftsim fuzz --runs N [--seed S] [--nodes K] [--duration 30s] [--loss P] [--crash-rate R]\n"
     "               [--partition-rate R] [--clients C] [--trace-dir DIR] [--jobs J] [--features all]\n"
     "  raftsim bench [--seconds-virtual N] [--seed S] [--snapshot-every N] [--order 5,3,9] [--warm-runs N] [--no-trace]\n"
-    "  raftsim bench --time-travel [--seed S]\n";
+    "  raftsim bench --time-travel [--seed S]\n"
+    "  raftsim experiment elections [--timeouts 150-150,150-155,...] [--trials N] [--seed S]\n"
+    "               [--latency MIN MAX] [--disk-latency MIN MAX] [--logs varied|equal]\n";
 
 int usage(const std::string& error) {
   if (!error.empty()) std::fprintf(stderr, "raftsim: %s\n", error.c_str());
@@ -272,6 +274,7 @@ int main(int argc, char** argv) {
   if (cmd == "hash") return raftsim::cmd_hash(args);
   if (cmd == "fuzz") return raftsim::cmd_fuzz(args);
   if (cmd == "bench") return raftsim::cmd_bench(args);
+  if (cmd == "experiment") return raftsim::cmd_experiment(args);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     std::fputs(raftsim::kUsage, stdout);
     return raftsim::kExitOk;

@@ -51,5 +51,6 @@ std::string format_number(double v);
 int cmd_fuzz(const std::vector<std::string>& argv);
 int cmd_bench(const std::vector<std::string>& argv);
 int cmd_bench_time_travel(uint64_t seed);  // bench_time_travel.cpp
+int cmd_experiment(const std::vector<std::string>& argv);  // experiment.cpp
 
 }  // namespace raftsim
