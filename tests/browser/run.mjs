@@ -113,7 +113,9 @@ class Lab {
     if (r.timedOut) throw new Error(`${what}: not within ${maxMs} ms of virtual time (now t=${r.s.time} us, leader ${r.s.leader}, term ${r.s.term})`);
     return r.s;
   }
-  // Pauses real-time playback so only the test moves virtual time.
+  // Pauses real-time playback so only the test moves virtual time. The page plays from its first
+  // frame until then, so the time it holds at depends on the machine's load (about 0.5 s here, over
+  // 1 s on a loaded one): a test that needs an absolute time must go there (run or seek).
   async hold() {
     await this.ok('pause', true);
     await this.frames(1);
@@ -527,7 +529,14 @@ test('a share URL reproduces the same trace hash', async ({ lab, url, newLab }) 
 // on to 3.5 s, drag the timeline back to about 0.5 s, Share -> Copy share link. The link must keep
 // the whole run and open paused at the moment viewed; one copied at the present opens at the end.
 test('a share link made while scrubbed back keeps the whole run and opens where it was viewed', async ({ lab, url, newLab }) => {
-  const runTo = async (l, us) => { const s = await l.state(); if (us > s.time) await l.ok('run', (us - s.time) / 1000); };
+  // Exactly to `us`: the page may already have played past it before hold() (a loaded machine).
+  const runTo = async (l, us) => {
+    const s = await l.state();
+    if (us > s.time) await l.ok('run', (us - s.time) / 1000);
+    else if (us < s.time) await l.ok('seek', us);
+    const t = (await l.state()).time;
+    assert(t === us, `went to ${us} us, the page is at ${t}`);
+  };
   // The script's timeline: [time in us, line] for each action line ("run" advances the time).
   const timeline = (text) => {
     const unit = { s: 1e6, ms: 1e3, us: 1 };
@@ -544,8 +553,10 @@ test('a share link made while scrubbed back keeps the whole run and opens where 
 
   await lab.open(url);
   await lab.hold();
-  const s0 = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 1000 });
+  await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 1000 });
   await runTo(lab, 1e6);
+  const s0 = await lab.state();  // the leader at 1 s
+  assert(s0.leader, 'no leader at 1 s');
   await lab.frames(2);
   const p = await lab.call('nodePosition', s0.leader);
   await lab.click(p.x, p.y);
