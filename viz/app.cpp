@@ -435,6 +435,8 @@ void App::frame(double real_dt_s) {
 
 const sim::Lab& App::lab() const { return impl_->lab; }
 const History& App::history() const { return impl_->history; }
+const TimingExperimentState& App::timing_experiment() const { return impl_->vs.experiment; }
+int App::timing_experiment_curves() const { return impl_->vs.experiment_curves; }
 
 std::string App::act(const sim::Statement& s, Fork fork) { return impl_->act(s, fork); }
 

@@ -18,6 +18,7 @@
 namespace raft::viz {
 
 class History;
+struct TimingExperimentState;
 
 struct ScenarioAsset {
   std::string name;   // file name without .raft
@@ -54,6 +55,9 @@ class App {
   const sim::Lab& lab() const;
   // The UI's record of the whole run (timeline markers, event log).
   const History& history() const;
+  // The timing experiment window's run (issue 11), and the curves its chart drew last frame.
+  const TimingExperimentState& timing_experiment() const;
+  int timing_experiment_curves() const;
 
   // ---- acting: the one way a statement reaches the lab ----
   // Applies `s` now and records it. In the past with recorded commands ahead, Fork::Ask shows the

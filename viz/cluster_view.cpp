@@ -92,6 +92,18 @@ struct LegendFlow {
 }  // namespace
 
 // Lays out (and, when `dl` is set, draws) the legend; returns its height.
+// A small disk (a cylinder) with the number of writes pending on it.
+void draw_disk_badge(ImDrawList* dl, const Fonts& f, ImVec2 c, size_t writes) {
+  const float w = 8, h = 9;
+  const ImU32 disk = IM_COL32(222, 226, 235, 255);  // pale: apart from every role and term color
+  dl->AddRectFilled(c + ImVec2(-w, -h), c + ImVec2(w, h), disk, 4);
+  dl->AddRect(c + ImVec2(-w, -h), c + ImVec2(w, h), IM_COL32(16, 18, 22, 255), 4, 0, 1.5f);
+  dl->AddLine(c + ImVec2(-w + 1, -h + 4), c + ImVec2(w - 1, -h + 4), IM_COL32(16, 18, 22, 255), 1.0f);
+  char n[8];
+  std::snprintf(n, sizeof n, "%zu", writes);
+  draw_text_centered(dl, f.small, f.small_size() * 0.9f, c + ImVec2(0, 2), IM_COL32(16, 18, 22, 255), n);
+}
+
 float draw_legend(ImDrawList* dl, const Fonts& f, const Rect& area, bool busy) {
   const float line_h = f.small_size() + 6;
   LegendFlow flow{dl, f, area, area.min, line_h};
@@ -407,6 +419,9 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       continue;
     }
     draw_node_body(dl, f, p, nr, node.role(), up, node.current_term(), hovered_node == i, true);
+    // Disk write latency (issue 11): a server with writes on their way to its disk shows a disk
+    // and how many; what it sends or answers waits for them.
+    if (up && c.writes_pending(i) > 0) draw_disk_badge(dl, f, p + ImVec2(nr + 8, -nr + 2), c.writes_pending(i));
     // §4.2.1: a learner receives the log but does not vote; drawn with a dashed ring.
     if (up && node.role() == Role::Follower && !node.configuration().is_voter(i)) {
       dashed_circle(dl, p, nr + 4, color::kFollower, 1.5f, 14);

@@ -69,6 +69,11 @@ void idle_help(const Ui& ui) {
     const sim::NetworkConfig& net = c.network().config();
     row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
     row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
+    const sim::DiskConfig& disk = c.config().disk;
+    if (disk.on()) {
+      row("disk write", "each write to a server's disk takes this long (disk_latency); a server sends nothing that depends on it before",
+          "%.1f-%.1f ms", static_cast<double>(disk.write_min_us) / 1000, static_cast<double>(disk.write_max_us) / 1000);
+    }
     row("messages in flight", nullptr, "%zu", c.network().in_flight());
     row("client requests", nullptr, "%zu", c.client_ops().size());
     ImGui::EndTable();
@@ -180,6 +185,12 @@ void draw_inspector(Ui& ui, const Rect& r) {
         format_duration(a, sizeof a, left > 0 ? left / 1000 * 1000 : 0);  // whole ms: a countdown to read
         format_duration(b, sizeof b, node.election_timeout_us() / 1000 * 1000);
         row("election timer", "randomized timeout; at zero it becomes a candidate", "%s left of %s", a, b);
+      }
+      if (c.writes_pending(n) > 0) {
+        char a[24];
+        format_duration(a, sizeof a, c.write_done_at(n) - c.now());
+        row("writing to disk", "writes not yet on disk (disk_latency): what it sends or answers waits for them, and a crash loses them",
+            "%zu, the next done in %s", c.writes_pending(n), a);
       }
       if (c.clock_rate_permille(n) != 1000) {
         row("clock", "clock drift: its timers run this much faster than real time", "%gx real time",

@@ -58,6 +58,8 @@ void load_draft(const Ui& ui, SettingsDraft& d) {
   const sim::NetworkConfig& net = c.network().config();
   d.latency_min_ms = static_cast<int>(net.latency_min_us / 1000);
   d.latency_max_ms = static_cast<int>(net.latency_max_us / 1000);
+  d.disk_min_ms = static_cast<float>(cfg.disk.write_min_us) / 1000.0f;
+  d.disk_max_ms = static_cast<float>(cfg.disk.write_max_us) / 1000.0f;
   d.loss_pct = static_cast<float>(net.loss * 100);
   d.duplicate_pct = static_cast<float>(net.duplicate * 100);
   const sim::Workload& w = c.workload();
@@ -94,6 +96,15 @@ void settings_menu(Ui& ui) {
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_loss(d.loss_pct / 100.0));
   ImGui::SliderFloat("duplicates (%)", &d.duplicate_pct, 0, 100, "%.0f%%");
   if (ImGui::IsItemDeactivatedAfterEdit()) ui.act(sim::make::set_duplicate(d.duplicate_pct / 100.0));
+  ImGui::DragFloatRange2("disk write (ms)", &d.disk_min_ms, &d.disk_max_ms, 0.1f, 0, 1000, "min %.1f", "max %.1f");
+  ui.vs.track("Disk write");
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    ui.act(sim::make::set_disk_latency(static_cast<Time>(d.disk_min_ms * 1000.0f + 0.5f), static_cast<Time>(d.disk_max_ms * 1000.0f + 0.5f)));
+  }
+  ImGui::SameLine();
+  help_marker(
+      "How long each write to a server's disk takes (0: instant). Figure 2 has a server write its term, vote and "
+      "new entries before it answers, so what it sends waits for its writes; a crash before a write is done loses it.");
 
   ImGui::Separator();
   ImGui::TextDisabled("Client load (applies now)");
@@ -335,12 +346,17 @@ void draw_menu_bar(Ui& ui) {
     if (ImGui::MenuItem("Heal the network", "h")) ui.act(sim::make::heal());
     add_server_item(ui);
     ImGui::Separator();
+    if (ImGui::MenuItem("Timing experiment (section 9.3)...")) vs.experiment.open = true;
+    vs.track("Timing experiment");
+    ImGui::Separator();
     if (ImGui::MenuItem("Restart the cluster")) {
       Action a = simple_action(Action::Kind::Restart);
       a.config = ui.cluster().config();
       ui.push(a);
     }
     ImGui::EndMenu();
+  } else {
+    vs.track("Simulation");  // only while closed, as "Settings" below
   }
   if (ImGui::BeginMenu("Settings")) {
     settings_menu(ui);
@@ -383,6 +399,7 @@ void draw_menu_bar(Ui& ui) {
 void draw_overlays(Ui& ui) {
   if (ui.vs.show_help) help_window(ui);
   if (ui.vs.show_guide) guide_window(ui);
+  if (ui.vs.experiment.open) timing_experiment_window(ui);
   fork_modal(ui);
 }
 

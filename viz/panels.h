@@ -68,6 +68,10 @@ void draw_timeline(Ui& ui, const Rect& r);
 void draw_status_bar(Ui& ui, const Rect& r);
 // Help overlay, fork confirmation, guide.
 void draw_overlays(Ui& ui);
+// The timing experiment of the paper's section 9.3 (experiment_window.cpp): settings, a few trials
+// per frame while it runs, the cumulative distribution of downtime per timeout range next to the
+// paper's published points.
+void timing_experiment_window(Ui& ui);
 // Keyboard shortcuts (ignored while a text field has focus).
 void handle_shortcuts(Ui& ui);
 

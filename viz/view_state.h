@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/raft/types.h"
+#include "core/sim/experiment.h"
 #include "imgui.h"
 #include "viz/commands.h"
 #include "viz/layout.h"
@@ -23,6 +24,21 @@ struct ItemSpot {
   const char* key = "";  // a string literal
   ImVec2 pos{0, 0};
 };
+// The timing experiment window (the paper's section 9.3): its settings, and the trials run so far,
+// a few per frame while running. UI-only: it never touches the session's cluster.
+struct TimingExperimentState {
+  bool open = false;
+  bool running = false;
+  int trials = 100;                  // per range
+  float latency_min_ms = 1, latency_max_ms = 2, disk_min_ms = 1, disk_max_ms = 2;
+  sim::ElectionExperiment run;       // the settings of the run shown
+  size_t range = 0;                  // the range and trial to run next
+  int trial = 0;
+  std::vector<std::vector<Time>> downtimes;  // per range, sorted once its trials are done
+  std::vector<int> no_leader;        // per range
+  bool done() const { return !running && !downtimes.empty() && range >= run.ranges.size(); }
+};
+
 struct WindowSpot {
   const char* name = "";  // a string literal
   Rect rect;
@@ -39,6 +55,7 @@ struct SettingsDraft {
   int snapshot_every = 0;      // §7: 0 = off
   int snapshot_chunk = 64;     // bytes per InstallSnapshot chunk
   int latency_min_ms = 10, latency_max_ms = 20;
+  float disk_min_ms = 0, disk_max_ms = 0;
   float loss_pct = 0, duplicate_pct = 0;
   bool load_on = true;
   float load_rate = 2;
@@ -93,6 +110,8 @@ struct ViewState {
   bool event_follow = true;
 
   SettingsDraft draft;
+  TimingExperimentState experiment;
+  int experiment_curves = 0;         // curves the experiment's chart drew last frame
   ShellRequest shell_request = ShellRequest::None;
   uint64_t requests = 0;             // numbers the user's client requests
 

@@ -13,6 +13,7 @@
 #include "core/sim/lab.h"
 #include "viz/app.h"
 #include "viz/history.h"
+#include "viz/view_state.h"
 #include "web/web.h"
 
 namespace raft::web {
@@ -167,6 +168,27 @@ val state() {
   frame.set("maxMs", fw.max_ms);
   frame.set("frames", num(fw.frames));
   s.set("frameWork", frame);
+
+  // Issue 11: the timing experiment window, per range as far as it has run.
+  const viz::TimingExperimentState& x = a.timing_experiment();
+  val experiment = val::object();
+  experiment.set("open", x.open);
+  experiment.set("running", x.running);
+  experiment.set("done", x.done());
+  experiment.set("curves", a.timing_experiment_curves());
+  val ranges = val::array();
+  for (size_t r = 0; r < x.run.ranges.size() && r < x.range; ++r) {
+    const sim::DowntimeSummary sum = sim::summarize(x.downtimes[r], x.no_leader[r]);
+    val row = val::object();
+    row.set("range", sim::format_range(x.run.ranges[r]));
+    row.set("trials", sum.trials);
+    row.set("noLeader", sum.no_leader);
+    row.set("medianUs", num(static_cast<uint64_t>(sum.median_us)));
+    row.set("maxUs", num(static_cast<uint64_t>(sum.max_us)));
+    ranges.call<void>("push", row);
+  }
+  experiment.set("ranges", ranges);
+  s.set("experiment", experiment);
 
   s.set("traceHash", trace_hash());
   s.set("traceEvents", num(c.trace().size()));

@@ -40,8 +40,8 @@ class Checker {
 
   // Initial state (scenario presets), before any event.
   void preset(NodeId node, const Storage& disk);
-  // A server crashed before its last writes reached the disk (DiskConfig) and restarted from
-  // `disk`, what the writes before them left: the term, vote and entries it held but never wrote
+  // A server crashed before its last writes reached the disk (DiskConfig) and is now `disk`,
+  // what the writes before them left: the term, vote and entries it held but never wrote
   // are forgotten. That is safe, since nothing it sent or answered depended on them (Figure 2:
   // persist before responding), so the checker forgets them too rather than call the lower term
   // or the second vote a violation. The entries it keeps are a prefix of what it held, or older

@@ -244,7 +244,7 @@ void Cluster::hold(NodeId n, bool wrote) {
 void Cluster::complete_write(NodeId n) {
   Disk& d = disk_[static_cast<size_t>(n)];
   PendingWrite w = std::move(d.pending.front());
-  d.pending.pop_front();
+  d.pending.erase(d.pending.begin());
   d.durable = std::move(w.after);
   for (Message& m : w.messages) send(m);
   if (!w.replies.empty()) answer(n, w.replies);
@@ -349,10 +349,15 @@ void Cluster::crash(NodeId n) {
   RAFT_ASSERT(valid(n) && up_[n]);
   up_[n] = false;
   nodes_[n].clear_output();
-  // Writes not yet on disk are lost with the outputs that waited for them (DiskConfig).
+  // Writes not yet on disk are lost with the outputs that waited for them (DiskConfig): from now
+  // on the server is what its disk holds (drawn so while it is down), and so the checker sees it.
   Disk& d = disk_[static_cast<size_t>(n)];
-  d.lost = !d.pending.empty();
-  d.pending.clear();
+  if (!d.pending.empty()) {
+    d.pending.clear();
+    nodes_[n] = make_node(n, d.durable);
+    d.writes_seen = nodes_[n].disk_writes();
+    checker_.rollback(n, nodes_[n].disk());
+  }
   trace_->add(TraceEvent::crash(now_, n));
   leader_dirty_ = true;
   update_leaderless();
@@ -361,19 +366,16 @@ void Cluster::crash(NodeId n) {
 void Cluster::restart(NodeId n) {
   RAFT_ASSERT(valid(n) && !up_[n] && !gone(n));
   ++incarnation_[n];
-  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt. With
-  // write latency, that is what the last completed write left, not what the server last held.
+  // Only the disk survives: currentTerm, votedFor and the log. Everything else is rebuilt. (With
+  // write latency, the crash already took the server back to what its completed writes left.)
   Disk& d = disk_[static_cast<size_t>(n)];
-  const bool lost_writes = d.lost;
-  d.lost = false;
-  Storage disk = lost_writes ? d.durable : nodes_[n].disk();
+  Storage disk = nodes_[n].disk();
   // Unsafe, for teaching: votedFor is lost, so the server may vote again in the same term.
   if (config_.timing.forget_vote) disk.voted_for = kNoNode;
   nodes_[n] = make_node(n, std::move(disk));  // with its snapshot (§7), from which the state machine starts
   up_[n] = true;
   d.writes_seen = nodes_[n].disk_writes();
   if (config_.disk.on()) d.durable = nodes_[n].disk();
-  if (lost_writes) checker_.rollback(n, nodes_[n].disk());
   checker_.on_restart(n, nodes_[n].commit_index());
   checker_.set_configuration(n, nodes_[n].configuration_index(), nodes_[n].configuration());
   trace_->add(TraceEvent::restart(now_, n));

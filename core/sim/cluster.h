@@ -9,7 +9,6 @@
 #pragma once
 
 #include <array>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -200,8 +199,7 @@ class Cluster {
   struct Disk {
     Storage durable;                   // valid while DiskConfig is on
     uint64_t writes_seen = 0;          // the node's disk_writes() as of the last drain
-    std::deque<PendingWrite> pending;
-    bool lost = false;                 // crashed with writes pending: restarts from `durable`
+    std::vector<PendingWrite> pending;  // a handful at most: a vector, not a deque (code size in wasm)
   };
   std::vector<Disk> disk_;
   ClientPool clients_;

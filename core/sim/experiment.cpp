@@ -1,7 +1,6 @@
 #include "core/sim/experiment.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "core/raft/rng.h"
 #include "core/sim/cluster.h"
@@ -24,11 +23,9 @@ std::string paper_figure(const TimeoutRange& r) {
 
 namespace {
 bool parse_ms(std::string_view s, Time& us) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || !(v >= 0 && v <= 3'600'000)) return false;
-  us = static_cast<Time>(v * 1000 + 0.5);
-  return true;
+  // Milliseconds, as the duration parser reads them ("0.5" is 500 us); no sign, no unit.
+  if (s.empty() || s.find_first_not_of("0123456789.") != std::string_view::npos) return false;
+  return parse_duration(std::string(s) + "ms", us) && us <= 3'600'000'000LL;
 }
 }  // namespace
 

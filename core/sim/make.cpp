@@ -75,6 +75,9 @@ Statement duplicate_message(uint64_t id) { return stmt::DuplicateMessage{id}; }
 Statement delay_message(uint64_t id, Time extra_us) { return stmt::DelayMessage{id, extra_us}; }
 
 Statement set_latency(Time min_us, Time max_us) { return stmt::Latency{std::min(min_us, max_us), std::max(min_us, max_us)}; }
+Statement set_disk_latency(Time min_us, Time max_us) {
+  return stmt::DiskLatency{std::max<Time>(0, std::min(min_us, max_us)), std::max<Time>(0, std::max(min_us, max_us))};
+}
 Statement set_loss(double p) { return stmt::Loss{std::clamp(p, 0.0, 1.0)}; }
 Statement set_duplicate(double p) { return stmt::Duplicate{std::clamp(p, 0.0, 1.0)}; }
 Statement set_election_timeout(Time min_us, Time max_us) { return stmt::ElectionTimeout{min_us, max_us}; }

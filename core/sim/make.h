@@ -46,6 +46,7 @@ Statement duplicate_message(uint64_t id);
 Statement delay_message(uint64_t id, Time extra_us);
 // ---- settings while running ----
 Statement set_latency(Time min_us, Time max_us);
+Statement set_disk_latency(Time min_us, Time max_us);
 Statement set_loss(double p);
 Statement set_duplicate(double p);
 Statement set_election_timeout(Time min_us, Time max_us);

@@ -699,6 +699,36 @@ test('a 33-minute run at the request limit fits in 64 MB, and the event log rege
   lab.assertNoErrors();
 });
 
+// Issue 11: the paper's election-time experiment runs in the page. Opened from the Simulation
+// menu, a quick run (20 trials per range) draws one cumulative-distribution curve per timeout
+// range; the fixed 150-150 ms range never elects a leader (repeated split votes), as in the paper.
+test('the timing experiment window runs the section 9.3 experiment and draws one curve per range', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.hold();
+  const menu = await lab.item('Simulation');
+  await lab.click(menu.x, menu.y);
+  const entry = await lab.waitForItem('Timing experiment');
+  await lab.click(entry.x, entry.y);
+  await lab.waitForWindow('Timing experiment');
+  const quick = await lab.waitForItem('Quick experiment');
+  const before = (await lab.state()).traceHash;
+  await lab.click(quick.x, quick.y);
+  assert((await lab.state()).experiment.running, 'the experiment did not start');
+  await lab.page.waitForFunction(() => window.Module.state().experiment.done, null, { timeout: 120000, polling: 200 });
+  await lab.frames(2);
+  const x = (await lab.state()).experiment;
+  assert(x.ranges.length === 7, `${x.ranges.length} ranges`);
+  assert(x.curves === 7, `the chart drew ${x.curves} curves for 7 ranges`);
+  const row = (r) => x.ranges.find((e) => e.range === r);
+  assert(row('150-150').trials === 20 && row('150-150').noLeader === 20, `150-150: ${JSON.stringify(row('150-150'))}`);
+  assert(row('150-200').noLeader === 0 && row('150-200').maxUs < 1e6, `150-200: ${JSON.stringify(row('150-200'))}`);
+  assert(row('12-24').medianUs < row('150-300').medianUs, `12-24's median ${row('12-24').medianUs} us, 150-300's ${row('150-300').medianUs} us`);
+  assert((await lab.state()).traceHash === before, 'the experiment changed the session');
+  metrics.experiment = x.ranges.map((e) => `${e.range}: ${e.noLeader === e.trials ? 'no leader' : `median ${(e.medianUs / 1000).toFixed(0)} ms`}, no leader ${e.noLeader}/${e.trials}`).join('; ');
+  await lab.shot('timing-experiment');
+  lab.assertNoErrors();
+});
+
 test('a malformed share hash shows a message and starts the default cluster', async ({ lab, url }) => {
   await lab.open(`${url}#${encodeURIComponent('nodes 5\nthis is not raft\n')}`);
   const notice = await lab.call('notice');
