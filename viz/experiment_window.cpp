@@ -61,9 +61,10 @@ void advance(TimingExperimentState& x) {
       x.running = false;
       break;
     }
-    const auto d = sim::election_trial(x.run, x.run.ranges[x.range], x.trial);
-    if (d) x.downtimes[x.range].push_back(*d);
-    else ++x.no_leader[x.range];
+    bool set_up = false;
+    const auto d = sim::election_trial(x.run, x.run.ranges[x.range], x.trial, &set_up);
+    if (set_up && d) x.downtimes[x.range].push_back(*d);
+    else if (set_up) ++x.no_leader[x.range];  // (a trial that could not be set up is left out)
     if (++x.trial >= x.run.trials) {
       std::sort(x.downtimes[x.range].begin(), x.downtimes[x.range].end());
       x.trial = 0;
@@ -159,7 +160,7 @@ void timing_experiment_window(Ui& ui) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const float w = std::min(760.0f, ds.x - 24);
   ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(w, std::min(640.0f, ds.y - 24)), ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(w, std::min(780.0f, ds.y - 24)), ImGuiCond_Appearing);
   if (!ImGui::Begin("Timing experiment (section 9.3)", &x.open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
@@ -201,9 +202,11 @@ void timing_experiment_window(Ui& ui) {
     ImGui::SameLine();
     ImGui::ProgressBar(static_cast<float>(done_trials) / static_cast<float>(std::max<size_t>(1, total)), ImVec2(-1, 0), progress);
   }
-  const float chart_h = std::max(160.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 10.5f);
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float chart_h = std::max(160.0f, ImGui::GetContentRegionAvail().y - line * 18.0f);
   ui.vs.experiment_curves = draw_chart(ui, x, ImVec2(ImGui::GetContentRegionAvail().x, chart_h));
-  if (ImGui::BeginTable("##experiment", 6, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY)) {
+  if (ImGui::BeginTable("##experiment", 6, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, line * 8.6f))) {
     ImGui::TableSetupColumn("timeouts");
     ImGui::TableSetupColumn("median");
     ImGui::TableSetupColumn("mean");
@@ -230,7 +233,22 @@ void timing_experiment_window(Ui& ui) {
     }
     ImGui::EndTable();
   }
-  ImGui::TextDisabled("Worst cases move by tens of ms with the trials' luck; the paper ran 1000 trials per range (100 for 150-150).");
+  // Issue 11: each remaining difference from the paper, in one sentence, for the default
+  // configuration (raftsim experiment elections prints the same figures at 1000 trials).
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("Against the paper, with these defaults at 1000 trials (raftsim experiment elections):");
+  for (const char* sentence : {
+           "150-150 ms: no trial elects a leader within 10 s, as in the paper: equal timeouts split the votes again every round.",
+           "150-155 ms: median 293 ms against 287 ms; with 5 ms of randomness most trials need a second round after a split vote.",
+           "150-200 ms: worst case 508 ms against 513 ms; a worst case of 1000 trials moves with luck (508 to 659 ms over seeds 1 to 3).",
+           "12-24 ms: mean 30 ms against 35 ms and worst 161 ms against 152 ms (111 to 161 ms over seeds 1 to 3); the simulator has "
+           "no CPU or scheduling delays, so its rounds vary less than LogCabin's.",
+           "The default network (1-2 ms one way) and disk (1-2 ms per write) were found by search; 2-3 ms one way with instant "
+           "writes fits as well, and 5-10 ms writes (a 15 ms broadcast) make the 150-155 ms median four times the paper's."}) {
+    ImGui::Bullet();
+    ImGui::TextDisabled("%s", sentence);
+  }
+  ImGui::PopTextWrapPos();
   ImGui::End();
 }
 

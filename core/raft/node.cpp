@@ -518,12 +518,17 @@ void Node::persist_term_and_vote(Term term, NodeId voted_for) {
   }
 }
 
+void Node::on_persisted(Time now, LogIndex index) {
+  if (role_ != Role::Leader) return;
+  if (progress_[slot(config_.id)].maybe_update(std::min(index, disk_.log.last_index()))) advance_commit_index(now);
+}
+
 void Node::append_entry(Entry e) {
   const Term t = e.term;
   const bool is_config = e.cmd->op == Op::Config;
   disk_.log.append(std::move(e));
   ++disk_writes_;
-  if (role_ == Role::Leader) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
+  if (role_ == Role::Leader && !deferred_persistence_) progress_[slot(config_.id)].maybe_update(disk_.log.last_index());
   emit(NodeEvent::Kind::Append, t, disk_.log.last_index());
   if (is_config) on_appended(disk_.log.last_index());
 }

@@ -160,6 +160,11 @@ class Node {
   // truncated, a snapshot saved). A host that models write latency compares it across a step to
   // tell whether the step's outputs wait for a write (Figure 2: persist before responding).
   uint64_t disk_writes() const { return disk_writes_; }
+  // A host whose writes take time (the simulator's disk latency) says when they are done: a
+  // leader then counts its own log towards commitment only up to what is on its disk, as it counts
+  // a follower's only once the follower has written it. Otherwise its log counts as it grows.
+  void set_deferred_persistence(bool on) { deferred_persistence_ = on; }
+  void on_persisted(Time now, LogIndex index);
   NodeId leader_id() const { return leader_id_; }
   LogIndex commit_index() const { return commit_index_; }
   LogIndex last_applied() const { return last_applied_; }
@@ -296,6 +301,7 @@ class Node {
   Config config_;
   Storage disk_;
   uint64_t disk_writes_ = 0;
+  bool deferred_persistence_ = false;
   Rng rng_;
 
   // Volatile state on all servers.

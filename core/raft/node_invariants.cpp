@@ -104,10 +104,12 @@ std::string Node::check_invariants() const {
       // §5.2: a leader won the election of its term, voting for itself.
       if (leader_id_ != me) return broken("a leader names " + node_name(leader_id_) + " as the leader");
       if (disk_.voted_for != me) return broken("a leader has not voted for itself in its term");
-      // Figure 2, Volatile state on leaders: its own entry tracks its log; every follower's obeys
-      // matchIndex < nextIndex <= last log index + 1 (Progress's invariant).
+      // Figure 2, Volatile state on leaders: its own entry tracks its log (with deferred
+      // persistence, what of it is on disk); every follower's obeys matchIndex < nextIndex <=
+      // last log index + 1 (Progress's invariant).
       const Progress& own = progress_[slot(me)];
-      if (own.match_index != last || own.next_index != last + 1) {
+      if (deferred_persistence_ ? own.match_index > last || own.next_index > last + 1 || own.match_index >= own.next_index
+                                : own.match_index != last || own.next_index != last + 1) {
         return broken("the leader's own matchIndex " + str(own.match_index) + " and nextIndex " + str(own.next_index) +
                       " do not follow its last log index " + str(last));
       }

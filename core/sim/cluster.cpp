@@ -93,7 +93,9 @@ Node Cluster::make_node(NodeId n, Storage disk) {
   c.timing = config_.timing;
   c.seed = Rng::derive(config_.seed, kStreamNode + static_cast<uint64_t>(n) * 1000 + incarnation_[n]);
   c.clock_rate_permille = clock_rate_permille_[static_cast<size_t>(n)];
-  return Node(c, std::move(disk), now_);
+  Node node(c, std::move(disk), now_);
+  node.set_deferred_persistence(deferred_);
+  return node;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,8 +201,13 @@ void Cluster::drain(NodeId n) {
   Node& node = nodes_[n];
   const std::string broken = node.check_invariants();  // after every input the node handled
   RAFT_ASSERT_MSG(broken.empty(), broken.c_str());
-  for (const NodeEvent& e : node.events()) record_node_event(node, e);
   Disk& d = disk_[static_cast<size_t>(n)];
+  if (deferred_ && !config_.disk.on() && d.pending.empty() && node.disk_writes() != d.writes_seen) {
+    // Writes are instant again (disk latency was on earlier): what this step wrote is on disk.
+    d.writes_seen = node.disk_writes();
+    node.on_persisted(now_, node.log().last_index());
+  }
+  for (const NodeEvent& e : node.events()) record_node_event(node, e);
   const bool wrote = config_.disk.on() && node.disk_writes() != d.writes_seen;
   if (wrote || !d.pending.empty()) {
     hold(n, wrote);
@@ -234,11 +241,17 @@ void Cluster::hold(NodeId n, bool wrote) {
     w.done_at = start + disk_rng_.uniform(config_.disk.write_min_us, config_.disk.write_max_us);
     w.after = node.disk();
     d.pending.push_back(std::move(w));
+  } else if (node.disk_writes() != d.writes_seen) {
+    // A write made while writes are instant again (disk_latency set to 0) but earlier ones are
+    // still pending: it is on disk when they are, so it joins the last of them.
+    d.writes_seen = node.disk_writes();
+    d.pending.back().after = node.disk();
   }
   PendingWrite& w = d.pending.back();
   for (Message& m : node.messages()) w.messages.push_back(m);
   w.replies.insert(w.replies.end(), node.replies().begin(), node.replies().end());
-  if (d.pending.size() == 1 && w.done_at <= now_) complete_write(n);  // a write drawn at 0 is done at once
+  // A write drawn at 0 is done at once, as the next event at this instant (not from inside this
+  // drain, whose outputs are still the node's).
 }
 
 void Cluster::complete_write(NodeId n) {
@@ -248,6 +261,9 @@ void Cluster::complete_write(NodeId n) {
   d.durable = std::move(w.after);
   for (Message& m : w.messages) send(m);
   if (!w.replies.empty()) answer(n, w.replies);
+  // A leader counts its own entries once they are on its disk; that may commit (and answer) now.
+  nodes_[n].on_persisted(now_, d.durable.log.last_index());
+  drain(n);
   if (!checker_.ok()) halted_ = true;
 }
 
@@ -256,6 +272,11 @@ void Cluster::set_disk(const DiskConfig& disk) {
   const bool was_on = config_.disk.on();
   config_.disk = disk;
   if (!disk.on() || was_on) return;
+  if (!deferred_) {
+    // From now on a leader counts its own entries once written (Node::on_persisted).
+    deferred_ = true;
+    for (Node& node : nodes_) node.set_deferred_persistence(true);
+  }
   // Writes were instant until now: every server's disk is what it holds. (Writes still pending
   // from an earlier setting keep their times, and later outputs still wait behind them.)
   for (NodeId n = 0; n < size(); ++n) {

@@ -182,6 +182,7 @@ class Cluster {
   Time now_ = 0;
   Rng net_rng_;
   Rng disk_rng_;  // drawn only while DiskConfig is on, so traces without it are unchanged
+  bool deferred_ = false;  // disk latency was on at some point: nodes hear when writes are done
   MessageId next_message_id_ = 1;
   Network network_;
   std::vector<Node> nodes_;

@@ -65,7 +65,8 @@ bool step_until(Cluster& c, Time limit, const auto& pred) {
 
 }  // namespace
 
-std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRange& range, int trial) {
+std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRange& range, int trial, bool* set_up) {
+  if (set_up) *set_up = false;
   const uint64_t trial_seed = Rng::derive(Rng::derive(e.seed, static_cast<uint64_t>(range.min_us) * 1'000'003 + static_cast<uint64_t>(range.max_us)),
                                           static_cast<uint64_t>(trial));
   Rng rng(trial_seed);
@@ -86,7 +87,15 @@ std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRan
   NodeId l = kNoNode;
   if (!step_until(c, warm_limit, [&] {
         l = c.leader();
-        return l != kNoNode && c.node(l).commit_index() == c.node(l).log().last_index() && c.writes_pending(l) == 0;
+        if (l == kNoNode || c.node(l).commit_index() != c.node(l).log().last_index() || c.writes_pending(l) != 0) return false;
+        // Every follower has the leader's log (none is still being probed), so the entry below
+        // reaches exactly the followers it is meant to.
+        const LogIndex last = c.node(l).log().last_index();
+        for (NodeId n = 0; n < c.size(); ++n) {
+          if (c.node(n).log().last_index() != last || c.writes_pending(n) != 0) return false;
+          if (n != l && c.node(l).progress(n).match_index != last) return false;  // acknowledged: not probing
+        }
+        return true;
       })) {
     return std::nullopt;  // not reached with sane settings: a cluster with randomized timeouts elects a leader
   }
@@ -97,7 +106,6 @@ std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRan
   c.set_timing(t);
   c.run_until(c.node(l).deadline());  // a heartbeat round with the new timing
   step_until(c, warm_limit, [&] { return c.writes_pending(l) == 0; });
-  bool entry_sent = false;
   NodeMask lagging = 0;
   if (e.varied_logs) {
     // The leader appends an entry that half its followers (rounded down) never get, so they can be
@@ -126,17 +134,22 @@ std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRan
   // leader crashes at a uniformly random point of the heartbeat interval that follows.
   const Time t0 = c.node(l).deadline();
   const Time crash_at = t0 + rng.uniform(0, heartbeat - 1);
-  if (e.varied_logs && step_until(c, crash_at, [&] { return c.writes_pending(l) == 0; })) {
+  // Until the crash, every AppendEntries that carries entries to a lagging follower is dropped
+  // (the leader may resend the entry with a heartbeat); empty heartbeats still reach them.
+  auto drop_entries = [&] {
     std::vector<MessageId> drop;
     c.network().for_each_in_flight([&](const InFlight& f) {
       if (f.msg.from == l && has_node(lagging, f.msg.to) && f.msg.type == MessageType::AppendEntries && !f.msg.entries.empty()) drop.push_back(f.id);
     });
     for (MessageId id : drop) c.drop_message(id);
-    entry_sent = true;
+  };
+  while (lagging != 0 && c.ok() && c.next_event_time() <= crash_at) {
+    c.step();
+    drop_entries();
   }
-  (void)entry_sent;
   c.run_until(crash_at);
-  if (c.leader() != l) return std::nullopt;
+  if (c.leader() != l) return std::nullopt;  // deposed before the crash: not a trial of this procedure
+  if (set_up) *set_up = true;
   c.crash(l);
   c.heal();
   const Time crash = c.now();

@@ -24,7 +24,7 @@ struct ElectionExperiment {
   std::vector<TimeoutRange> ranges;  // empty: the paper's, kPaperRanges
   int trials = 1000;
   // The network and the disk. The defaults are the configuration found to reproduce all four of
-  // the paper's published figures within 1.11x at 1000 trials (a grid over one-way latencies of
+  // the paper's published figures within 1.15x at 1000 trials (a grid over one-way latencies of
   // 0.1 to 5 ms and disk writes of 0 to 10 ms): 1-2 ms one way, and 1-2 ms per disk write, which
   // a server makes before it sends a RequestVote (its own vote) or answers one.
   Time latency_min_us = 1'000, latency_max_us = 2'000;
@@ -48,8 +48,10 @@ std::string format_range(const TimeoutRange& r);  // "150-155" (milliseconds; "0
 // sends a heartbeat to all (the synchronized heartbeat), appends an entry that only some followers
 // get (varied logs), and crashes at a uniformly random point within its heartbeat interval (half
 // the minimum election timeout). The result is the time from the crash until a new leader exists,
-// or nothing if none did within give_up_us.
-std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRange& range, int trial);
+// or nothing if none did within give_up_us. `set_up` (if given) says whether the trial got as
+// far as the crash; a trial that did not (no leader in the warm-up, or the leader deposed before
+// its crash) is not a result, and callers count it apart.
+std::optional<Time> election_trial(const ElectionExperiment& e, const TimeoutRange& range, int trial, bool* set_up = nullptr);
 
 struct DowntimeSummary {
   int trials = 0;

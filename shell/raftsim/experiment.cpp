@@ -84,14 +84,16 @@ int cmd_experiment(const std::vector<std::string>& argv) {
   for (size_t r = 0; r < e.ranges.size(); ++r) {
     std::vector<raft::Time> downtimes;
     downtimes.reserve(static_cast<size_t>(e.trials));
-    int none = 0;
+    int none = 0, not_set_up = 0;
     for (int t = 0; t < e.trials; ++t) {
       if (t % 100 == 0) {
         std::fprintf(stderr, "\r  range %zu/%zu (%s ms), trial %d/%d ", r + 1, e.ranges.size(), raft::sim::format_range(e.ranges[r]).c_str(), t, e.trials);
         std::fflush(stderr);
       }
-      const auto d = raft::sim::election_trial(e, e.ranges[r], t);
-      if (d) downtimes.push_back(*d);
+      bool set_up = false;
+      const auto d = raft::sim::election_trial(e, e.ranges[r], t, &set_up);
+      if (!set_up) ++not_set_up;
+      else if (d) downtimes.push_back(*d);
       else ++none;
     }
     std::fprintf(stderr, "\r%60s\r", "");
@@ -101,6 +103,7 @@ int cmd_experiment(const std::vector<std::string>& argv) {
                 any ? ms(static_cast<double>(s.median_us)).c_str() : "-", any ? ms(s.mean_us).c_str() : "-",
                 any ? ms(static_cast<double>(s.p90_us)).c_str() : "-", any ? ms(static_cast<double>(s.max_us)).c_str() : "-", s.no_leader,
                 raft::sim::paper_figure(e.ranges[r]).c_str());
+    if (not_set_up > 0) std::printf("           (%d trials left out: the leader was deposed before its crash, or none was elected to start with)\n", not_set_up);
     std::fflush(stdout);
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
