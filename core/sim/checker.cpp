@@ -46,6 +46,18 @@ uint64_t Checker::chain_of_entry(LogIndex index, Term term, uint64_t chain) {
   return entry_chains_overflow_.try_emplace({index, term}, chain).first->second;
 }
 
+void Checker::raise_floor(LogIndex floor) {
+  if (floor <= floor_) return;
+  floor_ = floor;
+  // Index floor itself stays (position floor - 1): the next entry's chain is computed from it.
+  const size_t keep = to_size(floor - 1);
+  for (Chain& c : chains_) c.release_below(std::min(keep, c.size()));
+  committed_.release_below(std::min(keep, committed_.size()));
+  commit_term_.release_below(std::min(keep, commit_term_.size()));
+  entry_chains_.release_below(std::min(keep, entry_chains_.size()));
+  entry_chains_overflow_.erase(entry_chains_overflow_.begin(), entry_chains_overflow_.lower_bound({floor, 0}));
+}
+
 void Checker::fail(Time now, const char* property, std::string message) {
   if (!ok()) return;  // keep the first violation
   violation_.t = now;
@@ -141,9 +153,10 @@ bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
           break;
         }
         // Leader Completeness: every entry committed in an earlier term is in the new leader's log.
+        // (Searched from the floor on: below it every log, this one's too, is the committed prefix.)
         const auto first_not_older = std::lower_bound(commit_term_.begin(), commit_term_.end(), e.term);
-        const LogIndex must_have = static_cast<LogIndex>(first_not_older - commit_term_.begin());
-        if (must_have > 0) {
+        const LogIndex must_have = static_cast<LogIndex>(commit_term_.first()) + static_cast<LogIndex>(first_not_older - commit_term_.begin());
+        if (must_have > 0 && !below_floor(must_have)) {
           const bool has = chains_[id].size() >= must_have && chains_[id][to_size(must_have - 1)] == committed_[to_size(must_have - 1)];
           if (!has) {
             fail(now, "Leader Completeness",

@@ -77,6 +77,16 @@ class Checker {
   // The committed prefix agreed so far (hash chain per index), for tests.
   LogIndex committed_index() const { return committed_.size(); }
 
+  // Every server's snapshot (live and on disk) covers indexes 1..floor (issue 8: long runs). Below
+  // it every log is the committed prefix for good: a snapshot holds only committed entries (checked
+  // when taken and installed), nothing is appended, truncated, committed or applied at or below a
+  // server's snapshot, and a crash rolls a server back only to its disk's snapshot. So the tables
+  // indexed by log index let go of what lies below the floor, and a check that would compare a
+  // server's log with the committed one there passes without looking (chain_below_floor()). The
+  // floor never goes down; the Cluster raises it as snapshots are taken.
+  void raise_floor(LogIndex floor);
+  LogIndex floor() const { return floor_; }
+
  private:
   void fail(Time now, const char* property, std::string message);
 
@@ -92,6 +102,8 @@ class Checker {
   uint64_t chain_at(NodeId n, LogIndex i) const { return i == 0 ? 0 : chains_[n][to_size(i - 1)]; }
   // Whether node n's shadow log holds the entry whose chain (entry and everything before it) is `chain`.
   bool holds(NodeId n, LogIndex i, uint64_t chain) const { return chains_[n].size() >= i && chain_at(n, i) == chain; }
+  // Whether index i is below the floor, where every log is the committed prefix (raise_floor).
+  bool below_floor(LogIndex i) const { return i < floor_; }
 
   void on_commit(Time now, const Node& node, const NodeEvent& e);
   void on_apply(Time now, const Node& node, const NodeEvent& e);
@@ -144,6 +156,7 @@ class Checker {
   // Non-decreasing along the index, so a new leader of term T must hold every entry whose
   // commit term is < T (Leader Completeness), found by binary search.
   CowVector<Term, 256> commit_term_;
+  LogIndex floor_ = 0;   // raise_floor(): tables hold indexes >= floor_ (at least; in whole chunks)
   Violation violation_;
 };
 

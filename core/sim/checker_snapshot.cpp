@@ -67,7 +67,7 @@ void Checker::observe_install(Time now, const Node& node, const NodeEvent& e) {
     }
   } else {
     // Rule 7: the whole log was discarded; the snapshot stands for the committed prefix.
-    chain.assign(committed_.begin(), committed_.begin() + static_cast<std::ptrdiff_t>(index));
+    chain.assign_prefix(committed_, to_size(index));
   }
   commit_[id] = index;
   applied_[id] = index;  // the state machine now stands at the snapshot

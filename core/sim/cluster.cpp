@@ -272,11 +272,26 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
       break;
     case NodeEvent::Kind::Snapshot:
       trace_->add(TraceEvent::snapshot(now_, e.node, e.index, e.term));
+      raise_checker_floor();
       break;
     case NodeEvent::Kind::Install:
       trace_->add(TraceEvent::install(now_, e.node, e.index, e.term, e.kept_suffix));
+      raise_checker_floor();
       break;
   }
+}
+
+void Cluster::raise_checker_floor() {
+  // The lowest snapshot any server could still be at: its own, or its disk's while writes are
+  // pending (a crash goes back there). A removed server never comes back and does not count.
+  LogIndex floor = UINT64_MAX;
+  for (NodeId n = 0; n < size(); ++n) {
+    if (gone(n)) continue;
+    floor = std::min(floor, nodes_[n].log().snapshot_index());
+    const Disk& d = disk_[static_cast<size_t>(n)];
+    if (config_.disk.on() || !d.pending.empty()) floor = std::min(floor, d.durable.log.snapshot_index());
+  }
+  if (floor != UINT64_MAX) checker_.raise_floor(floor);
 }
 
 void Cluster::update_leaderless() {

@@ -175,6 +175,9 @@ class Cluster {
   void set_links(NodeId a, NodeId b, bool one_way, bool up);
   bool process_next(Time limit);           // one event with time <= limit; false if none
   void update_leaderless();
+  // After a snapshot is taken or installed: the checker lets go of what every server's snapshot
+  // covers (Checker::raise_floor).
+  void raise_checker_floor();
   Node make_node(NodeId n, Storage disk);
   void shut_down_removed();                // servers whose removal a leader just committed
 

@@ -6,12 +6,19 @@
 //
 // Indexing is O(1) (two loads); iterators are random access, so std::lower_bound works as on a
 // vector. Chunk buffers are reserved to kChunk once and never regrow.
+//
+// A long run (issue 8) can let go of a prefix it will never read again: release_below(n) drops
+// the whole chunks below element n from this copy (other copies keep theirs), so memory follows
+// what is still needed, not the run's length. Indexes do not move: size() still counts released
+// elements, first() is the first element held, and reading below it is a bug (asserted).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
 
+#include "core/raft/types.h"
 #include "core/sim/index_iterator.h"
 
 namespace raft::sim {
@@ -24,10 +31,34 @@ class CowVector {
  public:
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  const T& operator[](size_t i) const { return (*chunks_[i / kChunk])[i % kChunk]; }
+  const T& operator[](size_t i) const {
+    RAFT_ASSERT(i >= first_ && i < size_);
+    return (*chunks_[i / kChunk])[i % kChunk];
+  }
+  // The first element held (0 unless release_below() let a prefix go).
+  size_t first() const { return first_; }
+  // Lets go of the whole chunks below element n (n <= size()); the elements from first() on stay.
+  void release_below(size_t n) {
+    RAFT_ASSERT(n <= size_);
+    const size_t chunks = n / kChunk;
+    for (size_t c = first_ / kChunk; c < chunks; ++c) chunks_[c].reset();
+    if (chunks * kChunk > first_) first_ = chunks * kChunk;
+  }
+  // This copy becomes the first n elements of `o` (n <= o.size()), sharing its chunks, released
+  // ones included.
+  void assign_prefix(const CowVector& o, size_t n) {
+    RAFT_ASSERT(n <= o.size_ && n >= o.first_);
+    chunks_.assign(o.chunks_.begin(), o.chunks_.begin() + static_cast<std::ptrdiff_t>((n + kChunk - 1) / kChunk));
+    size_ = n;
+    first_ = std::min(o.first_, n / kChunk * kChunk);
+    if (n % kChunk != 0) own(chunks_.size() - 1)->resize(n % kChunk);
+  }
   const T& back() const { return (*this)[size_ - 1]; }
   // A writable element: clones its chunk first if another copy shares it.
-  T& mut(size_t i) { return (*own(i / kChunk))[i % kChunk]; }
+  T& mut(size_t i) {
+    RAFT_ASSERT(i >= first_ && i < size_);
+    return (*own(i / kChunk))[i % kChunk];
+  }
 
   void push_back(T v) {
     if (size_ % kChunk == 0) {
@@ -42,6 +73,7 @@ class CowVector {
   // Grows with value-initialised elements or keeps the first n.
   void resize(size_t n) {
     if (n <= size_) {
+      RAFT_ASSERT(n >= first_);
       chunks_.resize((n + kChunk - 1) / kChunk);
       if (n % kChunk != 0) own(chunks_.size() - 1)->resize(n % kChunk);
       size_ = n;
@@ -52,6 +84,7 @@ class CowVector {
   void clear() {
     chunks_.clear();
     size_ = 0;
+    first_ = 0;
   }
   template <typename It>
   void assign(It first, It last) {
@@ -63,13 +96,13 @@ class CowVector {
   size_t unshared_bytes() const {
     size_t b = chunks_.capacity() * sizeof(std::shared_ptr<Chunk>);
     for (const auto& c : chunks_) {
-      if (c.use_count() == 1) b += c->capacity() * sizeof(T);
+      if (c && c.use_count() == 1) b += c->capacity() * sizeof(T);
     }
     return b;
   }
 
   using const_iterator = IndexIterator<CowVector, T>;
-  const_iterator begin() const { return {this, 0}; }
+  const_iterator begin() const { return {this, first_}; }  // the elements held
   const_iterator end() const { return {this, size_}; }
 
  private:
@@ -84,8 +117,9 @@ class CowVector {
     return p.get();
   }
 
-  std::vector<std::shared_ptr<Chunk>> chunks_;
+  std::vector<std::shared_ptr<Chunk>> chunks_;  // null below first_
   size_t size_ = 0;
+  size_t first_ = 0;  // a multiple of kChunk
 };
 
 }  // namespace raft::sim

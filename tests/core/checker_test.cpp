@@ -136,5 +136,38 @@ TEST_CASE("checker: Leader Completeness for an entry committed after a later lea
   CHECK(contains(f.v().message, "s1 is leader of term 2 but lacks the entries up to index 2, which were just committed in term 1 or earlier (its log has 1 entries)."));
 }
 
+TEST_CASE("checker: a raised floor lets go of the tables below it and still checks above it (issue 8)") {
+  // Three servers with 600 entries of term 3, all committed in term 3; every snapshot then covers
+  // 1..520 (the Cluster raises the floor when snapshots say so).
+  const std::vector<Term> full(600, 3);
+  std::vector<Term> short_log(590, 3);
+  Fixture f(3, {full, full, short_log});
+  REQUIRE(f.leader(0, 3));
+  REQUIRE(f.commit(0, 590));
+  f.checker.raise_floor(520);
+  CHECK(f.checker.floor() == 520);
+  f.checker.raise_floor(100);  // never goes down
+  CHECK(f.checker.floor() == 520);
+  CHECK(f.checker.committed_index() == 590);
+
+  SUBCASE("a follower truncating a committed entry above the floor is caught") {
+    CHECK_FALSE(f.truncate(2, 530));
+    CHECK(f.v().property == "Never truncate a committed entry");
+    CHECK(contains(f.v().message, "s3 deleted its entries from index 530"));
+  }
+  SUBCASE("a new leader lacking committed entries above the floor is caught") {
+    REQUIRE(f.commit(0, 600));
+    CHECK_FALSE(f.leader(2, 4));
+    CHECK(f.v().property == "Leader Completeness");
+    CHECK(contains(f.v().message, "entries committed up to index 600 (its log has 590 entries)"));
+  }
+  SUBCASE("a leader holding them passes, and commits go on above the floor") {
+    REQUIRE(f.commit(0, 600));
+    CHECK(f.leader(1, 4));
+    CHECK(f.commit(2, 560));
+    CHECK(f.checker.ok());
+  }
+}
+
 }  // namespace
 }  // namespace raft::sim

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/raft/rng.h"
+#include "core/sim/cow_vector.h"
 #include "tests/core/raft_test_util.h"
 
 namespace raft::test {
@@ -313,6 +314,71 @@ TEST_CASE("Snapshot statements: parse, print back, and refuse bad input in words
   CHECK(sim::evaluate_check(cluster, sim::make::expect_snapshot(0, sim::Cmp::Ge, 5), found));
   CHECK_FALSE(sim::evaluate_check(cluster, sim::make::expect_snapshot(0, sim::Cmp::Ge, 100000), found));
   CHECK(found.find("s1's snapshot ends at index") == 0);
+}
+
+TEST_CASE("CowVector: release_below lets a prefix go from one copy only; assign_prefix shares chunks") {
+  sim::CowVector<int, 4> v;
+  for (int i = 0; i < 10; ++i) v.push_back(i);
+  const sim::CowVector<int, 4> checkpoint = v;
+  v.release_below(9);  // whole chunks only: elements 0..7 go, 8 and 9 stay
+  CHECK(v.first() == 8);
+  CHECK(v.size() == 10);
+  CHECK(v[8] == 8);
+  CHECK(*v.begin() == 8);
+  v.push_back(10);
+  CHECK(v[10] == 10);
+  CHECK(checkpoint.first() == 0);
+  CHECK(checkpoint[0] == 0);   // the other copy keeps its chunks
+  CHECK(checkpoint.size() == 10);
+  sim::CowVector<int, 4> prefix;
+  prefix.assign_prefix(v, 10);
+  CHECK(prefix.first() == 8);
+  CHECK(prefix.size() == 10);
+  CHECK(prefix[9] == 9);
+  prefix.push_back(42);
+  CHECK(prefix[10] == 42);
+  CHECK(v[10] == 10);  // the shared last chunk was cloned before the write
+  v.release_below(2);  // never goes back
+  CHECK(v.first() == 8);
+}
+
+TEST_CASE("The checker's floor follows the lowest snapshot, a down server's and a disk's included (issue 8)") {
+  sim::ClusterConfig config;
+  config.nodes = 3;
+  config.timing.snapshot_every = 20;
+  sim::Cluster cluster(config);
+  sim::Workload w;
+  w.clients = 2;
+  w.rate_per_s = 50;
+  cluster.set_workload(w);
+  auto lowest = [&] {
+    LogIndex m = UINT64_MAX;
+    for (NodeId n = 0; n < cluster.size(); ++n) m = std::min(m, cluster.node(n).log().snapshot_index());
+    return m;
+  };
+  cluster.run_for(5'000'000);
+  REQUIRE(cluster.ok());
+  CHECK(cluster.checker().floor() >= 100);
+  CHECK(cluster.checker().floor() == lowest());
+  // A down server holds the floor at its snapshot however far the others go.
+  cluster.crash(2);
+  const LogIndex held = cluster.node(2).log().snapshot_index();
+  cluster.run_for(5'000'000);
+  REQUIRE(cluster.ok());
+  CHECK(cluster.node(0).log().snapshot_index() > held + 100);
+  CHECK(cluster.checker().floor() == held);
+  // Back, it catches up by InstallSnapshot, and the floor follows.
+  cluster.restart(2);
+  cluster.run_for(3'000'000);
+  REQUIRE(cluster.ok());
+  CHECK(cluster.checker().floor() > held + 100);
+  CHECK(cluster.checker().floor() == lowest());
+  // With disk latency a server's disk may lag its memory: the floor waits for the disk.
+  REQUIRE(sim::apply_statement(cluster, sim::make::set_disk_latency(20'000, 40'000), nullptr));
+  cluster.run_for(5'000'000);
+  REQUIRE(cluster.ok());
+  CHECK(cluster.checker().floor() <= lowest());
+  CHECK(cluster.checker().floor() > held + 200);
 }
 
 }  // namespace raft::test
