@@ -169,14 +169,14 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "%s's clock now runs at %.3gx real time (its timers and lease are scaled)", name(e.node, a),
                  e.clock_rate_permille() / 1000.0);
     case TraceKind::Invoke: {
-      if (e.op_ref() >= ops.size()) return put(buf, n, "a client sent request #%" PRIu64, e.id);
+      if (!ops.held(e.op_ref())) return put(buf, n, "a client sent request #%" PRIu64, e.id);
       const sim::ClientOpRecord& op = ops[e.op_ref()];
       describe_command(cmd, sizeof cmd, *op.cmd);
       if (e.via() != kNoNode) return put(buf, n, "client c%u sent request #%" PRIu64 " to %s: %s", op.client, op.req, name(e.node, a), cmd);
       return put(buf, n, "client c%u sent request #%" PRIu64 ": %s", op.client, op.req, cmd);
     }
     case TraceKind::Return: {
-      if (e.op_ref() >= ops.size()) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.ok() ? "succeeded" : "failed");
+      if (!ops.held(e.op_ref())) return put(buf, n, "request #%" PRIu64 " %s", e.id, e.ok() ? "succeeded" : "failed");
       const sim::ClientOpRecord& op = ops[e.op_ref()];
       if (!e.ok()) return put(buf, n, "request #%" PRIu64 " of client c%u gave up (no leader answered in time)", op.req, op.client);
       if (op.cmd->op == Op::Cas) {

@@ -78,6 +78,7 @@ uint64_t ClientPool::invoke(Client& c, Command cmd, NodeId via, ClientHost& host
   rec.committed_at_invoke = host.committed_index();
   ops_.push_back(std::move(rec));
   c.op = static_cast<uint32_t>(ops_.size() - 1);
+  if (window_ != 0 && ops_.size() > window_) trim_history(window_);
   c.busy = true;
   c.failures = 0;
   c.failed_mask = 0;
@@ -199,6 +200,15 @@ void ClientPool::give_up(Client& c, ClientHost& host) {
   host.record(TraceEvent::returned(now, c.op, op.req, false));
   c.busy = false;
   c.wake_at = c.background && now < workload_.until_us ? now + kClientThinkUs : kTimeNever;
+}
+
+void ClientPool::trim_history(size_t keep) {
+  if (ops_.size() <= keep) return;
+  size_t below = ops_.size() - keep;
+  for (const Client& c : clients_) {
+    if (c.busy) below = std::min<size_t>(below, c.op);
+  }
+  ops_.release_below(below);
 }
 
 void ClientPool::issue_background(Client& c, ClientHost& host) {

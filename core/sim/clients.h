@@ -93,6 +93,14 @@ class ClientPool {
 
   const Workload& workload() const { return workload_; }
   const ClientOps& ops() const { return ops_; }
+  // Holds only the latest `ops` operations (at least; in whole chunks) and those still
+  // outstanding, so a long session's history does not grow with the run (issue 8): older records
+  // are regenerated with their events by replay (Lab::replay_events). 0: every operation (the
+  // default: a scenario's final linearizability check reads them all). The run is the same
+  // either way: a client reads only its own outstanding operation.
+  void set_history_window(size_t ops) { window_ = ops; }
+  // Lets go now of all but the latest `keep` operations and those outstanding (a checkpoint's copy).
+  void trim_history(size_t keep);
 
  private:
   struct Client {
@@ -133,6 +141,7 @@ class ClientPool {
   std::vector<Client> clients_;        // index = ClientId - 1
   Workload workload_;
   ClientOps ops_;
+  size_t window_ = 0;
   uint64_t next_req_ = 1;
 };
 

@@ -112,6 +112,9 @@ class Cluster {
   void set_network(const NetworkConfig& net);
   void set_disk(const DiskConfig& disk);  // write_min_us <= write_max_us, both >= 0
   void set_workload(const Workload& w);
+  // ClientPool::set_history_window: hold only the latest client operations (a Lab session).
+  void set_history_window(size_t ops) { clients_.set_history_window(ops); }
+  void trim_history(size_t keep) { clients_.trim_history(keep); }
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.
   void set_timing(const Timing& timing);

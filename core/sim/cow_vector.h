@@ -7,10 +7,11 @@
 // Indexing is O(1) (two loads); iterators are random access, so std::lower_bound works as on a
 // vector. Chunk buffers are reserved to kChunk once and never regrow.
 //
-// A long run (issue 8) can let go of a prefix it will never read again: release_below(n) drops
-// the whole chunks below element n from this copy (other copies keep theirs), so memory follows
-// what is still needed, not the run's length. Indexes do not move: size() still counts released
-// elements, first() is the first element held, and reading below it is a bug (asserted).
+// A long run (issue 8) can let go of a prefix it will never read again: release_below(n) stops
+// holding the elements below n in this copy (other copies keep theirs) and frees the chunks wholly
+// below it, so memory follows what is still needed, not the run's length. Indexes do not move:
+// size() still counts released elements, first() is the first element held, and reading below it
+// is a bug (asserted).
 #pragma once
 
 #include <algorithm>
@@ -35,14 +36,33 @@ class CowVector {
     RAFT_ASSERT(i >= first_ && i < size_);
     return (*chunks_[i / kChunk])[i % kChunk];
   }
-  // The first element held (0 unless release_below() let a prefix go).
+  // The first element held (0 unless release_below() let a prefix go), and whether i is held.
   size_t first() const { return first_; }
-  // Lets go of the whole chunks below element n (n <= size()); the elements from first() on stay.
+  bool held(size_t i) const { return i >= first_ && i < size_; }
+  // Stops holding the elements below n (n <= size(); never goes back) and frees the chunks wholly below.
   void release_below(size_t n) {
     RAFT_ASSERT(n <= size_);
-    const size_t chunks = n / kChunk;
-    for (size_t c = first_ / kChunk; c < chunks; ++c) chunks_[c].reset();
-    if (chunks * kChunk > first_) first_ = chunks * kChunk;
+    if (n <= first_) return;
+    for (size_t c = first_ / kChunk; c < n / kChunk; ++c) chunks_[c].reset();
+    first_ = n;
+  }
+  // Keeps the first n elements, like resize(n) for n <= size(), also when n < first(): then
+  // nothing is held and the next push_back is element n.
+  void truncate(size_t n) {
+    if (n >= size_) return;
+    if (n >= first_) {
+      resize(n);
+      return;
+    }
+    chunks_.resize((n + kChunk - 1) / kChunk);
+    if (n % kChunk != 0) {  // the chunk element n falls in, its slots before n never read
+      auto fresh = std::make_shared<Chunk>();
+      fresh->reserve(kChunk);
+      fresh->resize(n % kChunk);
+      chunks_.back() = std::move(fresh);
+    }
+    size_ = n;
+    first_ = n;
   }
   // This copy becomes the first n elements of `o` (n <= o.size()), sharing its chunks, released
   // ones included.
@@ -50,7 +70,7 @@ class CowVector {
     RAFT_ASSERT(n <= o.size_ && n >= o.first_);
     chunks_.assign(o.chunks_.begin(), o.chunks_.begin() + static_cast<std::ptrdiff_t>((n + kChunk - 1) / kChunk));
     size_ = n;
-    first_ = std::min(o.first_, n / kChunk * kChunk);
+    first_ = std::min(o.first_, n);
     if (n % kChunk != 0) own(chunks_.size() - 1)->resize(n % kChunk);
   }
   const T& back() const { return (*this)[size_ - 1]; }
@@ -119,7 +139,7 @@ class CowVector {
 
   std::vector<std::shared_ptr<Chunk>> chunks_;  // null below first_
   size_t size_ = 0;
-  size_t first_ = 0;  // a multiple of kChunk
+  size_t first_ = 0;  // elements below are released; their whole chunks are null
 };
 
 }  // namespace raft::sim

@@ -20,6 +20,7 @@ void Lab::reset(const ClusterConfig& config) {
 void Lab::start(Cluster&& c) {
   cluster_.emplace(std::move(c));
   cluster_->mutable_trace().set_window(trace_window_);
+  cluster_->set_history_window(trace_window_ != 0 ? kHistoryWindowOps : 0);
   checkpoints_.clear();
   spacing_us_ = checkpoint_interval_us_;
   log_applied_ = 0;
@@ -104,7 +105,9 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
 void Lab::maybe_checkpoint() {
   const Cluster& c = *cluster_;
   if (!checkpoints_.empty() && c.now() < checkpoints_.back().t + spacing_us_) return;
-  checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c, estimate_bytes(c)});
+  checkpoints_.push_back(Checkpoint{c.now(), log_applied_, c.trace().mark(), c, 0});
+  if (c.trace().window() != 0) checkpoints_.back().cluster.trim_history(kCheckpointHistoryOps);
+  checkpoints_.back().bytes = estimate_bytes(checkpoints_.back().cluster);
   // Over the count or the memory budget: keep every other checkpoint (the first always stays) and
   // double the spacing. Checkpoints stay evenly spread over the whole run, so a seek anywhere in
   // it replays at most one spacing, and their number and memory stay bounded however long it runs.
@@ -167,6 +170,7 @@ bool Lab::seek_toward(Time t, Time budget_us) {
 void Lab::set_trace_window(size_t events) {
   trace_window_ = events;
   cluster_->mutable_trace().set_window(events);  // shared with every checkpoint
+  cluster_->set_history_window(events != 0 ? kHistoryWindowOps : 0);
 }
 
 void Lab::replay_events(Time from, Time to, const ClusterSink& start, const EventSink& sink) const {
@@ -301,16 +305,40 @@ size_t Lab::estimate_bytes(const Cluster& c) {
   // A checkpoint shares every chunked table with the live cluster (copy-on-write): what it holds
   // alone is its pointers to the chunks, the last chunk of each table (cloned when the live cluster
   // writes to it next), and the state that is copied whole (key-value maps, messages in flight).
+  // A prefix let go of in the live cluster (a compacted log, the checker below its floor, the
+  // client history beyond its window) is no longer shared: what this copy holds of it, it holds
+  // alone once the live cluster lets go of it too. A command is shared by the logs that hold it.
+  constexpr size_t kCommandBytes = sizeof(Command) + 32;  // make_shared's block, allocator slack
   size_t bytes = sizeof(Checkpoint);
+  size_t commands = 0;
   for (NodeId n = 0; n < c.size(); ++n) {
     const Node& node = c.node(n);
     const size_t entries = to_size(node.log().last_index());
-    bytes += entries / 64 * 16 + 64 * sizeof(Entry);            // the node's log
-    bytes += entries / 256 * 16 + 256 * sizeof(uint64_t);       // the checker's shadow of it
+    const size_t held = to_size(node.log().last_index() - node.log().snapshot_index());
+    if (node.log().snapshot_index() == 0) {
+      bytes += entries / 64 * 16 + 64 * sizeof(Entry);            // the node's log
+    } else {
+      bytes += held * sizeof(Entry);
+      commands = std::max(commands, held);
+    }
+    bytes += node.snapshot().size_bytes();
     bytes += node.kv().data().size() * 96;
   }
-  bytes += c.client_ops().size() / 64 * 16 + 64 * sizeof(ClientOpRecord);
-  bytes += c.checker().committed_index() / 256 * 16 * 3 + 256 * 48;  // committed chain, commit terms, entry chains
+  const size_t floor = to_size(c.checker().floor());
+  const size_t committed = to_size(c.checker().committed_index());
+  if (floor == 0) {
+    bytes += committed / 256 * 16 * (3 + static_cast<size_t>(c.size())) + 256 * 48;  // shadow chains, committed chain, commit terms, entry chains
+  } else {
+    bytes += (committed - std::min(floor, committed)) * (8 * (3 + static_cast<size_t>(c.size())) + 40);
+  }
+  const ClientOps& ops = c.client_ops();
+  if (ops.first() == 0) {
+    bytes += ops.size() / 64 * 16 + 64 * sizeof(ClientOpRecord);
+  } else {
+    bytes += (ops.size() - ops.first()) * sizeof(ClientOpRecord);
+    commands += ops.size() - ops.first();
+  }
+  bytes += commands * kCommandBytes;
   bytes += c.network().in_flight() * sizeof(InFlight);
   return bytes;
 }

@@ -88,6 +88,12 @@ class Lab {
   // with the run; older ones are regenerated on demand by replay_events(). For this session and the
   // next ones; the default suits the page.
   static constexpr size_t kTraceWindowEvents = 65536;
+  // The client operations held the same way (ClientPool::set_history_window): about as many as
+  // the trace window's events describe under load (some 18 events per request).
+  static constexpr size_t kHistoryWindowOps = 4096;
+  // A checkpoint keeps fewer: replaying from it needs only the operations outstanding, and a
+  // restored session describes the latest ones before it (the event log's lines near the moment).
+  static constexpr size_t kCheckpointHistoryOps = 256;
   void set_trace_window(size_t events);
   // Regenerates the trace events with from <= t < to (clamped to what is computed) by replaying a
   // copy of the checkpoint before `from` on the side. `start` sees that copy just before `from`

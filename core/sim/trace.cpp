@@ -18,20 +18,62 @@ void Trace::add(const TraceEvent& e) {
   events_.push_back(e);
 }
 
+const Trace::EntrySlot* Trace::find_slot(LogIndex index, Term term) const {
+  if (index == 0 || index > entry_slots_.size()) return nullptr;
+  const EntrySlot& first = entry_slots_[to_size(index - 1)];
+  if (first.used && first.term == term) return &first;
+  if (entry_slots_more_.empty()) return nullptr;
+  auto it = entry_slots_more_.find({index, term});
+  return it == entry_slots_more_.end() ? nullptr : &it->second;
+}
+
+void Trace::set_slot(LogIndex index, Term term, uint64_t digest, uint32_t slot) {
+  const EntrySlot value{term, digest, slot, true};
+  if (entry_slots_.size() < index) entry_slots_.resize(to_size(index));
+  const EntrySlot& first = entry_slots_[to_size(index - 1)];
+  if (first.used && first.term != term) {
+    entry_slots_more_[{index, term}] = value;
+    return;
+  }
+  if (!first.used) entry_slots_more_.erase({index, term});
+  entry_slots_.mut(to_size(index - 1)) = value;
+}
+
 uint32_t Trace::intern_command(LogIndex index, Term term, const CommandRef& cmd) {
   // Equal (index, term) means an equal entry on every node (Log Matching, checked online), so one
   // copy per (index, term) serves every node's append and apply events.
-  const uint64_t key = mix64(index) ^ term;
-  auto it = command_of_entry_.find(key);
-  if (it != command_of_entry_.end() && commands_[it->second] == cmd) {
-    commands_seen_ = std::max<size_t>(commands_seen_, it->second + 1);
-    return it->second;
+  const uint64_t digest = command_digest(*cmd);
+  if (const EntrySlot* known = find_slot(index, term); known != nullptr && known->digest == digest) {
+    const uint32_t slot = known->slot;
+    if (!commands_.held(slot)) refilled_.try_emplace(slot, cmd);  // a replay of a stretch let go of
+    commands_seen_ = std::max<size_t>(commands_seen_, slot + 1);
+    return slot;
   }
   const uint32_t ref = static_cast<uint32_t>(commands_.size());
   commands_.push_back(cmd);
-  command_of_entry_[key] = ref;
+  set_slot(index, term, digest, ref);
   commands_seen_ = commands_.size();
+  if (window_ != 0 && commands_.size() % kReleaseEvery == 0) release_unreferenced();
   return ref;
+}
+
+void Trace::release_unreferenced() {
+  // The lowest slot an event held refers to; interned commands below it are let go of. (A rewind
+  // to a checkpoint and its replay intern them again, into refilled_.)
+  size_t low = commands_seen_;
+  for (size_t i = events_.first(); i < events_.size(); ++i) {
+    const TraceEvent& e = events_[i];
+    if (e.kind == TraceKind::Append || e.kind == TraceKind::Apply) low = std::min<size_t>(low, e.command_ref());
+  }
+  commands_.release_below(std::max(low, commands_.first()));
+  refilled_.erase(refilled_.begin(), refilled_.lower_bound(static_cast<uint32_t>(low)));
+}
+
+const Command& Trace::command(uint32_t ref) const {
+  if (commands_.held(ref)) return *commands_[ref];
+  auto it = refilled_.find(ref);
+  RAFT_ASSERT(it != refilled_.end());  // every event held refers to a command held
+  return *it->second;
 }
 
 Trace Trace::branch(const Mark& m) const {
@@ -39,7 +81,9 @@ Trace Trace::branch(const Mark& m) const {
   t.enabled_ = enabled_;
   t.events_.start_at(m.events);
   t.commands_ = commands_;
-  t.command_of_entry_ = command_of_entry_;
+  t.refilled_ = refilled_;
+  t.entry_slots_ = entry_slots_;
+  t.entry_slots_more_ = entry_slots_more_;
   t.commands_seen_ = m.commands;
   t.hash_ = m.hash;
   t.dropped_ = m.dropped;
@@ -58,10 +102,14 @@ void Trace::rewind(const Mark& m) {
 
 void Trace::forget_later_commands() {
   if (commands_seen_ >= commands_.size()) return;
-  commands_.resize(commands_seen_);
-  // Erase by predicate; the iteration order does not affect the result.
-  for (auto it = command_of_entry_.begin(); it != command_of_entry_.end();) {
-    it = it->second >= commands_seen_ ? command_of_entry_.erase(it) : std::next(it);
+  commands_.truncate(commands_seen_);
+  refilled_.erase(refilled_.lower_bound(static_cast<uint32_t>(commands_seen_)), refilled_.end());
+  // Entries interned after the current position are unknown again (the run diverges from here).
+  for (size_t i = entry_slots_.first(); i < entry_slots_.size(); ++i) {
+    if (entry_slots_[i].used && entry_slots_[i].slot >= commands_seen_) entry_slots_.mut(i).used = false;
+  }
+  for (auto it = entry_slots_more_.begin(); it != entry_slots_more_.end();) {
+    it = it->second.slot >= commands_seen_ ? entry_slots_more_.erase(it) : std::next(it);
   }
 }
 
@@ -230,7 +278,7 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       field(out, "index", e.index());
       field(out, "term", e.term);
       out += ",\"cmd\":";
-      append_command_json(out, *commands_[e.command_ref()]);
+      append_command_json(out, command(e.command_ref()));
       break;
     case TraceKind::Truncate:
       field(out, "node", node_str(e.node));
@@ -250,6 +298,11 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       field(out, "to", node_str(e.to));
       break;
     case TraceKind::Invoke: {
+      // A session holds only the latest operations (ClientPool::set_history_window).
+      if (!ops.held(e.op_ref())) {
+        field(out, "req", e.id);
+        break;
+      }
       const ClientOpRecord& op = ops[e.op_ref()];
       field(out, "client", client_str(op.client));
       field(out, "req", op.req);
@@ -261,12 +314,14 @@ void Trace::write_event(std::string& out, const TraceEvent& e, const ClientOps& 
       break;
     }
     case TraceKind::Return: {
-      const ClientOpRecord& op = ops[e.op_ref()];
-      field(out, "req", op.req);
+      field(out, "req", e.id);
       field_bool(out, "ok", e.ok());
       if (e.ok()) {
-        if (op.value) field(out, "value", *op.value); else out += ",\"value\":null";
-        if (op.cmd->op == Op::Cas) field_bool(out, "swapped", op.cas_swapped);
+        if (ops.held(e.op_ref())) {  // else no longer held (ClientPool::set_history_window)
+          const ClientOpRecord& op = ops[e.op_ref()];
+          if (op.value) field(out, "value", *op.value); else out += ",\"value\":null";
+          if (op.cmd->op == Op::Cas) field_bool(out, "swapped", op.cas_swapped);
+        }
       } else if (e.definite()) {
         field_bool(out, "definite", true);
       }

@@ -6,9 +6,9 @@
 #include <compare>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/raft/command.h"
@@ -147,7 +147,10 @@ class Trace {
   bool full() const { return dropped_ > 0; }
   size_t limit() const { return events_max_; }
   uint64_t hash() const { return hash_; }
-  const Command& command(uint32_t ref) const { return *commands_[ref]; }
+  const Command& command(uint32_t ref) const;
+  // The lowest command slot still held (0 without a window), and the slots interned so far.
+  size_t commands_first() const { return commands_.first(); }
+  size_t commands_interned() const { return commands_.size(); }
 
   // The trace's position (time travel restores a checkpoint's and replays from there). The
   // interned commands outlive a rewind: a deterministic replay interns the same (index, term) in
@@ -173,9 +176,27 @@ class Trace {
   size_t window_ = 0;
   size_t dropped_ = 0;
   TraceEvents events_;
+  // Interned commands, by slot. With a window (a Lab session), the slots no event held refers to
+  // are let go of (release_unreferenced), so a long run does not keep every command it ever ran
+  // (issue 8); a replay that interns such a slot again keeps its command in refilled_.
   CowVector<CommandRef, 256> commands_;  // chunked: no doubling copies as it grows
+  std::map<uint32_t, CommandRef> refilled_;
   size_t commands_seen_ = 0;   // commands interned up to the current position
-  std::unordered_map<uint64_t, uint32_t> command_of_entry_;  // (index, term) -> commands_ slot
+  // Which slot each (index, term) was interned in, with its command's digest: a replay that
+  // interns the same entry gets the same slot (the slot is in the trace hash), whether or not
+  // its command is still held. By log index, the first term seen there inline, others apart.
+  struct EntrySlot {
+    Term term = 0;
+    uint64_t digest = 0;
+    uint32_t slot = 0;
+    bool used = false;
+  };
+  CowVector<EntrySlot, 256> entry_slots_;  // by index - 1
+  std::map<std::pair<LogIndex, Term>, EntrySlot> entry_slots_more_;
+  const EntrySlot* find_slot(LogIndex index, Term term) const;
+  void set_slot(LogIndex index, Term term, uint64_t digest, uint32_t slot);
+  void release_unreferenced();
+  static constexpr size_t kReleaseEvery = 4096;  // new slots between two release_unreferenced()
   uint64_t hash_ = 0x7261667474726163ULL;
 };
 

@@ -200,7 +200,7 @@ void append_who(std::string& out, const TraceEvent& e, const ClientOpRecord* op)
     case TraceKind::Cut:
     case TraceKind::Uncut: append_link(out, e.from, e.to, e.one_way()); break;
     case TraceKind::Invoke:
-    case TraceKind::Return: out += "c" + std::to_string(op->client); break;
+    case TraceKind::Return: out += op ? "c" + std::to_string(op->client) : std::string("c?"); break;
     case TraceKind::Role:
     case TraceKind::Term:
     case TraceKind::Vote:
@@ -269,12 +269,15 @@ void append_details(std::string& out, size_t line, size_t details_column, const 
     case TraceKind::Clock: out += "rate=" + format_number(e.clock_rate_permille() / 1000.0); break;
     case TraceKind::Invoke:
       out += "req=" + std::to_string(e.id) + " ";
-      append_command(out, *op->cmd);
+      if (op) append_command(out, *op->cmd);
+      else out += "(no longer held)";
       if (e.via() != kNoNode) out += " via=" + node_name(e.via());
       break;
     case TraceKind::Return:
       out += "req=" + std::to_string(e.id);
-      if (e.ok()) {
+      if (e.ok() && !op) {
+        out += " ok";
+      } else if (e.ok()) {
         out += " ok value=";
         if (op->value) append_word(out, *op->value);
         else out += "(none)";
@@ -339,8 +342,7 @@ void write_event_text(std::string& out, const Trace& trace, const TraceEvent& e,
                       const ClientOps& ops) {
   const ClientOpRecord* op = nullptr;
   if (e.kind == TraceKind::Invoke || e.kind == TraceKind::Return) {
-    RAFT_ASSERT(e.op_ref() < ops.size());
-    op = &ops[e.op_ref()];
+    if (ops.held(e.op_ref())) op = &ops[e.op_ref()];
   }
   const size_t line = out.size();
   append_time_ms(out, e.t);

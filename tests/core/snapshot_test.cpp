@@ -320,11 +320,13 @@ TEST_CASE("CowVector: release_below lets a prefix go from one copy only; assign_
   sim::CowVector<int, 4> v;
   for (int i = 0; i < 10; ++i) v.push_back(i);
   const sim::CowVector<int, 4> checkpoint = v;
-  v.release_below(9);  // whole chunks only: elements 0..7 go, 8 and 9 stay
-  CHECK(v.first() == 8);
+  v.release_below(9);  // 0..8 are no longer held; the chunks of 0..7 are freed
+  CHECK(v.first() == 9);
+  CHECK_FALSE(v.held(8));
+  CHECK(v.held(9));
   CHECK(v.size() == 10);
-  CHECK(v[8] == 8);
-  CHECK(*v.begin() == 8);
+  CHECK(v[9] == 9);
+  CHECK(*v.begin() == 9);
   v.push_back(10);
   CHECK(v[10] == 10);
   CHECK(checkpoint.first() == 0);
@@ -332,14 +334,21 @@ TEST_CASE("CowVector: release_below lets a prefix go from one copy only; assign_
   CHECK(checkpoint.size() == 10);
   sim::CowVector<int, 4> prefix;
   prefix.assign_prefix(v, 10);
-  CHECK(prefix.first() == 8);
+  CHECK(prefix.first() == 9);
   CHECK(prefix.size() == 10);
   CHECK(prefix[9] == 9);
   prefix.push_back(42);
   CHECK(prefix[10] == 42);
   CHECK(v[10] == 10);  // the shared last chunk was cloned before the write
   v.release_below(2);  // never goes back
-  CHECK(v.first() == 8);
+  CHECK(v.first() == 9);
+  // Truncating below what is held: nothing held, and the next element takes index n.
+  v.truncate(6);
+  CHECK(v.size() == 6);
+  CHECK_FALSE(v.held(5));
+  v.push_back(60);
+  CHECK(v[6] == 60);
+  CHECK(v.first() == 6);
 }
 
 TEST_CASE("The checker's floor follows the lowest snapshot, a down server's and a disk's included (issue 8)") {
