@@ -81,13 +81,13 @@ struct App::Impl {
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
   static constexpr double kSeekFrameBudgetMs = 6.0;
   // What the page holds (issue 8): a longer script or link is refused with a sentence, and playing
-  // pauses here with a notice. Time alone costs no memory (a trace window, evenly thinned
-  // copy-on-write checkpoints); client requests do: each stays in every server's log (its command
-  // shared between them, CommandRef), the checker's tables and the client history, under 1 KB of
-  // wasm heap in all at 5 servers. Measured in the page: 39,947 requests (seed 6, 2000 virtual
-  // seconds) in a 48 MB heap, so the limit keeps any run within the 64 MB the issue sets.
-  // A script's load is estimated from its nominal rates (Lab::estimate_client_ops), which a
-  // latency-bound load may not reach: that one made 10 to 20 requests a second, by seed.
+  // pauses here with a notice. Time costs no memory (a trace window, a client-history window,
+  // evenly thinned copy-on-write checkpoints, checker tables cut at the lowest snapshot), and
+  // neither do requests once the servers compact their logs (§7; the default session does, every
+  // 1,000 entries). Without snapshots each request leaves an entry in every log for good: the
+  // page holds 40,000 of them (measured: 39,947 requests, seed 6, 2000 virtual seconds, in a
+  // heap under 64 MB). A script's load is estimated from its nominal rates
+  // (Lab::estimate_log_entries), which a latency-bound load may not reach.
   sim::Lab::Limits limits{24 * 3'600'000'000LL, 40'000};
 
   void phase(int p) {
@@ -394,11 +394,11 @@ void App::frame(double real_dt_s) {
     }
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
     const sim::Cluster& c = m.lab.cluster();
-    if (!m.lab.in_past() && !vs.paused && c.client_ops().size() >= m.limits.client_ops && c.workload().clients > 0) {
+    if (!m.lab.in_past() && !vs.paused && c.log_entries_held() >= m.limits.log_entries && c.workload().clients > 0) {
       vs.paused = true;
-      m.set_notice("Paused: the clients have sent " + std::to_string(c.client_ops().size()) +
-                   " requests, the most this page holds (each stays in every log and in the client history). "
-                   "Turn the client load off to go on, go back in time to look around, or restart.");
+      m.set_notice("Paused: a server's log holds " + std::to_string(c.log_entries_held()) +
+                   " entries, the most this page holds without compacting the logs. Turn snapshots on (Settings, "
+                   "snapshot every) or the client load off to go on, go back in time to look around, or restart.");
     }
   }
   m.check_violation();
@@ -486,7 +486,7 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
 bool App::paused() const { return impl_->vs.paused; }
 bool App::seeking() const { return impl_->job.active; }
 void App::set_run_limit(Time us) { impl_->limits.run_us = us; }
-void App::set_client_ops_limit(uint64_t ops) { impl_->limits.client_ops = ops; }
+void App::set_log_entries_limit(uint64_t entries) { impl_->limits.log_entries = entries; }
 
 void App::set_paused(bool p) {
   if (impl_->vs.paused == p) return;

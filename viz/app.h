@@ -91,7 +91,7 @@ class App {
   // What the page holds: 24 virtual hours and 40,000 client requests. Longer scripts and links
   // are refused with a sentence, and playing pauses there. For tests.
   void set_run_limit(Time us);
-  void set_client_ops_limit(uint64_t ops);
+  void set_log_entries_limit(uint64_t entries);
   bool paused() const;
   void set_paused(bool p);
   double speed() const;

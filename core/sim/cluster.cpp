@@ -281,6 +281,12 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
   }
 }
 
+LogIndex Cluster::log_entries_held() const {
+  LogIndex most = 0;
+  for (const Node& node : nodes_) most = std::max(most, node.log().last_index() - node.log().snapshot_index());
+  return most;
+}
+
 void Cluster::raise_checker_floor() {
   // The lowest snapshot any server could still be at: its own, or its disk's while writes are
   // pending (a crash goes back there). A removed server never comes back and does not count.

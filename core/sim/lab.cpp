@@ -33,18 +33,21 @@ namespace {
 Time add_saturating(Time a, Time b) { return b > kTimeNever - a ? kTimeNever : a + b; }
 }  // namespace
 
-uint64_t Lab::estimate_client_ops(const Scenario& sc) {
+uint64_t Lab::estimate_log_entries(const Scenario& sc) {
   constexpr double kClosedLoopPerClient = 50;
   double ops = 0, rate = 0;
   Time t = 0, until = kTimeNever;
+  bool compacting = sc.config.timing.snapshot_every > 0;
   for (const Statement& s : sc.statements) {
-    if (const auto* c = s.as<stmt::Clients>()) {
+    if (const auto* every = s.as<stmt::SnapshotEvery>()) {
+      compacting = every->entries > 0;
+    } else if (const auto* c = s.as<stmt::Clients>()) {
       const Workload& w = c->workload;
       rate = w.clients == 0 ? 0 : w.rate_per_s > 0 ? w.rate_per_s : kClosedLoopPerClient * w.clients;
       until = c->for_us == kTimeNever ? kTimeNever : t + c->for_us;
     } else if (const auto* run = s.as<stmt::Run>()) {
       const Time end = add_saturating(t, run->duration_us);
-      if (until > t) ops += rate * static_cast<double>(std::min(end, until) - t) / 1e6;
+      if (until > t && !compacting) ops += rate * static_cast<double>(std::min(end, until) - t) / 1e6;
       t = end;
     }
   }
@@ -66,11 +69,11 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
                   static_cast<double>(total) / 3.6e9, static_cast<double>(limits.run_us) / 3.6e9);
     return ParseError{std::string(file), 0, why};
   }
-  if (const uint64_t ops = estimate_client_ops(sc); ops > limits.client_ops) {
+  if (const uint64_t ops = estimate_log_entries(sc); ops > limits.log_entries) {
     std::snprintf(why, sizeof why,
-                  "its client load makes about %llu requests, more than the %llu this lab holds (every request stays in "
-                  "the logs and the client history); lower the rate, shorten the run, or run it with raftsim",
-                  static_cast<unsigned long long>(ops), static_cast<unsigned long long>(limits.client_ops));
+                  "its client load leaves about %llu entries in every log, more than the %llu this lab holds without log "
+                  "compaction; turn snapshots on (snapshot_every 1000), lower the rate, or shorten the run",
+                  static_cast<unsigned long long>(ops), static_cast<unsigned long long>(limits.log_entries));
     return ParseError{std::string(file), 0, why};
   }
   config_ = sc.config;

@@ -25,7 +25,9 @@ struct TimedStatement {
 // What a lab session holds (Lab::load_scenario refuses a longer script).
 struct LabLimits {
   Time run_us = kTimeNever;
-  uint64_t client_ops = UINT64_MAX;
+  // Entries a server's log may hold: without log compaction (§7) every request leaves one in
+  // every log for good; with snapshots on, a log holds about snapshot_every of them.
+  uint64_t log_entries = UINT64_MAX;
 };
 
 class Lab {
@@ -36,15 +38,15 @@ class Lab {
   // (at the times they happen when the scenario is played), and the lab plays to the scenario's end.
   // Returns an error (and changes nothing) when the text does not parse.
   // A script longer than the limits is refused the same way, with a sentence: its runs must add
-  // up to at most `run_us`, and its client load must make at most about `client_ops` operations
-  // (estimate_client_ops: the client history and the logs grow with them, whatever else is bounded).
+  // up to at most `run_us`, and the requests its client load makes while log compaction is off
+  // must leave at most about `log_entries` entries in the logs (estimate_log_entries).
   using Limits = LabLimits;
   std::optional<ParseError> load_scenario(std::string_view text, std::string_view file = "scenario",
                                           const Limits& limits = {});
-  // The client operations a script's background load makes, estimated from its rates and run
-  // times (a closed-loop client counts as 50 requests a second). Scripted requests are few and
-  // not counted.
-  static uint64_t estimate_client_ops(const Scenario& sc);
+  // The log entries a script's background load leaves while snapshots are off, estimated from its
+  // rates and run times, one per request (a closed-loop client counts as 50 requests a second).
+  // Scripted requests are few and not counted; with snapshots on, the logs are compacted.
+  static uint64_t estimate_log_entries(const Scenario& sc);
   void reset(const ClusterConfig& config);   // fresh cluster, empty log
 
   // Applies a user command now. If the lab is in the past (now() < end_time()), the future is
