@@ -46,14 +46,15 @@ val node_state(const sim::Cluster& c, NodeId i) {
   o.set("commitIndex", num(n.commit_index()));
   o.set("lastApplied", num(n.last_applied()));
   o.set("logLength", num(n.log().last_index()));
-  val terms = val::array();
+  // The terms of the entries the log holds, logFirstIndex..logLength: §7, entries compacted into
+  // the snapshot are gone (snapshotIndex and snapshotTerm stand for them), so a long run's state
+  // stays small. Without a snapshot logFirstIndex is 1 and log[k - 1] is entry k's term.
   // Embind has no binding for 64-bit integer keys in emcc 3.1.6: index with an unsigned int.
-  // §7: entries compacted into the snapshot are null (their terms are gone), except its last one.
-  for (LogIndex k = 1; k <= n.log().last_index(); ++k) {
-    if (k < n.log().snapshot_index()) terms.set(static_cast<unsigned>(k - 1), val::null());
-    else terms.set(static_cast<unsigned>(k - 1), num(n.log().term_at(k)));
-  }
+  val terms = val::array();
+  const LogIndex first = n.log().first_index();
+  for (LogIndex k = first; k <= n.log().last_index(); ++k) terms.set(static_cast<unsigned>(k - first), num(n.log().term_at(k)));
   o.set("log", terms);
+  o.set("logFirstIndex", num(first));
   o.set("snapshotIndex", num(n.log().snapshot_index()));
   o.set("snapshotTerm", num(n.log().snapshot_term()));
   o.set("snapshotBytes", num(n.snapshot().size_bytes()));

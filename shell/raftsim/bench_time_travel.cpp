@@ -8,7 +8,6 @@
 // dlmalloc), measured after the run minus before it, so they include every container's slack.
 #include <chrono>
 #include <cinttypes>
-#include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -43,20 +42,6 @@ struct Case {
 };
 
 bool run_case(const Case& c) {
-  if (getenv("TT_PLAIN")) {
-    for (int tr = 0; tr < 2; ++tr) {
-      const size_t h0 = heap_in_use();
-      raft::sim::Scenario sc;
-      (void)raft::sim::parse_scenario(c.link, "x", sc);
-      sc.config.trace = tr == 1;
-      raft::sim::Lab lab(sc.config);
-      raft::sim::Workload w; w.clients = 3; w.rate_per_s = 20; if (c.link.find("clients") == std::string::npos) w.clients = 0;
-      raft::sim::Cluster cl(sc.config);
-      cl.set_workload(w);
-      cl.run_until(c.end_us);
-      std::printf("plain cluster trace=%d: %.1f MB, trace %zu events\n", tr, static_cast<double>(heap_in_use() - h0) / 1048576.0, cl.trace().size());
-    }
-  }
   const size_t heap0 = heap_in_use();
   bool ok = true;
   {
@@ -69,6 +54,10 @@ bool run_case(const Case& c) {
     lab.seek(c.end_us);
     const double whole_s = seconds_since(t0);
     const size_t held = heap_in_use() - heap0;
+    const size_t ops = lab.cluster().client_ops().size();
+    const raft::sim::Trace& trace = lab.cluster().trace();
+    const size_t commands_held = trace.commands_interned() - trace.commands_first();
+    const size_t ops_held = ops - lab.cluster().client_ops().first();
     t0 = std::chrono::steady_clock::now();
     lab.seek(c.end_us / 2);
     const double middle_s = seconds_since(t0);
@@ -81,8 +70,11 @@ bool run_case(const Case& c) {
     const size_t held_after = heap_in_use() - heap0;
     const raft::sim::Cluster& cl = lab.cluster();
     ok = cl.ok();
-    std::printf("%s: %s virtual, %" PRIu64 " events, %zu client ops\n", c.label,
-                format_number(static_cast<double>(c.end_us) / 1e6).c_str(), cl.metrics().events, cl.client_ops().size());
+    std::printf("%s: %s s virtual, %" PRIu64 " events, %zu client requests\n", c.label,
+                format_number(static_cast<double>(c.end_us) / 1e6).c_str(), cl.metrics().events, ops);
+    std::printf("  held at the end: %zu of %zu interned commands, %zu client requests, checker tables from index %" PRIu64
+                " of %" PRIu64 "\n",
+                commands_held, trace.commands_interned(), ops_held, cl.checker().floor(), cl.checker().committed_index());
     std::printf("  heap held: %.1f MB after the run, %.1f MB after the seeks (trace window %zu events, %.1f MB;"
                 " checkpoints %.1f MB est.)\n",
                 static_cast<double>(held) / 1048576.0, static_cast<double>(held_after) / 1048576.0,
@@ -114,6 +106,10 @@ int cmd_bench_time_travel(uint64_t seed) {
       {"5 nodes, 3 clients at 20/s, 5 min", "nodes 5\n" + s + "clients 3 rate 20/s\nrun 300s\n", 300'000'000},
       {"5 nodes, 3 clients at 20/s, 30 min", "nodes 5\n" + s + "clients 3 rate 20/s\nrun 1800s\n", 1'800'000'000},
       {"5 nodes, no clients, 24 h", "nodes 5\n" + s + "run 86400s\n", 86'400'000'000},
+      {"5 nodes, 3 clients at 20/s, snapshots every 1000, 30 min", "nodes 5\n" + s + "snapshot_every 1000\nclients 3 rate 20/s\nrun 1800s\n", 1'800'000'000},
+      // The page's default session (assets/scenarios/default.raft) left running for a day.
+      {"the page's default session, 24 h", "nodes 5\n" + s + "election_timeout 150ms 300ms\nheartbeat 50ms\nlatency 10ms 20ms\n"
+       "snapshot_every 1000\nclients 3 rate 5/s\nrun 86400s\n", 86'400'000'000},
   };
   bool ok = true;
   for (const Case& c : cases) ok &= run_case(c);
