@@ -175,7 +175,7 @@ void ClientPool::complete(Client& c, const ClientReply& r, ClientHost& host) {
   op.reply_index = r.index;
   Metrics& metrics = host.metrics();
   ++metrics.ops_ok;
-  metrics.commit_latencies_us.push_back(now - op.invoke_us);
+  metrics.commit_latencies_us.add(now - op.invoke_us);
   host.record(TraceEvent::returned(now, c.op, op.req, true));
   c.busy = false;
   c.wake_at = kTimeNever;

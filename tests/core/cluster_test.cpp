@@ -455,6 +455,29 @@ TEST_CASE("lab: the trace holds a window of recent events; older ones are regene
   CHECK(lab.cluster().trace().hash() == trace);
 }
 
+TEST_CASE("commit latencies: a histogram in constant memory, percentiles within 1/16 above the exact value") {
+  LatencyHistogram h;
+  CHECK(h.percentile(50) == 0);
+  for (Time v : {3, 7, 7, 20}) h.add(v);  // exact below 32 us
+  CHECK(h.percentile(50) == 7);
+  CHECK(h.percentile(100) == 20);
+  LatencyHistogram ms;
+  std::vector<Time> all;
+  for (Time v = 1000; v <= 1'000'000; v += 997) {  // 1 ms .. 1 s
+    ms.add(v);
+    all.push_back(v);
+  }
+  CHECK(ms.count() == all.size());
+  for (double p : {1.0, 50.0, 90.0, 99.0, 100.0}) {
+    const size_t rank = std::clamp<size_t>(static_cast<size_t>(p / 100.0 * static_cast<double>(all.size()) + 0.999999), 1, all.size());
+    const Time exact = all[rank - 1];
+    const Time got = ms.percentile(p);
+    INFO("p" << p << ": exact " << exact << ", histogram " << got);
+    CHECK(got >= exact);
+    CHECK(static_cast<double>(got) <= static_cast<double>(exact) * (1.0 + 1.0 / 16));
+  }
+}
+
 TEST_CASE("lab: a long run with snapshots lets go of old commands, client operations and checker tables, and stays identical") {
   // Issue 8: with log compaction on, what a session holds stops growing with the run. Everything
   // let go of comes back, identical, when the user goes back there.
