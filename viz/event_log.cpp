@@ -16,7 +16,7 @@ namespace {
 bool passes(const Ui& ui, const sim::TraceEvent& e, char* buf, size_t n) {
   if (!(event_category(e) & ui.vs.categories)) return false;
   if (!ui.vs.filter.IsActive()) return true;
-  describe_event(buf, n, e, ui.cluster().trace(), ui.cluster().client_ops());
+  describe_event(buf, n, e, ui.cluster().trace(), ui.history.shown_ops(ui.cluster()));
   return ui.vs.filter.PassFilter(buf);
 }
 
@@ -167,7 +167,7 @@ void draw_event_log(Ui& ui, const Rect& r) {
       int w = format_time(line, sizeof line, e.t);
       while (w < 10 && w + 1 < static_cast<int>(sizeof line)) line[w++] = ' ';
       line[w++] = ' ';
-      describe_event(line + w, sizeof line - static_cast<size_t>(w), e, ui.cluster().trace(), ui.cluster().client_ops());
+      describe_event(line + w, sizeof line - static_cast<size_t>(w), e, ui.cluster().trace(), ui.history.shown_ops(ui.cluster()));
       const bool future = e.t > now;
       ImGui::PushID(i);
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(future ? with_alpha(color::kTextDim, 0.6f) : event_color(e)));

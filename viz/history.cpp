@@ -46,9 +46,10 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
         roles.fill(Role::Follower);
         for (NodeId n = 0; n < c.size() && n < kNodesMax; ++n) roles[static_cast<size_t>(n)] = c.node(n).role();
       },
-      [&](const sim::TraceEvent& e, const sim::Cluster&) {
+      [&](const sim::TraceEvent& e, const sim::Cluster& c) {
         if (e.kind == sim::TraceKind::Role && e.node >= 0 && e.node < kNodesMax) roles[static_cast<size_t>(e.node)] = e.role();
         if (keeps(e.kind)) page_.push_back(with_origin(e, roles));
+        if (e.kind == sim::TraceKind::Invoke || e.kind == sim::TraceKind::Return) page_ops_ = c.client_ops();  // a pointer per chunk
       });
   paged_ = true;
   page_from_ = page_.first() > 0 ? page_.front().t : from;
@@ -60,6 +61,7 @@ void History::close_page() {
   if (!paged_) return;
   paged_ = false;
   page_ = sim::TraceEvents{};
+  page_ops_ = sim::ClientOps{};
   ++generation_;
 }
 

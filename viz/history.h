@@ -59,6 +59,9 @@ class History {
   Time page_to() const { return page_to_; }
   // What the event log lists: the page if one is loaded, else the kept events.
   const sim::TraceEvents& shown() const { return paged_ ? page_ : events_; }
+  // The client operations the shown events refer to: the replay's own for a page (the live
+  // session holds only its latest ones, Lab::kHistoryWindowOps), else the live ones.
+  const sim::ClientOps& shown_ops(const sim::Cluster& live) const { return paged_ ? page_ops_ : live.client_ops(); }
 
   static bool keeps(sim::TraceKind k);
   // Kept in chunks (sim::TraceEvents with a window): past this many, the oldest chunk of 16,384
@@ -84,6 +87,7 @@ class History {
   bool paged_ = false;
   Time page_from_ = 0, page_to_ = 0;
   sim::TraceEvents page_;
+  sim::ClientOps page_ops_;
 };
 
 }  // namespace raft::viz

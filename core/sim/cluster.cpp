@@ -314,7 +314,9 @@ void Cluster::raise_checker_floor() {
     const Disk& d = disk_[static_cast<size_t>(n)];
     if (config_.disk.on() || !d.pending.empty()) floor = std::min(floor, d.durable.log.snapshot_index());
   }
-  if (floor != UINT64_MAX) checker_.raise_floor(floor);
+  if (floor == UINT64_MAX) return;
+  checker_.raise_floor(floor);
+  trace_->release_entries_below(floor);
 }
 
 void Cluster::update_leaderless() {

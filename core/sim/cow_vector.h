@@ -46,6 +46,16 @@ class CowVector {
     for (size_t c = first_ / kChunk; c < n / kChunk; ++c) chunks_[c].reset();
     first_ = n;
   }
+  // n elements of which none is held (the next push_back is element n).
+  void reset_released(size_t n) {
+    chunks_.assign((n + kChunk - 1) / kChunk, nullptr);
+    if (n % kChunk != 0) {
+      chunks_.back() = std::make_shared<Chunk>();
+      chunks_.back()->reserve(kChunk);
+      chunks_.back()->resize(n % kChunk);
+    }
+    size_ = first_ = n;
+  }
   // Keeps the first n elements, like resize(n) for n <= size(), also when n < first(): then
   // nothing is held and the next push_back is element n.
   void truncate(size_t n) {

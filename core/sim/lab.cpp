@@ -20,7 +20,7 @@ void Lab::reset(const ClusterConfig& config) {
 void Lab::start(Cluster&& c) {
   cluster_.emplace(std::move(c));
   cluster_->mutable_trace().set_window(trace_window_);
-  cluster_->set_history_window(trace_window_ != 0 ? kHistoryWindowOps : 0);
+  cluster_->set_history_window(trace_window_ != 0 ? history_window_ : 0);
   checkpoints_.clear();
   spacing_us_ = checkpoint_interval_us_;
   log_applied_ = 0;
@@ -173,7 +173,12 @@ bool Lab::seek_toward(Time t, Time budget_us) {
 void Lab::set_trace_window(size_t events) {
   trace_window_ = events;
   cluster_->mutable_trace().set_window(events);  // shared with every checkpoint
-  cluster_->set_history_window(events != 0 ? kHistoryWindowOps : 0);
+  cluster_->set_history_window(events != 0 ? history_window_ : 0);
+}
+
+void Lab::set_history_window(size_t ops) {
+  history_window_ = ops;
+  cluster_->set_history_window(trace_window_ != 0 ? ops : 0);
 }
 
 void Lab::replay_events(Time from, Time to, const ClusterSink& start, const EventSink& sink) const {

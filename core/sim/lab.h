@@ -90,9 +90,12 @@ class Lab {
   // with the run; older ones are regenerated on demand by replay_events(). For this session and the
   // next ones; the default suits the page.
   static constexpr size_t kTraceWindowEvents = 65536;
-  // The client operations held the same way (ClientPool::set_history_window): about as many as
-  // the trace window's events describe under load (some 18 events per request).
-  static constexpr size_t kHistoryWindowOps = 4096;
+  // The client operations held the same way (ClientPool::set_history_window): as many as the
+  // event log's kept events (viz::History, 65,536 of the kinds it lists, some 7 per request under
+  // load) refer to, so that its requests read in full. About 300 bytes each with the command.
+  static constexpr size_t kHistoryWindowOps = 16384;
+  // For this session and the next ones (with a trace window; without one every operation is held).
+  void set_history_window(size_t ops);
   // A checkpoint keeps fewer: replaying from it needs only the operations outstanding, and a
   // restored session describes the latest ones before it (the event log's lines near the moment).
   static constexpr size_t kCheckpointHistoryOps = 256;
@@ -143,6 +146,7 @@ class Lab {
   Time computed_until_ = 0;   // latest time simulated in this session (<= end_time_)
   std::optional<Time> open_at_;  // from the loaded scenario's `open at`
   size_t trace_window_ = kTraceWindowEvents;
+  size_t history_window_ = kHistoryWindowOps;
   Time checkpoint_interval_us_ = 2'000'000;  // the spacing a session starts with
   Time spacing_us_ = checkpoint_interval_us_;
   size_t checkpoints_max_ = 256;

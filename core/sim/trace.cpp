@@ -19,24 +19,33 @@ void Trace::add(const TraceEvent& e) {
 }
 
 const Trace::EntrySlot* Trace::find_slot(LogIndex index, Term term) const {
-  if (index == 0 || index > entry_slots_.size()) return nullptr;
-  const EntrySlot& first = entry_slots_[to_size(index - 1)];
+  const auto& slots = interned_.slots;
+  if (index == 0 || index > slots.size() || !slots.held(to_size(index - 1))) return nullptr;
+  const EntrySlot& first = slots[to_size(index - 1)];
   if (first.used && first.term == term) return &first;
-  if (entry_slots_more_.empty()) return nullptr;
-  auto it = entry_slots_more_.find({index, term});
-  return it == entry_slots_more_.end() ? nullptr : &it->second;
+  if (interned_.more.empty()) return nullptr;
+  auto it = interned_.more.find({index, term});
+  return it == interned_.more.end() ? nullptr : &it->second;
 }
 
 void Trace::set_slot(LogIndex index, Term term, uint64_t digest, uint32_t slot) {
+  auto& slots = interned_.slots;
   const EntrySlot value{term, digest, slot, true};
-  if (entry_slots_.size() < index) entry_slots_.resize(to_size(index));
-  const EntrySlot& first = entry_slots_[to_size(index - 1)];
+  if (slots.size() < index) slots.resize(to_size(index));
+  if (!slots.held(to_size(index - 1))) return;  // below every snapshot: never looked up again
+  const EntrySlot& first = slots[to_size(index - 1)];
   if (first.used && first.term != term) {
-    entry_slots_more_[{index, term}] = value;
+    interned_.more[{index, term}] = value;
     return;
   }
-  if (!first.used) entry_slots_more_.erase({index, term});
-  entry_slots_.mut(to_size(index - 1)) = value;
+  if (!first.used) interned_.more.erase({index, term});
+  slots.mut(to_size(index - 1)) = value;
+}
+
+void Trace::release_entries_below(LogIndex floor) {
+  auto& slots = interned_.slots;
+  slots.release_below(std::min(slots.size(), to_size(floor > 0 ? floor - 1 : 0)));
+  interned_.more.erase(interned_.more.begin(), interned_.more.lower_bound({floor, 0}));
 }
 
 uint32_t Trace::intern_command(LogIndex index, Term term, const CommandRef& cmd) {
@@ -45,28 +54,32 @@ uint32_t Trace::intern_command(LogIndex index, Term term, const CommandRef& cmd)
   const uint64_t digest = command_digest(*cmd);
   if (const EntrySlot* known = find_slot(index, term); known != nullptr && known->digest == digest) {
     const uint32_t slot = known->slot;
-    if (!commands_.held(slot)) refilled_.try_emplace(slot, cmd);  // a replay of a stretch let go of
-    commands_seen_ = std::max<size_t>(commands_seen_, slot + 1);
+    if (!commands_.held(slot)) refilled_.try_emplace(slot, cmd);  // let go of, and needed again
     return slot;
   }
   const uint32_t ref = static_cast<uint32_t>(commands_.size());
   commands_.push_back(cmd);
   set_slot(index, term, digest, ref);
-  commands_seen_ = commands_.size();
   if (window_ != 0 && commands_.size() % kReleaseEvery == 0) release_unreferenced();
   return ref;
 }
 
 void Trace::release_unreferenced() {
-  // The lowest slot an event held refers to; interned commands below it are let go of. (A rewind
-  // to a checkpoint and its replay intern them again, into refilled_.)
-  size_t low = commands_seen_;
+  // The lowest slot an event held refers to; interned commands below it are let go of. (A replay
+  // that interns one of them again keeps it in refilled_.)
+  size_t low = commands_.size();
   for (size_t i = events_.first(); i < events_.size(); ++i) {
     const TraceEvent& e = events_[i];
     if (e.kind == TraceKind::Append || e.kind == TraceKind::Apply) low = std::min<size_t>(low, e.command_ref());
   }
   commands_.release_below(std::max(low, commands_.first()));
   refilled_.erase(refilled_.begin(), refilled_.lower_bound(static_cast<uint32_t>(low)));
+}
+
+void Trace::restore_commands(size_t n) {
+  if (n <= commands_.size()) commands_.truncate(n);
+  else commands_.reset_released(n);
+  refilled_.erase(refilled_.lower_bound(static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX))), refilled_.end());
 }
 
 const Command& Trace::command(uint32_t ref) const {
@@ -82,9 +95,8 @@ Trace Trace::branch(const Mark& m) const {
   t.events_.start_at(m.events);
   t.commands_ = commands_;
   t.refilled_ = refilled_;
-  t.entry_slots_ = entry_slots_;
-  t.entry_slots_more_ = entry_slots_more_;
-  t.commands_seen_ = m.commands;
+  t.restore_commands(m.commands);
+  t.interned_ = m.interned;
   t.hash_ = m.hash;
   t.dropped_ = m.dropped;
   return t;
@@ -94,23 +106,15 @@ void Trace::rewind(const Mark& m) {
   // Back, or forward to a later checkpoint (time travel): the events held are those after m.
   if (m.events < events_.size()) events_.resize_down(m.events);
   else if (m.events > events_.size()) events_.start_at(m.events);
-  // The interned commands stay: replaying the same run interns the same ones in the same slots.
-  commands_seen_ = m.commands;
+  restore_commands(m.commands);
+  interned_ = m.interned;
   hash_ = m.hash;
   dropped_ = m.dropped;
 }
 
 void Trace::forget_later_commands() {
-  if (commands_seen_ >= commands_.size()) return;
-  commands_.truncate(commands_seen_);
-  refilled_.erase(refilled_.lower_bound(static_cast<uint32_t>(commands_seen_)), refilled_.end());
-  // Entries interned after the current position are unknown again (the run diverges from here).
-  for (size_t i = entry_slots_.first(); i < entry_slots_.size(); ++i) {
-    if (entry_slots_[i].used && entry_slots_[i].slot >= commands_seen_) entry_slots_.mut(i).used = false;
-  }
-  for (auto it = entry_slots_more_.begin(); it != entry_slots_more_.end();) {
-    it = it->second.slot >= commands_seen_ ? entry_slots_more_.erase(it) : std::next(it);
-  }
+  // Nothing to do: a rewind already forgot the slots interned after its mark, and every slot
+  // interned since is part of the present.
 }
 
 // ---------------------------------------------------------------------------------------------

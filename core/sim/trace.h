@@ -152,12 +152,39 @@ class Trace {
   size_t commands_first() const { return commands_.first(); }
   size_t commands_interned() const { return commands_.size(); }
 
-  // The trace's position (time travel restores a checkpoint's and replays from there). The
-  // interned commands outlive a rewind: a deterministic replay interns the same (index, term) in
-  // the same slot, so they are only forgotten when the recorded future is (a fork).
-  struct Mark { size_t events; size_t commands; uint64_t hash; size_t dropped; };
-  Mark mark() const { return {events_.size(), commands_seen_, hash_, dropped_}; }
+  // Which slot each (index, term) was interned in, with its command's digest, so that a later
+  // append or apply of the same entry refers to the same slot. By log index: the first term seen
+  // there inline, others apart. Entries below every server's snapshot are never interned again
+  // (no server appends or applies there any more) and are let go of (release_entries_below), so
+  // the table holds about a snapshot interval's worth of entries, not the run's.
+  struct EntrySlot {
+    Term term = 0;
+    uint64_t digest = 0;
+    uint32_t slot = 0;
+    bool used = false;
+  };
+  struct Interned {
+    CowVector<EntrySlot, 256> slots;  // by index - 1
+    std::map<std::pair<LogIndex, Term>, EntrySlot> more;
+  };
+  void release_entries_below(LogIndex floor);
+  LogIndex entries_first() const { return interned_.slots.first() + 1; }  // the lowest index held
+
+  // The trace's position (time travel restores a checkpoint's and replays from there): its events,
+  // hash and interned commands. A rewind restores the table of interned entries as it was then and
+  // forgets the slots interned since, so the replay, the same run, interns the same entries into
+  // the same slots again (the slot is in the trace hash).
+  struct Mark {
+    size_t events;
+    size_t commands;
+    uint64_t hash;
+    size_t dropped;
+    Interned interned;  // copy-on-write: shares its chunks with the live table
+  };
+  Mark mark() const { return {events_.size(), commands_.size(), hash_, dropped_, interned_}; }
   void rewind(const Mark& m);
+  // Slots interned up to now (a Mark's `commands`, without copying the table).
+  size_t commands_seen() const { return commands_.size(); }
   // Drops the commands interned after the current position (the run diverges from here).
   void forget_later_commands();
   // Lets go of the events held (a side replay that has handed them on); indexes go on.
@@ -181,21 +208,13 @@ class Trace {
   // (issue 8); a replay that interns such a slot again keeps its command in refilled_.
   CowVector<CommandRef, 256> commands_;  // chunked: no doubling copies as it grows
   std::map<uint32_t, CommandRef> refilled_;
-  size_t commands_seen_ = 0;   // commands interned up to the current position
-  // Which slot each (index, term) was interned in, with its command's digest: a replay that
-  // interns the same entry gets the same slot (the slot is in the trace hash), whether or not
-  // its command is still held. By log index, the first term seen there inline, others apart.
-  struct EntrySlot {
-    Term term = 0;
-    uint64_t digest = 0;
-    uint32_t slot = 0;
-    bool used = false;
-  };
-  CowVector<EntrySlot, 256> entry_slots_;  // by index - 1
-  std::map<std::pair<LogIndex, Term>, EntrySlot> entry_slots_more_;
+  Interned interned_;
   const EntrySlot* find_slot(LogIndex index, Term term) const;
   void set_slot(LogIndex index, Term term, uint64_t digest, uint32_t slot);
   void release_unreferenced();
+  // Back to `n` slots interned (a rewind or a branch): later ones are forgotten; if n is ahead
+  // (a jump forward), the slots up to n are not held (their events are not either).
+  void restore_commands(size_t n);
   static constexpr size_t kReleaseEvery = 4096;  // new slots between two release_unreferenced()
   uint64_t hash_ = 0x7261667474726163ULL;
 };

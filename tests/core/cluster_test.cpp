@@ -493,6 +493,7 @@ TEST_CASE("lab: a long run with snapshots lets go of old commands, client operat
 
   Lab lab;
   lab.set_trace_window(TraceEvents::kChunkEvents);
+  lab.set_history_window(2048);
   REQUIRE_FALSE(lab.load_scenario(text).has_value());
   lab.seek(lab.end_time());
   const Cluster& c = lab.cluster();
@@ -502,11 +503,12 @@ TEST_CASE("lab: a long run with snapshots lets go of old commands, client operat
   // Let go of: the commands no event held refers to, operations beyond the window, checker tables
   // below every snapshot.
   const size_t ops = c.client_ops().size();
-  REQUIRE(ops > 2 * Lab::kHistoryWindowOps);
-  CHECK(c.client_ops().first() == ops - Lab::kHistoryWindowOps);
+  REQUIRE(ops > 4 * 2048);
+  CHECK(c.client_ops().first() == ops - 2048);
   CHECK(c.trace().commands_interned() == full.cluster().trace().commands_interned());
   CHECK(c.trace().commands_first() > c.trace().commands_interned() / 2);
   CHECK(c.checker().floor() > c.checker().committed_index() - 200);
+  CHECK(c.trace().entries_first() + 200 > c.checker().floor());  // the interned-entry table too
 
   // Regenerated from the start of the run: the same events, and each one's command and client
   // operation as the full session has them.
