@@ -396,9 +396,11 @@ void App::frame(double real_dt_s) {
     const sim::Cluster& c = m.lab.cluster();
     if (!m.lab.in_past() && !vs.paused && c.log_entries_held() >= m.limits.log_entries && c.workload().clients > 0) {
       vs.paused = true;
-      m.set_notice("Paused: a server's log holds " + std::to_string(c.log_entries_held()) +
-                   " entries, the most this page holds without compacting the logs. Turn snapshots on (Settings, "
-                   "snapshot every) or the client load off to go on, go back in time to look around, or restart.");
+      m.set_notice("Paused: the cluster holds " + std::to_string(c.log_entries_held()) +
+                   " log entries that not every server has compacted, the most this page holds (with snapshots off every "
+                   "entry stays; a server that is down or cut off keeps the others' from going). Turn snapshots on "
+                   "(Settings, snapshot every), bring the server back, or turn the client load off to go on; or go back "
+                   "in time to look around, or restart.");
     }
   }
   m.check_violation();

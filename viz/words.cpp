@@ -65,7 +65,7 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
   using sim::TraceKind;
   char a[8], b[8], cmd[160];
   const auto command_of = [&](uint32_t ref) -> const char* {
-    if (ref < trace.commands_seen()) {
+    if (trace.has_command(ref)) {
       describe_command(cmd, sizeof cmd, trace.command(ref));
     } else {
       std::snprintf(cmd, sizeof cmd, "(command not recorded)");

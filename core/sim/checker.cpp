@@ -109,7 +109,9 @@ void Checker::rollback(NodeId node, const Storage& disk) {
   Chain& chain = chains_[node];
   const LogIndex base = disk.log.snapshot_index();
   // Up to the snapshot the chain is the committed prefix (a snapshot holds committed entries).
-  if (chain.size() > base) chain.resize(to_size(base));
+  // (A server added after the floor rose may fall back to its empty first disk: truncate() goes
+  // below what the chain holds.)
+  if (chain.size() > base) chain.truncate(to_size(base));
   while (chain.size() < base) chain.push_back(committed_[chain.size()]);
   for (LogIndex i = base + 1; i <= disk.log.last_index(); ++i) {
     const Entry& e = disk.log.at(i);

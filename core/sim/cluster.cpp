@@ -301,7 +301,8 @@ void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
 LogIndex Cluster::log_entries_held() const {
   LogIndex most = 0;
   for (const Node& node : nodes_) most = std::max(most, node.log().last_index() - node.log().snapshot_index());
-  return most;
+  const LogIndex committed = checker_.committed_index(), floor = checker_.floor();
+  return std::max(most, committed > floor ? committed - floor : 0);
 }
 
 void Cluster::raise_checker_floor() {

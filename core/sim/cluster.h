@@ -138,7 +138,9 @@ class Cluster {
   // ClientPool::set_history_window: hold only the latest client operations (a Lab session).
   void set_history_window(size_t ops) { clients_.set_history_window(ops); }
   void trim_history(size_t keep) { clients_.trim_history(keep); }
-  // The most entries any server's log holds now (its last index past its snapshot).
+  // Log entries the session holds per index: the most any server's log holds past its snapshot,
+  // or, if more, the committed entries above the checker's floor (the lowest snapshot of all: a
+  // server that is down or cut off holds the others' tables back, Checker::raise_floor).
   LogIndex log_entries_held() const;
   // Timing and options while running: election timeout range, heartbeat, batch size, no-op.
   // Each node picks up new timeouts at its next timer reset.

@@ -60,14 +60,14 @@ uint32_t Trace::intern_command(LogIndex index, Term term, const CommandRef& cmd)
   const uint32_t ref = static_cast<uint32_t>(commands_.size());
   commands_.push_back(cmd);
   set_slot(index, term, digest, ref);
-  if (window_ != 0 && commands_.size() % kReleaseEvery == 0) release_unreferenced();
+  if (window_ != 0 && commands_.size() % kReleaseEvery == 0) release_unreferenced(ref);
   return ref;
 }
 
-void Trace::release_unreferenced() {
-  // The lowest slot an event held refers to; interned commands below it are let go of. (A replay
-  // that interns one of them again keeps it in refilled_.)
-  size_t low = commands_.size();
+void Trace::release_unreferenced(uint32_t newest) {
+  // The lowest slot an event held refers to, or the one just interned (its event comes next);
+  // interned commands below it are let go of. (A replay that interns one again keeps it in refilled_.)
+  size_t low = newest;
   for (size_t i = events_.first(); i < events_.size(); ++i) {
     const TraceEvent& e = events_[i];
     if (e.kind == TraceKind::Append || e.kind == TraceKind::Apply) low = std::min<size_t>(low, e.command_ref());

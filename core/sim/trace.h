@@ -147,7 +147,10 @@ class Trace {
   bool full() const { return dropped_ > 0; }
   size_t limit() const { return events_max_; }
   uint64_t hash() const { return hash_; }
+  // The command of an event held (asserted: every event held refers to a command held).
   const Command& command(uint32_t ref) const;
+  // Whether command(ref) has it: for events that are not the trace's own (copies kept elsewhere).
+  bool has_command(uint32_t ref) const { return commands_.held(ref) || refilled_.count(ref) != 0; }
   // The lowest command slot still held (0 without a window), and the slots interned so far.
   size_t commands_first() const { return commands_.first(); }
   size_t commands_interned() const { return commands_.size(); }
@@ -211,7 +214,7 @@ class Trace {
   Interned interned_;
   const EntrySlot* find_slot(LogIndex index, Term term) const;
   void set_slot(LogIndex index, Term term, uint64_t digest, uint32_t slot);
-  void release_unreferenced();
+  void release_unreferenced(uint32_t newest);
   // Back to `n` slots interned (a rewind or a branch): later ones are forgotten; if n is ahead
   // (a jump forward), the slots up to n are not held (their events are not either).
   void restore_commands(size_t n);

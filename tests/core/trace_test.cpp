@@ -77,6 +77,35 @@ TEST_CASE("trace: rewinding to a mark restores the events and the hash; a fork f
   CHECK(t.events().held() == 0);
 }
 
+TEST_CASE("trace: with a window, commands no held event names are let go of, never the one just interned") {
+  Trace t;
+  t.set_window(TraceEvents::kChunkEvents);
+  Command c;
+  c.op = Op::Put;
+  c.key = "x";
+  uint32_t ref = 0;
+  for (LogIndex i = 1; i < 4096; ++i) {
+    c.value = std::to_string(i);
+    ref = t.intern_command(i, 1, c);
+    t.add(TraceEvent::append(0, 0, i, 1, ref));
+  }
+  CHECK(ref == 4094);
+  // Then only events that name no command, until none of the appends is held.
+  for (int i = 0; i < 3 * static_cast<int>(TraceEvents::kChunkEvents); ++i) t.add(TraceEvent::crash(1, 0));
+  c.value = "last";
+  ref = t.intern_command(4096, 1, c);  // slot 4095: the 4096th, when the release runs
+  CHECK(ref == 4095);
+  CHECK(t.commands_first() == 4095);   // every earlier one let go of
+  CHECK(t.has_command(ref));
+  CHECK(t.command(ref).value == "last");
+  CHECK_FALSE(t.has_command(100));
+  // A replay interning a let-go entry again gets its slot back, with the command.
+  c.value = "100";
+  CHECK(t.intern_command(100, 1, c) == 99);
+  CHECK(t.has_command(99));
+  CHECK(t.command(99).value == "100");
+}
+
 TEST_CASE("trace: a branch holds what it records after its mark, whatever the mark's index") {
   Trace t;
   t.set_limit(5);

@@ -89,7 +89,7 @@ TEST_CASE("honest limits: a link longer than the page holds is refused with a se
   CHECK(c.paused());
   CHECK(c.lab().cluster().log_entries_held() >= 50);
   CHECK(c.lab().cluster().log_entries_held() < 60);
-  CHECK(c.notice().find("the most this page holds without compacting the logs") != std::string::npos);
+  CHECK(c.notice().find("log entries that not every server has compacted, the most this page holds") != std::string::npos);
   c.act(sim::make::client_load(false, 0), Fork::Confirmed);
   c.set_paused(false);
   const Time at = c.lab().cluster().now();
