@@ -235,7 +235,7 @@ void Lab::fork() {
   const Time now = cluster_->now();
   log_.resize(log_applied_);
   while (!checkpoints_.empty() && checkpoints_.back().t > now) checkpoints_.pop_back();
-  cluster_->mutable_trace().forget_later_commands();
+  // The trace keeps no commands of the discarded future: its last rewind forgot them.
   end_time_ = now;
   computed_until_ = now;
 }

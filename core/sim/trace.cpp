@@ -112,11 +112,6 @@ void Trace::rewind(const Mark& m) {
   dropped_ = m.dropped;
 }
 
-void Trace::forget_later_commands() {
-  // Nothing to do: a rewind already forgot the slots interned after its mark, and every slot
-  // interned since is part of the present.
-}
-
 // ---------------------------------------------------------------------------------------------
 // JSON Lines
 

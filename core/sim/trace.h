@@ -186,10 +186,6 @@ class Trace {
   };
   Mark mark() const { return {events_.size(), commands_.size(), hash_, dropped_, interned_}; }
   void rewind(const Mark& m);
-  // Slots interned up to now (a Mark's `commands`, without copying the table).
-  size_t commands_seen() const { return commands_.size(); }
-  // Drops the commands interned after the current position (the run diverges from here).
-  void forget_later_commands();
   // Lets go of the events held (a side replay that has handed them on); indexes go on.
   void drop_held() { events_.start_at(events_.size()); }
   // A new trace as this one was at `m`, holding none of its events (its indexes go on from

@@ -67,9 +67,8 @@ TEST_CASE("trace: rewinding to a mark restores the events and the hash; a fork f
   CHECK(t.size() == 40001);
   CHECK(t.events().held() == 0);
   CHECK(t.hash() == later.hash);
-  // A fork at m: the commands interned after it are forgotten, the slot is reused.
+  // A fork at m: the rewind forgot the commands interned after it, so the slot is reused.
   t.rewind(m);
-  t.forget_later_commands();
   c.value = "3";
   CHECK(t.intern_command(2, 1, c) == 1);
   t.rewind(m);
