@@ -213,6 +213,7 @@ class Applier {
   }
 
   bool operator()(const stmt::OpenAt&) { return true; }  // only where the lab opens the run
+  bool operator()(const stmt::Pause&) { return true; }   // only where the lab stops playing
   bool operator()(const stmt::TakeSnapshot& s) {
     if (!known(s.node)) return false;
     if (!c_.up(s.node)) return fail("cannot snapshot " + node_name(s.node) + ": it is down");

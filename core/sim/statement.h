@@ -91,6 +91,16 @@ struct DelayMessage { uint64_t id = 0; Time extra_us = 0; bool operator==(const 
 // Clock drift: the node's timers run `rate_permille`/1000 as fast as real time (1200: 1.2x fast).
 struct ClockDrift { NodeId node = kNoNode; int rate_permille = 1000; bool operator==(const ClockDrift&) const = default; };
 struct OpenAt { Time t_us = 0; bool operator==(const OpenAt&) const = default; };
+// `pause @logs @s2 The leader backs up ...`: a marked moment. The lab stops playing here and shows
+// the text, with the named panels (cluster, logs, inspector, events, timeline, status) and servers
+// highlighted; the tour's steps are a chapter's pauses (core/sim/tour.h). Changes nothing in the
+// cluster. The moment is the pause's time with every action at that time applied, so a pause is
+// written after them.
+struct Pause {
+  std::vector<std::string> highlights;  // panel names and server names, as written after '@'
+  std::string text;
+  bool operator==(const Pause&) const = default;
+};
 // Membership changes (dissertation ch. 4): `add` starts the next new server (ids are never reused)
 // and the leader adds it as a learner, promoted to voter once caught up; `remove` asks the leader
 // to take a server out (shut down once the removal commits).
@@ -134,7 +144,7 @@ struct Statement {
       stmt::PresetTerm, stmt::PresetLog, stmt::PresetVote,
       stmt::Run, stmt::Crash, stmt::CrashLeader, stmt::Restart, stmt::Timeout, stmt::Transfer, stmt::Partition, stmt::Cut,
       stmt::Uncut, stmt::Heal, stmt::ClientOp, stmt::Clients, stmt::DropMessage, stmt::DuplicateMessage,
-      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::AddServer, stmt::RemoveServer, stmt::TakeSnapshot,
+      stmt::DelayMessage, stmt::ClockDrift, stmt::OpenAt, stmt::Pause, stmt::AddServer, stmt::RemoveServer, stmt::TakeSnapshot,
       stmt::ExpectLeader, stmt::ExpectLeaderIs, stmt::ExpectNoLeader, stmt::ExpectTerm, stmt::ExpectCommit,
       stmt::ExpectLog, stmt::ExpectValue, stmt::ExpectRole, stmt::ExpectDown, stmt::ExpectUp,
       stmt::ExpectVoters, stmt::ExpectLearners, stmt::ExpectViolation, stmt::ExpectSnapshot>;

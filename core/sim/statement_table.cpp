@@ -458,6 +458,36 @@ bool parse_open_at(LineReader& r, Statement& out) {
 }
 void print_open_at(const Statement& s, std::string& out) { out += ' ' + format_duration(s.get<stmt::OpenAt>().t_us); }
 
+// What a pause may highlight: a panel by the name App::window_rect knows it by (lower case), or a server.
+bool is_highlight(std::string_view h, int nodes) {
+  for (std::string_view panel : {"cluster", "logs", "inspector", "events", "timeline", "status"}) {
+    if (h == panel) return true;
+  }
+  uint64_t k = 0;
+  return h.size() >= 2 && h[0] == 's' && parse_u64(h.substr(1), k) && k >= 1 && k <= static_cast<uint64_t>(nodes);
+}
+
+bool parse_pause(LineReader& r, Statement& out) {
+  stmt::Pause p;
+  while (r.peek().starts_with('@')) {
+    const std::string_view h = r.next().substr(1);
+    if (!is_highlight(h, r.nodes())) {
+      return r.fail("unknown highlight '@" + std::string(h) + "' after 'pause' (panels: @cluster @logs @inspector @events "
+                    "@timeline @status, or a server like @s2)");
+    }
+    p.highlights.emplace_back(h);
+  }
+  while (!r.done()) p.text += (p.text.empty() ? "" : " ") + std::string(r.next());
+  if (p.text.empty()) return r.fail("expected the text to show after 'pause' (like 'pause s1 times out first')");
+  out = std::move(p);
+  return true;
+}
+void print_pause(const Statement& s, std::string& out) {
+  const auto& p = s.get<stmt::Pause>();
+  for (const std::string& h : p.highlights) out += " @" + h;
+  out += ' ' + p.text;
+}
+
 bool parse_add_server(LineReader& r, Statement& out) {
   stmt::AddServer a;
   if (!r.new_node(a.node, "add")) return false;
@@ -664,6 +694,7 @@ constexpr std::array kSpecs = {
     row<stmt::DelayMessage>("delay", C::Action, parse_message<stmt::DelayMessage>, print_message<stmt::DelayMessage>),
     row<stmt::ClockDrift>("clock_drift", C::Action, parse_clock_drift, print_clock_drift),
     row<stmt::OpenAt>("open at", C::Action, parse_open_at, print_open_at),
+    row<stmt::Pause>("pause", C::Action, parse_pause, print_pause),
     row<stmt::AddServer>("add", C::Action, parse_add_server, print_on_node<stmt::AddServer>),
     row<stmt::RemoveServer>("remove", C::Action, parse_remove_server, print_on_node<stmt::RemoveServer>),
     row<stmt::TakeSnapshot>("snapshot", C::Action, parse_take_snapshot, print_take_snapshot),
