@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Raft Lab needs, idempotently. Usage: scripts/setup.sh [native|web|test|all]
 #   native: compilers, GLFW, doctest, ImGui sources
-#   web:    + Emscripten, font
+#   web:    + Emscripten, fonttools (pyftsubset: the page's font subset)
 #   test:   + Chromium, Xvfb, npm playwright-core
 # Prints one line per missing piece and the command that installs it when it cannot install it itself.
 set -euo pipefail
@@ -14,7 +14,7 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 pkgs_native=(cmake ninja-build g++ pkg-config libglfw3-dev libgl-dev libstb-dev doctest-dev fonts-jetbrains-mono xz-utils dpkg-dev)
-pkgs_web=(emscripten node-acorn nodejs)
+pkgs_web=(emscripten node-acorn nodejs fonttools)
 pkgs_test=(xvfb xauth libgl1-mesa-dri chromium npm)
 
 want=("${pkgs_native[@]}")

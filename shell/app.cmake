@@ -7,6 +7,7 @@
 
 if(CMAKE_SCRIPT_MODE_FILE)
   # ---- Script mode: cmake -DMODE=font|scenarios -DOUT=file.cpp ... -P app.cmake ----
+  # (scenarios: -DDIR=assets/scenarios and -DTABLE=kScenarios, or the tour's chapters)
   # Bytes as a C array initializer, 16 per line, plus a trailing NUL so text can be used as a C string.
   function(raftlab_hex_array path out_var)
     file(READ "${path}" hex HEX)
@@ -33,14 +34,14 @@ if(CMAKE_SCRIPT_MODE_FILE)
     foreach(f ${files})
       get_filename_component(name "${f}" NAME_WE)
       raftlab_hex_array("${f}" bytes)
-      string(APPEND body "// ${name}.raft\nstatic const unsigned char scenario_${i}[] = {\n${bytes}};\n")
-      string(APPEND table "  {\"${name}\", reinterpret_cast<const char*>(scenario_${i}), ${bytes_size}},\n")
+      string(APPEND body "// ${name}.raft\nstatic const unsigned char file_${i}[] = {\n${bytes}};\n")
+      string(APPEND table "  {\"${name}\", reinterpret_cast<const char*>(file_${i}), ${bytes_size}},\n")
       math(EXPR i "${i} + 1")
     endforeach()
     if(i EQUAL 0)
       set(table "  {nullptr, nullptr, 0},\n")
     endif()
-    file(WRITE "${OUT}.tmp" "${header}\n${body}\nextern const EmbeddedScenario kScenarios[] = {\n${table}};\nextern const size_t kScenarioCount = ${i};\n\n}  // namespace raft::shell\n")
+    file(WRITE "${OUT}.tmp" "${header}\n${body}\nextern const EmbeddedScenario ${TABLE}[] = {\n${table}};\nextern const size_t ${TABLE}Count = ${i};\n\n}  // namespace raft::shell\n")
   else()
     message(FATAL_ERROR "app.cmake: unknown MODE '${MODE}'")
   endif()
@@ -71,17 +72,20 @@ set(RAFTLAB_SCENARIO_DIR "${RAFTLAB_ROOT}/assets/scenarios")
 set(gen "${CMAKE_CURRENT_BINARY_DIR}/generated")
 
 if(EMSCRIPTEN)
-  # The page carries only the glyphs the UI draws (about 75 KB of the 200 KB font; the wasm is
-  # base64 inside raftlab.js, so every byte counts). node is there: emcc itself runs on it.
-  find_program(RAFTLAB_NODE node NO_CMAKE_FIND_ROOT_PATH)
-  if(NOT RAFTLAB_NODE)
-    message(FATAL_ERROR "node missing (emcc needs it too). Run: sudo apt-get install nodejs")
+  # The page carries only the glyphs the UI draws (about 70 KB of the 200 KB font; the wasm is
+  # base64 inside raftlab.js, so every byte counts): Latin with Latin Extended-A, general
+  # punctuation, arrows, math operators, geometric shapes and the replacement character, cut by
+  # fonttools' pyftsubset (Debian's package fonttools).
+  find_program(RAFTLAB_PYFTSUBSET pyftsubset NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT RAFTLAB_PYFTSUBSET)
+    message(FATAL_ERROR "pyftsubset missing (it cuts the page's font). Run: sudo apt-get install fonttools")
   endif()
   add_custom_command(
     OUTPUT "${gen}/font-subset.ttf"
-    COMMAND "${RAFTLAB_NODE}" "${CMAKE_CURRENT_LIST_DIR}/subset_font.mjs" "${RAFTLAB_FONT}" "${gen}/font-subset.ttf"
-    DEPENDS "${RAFTLAB_FONT}" "${CMAKE_CURRENT_LIST_DIR}/subset_font.mjs"
-    COMMENT "Subsetting font ${RAFTLAB_FONT} for the page"
+    COMMAND "${RAFTLAB_PYFTSUBSET}" "${RAFTLAB_FONT}" "--unicodes=U+0020-017F,U+2000-206F,U+2190-22FF,U+25A0-25FF,U+FFFD"
+            --no-hinting --desubroutinize "--output-file=${gen}/font-subset.ttf"
+    DEPENDS "${RAFTLAB_FONT}"
+    COMMENT "Subsetting font ${RAFTLAB_FONT} for the page (pyftsubset)"
     VERBATIM)
   set(RAFTLAB_EMBEDDED_FONT "${gen}/font-subset.ttf")
 else()
@@ -99,10 +103,20 @@ add_custom_command(
 file(GLOB RAFTLAB_SCENARIO_FILES CONFIGURE_DEPENDS "${RAFTLAB_SCENARIO_DIR}/*.raft")
 add_custom_command(
   OUTPUT "${gen}/embedded_scenarios.cpp"
-  COMMAND "${CMAKE_COMMAND}" -DMODE=scenarios "-DDIR=${RAFTLAB_SCENARIO_DIR}" "-DOUT=${gen}/embedded_scenarios.cpp"
-          -P "${CMAKE_CURRENT_LIST_FILE}"
+  COMMAND "${CMAKE_COMMAND}" -DMODE=scenarios "-DDIR=${RAFTLAB_SCENARIO_DIR}" -DTABLE=kScenarios
+          "-DOUT=${gen}/embedded_scenarios.cpp" -P "${CMAKE_CURRENT_LIST_FILE}"
   DEPENDS ${RAFTLAB_SCENARIO_FILES} "${CMAKE_CURRENT_LIST_FILE}"
   COMMENT "Embedding ${RAFTLAB_SCENARIO_DIR}/*.raft"
+  VERBATIM)
+# The guided tour's chapters (core/sim/tour.h), in the order of their file names.
+set(RAFTLAB_TOUR_DIR "${RAFTLAB_ROOT}/assets/tour")
+file(GLOB RAFTLAB_TOUR_FILES CONFIGURE_DEPENDS "${RAFTLAB_TOUR_DIR}/*.raft")
+add_custom_command(
+  OUTPUT "${gen}/embedded_tour.cpp"
+  COMMAND "${CMAKE_COMMAND}" -DMODE=scenarios "-DDIR=${RAFTLAB_TOUR_DIR}" -DTABLE=kTourChapters
+          "-DOUT=${gen}/embedded_tour.cpp" -P "${CMAKE_CURRENT_LIST_FILE}"
+  DEPENDS ${RAFTLAB_TOUR_FILES} "${CMAKE_CURRENT_LIST_FILE}"
+  COMMENT "Embedding ${RAFTLAB_TOUR_DIR}/*.raft"
   VERBATIM)
 
 # One frame for both builds; the backend (window, loop, what a finished frame is for) is chosen
@@ -120,7 +134,8 @@ else()
     message(FATAL_ERROR "stb_image_write.h missing. Run: sudo apt-get install libstb-dev")
   endif()
 endif()
-add_executable(raftlab ${RAFTLAB_SHELL_SOURCES} "${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp")
+add_executable(raftlab ${RAFTLAB_SHELL_SOURCES} "${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp"
+               "${gen}/embedded_tour.cpp")
 target_link_libraries(raftlab PRIVATE viz imgui_backends)
 target_include_directories(raftlab PRIVATE "${RAFTLAB_ROOT}")
 if(NOT EMSCRIPTEN)
@@ -129,7 +144,7 @@ endif()
 target_compile_definitions(raftlab PRIVATE RAFTLAB_VERSION="${PROJECT_VERSION}")
 target_compile_options(raftlab PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${RAFTLAB_WARNINGS}>)
 # The generated arrays are data, not code worth warning about.
-set_source_files_properties("${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp" PROPERTIES COMPILE_OPTIONS "-w")
+set_source_files_properties("${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp" "${gen}/embedded_tour.cpp" PROPERTIES COMPILE_OPTIONS "-w")
 
 if(EMSCRIPTEN)
   # raftlab.js with the wasm embedded (works from file://); the page is our own index.html (never

@@ -42,9 +42,14 @@ bool write_text_file(const char* path, const std::string& text) {
   return std::fclose(f) == 0 && ok;
 }
 
-void save_text(const char* path, const std::string& text) {
-  if (write_text_file(path, text)) std::printf("raftlab: wrote %s\n", path);
-  else std::fprintf(stderr, "raftlab: cannot write %s\n", path);
+void save_text(viz::App& a, const char* path, const std::string& text) {
+  if (write_text_file(path, text)) {
+    std::printf("raftlab: wrote %s\n", path);
+    a.toast(std::string("Wrote ") + path + " in the current directory.");
+  } else {
+    std::fprintf(stderr, "raftlab: cannot write %s\n", path);
+    a.toast(std::string("Could not write ") + path + " in the current directory.");
+  }
 }
 
 void handle_shell_request(GLFWwindow* window, viz::App& a) {
@@ -55,9 +60,11 @@ void handle_shell_request(GLFWwindow* window, viz::App& a) {
       // share payload), which loads with --scenario-style text anywhere.
       glfwSetClipboardString(window, a.scenario_text().c_str());
       std::printf("raftlab: copied the session (scenario text) to the clipboard\n");
+      a.toast("The session is on the clipboard as scenario text (paste it into a .raft file, or the page's Open).");
       break;
-    case viz::ShellRequest::DownloadTrace: save_text("raftlab-trace.jsonl", a.trace_jsonl()); break;
-    case viz::ShellRequest::DownloadScenario: save_text("raftlab-session.raft", a.scenario_text()); break;
+    case viz::ShellRequest::DownloadTrace: save_text(a, "raftlab-trace.jsonl", a.trace_jsonl()); break;
+    case viz::ShellRequest::DownloadScenario: save_text(a, "raftlab-session.raft", a.scenario_text()); break;
+    case viz::ShellRequest::OpenScenarioFile: break;  // not offered on the desktop (set_can_open_files)
   }
 }
 

@@ -45,11 +45,11 @@ std::unique_ptr<viz::App>& app_slot() {
   return app;
 }
 
-std::vector<viz::ScenarioAsset> shipped_scenarios() {
+std::vector<viz::ScenarioAsset> embedded(const EmbeddedScenario* table, size_t count) {
   std::vector<viz::ScenarioAsset> v;
-  for (size_t i = 0; i < kScenarioCount; ++i) {
-    if (!kScenarios[i].name) continue;
-    v.push_back({kScenarios[i].name, std::string(kScenarios[i].text, kScenarios[i].size)});
+  for (size_t i = 0; i < count; ++i) {
+    if (!table[i].name) continue;
+    v.push_back({table[i].name, std::string(table[i].text, table[i].size)});
   }
   return v;
 }
@@ -136,7 +136,8 @@ int run(const Options& opt) {
   ImGui::GetIO().IniFilename = nullptr;  // the App computes its layout every frame; nothing to save
 
   viz::App& a = app();
-  a.set_scenarios(shipped_scenarios());
+  a.set_scenarios(embedded(kScenarios, kScenariosCount));
+  a.set_tour(embedded(kTourChapters, kTourChaptersCount));
   ImGui_ImplGlfw_InitForOpenGL(g.window, true);
   ImGui_ImplOpenGL3_Init(spec.glsl_version);
 

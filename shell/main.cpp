@@ -19,7 +19,7 @@ void usage(FILE* out) {
       "  --screenshot OUT.png    after the last frame, write the window to OUT.png (default N = 60)\n"
       "  --help                  show this help\n");
   std::fprintf(out, "shipped scenarios:");
-  for (size_t i = 0; i < kScenarioCount; ++i)
+  for (size_t i = 0; i < kScenariosCount; ++i)
     if (kScenarios[i].name) std::fprintf(out, " %s", kScenarios[i].name);
   std::fprintf(out, "\n");
 }
@@ -82,7 +82,7 @@ int parse_args(int argc, char** argv, Options& o, std::string& scenario) {
   return -1;
 }
 const EmbeddedScenario* find_scenario(const std::string& name) {
-  for (size_t i = 0; i < kScenarioCount; ++i)
+  for (size_t i = 0; i < kScenariosCount; ++i)
     if (kScenarios[i].name && name == kScenarios[i].name) return &kScenarios[i];
   return nullptr;
 }

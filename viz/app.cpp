@@ -14,6 +14,7 @@
 #include "viz/history.h"
 #include "viz/panels.h"
 #include "viz/theme.h"
+#include "viz/tour.h"
 #include "viz/view_state.h"
 #include "viz/words.h"
 
@@ -43,7 +44,7 @@ void ViewState::track_item_rect(const char* name) {
 ViewState::ViewState() {
   items.reserve(64);
   windows.reserve(16);
-  categories = kCatElections | kCatCommits | kCatFaults | kCatClients | kCatOther;
+  categories = kCatElections | kCatCommits | kCatFaults | kCatClients | kCatOther | kCatReplication;
   messages.reserve(1024);
   event_rows.reserve(1 << 14);
   awaiting_fork.reserve(4);
@@ -55,6 +56,7 @@ struct App::Impl {
   ViewState vs;
   Fonts fonts;
   std::vector<ScenarioInfo> scenarios;
+  TourState tour;
   std::vector<Action> actions;
   std::string notice;
   uint64_t notice_serial = 0;
@@ -129,11 +131,108 @@ struct App::Impl {
     if (!lab.in_past()) vs.traveled = false;
     history.update(lab);
     check_violation();
+    check_exercise();
     ++revision;
+  }
+
+  // At an exercise step: done once every goal holds, with only the allowed commands given since
+  // the exercise began (at or after its moment).
+  void check_exercise() {
+    const sim::TourExercise* e = tour.current_exercise();
+    if (e == nullptr || lab.cluster().now() < tour.current_step()->t) return;
+    const std::vector<sim::TimedStatement>& log = lab.log();
+    const size_t from = std::min(tour.exercise_log, log.size());
+    tour.exercise_note = sim::exercise_disallowed(*e, std::span(log).subspan(from));
+    if (!tour.exercise_note.empty() || tour.is_done(e->id) || !sim::exercise_goal_met(*e, lab.cluster())) return;
+    tour.done.insert(std::lower_bound(tour.done.begin(), tour.done.end(), e->id), e->id);
+    ++tour.progress_serial;
+    set_notice("Exercise done: " + e->text);
+  }
+
+  // Advances virtual time by `d` for a script (no stop at pauses), in slices so that the history
+  // reads every event before the trace's window drops it.
+  void run_for(Time d) {
+    drop_job();
+    for (Time left = d; left > 0 && lab.cluster().ok(); left -= std::min(left, kHistorySliceUs)) {
+      lab.run_for(std::min(left, kHistorySliceUs));
+      history.update(lab);
+    }
+    after_move();
+  }
+
+  // ---- the tour ----
+  std::string tour_go(int chapter, int step) {
+    const int chapters = static_cast<int>(tour.chapters.size());
+    if (chapter < 0 || chapter >= chapters) {
+      return "the tour has chapters 1.." + std::to_string(chapters) + ", not " + std::to_string(chapter + 1);
+    }
+    const sim::TourChapter& ch = tour.chapters[static_cast<size_t>(chapter)];
+    const int steps = static_cast<int>(ch.steps.size());
+    if (step < 0 || step >= steps) {
+      return "chapter " + std::to_string(chapter + 1) + " has steps 1.." + std::to_string(steps) + ", not " + std::to_string(step + 1);
+    }
+    std::string error;
+    if (!load_scenario(ch.scenario, ch.name + ".raft", &error, false)) return error;
+    tour.active = true;
+    tour.chapter = chapter;
+    tour.step = step;
+    tour.exercise_note.clear();
+    const sim::TourStep& st = ch.steps[static_cast<size_t>(step)];
+    seek(st.t);
+    if (st.exercise >= 0) {
+      lab.fork();  // what happens from here is the learner's doing alone
+      tour.exercise_log = lab.log().size();
+    }
+    vs.paused = true;
+    after_move();
+    return "";
+  }
+
+  std::string tour_solve() {
+    const sim::TourExercise* e = tour.current_exercise();
+    if (e == nullptr) return "this step of the tour is not an exercise";
+    const sim::TourExercise exercise = *e;
+    if (std::string err = tour_go(tour.chapter, tour.step); !err.empty()) return err;
+    for (const sim::Statement& s : exercise.solution) {
+      if (const auto* run = s.as<sim::stmt::Run>()) {
+        run_for(run->duration_us);
+      } else if (std::string err = act(s, Fork::Confirmed); !err.empty()) {
+        return "the solution's '" + sim::format_statement(s) + "' could not apply: " + err;
+      }
+    }
+    vs.paused = true;
+    return "";
+  }
+
+  // While playing: the time of the next `pause` in the recorded future, if there is one.
+  std::optional<Time> next_pause_after(Time t) const {
+    const std::vector<sim::TimedStatement>& log = lab.log();
+    auto it = std::upper_bound(log.begin(), log.end(), t, [](Time x, const sim::TimedStatement& ts) { return x < ts.t; });
+    for (; it != log.end(); ++it) {
+      if (it->s.is<sim::stmt::Pause>()) return it->t;
+    }
+    return std::nullopt;
+  }
+
+  // Playing reached a pause: in the tour, the step at that moment is the one shown now.
+  void reached_pause() {
+    const sim::TourChapter* ch = tour.current_chapter();
+    if (ch == nullptr) return;
+    const Time now = lab.cluster().now();
+    for (size_t i = static_cast<size_t>(tour.step) + 1; i < ch->steps.size(); ++i) {
+      if (ch->steps[i].t == now) {
+        tour.step = static_cast<int>(i);
+        return;
+      }
+      if (ch->steps[i].t > now) return;
+    }
   }
 
   void after_new_session() {
     drop_job();
+    notice.clear();  // a stale "could not be opened" must not outlive the run it was about
+    ++notice_serial;
+    tour.active = false;  // tour_go sets it again for its own chapter
     history.reset();
     vs.selected = kNoNode;
     vs.group_mask = 0;
@@ -163,6 +262,7 @@ struct App::Impl {
     }
     after_new_session();
     vs.scenario_banner = false;
+    vs.paused = true;  // a new visitor reads the screen first; Play starts the run
   }
 
   bool load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
@@ -175,7 +275,7 @@ struct App::Impl {
     }
     after_new_session();
     vs.scenario_banner = banner && !lab.initial().title.empty();
-    vs.paused = false;
+    vs.paused = true;  // opens paused: the Play hint and the scenario's text first
     touched = true;
     return true;
   }
@@ -318,6 +418,12 @@ struct App::Impl {
         vs.event_follow = false;
         break;
       case Action::Kind::LatestEvents: history.close_page(); break;
+      case Action::Kind::TourGo: tour_go(a.index, a.step); break;
+      case Action::Kind::TourClose:
+        tour.active = false;
+        ++revision;
+        break;
+      case Action::Kind::TourSolve: tour_solve(); break;
       case Action::Kind::Restart: restart(a.config); break;
       case Action::Kind::LoadScenario:
         if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
@@ -392,7 +498,17 @@ void App::frame(double real_dt_s) {
       m.set_notice(std::string("Paused at ") + at + ", the longest run this page holds. Go back in time to look around, "
                    "or restart.");
     }
+    // A scenario's marked moments (`pause`): playing stops there and shows the text.
+    bool at_pause = false;
+    if (const std::optional<Time> p = m.next_pause_after(now); p && *p <= now + d) {
+      d = *p - now;
+      at_pause = true;
+      vs.paused = true;
+      vs.accumulator_us = 0;
+    }
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
+    if (at_pause) m.reached_pause();
+    m.check_exercise();
     const sim::Cluster& c = m.lab.cluster();
     if (!m.lab.in_past() && !vs.paused && c.log_entries_held() >= m.limits.log_entries && c.workload().clients > 0) {
       vs.paused = true;
@@ -406,17 +522,23 @@ void App::frame(double real_dt_s) {
   m.check_violation();
   m.history.update(m.lab);
   m.notice_age_s += real_dt_s;
+  vs.toast_age_s += real_dt_s;
   if (m.notice_age_s > 8 && m.lab.cluster().ok()) vs.notice_hidden = m.notice_serial;
 
   m.phase(1);
   // 2. Build the frame.
-  Ui ui{m.lab, m.history, m.scenarios, m.fonts, m.notice, m.notice_serial, vs, m.actions};
-  const ScreenLayout layout = compute_screen_layout(io.DisplaySize, ImGui::GetFrameHeight(), m.lab.cluster().size());
+  Ui ui{m.lab, m.history, m.scenarios, m.tour, m.fonts, m.notice, m.notice_serial, vs, m.actions};
+  ScreenLayout layout = compute_screen_layout(io.DisplaySize, ImGui::GetFrameHeight(), m.lab.cluster().size());
+  // The tour's step sits over the cluster view and takes its room from the ring.
+  Rect tour_rect = layout.cluster;
+  tour_rect.max.y = tour_rect.min.y + std::min(tour_panel_height(ui, layout.cluster.width()), layout.cluster.height() * 0.6f);
+  layout.cluster.min.y = tour_rect.max.y;
   vs.ring_visible = false;
   vs.items.clear();
   vs.windows.clear();
   handle_shortcuts(ui);
   draw_menu_bar(ui);
+  if (tour_rect.height() > 0) draw_tour_panel(ui, tour_rect);
   draw_cluster_view(ui, layout.cluster);
   draw_log_view(ui, layout.logs);
   draw_inspector(ui, layout.inspector);
@@ -424,6 +546,7 @@ void App::frame(double real_dt_s) {
   draw_timeline(ui, layout.timeline);
   draw_status_bar(ui, layout.status);
   draw_overlays(ui);
+  draw_tour_highlights(ui);
 
   m.phase(2);
   // 3. Apply what the user did.
@@ -442,16 +565,7 @@ int App::timing_experiment_curves() const { return impl_->vs.experiment_curves; 
 
 std::string App::act(const sim::Statement& s, Fork fork) { return impl_->act(s, fork); }
 
-void App::run_for(Time d) {
-  Impl& m = *impl_;
-  m.drop_job();
-  // In slices, so that the history reads every event before the trace's window drops it.
-  for (Time left = d; left > 0 && m.lab.cluster().ok(); left -= std::min(left, kHistorySliceUs)) {
-    m.lab.run_for(std::min(left, kHistorySliceUs));
-    m.history.update(m.lab);
-  }
-  m.after_move();
-}
+void App::run_for(Time d) { impl_->run_for(d); }
 
 Time App::step() { return impl_->step(); }
 void App::step_back() { impl_->step_back(); }
@@ -483,6 +597,70 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
   m.vs.paused = true;
   m.begin_seek(m.lab.end_time(), m.lab.open_at());
   return true;
+}
+
+void App::set_tour(std::vector<ScenarioAsset> chapters) {
+  TourState& t = impl_->tour;
+  t.chapters.clear();
+  t.errors.clear();
+  t.active = false;
+  for (const ScenarioAsset& a : chapters) {
+    sim::TourChapter ch;
+    if (auto err = sim::parse_tour_chapter(a.text, a.name, ch)) {
+      t.errors.push_back(err->to_string());
+      continue;
+    }
+    t.chapters.push_back(std::move(ch));
+  }
+}
+
+const TourState& App::tour() const { return impl_->tour; }
+std::string App::tour_go(int chapter, int step) { return impl_->tour_go(chapter, step); }
+
+std::string App::tour_next() {
+  const TourState& t = impl_->tour;
+  if (t.chapters.empty()) return "the tour has no chapters";
+  if (!t.active) return tour_go(0, 0);
+  if (t.step + 1 < static_cast<int>(t.chapters[static_cast<size_t>(t.chapter)].steps.size())) return tour_go(t.chapter, t.step + 1);
+  if (t.chapter + 1 < static_cast<int>(t.chapters.size())) return tour_go(t.chapter + 1, 0);
+  return "this is the last step of the tour";
+}
+
+std::string App::tour_back() {
+  const TourState& t = impl_->tour;
+  if (!t.active) return "the tour is not open";
+  if (t.step > 0) return tour_go(t.chapter, t.step - 1);
+  if (t.chapter > 0) {
+    const int prev = t.chapter - 1;
+    return tour_go(prev, static_cast<int>(t.chapters[static_cast<size_t>(prev)].steps.size()) - 1);
+  }
+  return "this is the first step of the tour";
+}
+
+void App::tour_close() {
+  impl_->tour.active = false;
+  ++impl_->revision;
+}
+
+std::string App::tour_solve() { return impl_->tour_solve(); }
+
+void App::set_exercises_done(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  impl_->tour.done = std::move(ids);
+}
+
+bool TourState::is_done(const std::string& id) const { return std::binary_search(done.begin(), done.end(), id); }
+
+int TourState::total_steps() const {
+  int n = 0;
+  for (const sim::TourChapter& c : chapters) n += static_cast<int>(c.steps.size());
+  return n;
+}
+
+void App::open_default(const std::string& notice) {
+  impl_->start_default();
+  impl_->set_notice(notice);
 }
 
 bool App::paused() const { return impl_->vs.paused; }
@@ -531,6 +709,15 @@ std::string App::trace_jsonl() const {
   const sim::Cluster& c = impl_->lab.cluster();
   return c.trace().to_jsonl(c.client_ops());
 }
+
+void App::toast(std::string text) {
+  impl_->vs.toast = std::move(text);
+  impl_->vs.toast_age_s = 0;
+}
+
+std::string App::toast_text() const { return impl_->vs.toast_age_s < kToastSeconds ? impl_->vs.toast : std::string(); }
+
+void App::set_can_open_files(bool can) { impl_->vs.can_open_files = can; }
 
 ShellRequest App::take_shell_request() {
   const ShellRequest r = impl_->vs.shell_request;

@@ -19,6 +19,7 @@ namespace raft::viz {
 
 class History;
 struct TimingExperimentState;
+struct TourState;
 
 struct ScenarioAsset {
   std::string name;   // file name without .raft
@@ -86,6 +87,8 @@ class App {
   // malformed one shows a notice and starts the default cluster. The run is computed over the
   // next frames (seeking() is true meanwhile; Esc stops it where it is).
   bool load_share_payload(const std::string& payload, std::string* error);
+  // The default session, with `notice` shown (a link that could not be opened says why).
+  void open_default(const std::string& notice);
   // A seek from the page (scrubbing, Go to present, a share link) still being computed.
   bool seeking() const;
   // What the page holds: 24 virtual hours and 40,000 client requests. Longer scripts and links
@@ -96,6 +99,24 @@ class App {
   void set_paused(bool p);
   double speed() const;
   void set_speed(double s);  // clamped to [kSpeedMin, kSpeedMax]
+
+  // ---- the guided tour (core/sim/tour.h, viz/tour.h) ----
+  // The chapters, in order (assets/tour/NN-name.raft); a broken one is left out and listed in
+  // tour().errors.
+  void set_tour(std::vector<ScenarioAsset> chapters);
+  const TourState& tour() const;
+  // Goes to the tour's chapter and step (0-based), as Next, Back and the Tour menu do: loads the
+  // chapter and shows its step's moment, paused, whatever the learner did before (so going back
+  // to a step restores it exactly). At an exercise the chapter's own future is discarded. Returns
+  // "" or the error in words.
+  std::string tour_go(int chapter, int step);
+  std::string tour_next();
+  std::string tour_back();
+  void tour_close();
+  // Replays the current exercise's solution from the exercise's start ("" or why not).
+  std::string tour_solve();
+  // Exercise progress kept by the shell between visits (the page's local storage).
+  void set_exercises_done(std::vector<std::string> ids);
 
   // ---- reading the session ----
   // Bumped by every change a user would share: a command, a new cluster or scenario, a move in
@@ -118,6 +139,13 @@ class App {
   // What the user asked for that only the shell can do (Share / Export menus): the shell polls
   // this after each frame; it returns each request once.
   ShellRequest take_shell_request();
+  // A short confirmation the shell shows for what it did (a link copied, a file written).
+  void toast(std::string text);
+  // The confirmation on screen, "" once it has faded (about 4 s).
+  std::string toast_text() const;
+  // The shell can open a .raft file the user picks (the page's file chooser): the Scenarios menu
+  // offers "Open .raft file...", which the shell answers with load_scenario_text.
+  void set_can_open_files(bool can);
 
   // ---- geometry of the last frame, for tests that click on the canvas ----
   std::optional<ScreenPoint> node_position(NodeId n) const;

@@ -165,7 +165,7 @@ namespace {
 // A banner with a title, an optional paragraph and a close box at the top right. With dl null it
 // only measures. Returns its height.
 float draw_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width, ImU32 accent, const char* title,
-                  const char* body) {
+                  const char* body, bool closable = true) {
   const float pad = 8;
   const float wrap = width - 2 * pad - 18;
   const ImVec2 ts = f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, title);
@@ -176,7 +176,7 @@ float draw_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width, ImU32
   dl->AddRectFilled(pos, pos + ImVec2(3, h), accent, 2);
   dl->AddText(f.ui, f.ui_size(), pos + ImVec2(pad, pad), accent, title, nullptr, wrap);
   if (bs.y > 0) dl->AddText(f.small, f.small_size(), pos + ImVec2(pad, pad + ts.y + 4), color::kText, body, nullptr, wrap);
-  draw_text_centered(dl, f.ui, f.ui_size(), pos + ImVec2(width - 12, 12), color::kTextDim, "x");
+  if (closable) draw_text_centered(dl, f.ui, f.ui_size(), pos + ImVec2(width - 12, 12), color::kTextDim, "x");
   return h;
 }
 
@@ -308,11 +308,22 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   const sim::Scenario* banner = vs.scenario_banner ? &ui.lab.initial() : nullptr;
   const float notice_h = show_notice ? draw_banner(nullptr, f, area.min, bw, color::kWarn, ui.notice.c_str(), nullptr) : 0;
   const float scenario_h = banner ? draw_banner(nullptr, f, area.min, bw, color::kAccent, banner->title.c_str(), banner->description.c_str()) : 0;
+  // A scenario's marked moment (`pause`), or at the start of a run that opened paused, how to go
+  // on. The tour shows its steps in its own panel.
+  std::string moment;
+  if (!ui.tour.active) {
+    moment = pause_text_at(ui.lab, c.now());
+    if (moment.empty() && vs.paused && c.now() == 0 && !vs.seek_active) {
+      moment = "Paused at the start. Press Play (or Space) to run, or Step (the right arrow) to go one event at a time.";
+    }
+  }
+  const float moment_h = moment.empty() ? 0 : draw_banner(nullptr, f, area.min, bw, color::kOk, moment.c_str(), nullptr, false);
   const ImVec2 unsafe_pos(area.min.x + 8, area.min.y + 4);
   const ImVec2 notice_pos(area.min.x + 8, area.min.y + 4 + unsafe_h);
   const ImVec2 scenario_pos(area.min.x + 8, area.min.y + 4 + unsafe_h + (show_notice ? notice_h + 4 : 0));
+  const ImVec2 moment_pos(area.min.x + 8, scenario_pos.y + (banner ? scenario_h + 4 : 0));
   Rect ring_area = area;
-  ring_area.min.y += unsafe_h + (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0);
+  ring_area.min.y += unsafe_h + (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0) + (moment.empty() ? 0 : moment_h + 4);
   float legend_h = 0;
   const bool busy = c.network().in_flight() > kBusyMessages;
   // The legend goes under the ring when there is room; otherwise the inspector shows it.
@@ -498,6 +509,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   }
   if (show_notice) draw_banner(dl, f, notice_pos, bw, color::kWarn, ui.notice.c_str(), nullptr);
   if (banner) draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner->title.c_str(), banner->description.c_str());
+  if (!moment.empty()) draw_banner(dl, f, moment_pos, bw, color::kOk, moment.c_str(), nullptr, false);
 
   if (legend_here) {
     const Rect la2{ImVec2(area.min.x + 6, area.max.y - legend_h + 2), ImVec2(area.max.x - 6, area.max.y)};

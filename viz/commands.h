@@ -12,7 +12,7 @@
 namespace raft::viz {
 
 // What the UI asks of the shell, which alone can reach the clipboard, the URL and downloads.
-enum class ShellRequest : uint8_t { None, CopyShareLink, DownloadTrace, DownloadScenario };
+enum class ShellRequest : uint8_t { None, CopyShareLink, DownloadTrace, DownloadScenario, OpenScenarioFile };
 
 // Acting while viewing the past, with recorded commands ahead, discards them: Ask shows the
 // question first (the command waits for the answer); Confirmed forks at once.
@@ -30,6 +30,9 @@ struct Action {
     CancelSeek,    // stop a seek in progress where it is (Esc, or Cancel on the timeline)
     ShowEvents,    // the event log regenerates the events from `t` to `t_end` (older than it keeps)
     LatestEvents,  // the event log goes back to the events it keeps
+    TourGo,        // the tour's chapter `index`, step `step` (0-based): App::tour_go
+    TourClose,     // leave the tour (the cluster stays as it is)
+    TourSolve,     // replay the current exercise's solution from its start
   };
   Kind kind = Kind::Act;
   sim::Statement statement;
@@ -38,6 +41,7 @@ struct Action {
   Time t_end = 0;
   sim::ClusterConfig config;
   int index = -1;
+  int step = 0;
 };
 
 Action act_action(sim::Statement s, Fork fork = Fork::Ask);

@@ -139,6 +139,9 @@ void draw_event_log(Ui& ui, const Rect& r) {
   category_toggle(vs, "commits", kCatCommits, "The leader committing entries, and followers deleting conflicting entries.", true);
   category_toggle(vs, "faults", kCatFaults, "Crashes, restarts, partitions, cut links, network settings, messages you dropped.", true);
   category_toggle(vs, "clients", kCatClients, "Client requests and their results.", true);
+  category_toggle(vs, "replication", kCatReplication,
+                  "AppendEntries carrying entries (after which index and term), refusals (why, and the hint the leader backs "
+                  "up with) and acceptances that move a follower's matchIndex (section 5.3, Figure 7).", true);
   category_toggle(vs, "follower commits", kCatFollowerCommits, "Followers learning the new commitIndex from the leader (one line per follower).", true);
   category_toggle(vs, "lost", kCatMessages, "Messages the network lost or a cut link blocked (there can be many).", true);
   ImGui::PopStyleVar();

@@ -24,7 +24,22 @@ bool History::keeps(sim::TraceKind k) {
   }
 }
 
+bool History::Replication::keep(const sim::TraceEvent& e) {
+  using sim::TraceKind;
+  if (e.kind != TraceKind::Send && e.kind != TraceKind::Deliver) return false;
+  if (e.from < 0 || e.to < 0 || e.from >= kNodesMax || e.to >= kNodesMax) return false;
+  const MessageType type = e.message_type();
+  if (e.kind == TraceKind::Send) return type == MessageType::AppendEntries && e.entry_count() > 0;
+  if (type != MessageType::AppendEntriesResponse) return false;
+  if (!e.success()) return true;
+  LogIndex& told = match_told[static_cast<size_t>(e.to) * kNodesMax + static_cast<size_t>(e.from)];
+  if (e.match_index() == told) return false;
+  told = e.match_index();
+  return true;
+}
+
 void History::reset() {
+  replication_ = Replication{};
   events_.start_at(0);
   markers_.clear();
   scanned_ = 0;
@@ -40,6 +55,7 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
   page_ = sim::TraceEvents{};
   page_.set_window(kPageEventsMax);  // the latest ones, nearest `to`
   std::array<Role, kNodesMax> roles{};
+  Replication replication;
   lab.replay_events(
       from, to,
       [&](const sim::Cluster& c) {
@@ -48,7 +64,7 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
       },
       [&](const sim::TraceEvent& e, const sim::Cluster& c) {
         if (e.kind == sim::TraceKind::Role && e.node >= 0 && e.node < kNodesMax) roles[static_cast<size_t>(e.node)] = e.role();
-        if (keeps(e.kind)) page_.push_back(with_origin(e, roles));
+        if (keeps(e.kind) || replication.keep(e)) page_.push_back(with_origin(e, roles));
         if (e.kind == sim::TraceKind::Invoke || e.kind == sim::TraceKind::Return) page_ops_ = c.client_ops();  // a pointer per chunk
       });
   paged_ = true;
@@ -166,7 +182,7 @@ void History::add(sim::TraceEvent e) {
     default: marker = false; break;
   }
   if (marker) markers_.push_back(m);
-  if (!keeps(e.kind)) return;
+  if (!keeps(e.kind) && !replication_.keep(e)) return;
   const size_t first = events_.first();
   events_.push_back(e);
   if (events_.first() != first) ++generation_;  // the oldest chunk went: derived indexes rebuild

@@ -185,6 +185,12 @@ void settings_menu(Ui& ui) {
 }
 
 void scenarios_menu(Ui& ui) {
+  if (ui.vs.can_open_files) {
+    if (ImGui::MenuItem("Open .raft file...")) ui.vs.shell_request = ShellRequest::OpenScenarioFile;
+    ui.vs.track("Open .raft file...");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A scenario file from your computer (an exported session, or one you wrote).");
+    ImGui::Separator();
+  }
   if (ui.scenarios.empty()) {
     ImGui::TextDisabled("No scenarios were shipped with this build.");
     return;
@@ -209,6 +215,42 @@ void scenarios_menu(Ui& ui) {
       ImGui::EndTooltip();
     }
     ImGui::PopID();
+  }
+}
+
+// The tour's chapters, each with its exercises done, and a way out.
+void tour_menu(Ui& ui) {
+  const TourState& t = ui.tour;
+  if (t.chapters.empty()) {
+    ImGui::TextDisabled("No tour was shipped with this build.");
+    return;
+  }
+  if (ImGui::MenuItem(t.active ? "Back to the first step" : "Start the tour", "N")) {
+    Action a = simple_action(Action::Kind::TourGo);
+    a.index = 0;
+    ui.push(a);
+  }
+  ui.vs.track("Start the tour");
+  ImGui::Separator();
+  for (size_t i = 0; i < t.chapters.size(); ++i) {
+    const sim::TourChapter& ch = t.chapters[i];
+    size_t done = 0;
+    for (const sim::TourExercise& e : ch.exercises) done += t.is_done(e.id) ? 1 : 0;
+    char right[48];
+    std::snprintf(right, sizeof right, "%zu steps, %zu/%zu done", ch.steps.size(), done, ch.exercises.size());
+    char label[160];
+    std::snprintf(label, sizeof label, "%zu. %s", i + 1, ch.title.c_str());
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::MenuItem(label, right, t.active && t.chapter == static_cast<int>(i))) {
+      Action a = simple_action(Action::Kind::TourGo);
+      a.index = static_cast<int>(i);
+      ui.push(a);
+    }
+    ImGui::PopID();
+  }
+  if (t.active) {
+    ImGui::Separator();
+    if (ImGui::MenuItem("Close the tour")) ui.push(simple_action(Action::Kind::TourClose));
   }
 }
 
@@ -369,6 +411,12 @@ void draw_menu_bar(Ui& ui) {
     scenarios_menu(ui);
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Tour")) {
+    tour_menu(ui);
+    ImGui::EndMenu();
+  } else {
+    vs.track("Tour");
+  }
   if (ImGui::BeginMenu("Share")) {
     if (ImGui::MenuItem("Copy share link")) vs.shell_request = ShellRequest::CopyShareLink;
     vs.track("Copy share link");
@@ -396,11 +444,46 @@ void draw_menu_bar(Ui& ui) {
   ImGui::EndMainMenuBar();
 }
 
+// The toast: bottom right, over the panels, fading out in its last second.
+void draw_toast(ViewState& vs, const Fonts& f) {
+  if (vs.toast.empty() || vs.toast_age_s >= kToastSeconds) return;
+  const float alpha = static_cast<float>(std::min(1.0, kToastSeconds - vs.toast_age_s));
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float wrap = std::min(420.0f, display.x - 40);
+  const ImVec2 ts = f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, vs.toast.c_str());
+  const ImVec2 max(display.x - 16, display.y - 64);
+  const ImVec2 min(max.x - ts.x - 24, max.y - ts.y - 16);
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  dl->AddRectFilled(min, max, IM_COL32(40, 46, 58, static_cast<int>(245 * alpha)), 6);
+  dl->AddRect(min, max, IM_COL32(92, 207, 123, static_cast<int>(255 * alpha)), 6);
+  dl->AddText(f.ui, f.ui_size(), ImVec2(min.x + 12, min.y + 8), IM_COL32(228, 231, 236, static_cast<int>(255 * alpha)),
+              vs.toast.c_str(), nullptr, wrap);
+  vs.windows.push_back(WindowSpot{"Toast", Rect{min, max}});
+}
+
 void draw_overlays(Ui& ui) {
+  draw_toast(ui.vs, ui.fonts);
   if (ui.vs.show_help) help_window(ui);
   if (ui.vs.show_guide) guide_window(ui);
   if (ui.vs.experiment.open) timing_experiment_window(ui);
   fork_modal(ui);
+}
+
+// Next (+1) and Back (-1) in the tour by key; Next outside the tour starts it.
+void tour_key(Ui& ui, int dir) {
+  const TourState& t = ui.tour;
+  if (t.chapters.empty() || (!t.active && dir < 0)) return;
+  Action a = simple_action(Action::Kind::TourGo);
+  a.index = t.active ? t.chapter : 0;
+  a.step = t.active ? t.step + dir : 0;
+  if (t.active && a.step < 0) {
+    if (--a.index < 0) return;
+    a.step = static_cast<int>(t.chapters[static_cast<size_t>(a.index)].steps.size()) - 1;
+  } else if (t.active && a.step >= static_cast<int>(t.chapters[static_cast<size_t>(a.index)].steps.size())) {
+    if (++a.index >= static_cast<int>(t.chapters.size())) return;
+    a.step = 0;
+  }
+  ui.push(a);
 }
 
 void handle_shortcuts(Ui& ui) {
@@ -416,9 +499,13 @@ void handle_shortcuts(Ui& ui) {
       case 'k': case 'K': ui.act(sim::make::crash_leader()); break;
       case 'h': case 'H': ui.act(sim::make::heal()); break;
       case '?': vs.show_help = !vs.show_help; break;
+      case 'n': case 'N': tour_key(ui, +1); break;
+      case 'b': case 'B': tour_key(ui, -1); break;
       default: break;
     }
   }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) tour_key(ui, +1);
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) tour_key(ui, -1);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ui.push(simple_action(Action::Kind::StepForward));
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) ui.push(simple_action(Action::Kind::StepBack));
   if (vs.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) vs.show_help = false;

@@ -11,6 +11,7 @@
 #include "viz/history.h"
 #include "viz/layout.h"
 #include "viz/theme.h"
+#include "viz/tour.h"
 #include "viz/view_state.h"
 
 namespace raft::viz {
@@ -28,6 +29,7 @@ struct Ui {
   const sim::Lab& lab;
   const History& history;
   const std::vector<ScenarioInfo>& scenarios;
+  const TourState& tour;
   const Fonts& fonts;
   const std::string& notice;
   uint64_t notice_serial;
@@ -66,8 +68,15 @@ void draw_inspector(Ui& ui, const Rect& r);
 void draw_event_log(Ui& ui, const Rect& r);
 void draw_timeline(Ui& ui, const Rect& r);
 void draw_status_bar(Ui& ui, const Rect& r);
+// The tour (tour_panel.cpp): the step's text with Back and Next over the cluster view, `r` as
+// tall as tour_panel_height asks; and, after every panel is drawn, the step's highlights.
+float tour_panel_height(const Ui& ui, float width);
+void draw_tour_panel(Ui& ui, const Rect& r);
+void draw_tour_highlights(Ui& ui);
+
 // Help overlay, fork confirmation, guide.
 void draw_overlays(Ui& ui);
+inline constexpr double kToastSeconds = 4.0;
 // The timing experiment of the paper's section 9.3 (experiment_window.cpp): settings, a few trials
 // per frame while it runs, the cumulative distribution of downtime per timeout range next to the
 // paper's published points.

@@ -88,9 +88,16 @@ void draw_timeline(Ui& ui, const Rect& r) {
   // Controls.
   panel_heading("TIME");
   ImGui::SameLine();
-  if (ImGui::Button("|<")) ui.push(simple_action(Action::Kind::StepBack));
+  if (ImGui::Button("|<")) {
+    vs.paused = true;
+    ui.push(seek_action(0));
+  }
+  vs.track("Go to start");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go to the start of the run (t = 0), paused.");
+  ImGui::SameLine();
+  if (ImGui::Button("<")) ui.push(simple_action(Action::Kind::StepBack));
   vs.track("Step back");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back to the previous event.");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Left arrow: step back to the previous event (pauses).");
   ImGui::SameLine();
   if (ImGui::Button(vs.paused ? " Play " : "Pause ", ImVec2(ImGui::CalcTextSize("Pause ").x + 12, 0))) toggle_pause(ui);
   vs.track("Play");
@@ -99,7 +106,7 @@ void draw_timeline(Ui& ui, const Rect& r) {
                            : "Space: pause or play.");
   }
   ImGui::SameLine();
-  if (ImGui::Button(">|")) ui.push(simple_action(Action::Kind::StepForward));
+  if (ImGui::Button(">")) ui.push(simple_action(Action::Kind::StepForward));
   vs.track("Step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("'.' or Right arrow: step to the next event (pauses).");
   ImGui::SameLine();

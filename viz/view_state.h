@@ -113,6 +113,10 @@ struct ViewState {
   TimingExperimentState experiment;
   int experiment_curves = 0;         // curves the experiment's chart drew last frame
   ShellRequest shell_request = ShellRequest::None;
+  bool can_open_files = false;       // the shell offers "Open .raft file..." (the page does)
+  // A short confirmation at the bottom right (Copy share link, exports, a file opened) that fades.
+  std::string toast;
+  double toast_age_s = 1e9;
   uint64_t requests = 0;             // numbers the user's client requests
 
   // Geometry of the last frame, for App::node_position, message_position, item_position and

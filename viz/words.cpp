@@ -90,7 +90,27 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
       return put(buf, n, "%s voted for %s in term %" PRIu64 " (votedFor = %s)", name(e.node, a), name(e.voted_for(), b),
                  e.term, b);
     case TraceKind::Send:
+      if (e.message_type() == MessageType::AppendEntries && e.entry_count() > 0) {
+        return put(buf, n, "%s sent %s AppendEntries: %" PRIu64 " entr%s after index %" PRIu64 " (term %" PRIu64 "), leaderCommit %" PRIu64,
+                   name(e.from, a), name(e.to, b), e.entry_count(), e.entry_count() == 1 ? "y" : "ies", e.prev_log_index(),
+                   e.prev_log_term(), e.leader_commit());
+      }
+      [[fallthrough]];
     case TraceKind::Deliver:
+      if (e.kind == TraceKind::Deliver && e.message_type() == MessageType::AppendEntriesResponse) {
+        if (e.success()) {
+          return put(buf, n, "%s heard from %s: entries accepted, matchIndex %" PRIu64, name(e.to, a), name(e.from, b), e.match_index());
+        }
+        if (e.conflict_term() == 0) {
+          return put(buf, n, "%s heard from %s: refused, it has no entry at prevLogIndex %" PRIu64 " (its log ends at %" PRIu64
+                     "); the leader backs up to index %" PRIu64, name(e.to, a), name(e.from, b), e.rejected_index(),
+                     e.conflict_index() - 1, e.conflict_index());
+        }
+        return put(buf, n, "%s heard from %s: refused, its entry at prevLogIndex %" PRIu64 " is of term %" PRIu64
+                   " (from index %" PRIu64 "); the leader backs up past that term", name(e.to, a), name(e.from, b),
+                   e.rejected_index(), e.conflict_term(), e.conflict_index());
+      }
+      [[fallthrough]];
     case TraceKind::Drop: {
       char what[96];
       switch (e.message_type()) {
@@ -322,7 +342,10 @@ uint32_t event_category(const sim::TraceEvent& e) {
     case TraceKind::Invoke:
     case TraceKind::Return: return kCatClients;
     case TraceKind::Send:
-    case TraceKind::Deliver: return kCatMessages;
+    case TraceKind::Deliver: {
+      const MessageType m = e.message_type();
+      return m == MessageType::AppendEntries || m == MessageType::AppendEntriesResponse ? kCatReplication : kCatMessages;
+    }
     case TraceKind::Note: return kCatOther;
   }
   return kCatOther;
@@ -342,6 +365,10 @@ ImU32 event_color(const sim::TraceEvent& e) {
     case TraceKind::Heal: return color::kHeal;
     case TraceKind::Commit: return color::kCommit;
     case TraceKind::Truncate: return color::kWarn;
+    case TraceKind::Send: return color::kTextDim;
+    case TraceKind::Deliver:
+      if (e.message_type() == MessageType::AppendEntriesResponse) return e.success() ? color::kTextDim : color::kAppendFail;
+      return color::kText;
     case TraceKind::Snapshot:
     case TraceKind::Install:
     case TraceKind::Config: return color::kAccent;

@@ -42,6 +42,7 @@ enum EventCategory : uint32_t {
   kCatMessages = 1u << 5,   // messages lost or blocked by the network (user drops count as faults)
   kCatOther = 1u << 6,
   kCatFollowerCommits = 1u << 7,  // followers learning commitIndex (History marks leaders' commits)
+  kCatReplication = 1u << 8,  // AppendEntries with entries, refusals and backing up, matchIndex moving
 };
 uint32_t event_category(const sim::TraceEvent& e);
 

@@ -38,6 +38,12 @@ namespace raft::web {
 
 viz::App& app() { return shell::app(); }
 
+std::string describe(const emscripten::val& v) {
+  if (v.isUndefined()) return "nothing";
+  if (v.isString()) return "\"" + v.as<std::string>() + "\"";
+  return emscripten::val::global("String")(v).as<std::string>();
+}
+
 namespace {
 
 using emscripten::val;
@@ -45,12 +51,6 @@ using sim::Statement;
 
 // ---- argument checking ----
 
-// How a JS value reads in an error message: strings quoted, everything else as String(v) would.
-std::string describe(const val& v) {
-  if (v.isUndefined()) return "nothing";
-  if (v.isString()) return "\"" + v.as<std::string>() + "\"";
-  return val::global("String")(v).as<std::string>();
-}
 
 bool is_whole_number(const val& v, double lo, double hi, double& out) {
   if (!v.isNumber()) return false;
@@ -198,6 +198,17 @@ std::string load_scenario(val text) {
   return "";
 }
 
+// A file the user picked in Scenarios -> Open .raft file... (share.cpp): loaded as the menu loads
+// a shipped scenario, its errors naming the file; a toast confirms it.
+std::string open_scenario_file(val text, val name) {
+  if (!text.isString() || !name.isString()) return "openScenarioFile: expected the file's text and name as strings";
+  std::string error;
+  const std::string file = name.as<std::string>().substr(0, 200);
+  if (!app().load_scenario_text(text.as<std::string>(), file, &error)) return error;
+  app().toast("Opened " + file + ". Press Play to run it.");
+  return "";
+}
+
 // ---- queries ----
 
 std::string notice() { return app().notice(); }
@@ -258,7 +269,7 @@ val display() {
 val scenario_names() {
   val names = val::array();
   int k = 0;
-  for (size_t i = 0; i < shell::kScenarioCount; ++i)
+  for (size_t i = 0; i < shell::kScenariosCount; ++i)
     if (shell::kScenarios[i].name) names.set(k++, std::string(shell::kScenarios[i].name));
   return names;
 }
@@ -267,7 +278,7 @@ val scenario_names() {
 val scenario_text(val name) {
   if (!name.isString()) return val::null();
   const std::string n = name.as<std::string>();
-  for (size_t i = 0; i < shell::kScenarioCount; ++i) {
+  for (size_t i = 0; i < shell::kScenariosCount; ++i) {
     const shell::EmbeddedScenario& e = shell::kScenarios[i];
     if (e.name && n == e.name) return val(std::string(e.text, e.size));
   }
@@ -292,6 +303,7 @@ EMSCRIPTEN_BINDINGS(raftlab) {
   function("pause", &pause);
   function("setSpeed", &set_speed);
   function("loadScenario", &load_scenario);
+  function("openScenarioFile", &open_scenario_file);
   function("state", &state);
   function("notice", &notice);
   function("nodePosition", &node_position);

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "viz/app.h"
+#include "viz/tour.h"
 #include "web/web.h"
 
 namespace raft::web {
@@ -20,6 +22,7 @@ using emscripten::val;
 struct ShareSync {
   std::string last_hash;   // the hash this page wrote or loaded last (decoded)
   uint64_t revision = 0;   // App::revision() the hash was written for
+  uint64_t progress = 0;   // TourState::progress_serial last stored
   long frames = 0;
 };
 ShareSync sync;
@@ -72,11 +75,85 @@ void write_url_hash(const std::string& payload) {
   js_set_url_hash(payload.c_str());
 }
 
+// While the tour is open the address bar names its step (#tour=2.3), readable as written.
+EM_JS(void, js_set_raw_url_hash, (const char* h), {
+  var s = '#' + UTF8ToString(h);
+  if (location.hash === s) return;
+  try { history.replaceState(null, "", s); } catch (e) { location.replace(s); }
+});
+
+std::string tour_hash(const viz::TourState& t) {
+  return "tour=" + std::to_string(t.chapter + 1) + "." + std::to_string(t.step + 1);
+}
+
+// Exercise progress in the browser's local storage (absent or refused, e.g. some file:// pages:
+// progress lasts for the visit only).
+EM_JS(char*, js_load_progress, (), {
+  var v = "";
+  try { v = localStorage.getItem("raftlab.exercises") || ""; } catch (e) { }
+  var n = lengthBytesUTF8(v) + 1;
+  var p = _malloc(n);
+  stringToUTF8(v, p, n);
+  return p;
+});
+EM_JS(void, js_store_progress, (const char* ids), {
+  try { localStorage.setItem("raftlab.exercises", UTF8ToString(ids)); } catch (e) { }
+});
+
+// Ids are stored one per line ("01-roles-and-terms/1"); anything else in the value is ignored.
+std::vector<std::string> load_progress() {
+  char* p = js_load_progress();
+  const std::string v(p);
+  std::free(p);
+  std::vector<std::string> ids;
+  size_t pos = 0;
+  while (pos < v.size()) {
+    size_t end = v.find('\n', pos);
+    if (end == std::string::npos) end = v.size();
+    if (end > pos && end - pos <= 128) ids.push_back(v.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return ids;
+}
+
+void store_progress(const viz::TourState& t) {
+  std::string v;
+  for (const std::string& id : t.done) v += id + "\n";
+  js_store_progress(v.c_str());
+}
+
+// "tour=2.3" -> chapter 2, step 3 (from 1); false if it is not that shape.
+bool parse_tour_hash(const std::string& h, int& chapter, int& step) {
+  if (h.rfind("tour=", 0) != 0) return false;
+  const std::string rest = h.substr(5);
+  const size_t dot = rest.find('.');
+  const std::string c = rest.substr(0, dot), s = dot == std::string::npos ? "1" : rest.substr(dot + 1);
+  const auto number = [](const std::string& x, int& out) {
+    if (x.empty() || x.size() > 4 || x.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::stoi(x);
+    return true;
+  };
+  return number(c, chapter) && number(s, step);
+}
+
 // Puts the share link in the address bar and on the clipboard.
 void copy_share_link(viz::App& a) {
   write_url_hash(a.scenario_text());
   js_copy_text(share_url().c_str());
 }
+
+// The browser's file chooser; the chosen file's text goes to openScenarioFile (api.cpp).
+EM_JS(void, js_open_file, (), {
+  var input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.raft,text/plain';
+  input.onchange = function() {
+    var f = input.files && input.files[0];
+    if (!f) return;
+    f.text().then(function(t) { Module['openScenarioFile'](t, f.name); });
+  };
+  input.click();
+});
 
 }  // namespace
 
@@ -85,6 +162,13 @@ void apply_url_hash() {
   if (h.empty() || h == sync.last_hash) return;
   sync.last_hash = h;
   std::string error;
+  if (h.rfind("tour=", 0) == 0) {
+    int chapter = 0, step = 0;
+    const std::string err = parse_tour_hash(h, chapter, step) ? app().tour_go(chapter - 1, step - 1)
+                                                               : "expected #tour=CHAPTER.STEP, like #tour=2.3";
+    if (!err.empty()) app().open_default("This tour link could not be opened (" + err + "). Showing the default cluster instead.");
+    return;
+  }
   app().load_share_payload(h, &error);
 }
 
@@ -100,7 +184,10 @@ double frame_count() { return static_cast<double>(sync.frames); }
 void download_trace() { js_download("raftlab-trace.jsonl", app().trace_jsonl().c_str(), "application/x-ndjson"); }
 void download_scenario() { js_download("raftlab-session.raft", app().scenario_text().c_str(), "text/plain"); }
 
-void start(viz::App&) {
+void start(viz::App& a) {
+  a.set_can_open_files(true);
+  a.set_exercises_done(load_progress());
+  sync.progress = a.tour().progress_serial;
   apply_url_hash();
   EM_ASM({
     window.addEventListener('hashchange', function() { Module['applyUrlHash'](); });
@@ -111,13 +198,32 @@ void after_frame(viz::App& a) {
   ++sync.frames;
   switch (a.take_shell_request()) {
     case viz::ShellRequest::None: break;
-    case viz::ShellRequest::CopyShareLink: copy_share_link(a); break;
-    case viz::ShellRequest::DownloadTrace: download_trace(); break;
-    case viz::ShellRequest::DownloadScenario: download_scenario(); break;
+    case viz::ShellRequest::CopyShareLink:
+      copy_share_link(a);
+      a.toast("Share link copied. It is in the address bar too: it opens this run at the moment shown.");
+      break;
+    case viz::ShellRequest::DownloadTrace:
+      download_trace();
+      a.toast("Downloading raftlab-trace.jsonl (the trace up to the moment shown).");
+      break;
+    case viz::ShellRequest::DownloadScenario:
+      download_scenario();
+      a.toast("Downloading raftlab-session.raft (this session as a scenario file).");
+      break;
+    case viz::ShellRequest::OpenScenarioFile: js_open_file(); break;
+  }
+  if (a.tour().progress_serial != sync.progress) {
+    sync.progress = a.tour().progress_serial;
+    store_progress(a.tour());
   }
   if (a.revision() == sync.revision) return;
   sync.revision = a.revision();
   if (sync.frames == 1) return;  // the session the page opened with: a fresh page keeps a clean URL
+  if (a.tour().active) {
+    sync.last_hash = tour_hash(a.tour());
+    js_set_raw_url_hash(sync.last_hash.c_str());
+    return;
+  }
   write_url_hash(a.scenario_text());
 }
 

@@ -13,6 +13,7 @@
 #include "core/sim/lab.h"
 #include "viz/app.h"
 #include "viz/history.h"
+#include "viz/tour.h"
 #include "viz/view_state.h"
 #include "web/web.h"
 
@@ -195,6 +196,9 @@ val state() {
   s.set("traceEvents", num(c.trace().size()));
   s.set("commands", num(lab.log().size()));
   s.set("notice", a.notice());
+  s.set("toast", a.toast_text());
+  // The text of the scenario's `pause` at the moment shown, where playing stopped ("" if none).
+  s.set("moment", viz::pause_text_at(a.lab(), a.lab().cluster().now()));
   return s;
 }
 

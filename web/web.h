@@ -17,6 +17,8 @@ class App;
 namespace raft::web {
 
 viz::App& app();
+// How a JS value reads in an error message: strings quoted, everything else as String(v) would.
+std::string describe(const emscripten::val& v);
 
 // state.cpp
 emscripten::val state();

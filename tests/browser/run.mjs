@@ -1050,6 +1050,132 @@ test('membership (chapter 4): Add a server joins the next one as a learner then 
   lab.assertNoErrors();
 });
 
+// ---- issue 9: open paused, marked moments, the tour and its exercises ----
+
+test('the page opens paused with a Play hint, and Play runs it', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.frames(10);
+  const s = await lab.state();
+  assert(s.paused && s.time === 0, `the page opened ${s.paused ? 'paused' : 'playing'} at t=${s.time} us`);
+  const play = await lab.item('Play');
+  await lab.click(play.x, play.y);
+  await lab.page.waitForFunction(() => window.Module.state().time > 0, null, { timeout: 10000, polling: 100 });
+  assert(!(await lab.state()).paused, 'Play did not start the run');
+  lab.assertNoErrors();
+});
+
+test('a scenario pauses at its marked moment and says why', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.ok('loadScenario', 'nodes 3\nseed 4\nrun 300ms\npause The first leader has been elected.\nrun 2s\n');
+  const s0 = await lab.state();
+  assert(s0.paused && s0.time === 0 && s0.moment === '', `loaded: paused ${s0.paused}, t=${s0.time}, moment "${s0.moment}"`);
+  await lab.ok('setSpeed', 1);
+  await lab.ok('pause', false);
+  await lab.page.waitForFunction(() => window.Module.state().paused, null, { timeout: 20000, polling: 50 });
+  const s1 = await lab.state();
+  assert(s1.time === 300000, `playing stopped at t=${s1.time} us, not at the pause (300000)`);
+  assert(s1.moment === 'The first leader has been elected.', `moment: "${s1.moment}"`);
+  await lab.ok('pause', false);
+  await lab.page.waitForFunction(() => window.Module.state().time > 300000, null, { timeout: 20000, polling: 50 });
+  assert((await lab.state()).moment === '', 'the moment\'s text stayed after playing on');
+  lab.assertNoErrors();
+});
+
+// The whole tour by clicking: Tour -> Start the tour, then Next until the end. Every step shows its
+// moment, paused, with its own address; the chapters' checks (tests/core/tour_test.cpp) hold there.
+test('the tour: every step by clicking Next, each at its moment with its own address', async ({ lab, url }) => {
+  await lab.open(url);
+  const tour = await lab.call('tour');
+  assert(tour.errors.length === 0, `broken chapters: ${tour.errors.join('; ')}`);
+  assert(tour.chapters.length >= 7, `${tour.chapters.length} chapters`);
+  const menu = await lab.item('Tour');
+  await lab.click(menu.x, menu.y);
+  const start = await lab.waitForItem('Start the tour');
+  await lab.click(start.x, start.y);
+  let steps = 0;
+  for (let c = 1; c <= tour.chapters.length; c++) {
+    const ch = tour.chapters[c - 1];
+    for (let k = 1; k <= ch.steps.length; k++) {
+      const where = await lab.call('tour');
+      assert(where.active && where.chapter === c && where.step === k, `expected chapter ${c} step ${k}, at ${where.chapter}.${where.step}`);
+      const s = await lab.state();
+      assert(s.time === ch.steps[k - 1].t && s.paused && s.invariants.ok,
+        `chapter ${c} step ${k}: t=${s.time} us (step at ${ch.steps[k - 1].t}), paused ${s.paused}, invariants ${s.invariants.ok}`);
+      const hash = await lab.page.evaluate(() => location.hash);
+      assert(hash === `#tour=${c}.${k}`, `chapter ${c} step ${k}: the address ends ${hash}`);
+      if (c === 3 && k === 3) {
+        for (const [w, h] of [[1024, 640], [1920, 1080], [1280, 800]]) {
+          await lab.page.setViewportSize({ width: w, height: h });
+          await lab.frames(4);
+          const panel = await lab.windowRect('Tour');
+          assert(panel && panel.h > 40 && panel.y + panel.h < h, `the tour panel at ${w}x${h}: ${JSON.stringify(panel)}`);
+          await lab.shot(`tour-replication-${w}x${h}`);
+        }
+      }
+      steps++;
+      if (c === tour.chapters.length && k === ch.steps.length) break;
+      const next = await lab.item('Next');
+      await lab.click(next.x, next.y);
+    }
+  }
+  assert(steps === tour.chapters.reduce((n, ch) => n + ch.steps.length, 0), `walked ${steps} steps`);
+  // Back by key returns to the previous step.
+  await lab.page.keyboard.press('b');
+  await lab.frames(3);
+  const back = await lab.call('tour');
+  const last = tour.chapters[tour.chapters.length - 1];
+  assert(back.chapter === tour.chapters.length && back.step === last.steps.length - 1, `b went to ${back.chapter}.${back.step}`);
+  lab.assertNoErrors();
+});
+
+test('every exercise: starts undone, Show solution solves it, and the page remembers it', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.page.evaluate(() => localStorage.removeItem('raftlab.exercises'));
+  await lab.open(url);
+  const list = await lab.call('exercises');
+  assert(list.length >= 7 && list.every((e) => !e.done), `exercises: ${JSON.stringify(list.map((e) => [e.id, e.done]))}`);
+  for (const e of list) {
+    await lab.ok('tourGo', e.chapter, e.step);
+    await lab.frames(3);
+    assert(!(await lab.call('exercises')).find((x) => x.id === e.id).done, `${e.id} is done before any try`);
+    const solve = await lab.item('Show solution');
+    await lab.click(solve.x, solve.y);
+    await lab.page.waitForFunction((id) => window.Module.exercises().find((x) => x.id === id).done, e.id, { timeout: 20000, polling: 50 });
+    const s = await lab.state();
+    assert(s.notice.startsWith('Exercise done'), `${e.id}: notice "${s.notice}"`);
+    assert(s.invariants.ok, `${e.id}: the solution broke ${s.invariants.property}`);
+  }
+  await lab.shot('tour-exercise-done');
+  await lab.open(url);
+  const again = await lab.call('exercises');
+  assert(again.every((e) => e.done), `after a reload: ${JSON.stringify(again.map((e) => [e.id, e.done]))}`);
+  lab.assertNoErrors();
+});
+
+test('a tour link opens its step; Back and Next restore a step the learner poked', async ({ lab, url }) => {
+  await lab.open(url + '#tour=5.2');
+  const where = await lab.call('tour');
+  assert(where.active && where.chapter === 5 && where.step === 2, `#tour=5.2 opened ${where.chapter}.${where.step}`);
+  const fresh = await lab.state();
+  assert(fresh.time === where.chapters[4].steps[1].t, `opened at t=${fresh.time}`);
+  // Poke: crash every server that is up, and run on.
+  for (const n of fresh.nodes.filter((x) => x.up)) await lab.ok('crash', n.name);
+  await lab.ok('run', 500);
+  const next = await lab.item('Next');
+  await lab.click(next.x, next.y);
+  const backBtn = await lab.item('Back');
+  await lab.click(backBtn.x, backBtn.y);
+  const restored = await lab.state();
+  assert(restored.time === fresh.time && restored.traceHash === fresh.traceHash && restored.nodes.every((n, i) => n.up === fresh.nodes[i].up),
+    `Back did not restore step 5.2: t=${restored.time} (${fresh.time}), hash ${restored.traceHash} (${fresh.traceHash})`);
+  await lab.open(url + '#tour=99.1');
+  const bad = await lab.state();
+  assert(/tour link could not be opened/.test(bad.notice) && /chapters 1\.\./.test(bad.notice), `notice: ${bad.notice}`);
+  assert(!(await lab.call('tour')).active, 'a bad tour link left the tour open');
+  assert(/^tourGo: chapter must be/.test(await lab.call('tourGo', 'one', 1)), 'tourGo("one", 1) accepted');
+  lab.assertNoErrors();
+});
+
 // ---- runner ----
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));

@@ -10,7 +10,9 @@ namespace {
 TEST_CASE("the default cluster elects a leader and every node has a screen position") {
   App app;
   NullBackend nb(app);
-  CHECK_FALSE(app.paused());
+  CHECK(app.paused());  // a new visitor reads the screen first (issue 9); Play starts the run
+  CHECK(app.lab().cluster().now() == 0);
+  app.set_paused(false);
   CHECK(app.speed() == 1.0);
   CHECK(app.lab().cluster().size() == 5);
   const NodeId l = wait_for_leader(app, nb, 5);
@@ -41,6 +43,7 @@ TEST_CASE("the default cluster elects a leader and every node has a screen posit
 TEST_CASE("keyboard: k crashes the leader and a new one is elected with a higher term") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   const NodeId l = wait_for_leader(app, nb, 5);
   REQUIRE(l != kNoNode);
   const Term t = app.lab().cluster().node(l).current_term();
@@ -67,6 +70,7 @@ TEST_CASE("keyboard: k crashes the leader and a new one is elected with a higher
 TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a message opens its menu") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   REQUIRE(wait_for_leader(app, nb, 5) != kNoNode);
   app.set_paused(true);
   nb.frame(app, 0);
@@ -118,6 +122,7 @@ TEST_CASE("clicking a node opens its menu; clicking a link cuts it; clicking a m
 TEST_CASE("mouse only: crash the leader from its menu, drop a message from its menu, fork from the past") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   const NodeId l = wait_for_leader(app, nb, 5);
   REQUIRE(l != kNoNode);
   nb.click(app, node_pos(app, l));
@@ -170,6 +175,7 @@ TEST_CASE("mouse only: crash the leader from its menu, drop a message from its m
 TEST_CASE("act() applies at once and records the command; dropping a message records a drop") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   REQUIRE(wait_for_leader(app, nb, 5) != kNoNode);
   uint64_t id = 0;
   app.lab().cluster().network().for_each_in_flight([&](const sim::InFlight& m) {
@@ -192,6 +198,7 @@ TEST_CASE("act() applies at once and records the command; dropping a message rec
 TEST_CASE("scrubbing back shows the past; acting there asks, or forks when confirmed") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   nb.frames(app, 2 * 60);
   REQUIRE(app.act(sim::make::crash(4), Fork::Confirmed) == "");
   nb.frames(app, 60);
@@ -275,6 +282,7 @@ TEST_CASE("act() with a bad statement returns the sentence the click path shows 
 TEST_CASE("time and session controls: step, step back, go live, restart, pause") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   const uint64_t r0 = app.revision();
   app.set_paused(true);
   CHECK(app.revision() == r0 + 1);
@@ -312,6 +320,7 @@ TEST_CASE("time and session controls: step, step back, go live, restart, pause")
 TEST_CASE("share payloads reproduce the run; a malformed one falls back to the default cluster") {
   App a;
   NullBackend nb(a);
+  a.set_paused(false);  // the app opens paused (issue 9)
   nb.frames(a, 60);
   REQUIRE(a.act(sim::make::crash(1), Fork::Confirmed) == "");
   nb.frames(a, 90);
@@ -321,6 +330,7 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
 
   App b;
   NullBackend nbb(b);
+  b.set_paused(false);  // the app opens paused (issue 9)
   std::string error;
   REQUIRE(b.load_share_payload(payload, &error));
   while (b.seeking()) nbb.frame(b, 0);  // computed a slice per frame
@@ -333,6 +343,7 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
   a.seek(now / 2);
   App d;
   NullBackend nbd(d);
+  d.set_paused(false);  // the app opens paused (issue 9)
   REQUIRE(d.load_share_payload(a.scenario_text(), &error));
   while (d.seeking()) nbd.frame(d, 0);
   CHECK(d.lab().cluster().now() == now / 2);
@@ -353,6 +364,7 @@ TEST_CASE("share payloads reproduce the run; a malformed one falls back to the d
 TEST_CASE("scenarios: listed, loaded with their explanation; a broken one reports its error") {
   App app;
   NullBackend nb(app);
+  app.set_paused(false);  // the app opens paused (issue 9)
   std::vector<ScenarioAsset> assets;
   assets.push_back({"split", "# title: Split vote\n# Two candidates at once.\nnodes 3\nrun 1s\n"});
   assets.push_back({"broken", "nodes 3\nfrobnicate\n"});
@@ -372,6 +384,7 @@ TEST_CASE("scenarios: listed, loaded with their explanation; a broken one report
 TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vertices") {
   App app;
   NullBackend nb(app, ImVec2(1024, 640));
+  app.set_paused(false);  // the app opens paused (issue 9)
   sim::ClusterConfig cfg = default_config();
   cfg.nodes = 15;
   cfg.network.latency_min_us = 100'000;

@@ -1,0 +1,121 @@
+// The tour in the page's JavaScript API, for tests and teachers:
+//   tour()                 {active, chapter, step, chapters: [{name, title, steps: [{t, text,
+//                          highlights, exercise}]}]} (chapter and step count from 1, like nodes)
+//   tourGo(chapter, step)  goes there as Next and Back do              -> "" or an error sentence
+//   tourNext() tourBack() tourClose() tourSolve()                      -> "" or an error sentence
+//   exercises()            [{id, chapter, step, text, goal, allow, done}]
+// Progress is kept in the browser's local storage ("raftlab.exercises"), and the address bar reads
+// #tour=CHAPTER.STEP while the tour is open, so every step has its own link (share.cpp).
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <string>
+
+#include "viz/app.h"
+#include "viz/tour.h"
+#include "web/web.h"
+
+namespace raft::web {
+
+namespace {
+
+using emscripten::val;
+
+val strings(const std::vector<std::string>& v) {
+  val a = val::array();
+  for (size_t i = 0; i < v.size(); ++i) a.set(static_cast<unsigned>(i), v[i]);
+  return a;
+}
+
+val tour() {
+  const viz::TourState& t = app().tour();
+  val o = val::object();
+  o.set("active", t.active);
+  o.set("chapter", t.active ? val(t.chapter + 1) : val::null());
+  o.set("step", t.active ? val(t.step + 1) : val::null());
+  val chapters = val::array();
+  for (size_t c = 0; c < t.chapters.size(); ++c) {
+    const sim::TourChapter& ch = t.chapters[c];
+    val co = val::object();
+    co.set("name", ch.name);
+    co.set("title", ch.title);
+    val steps = val::array();
+    for (size_t s = 0; s < ch.steps.size(); ++s) {
+      const sim::TourStep& st = ch.steps[s];
+      val so = val::object();
+      so.set("t", static_cast<double>(st.t));
+      so.set("text", st.text);
+      so.set("highlights", strings(st.highlights));
+      so.set("exercise", st.exercise >= 0 ? val(ch.exercises[static_cast<size_t>(st.exercise)].id) : val::null());
+      steps.set(static_cast<unsigned>(s), so);
+    }
+    co.set("steps", steps);
+    chapters.set(static_cast<unsigned>(c), co);
+  }
+  o.set("chapters", chapters);
+  o.set("errors", strings(t.errors));
+  return o;
+}
+
+val exercises() {
+  const viz::TourState& t = app().tour();
+  val a = val::array();
+  unsigned k = 0;
+  for (size_t c = 0; c < t.chapters.size(); ++c) {
+    const sim::TourChapter& ch = t.chapters[c];
+    for (size_t s = 0; s < ch.steps.size(); ++s) {
+      if (ch.steps[s].exercise < 0) continue;
+      const sim::TourExercise& e = ch.exercises[static_cast<size_t>(ch.steps[s].exercise)];
+      val o = val::object();
+      o.set("id", e.id);
+      o.set("chapter", static_cast<int>(c) + 1);
+      o.set("step", static_cast<int>(s) + 1);
+      o.set("text", e.text);
+      std::vector<std::string> goal;
+      for (const sim::Statement& g : e.goal) goal.push_back(sim::format_statement(g));
+      o.set("goal", strings(goal));
+      o.set("allow", strings(e.allow));
+      o.set("done", t.is_done(e.id));
+      a.set(k++, o);
+    }
+  }
+  return a;
+}
+
+bool whole(const val& v, double& out) {
+  if (!v.isNumber()) return false;
+  out = v.as<double>();
+  return std::isfinite(out) && out == std::floor(out) && out >= 1 && out <= 1e6;
+}
+
+std::string prefixed(const char* fn, const std::string& error) { return error.empty() ? "" : std::string(fn) + ": " + error; }
+
+std::string tour_go(val chapter, val step) {
+  double c = 0, s = 0;
+  if (!whole(chapter, c)) return "tourGo: chapter must be a whole number from 1, got " + describe(chapter);
+  if (!whole(step, s)) return "tourGo: step must be a whole number from 1, got " + describe(step);
+  return prefixed("tourGo", app().tour_go(static_cast<int>(c) - 1, static_cast<int>(s) - 1));
+}
+
+std::string tour_next() { return prefixed("tourNext", app().tour_next()); }
+std::string tour_back() { return prefixed("tourBack", app().tour_back()); }
+std::string tour_solve() { return prefixed("tourSolve", app().tour_solve()); }
+std::string tour_close() {
+  app().tour_close();
+  return "";
+}
+
+EMSCRIPTEN_BINDINGS(raftlab_tour) {
+  using emscripten::function;
+  function("tour", &tour);
+  function("tourGo", &tour_go);
+  function("tourNext", &tour_next);
+  function("tourBack", &tour_back);
+  function("tourClose", &tour_close);
+  function("tourSolve", &tour_solve);
+  function("exercises", &exercises);
+}
+
+}  // namespace
+}  // namespace raft::web
