@@ -48,6 +48,9 @@ ViewState::ViewState() {
   messages.reserve(1024);
   event_rows.reserve(1 << 14);
   awaiting_fork.reserve(4);
+  st_ends.reserve(4096);
+  st_sends.reserve(4096);
+  st_heads.reserve(1024);
 }
 
 struct App::Impl {
@@ -131,22 +134,53 @@ struct App::Impl {
     if (!lab.in_past()) vs.traveled = false;
     history.update(lab);
     check_violation();
+    sync_tour_step();
     check_exercise();
     ++revision;
   }
 
   // At an exercise step: done once every goal holds, with only the allowed commands given since
   // the exercise began (at or after its moment).
+  // Counted only while the history since the exercise's start is intact: it began with its own
+  // pause, the last command then (tour_go forked there); going back before it and acting replaces
+  // that history, chapter commands and all. A solution shown by the page does not count.
   void check_exercise() {
+    tour.goal_met = false;
     const sim::TourExercise* e = tour.current_exercise();
-    if (e == nullptr || lab.cluster().now() < tour.current_step()->t) return;
+    if (e == nullptr || !tour.exercise_ready) return;
+    const Time start = tour.current_step()->t;
     const std::vector<sim::TimedStatement>& log = lab.log();
-    const size_t from = std::min(tour.exercise_log, log.size());
-    tour.exercise_note = sim::exercise_disallowed(*e, std::span(log).subspan(from));
-    if (!tour.exercise_note.empty() || tour.is_done(e->id) || !sim::exercise_goal_met(*e, lab.cluster())) return;
+    const size_t k = tour.exercise_log;
+    if (k == 0 || log.size() < k || log[k - 1].t != start || !log[k - 1].s.is<sim::stmt::Pause>()) {
+      tour.exercise_note = "You went back before the exercise began and changed what happened there; press Restart exercise to try again.";
+      return;
+    }
+    tour.exercise_note.clear();
+    if (lab.cluster().now() < start) return;
+    tour.exercise_note = sim::exercise_disallowed(*e, std::span(log).subspan(k));
+    if (!tour.exercise_note.empty()) return;
+    tour.goal_met = sim::exercise_goal_met(*e, lab.cluster());
+    if (!tour.goal_met || tour.solving || tour.solution_shown || tour.is_done(e->id)) return;
     tour.done.insert(std::lower_bound(tour.done.begin(), tour.done.end(), e->id), e->id);
     ++tour.progress_serial;
     set_notice("Exercise done: " + e->text);
+  }
+
+  // The tour's step follows the moment shown: playing, stepping or scrubbing onto another step's
+  // moment (its pause still in the log) makes it the current step.
+  void sync_tour_step() {
+    const sim::TourChapter* ch = tour.current_chapter();
+    if (ch == nullptr || tour.current_exercise() != nullptr) return;
+    const Time now = lab.cluster().now();
+    if (ch->steps[static_cast<size_t>(tour.step)].t == now) return;
+    const std::string here = pause_text_at(lab, now);
+    if (here.empty()) return;
+    for (size_t i = 0; i < ch->steps.size(); ++i) {
+      if (ch->steps[i].t == now && here.find(ch->steps[i].text) != std::string::npos) {
+        tour.step = static_cast<int>(i);
+        return;
+      }
+    }
   }
 
   // Advances virtual time by `d` for a script (no stop at pauses), in slices so that the history
@@ -177,12 +211,17 @@ struct App::Impl {
     tour.chapter = chapter;
     tour.step = step;
     tour.exercise_note.clear();
+    tour.exercise_ready = false;
+    tour.solution_shown = false;
     const sim::TourStep& st = ch.steps[static_cast<size_t>(step)];
     seek(st.t);
+    tour.step = step;  // seek() may have matched another step at the same moment
     if (st.exercise >= 0) {
       lab.fork();  // what happens from here is the learner's doing alone
       tour.exercise_log = lab.log().size();
+      tour.exercise_ready = true;
     }
+    tour.step_log = lab.log().size();
     vs.paused = true;
     after_move();
     return "";
@@ -193,15 +232,21 @@ struct App::Impl {
     if (e == nullptr) return "this step of the tour is not an exercise";
     const sim::TourExercise exercise = *e;
     if (std::string err = tour_go(tour.chapter, tour.step); !err.empty()) return err;
+    tour.solving = true;
+    std::string error;
     for (const sim::Statement& s : exercise.solution) {
       if (const auto* run = s.as<sim::stmt::Run>()) {
         run_for(run->duration_us);
       } else if (std::string err = act(s, Fork::Confirmed); !err.empty()) {
-        return "the solution's '" + sim::format_statement(s) + "' could not apply: " + err;
+        error = "the solution's '" + sim::format_statement(s) + "' could not apply: " + err;
+        break;
       }
     }
+    tour.solving = false;
+    tour.solution_shown = true;  // watching it is not doing it: Restart exercise to try
     vs.paused = true;
-    return "";
+    after_move();
+    return error;
   }
 
   // While playing: the time of the next `pause` in the recorded future, if there is one.
@@ -214,19 +259,6 @@ struct App::Impl {
     return std::nullopt;
   }
 
-  // Playing reached a pause: in the tour, the step at that moment is the one shown now.
-  void reached_pause() {
-    const sim::TourChapter* ch = tour.current_chapter();
-    if (ch == nullptr) return;
-    const Time now = lab.cluster().now();
-    for (size_t i = static_cast<size_t>(tour.step) + 1; i < ch->steps.size(); ++i) {
-      if (ch->steps[i].t == now) {
-        tour.step = static_cast<int>(i);
-        return;
-      }
-      if (ch->steps[i].t > now) return;
-    }
-  }
 
   void after_new_session() {
     drop_job();
@@ -273,6 +305,7 @@ struct App::Impl {
       set_notice("Could not load the scenario: " + msg);
       return false;
     }
+    lab.seek(0);  // t = 0 shows what the script does at 0 (cuts, timeouts), as a later seek there does
     after_new_session();
     vs.scenario_banner = banner && !lab.initial().title.empty();
     vs.paused = true;  // opens paused: the Play hint and the scenario's text first
@@ -507,7 +540,7 @@ void App::frame(double real_dt_s) {
       vs.accumulator_us = 0;
     }
     if (d > 0 && m.lab.cluster().ok()) m.lab.run_for(d);
-    if (at_pause) m.reached_pause();
+    if (at_pause) m.sync_tour_step();
     m.check_exercise();
     const sim::Cluster& c = m.lab.cluster();
     if (!m.lab.in_past() && !vs.paused && c.log_entries_held() >= m.limits.log_entries && c.workload().clients > 0) {
@@ -733,6 +766,14 @@ std::optional<ScreenPoint> App::node_position(NodeId n) const {
 
 std::optional<ScreenPoint> App::message_position(uint64_t id) const {
   for (const MessageSpot& s : impl_->vs.messages) {
+    if (s.id == id) return ScreenPoint{s.pos.x, s.pos.y};
+  }
+  return std::nullopt;
+}
+
+std::optional<ScreenPoint> App::space_time_position(uint64_t id) const {
+  if (!impl_->vs.space_time) return std::nullopt;
+  for (const MessageSpot& s : impl_->vs.st_heads) {
     if (s.id == id) return ScreenPoint{s.pos.x, s.pos.y};
   }
   return std::nullopt;

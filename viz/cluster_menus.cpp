@@ -23,6 +23,41 @@ const char* role_word(const sim::Cluster& c, NodeId n) {
   return role_name(node.role());
 }
 
+namespace {
+
+// Any client operation, typed as in a scenario file ("cas x 1 2"), sent to this server.
+void typed_operation(Ui& ui, NodeId m) {
+  ViewState& vs = ui.vs;
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("append key value").x);
+  const bool enter = ImGui::InputTextWithHint("##op", "put x 1", vs.op_text, sizeof vs.op_text, ImGuiInputTextFlags_EnterReturnsTrue);
+  vs.track("Client op");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("put KEY VALUE, get KEY, append KEY TEXT, cas KEY FROM TO, delete KEY");
+  ImGui::SameLine();
+  const bool send = ImGui::SmallButton("Send");
+  vs.track("Send op");
+  if (send || enter) {
+    sim::Statement s;
+    if (auto err = sim::parse_statement(vs.op_text, ui.cluster().size(), s)) {
+      vs.op_error = *err;
+    } else if (const auto* op = s.as<sim::stmt::ClientOp>()) {
+      sim::stmt::ClientOp via = *op;
+      via.via = m;
+      ui.act(via);
+      vs.op_error.clear();
+      ImGui::CloseCurrentPopup();
+    } else {
+      vs.op_error = "expected a client operation: put, get, append, cas or delete, like 'put x 1'";
+    }
+  }
+  if (!vs.op_error.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 320);
+    ImGui::TextColored(to_vec4(color::kBad), "%s", vs.op_error.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace
+
 ImU32 role_color(const sim::Cluster& c, NodeId n) {
   if (!c.up(n) || c.gone(n)) return color::kTextDim;
   switch (c.node(n).role()) {
@@ -250,6 +285,7 @@ void draw_node_menu(Ui& ui) {
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("Reads the key your latest request wrote. How the leader answers depends on Settings > reads.");
     }
+    typed_operation(ui, m);
     clock_menu(ui, m);
     std::snprintf(label, sizeof label, "Isolate %s (partition it off)", node_name(m).c_str());
     if (ImGui::MenuItem(label, nullptr, false, n > 1)) ui.act(sim::make::isolate(m, n));

@@ -279,9 +279,15 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
   }
   ImGui::SameLine();
-  const float legend_w = ImGui::CalcTextSize("Legend").x + ImGui::GetFrameHeight() + 8;
-  if (ImGui::GetContentRegionAvail().x > legend_w) {
-    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - legend_w);
+  const float box = ImGui::GetFrameHeight() + 8;
+  const float legend_w = ImGui::CalcTextSize("Legend").x + box;
+  const float st_w = ImGui::CalcTextSize("Space-time").x + box + 8;
+  if (ImGui::GetContentRegionAvail().x > legend_w + st_w) {
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - legend_w - st_w);
+    ImGui::Checkbox("Space-time", &vs.space_time);
+    vs.track("Space-time");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A lane per server, each message an arrow from its send to its delivery (t).");
+    ImGui::SameLine();
     ImGui::Checkbox("Legend", &vs.show_legend);
   }
 
@@ -335,6 +341,15 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     if (legend_here) ring_area.max.y -= legend_h;
   }
   vs.legend_in_cluster_view = legend_here;
+  // The space-time diagram takes the right part of the ring's room.
+  Rect st_area;
+  if (vs.space_time) {
+    st_area = ring_area;
+    st_area.min.x = ring_area.min.x + std::floor(ring_area.width() * 0.42f);
+    st_area.min.y += 2;
+    st_area.max.x -= 4;
+    ring_area.max.x = st_area.min.x - 6;
+  }
   const RingLayout ring = ring_layout(n, ring_area);
   vs.ring = ring;
   vs.ring_visible = true;
@@ -372,6 +387,11 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
       }
     }
   });
+  SpaceTimeResult st;
+  if (vs.space_time) {
+    st = draw_space_time(ui, dl, st_area, canvas_hovered, hovered_msg != 0 ? hovered_msg : vs.menu_message);
+    if (st.hovered_msg != 0) hovered_msg = st.hovered_msg;
+  }
   size_t spot = 0;
   c.network().for_each_in_flight([&](const sim::InFlight& fl) {
     const Message& m = fl.msg;
@@ -531,8 +551,13 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     vs.notice_hidden = ui.notice_serial;
   } else if (left_click && banner && banner_close_box(scenario_pos, bw).contains(mouse)) {
     vs.scenario_banner = false;
+  } else if (left_click && st.over_time) {
+    vs.paused = true;
+    ui.push(seek_action(st.time_under_mouse));  // the space-time diagram: go to that moment
   } else if (left_click || right_click) {
-    if (hovered_msg != 0) {
+    if (hovered_msg != 0 && st.hovered_msg == hovered_msg && !st.in_flight) {
+      // a delivered message in the space-time diagram: nothing to act on
+    } else if (hovered_msg != 0) {
       vs.menu_message = hovered_msg;
       ImGui::OpenPopup("message_menu");
     } else if (hovered_node != kNoNode) {

@@ -30,12 +30,32 @@ bool History::Replication::keep(const sim::TraceEvent& e) {
   if (e.from < 0 || e.to < 0 || e.from >= kNodesMax || e.to >= kNodesMax) return false;
   const MessageType type = e.message_type();
   if (e.kind == TraceKind::Send) return type == MessageType::AppendEntries && e.entry_count() > 0;
+  if (type == MessageType::InstallSnapshotResponse && e.installed()) {  // moves matchIndex too (not told here)
+    LogIndex& told = match_told[static_cast<size_t>(e.to) * kNodesMax + static_cast<size_t>(e.from)];
+    told = std::max(told, e.covered_index());
+    return false;
+  }
   if (type != MessageType::AppendEntriesResponse) return false;
   if (!e.success()) return true;
   LogIndex& told = match_told[static_cast<size_t>(e.to) * kNodesMax + static_cast<size_t>(e.from)];
-  if (e.match_index() == told) return false;
+  if (e.match_index() <= told) return false;  // a leader's matchIndex only grows (a reordered reply changes nothing)
   told = e.match_index();
   return true;
+}
+
+void History::Replication::seed(const sim::Cluster& c) {
+  match_told.fill(0);
+  for (NodeId l = 0; l < c.size() && l < kNodesMax; ++l) {
+    if (!c.up(l) || c.node(l).role() != Role::Leader) continue;
+    for (NodeId f = 0; f < c.size() && f < kNodesMax; ++f) {
+      if (f != l) match_told[static_cast<size_t>(l) * kNodesMax + static_cast<size_t>(f)] = c.node(l).progress(f).match_index;
+    }
+  }
+}
+
+void History::Replication::new_leader(NodeId n) {
+  if (n < 0 || n >= kNodesMax) return;
+  std::fill_n(match_told.begin() + static_cast<std::ptrdiff_t>(n) * kNodesMax, kNodesMax, LogIndex{0});
 }
 
 void History::reset() {
@@ -60,10 +80,12 @@ void History::load_page(const sim::Lab& lab, Time from, Time to) {
       from, to,
       [&](const sim::Cluster& c) {
         roles.fill(Role::Follower);
+        replication.seed(c);
         for (NodeId n = 0; n < c.size() && n < kNodesMax; ++n) roles[static_cast<size_t>(n)] = c.node(n).role();
       },
       [&](const sim::TraceEvent& e, const sim::Cluster& c) {
         if (e.kind == sim::TraceKind::Role && e.node >= 0 && e.node < kNodesMax) roles[static_cast<size_t>(e.node)] = e.role();
+        if (e.kind == sim::TraceKind::Role && e.role() == Role::Leader) replication.new_leader(e.node);
         if (keeps(e.kind) || replication.keep(e)) page_.push_back(with_origin(e, roles));
         if (e.kind == sim::TraceKind::Invoke || e.kind == sim::TraceKind::Return) page_ops_ = c.client_ops();  // a pointer per chunk
       });
@@ -118,6 +140,8 @@ void History::resync(const sim::Lab& lab) {
 }
 
 void History::truncate_from(Time t) {
+  // Re-read from t: acceptances are told again from scratch (at worst one line twice, never one missing).
+  replication_ = Replication{};
   auto e = std::lower_bound(events_.begin(), events_.end(), t, [](const sim::TraceEvent& x, Time v) { return x.t < v; });
   events_.resize_down(events_.first() + static_cast<size_t>(e - events_.begin()));
   auto m = std::lower_bound(markers_.begin(), markers_.end(), t, [](const Marker& x, Time v) { return x.t < v; });
@@ -182,6 +206,7 @@ void History::add(sim::TraceEvent e) {
     default: marker = false; break;
   }
   if (marker) markers_.push_back(m);
+  if (e.kind == TraceKind::Role && e.role() == Role::Leader) replication_.new_leader(e.node);  // its matchIndex[] starts at 0
   if (!keeps(e.kind) && !replication_.keep(e)) return;
   const size_t first = events_.first();
   events_.push_back(e);

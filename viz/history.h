@@ -73,6 +73,9 @@ class History {
   struct Replication {
     std::array<LogIndex, kNodesMax * kNodesMax> match_told{};
     bool keep(const sim::TraceEvent& e);
+    void new_leader(NodeId n);  // a new leader's matchIndex[] starts over
+    // As the leaders' matchIndex[] are in `c` (a regenerated page starts from a copy of the cluster).
+    void seed(const sim::Cluster& c);
   };
   // Kept in chunks (sim::TraceEvents with a window): past this many, the oldest chunk of 16,384
   // goes, without moving the others.

@@ -225,7 +225,7 @@ void tour_menu(Ui& ui) {
     ImGui::TextDisabled("No tour was shipped with this build.");
     return;
   }
-  if (ImGui::MenuItem(t.active ? "Back to the first step" : "Start the tour", "N")) {
+  if (ImGui::MenuItem(t.active ? "Back to the first step" : "Start the tour")) {
     Action a = simple_action(Action::Kind::TourGo);
     a.index = 0;
     ui.push(a);
@@ -469,17 +469,17 @@ void draw_overlays(Ui& ui) {
   fork_modal(ui);
 }
 
-// Next (+1) and Back (-1) in the tour by key; Next outside the tour starts it.
+// Next (+1) and Back (-1) in the tour by key.
 void tour_key(Ui& ui, int dir) {
   const TourState& t = ui.tour;
-  if (t.chapters.empty() || (!t.active && dir < 0)) return;
+  if (t.chapters.empty() || !t.active) return;  // the Tour menu starts it: a key must not replace a session
   Action a = simple_action(Action::Kind::TourGo);
-  a.index = t.active ? t.chapter : 0;
-  a.step = t.active ? t.step + dir : 0;
-  if (t.active && a.step < 0) {
+  a.index = t.chapter;
+  a.step = t.step + dir;
+  if (a.step < 0) {
     if (--a.index < 0) return;
     a.step = static_cast<int>(t.chapters[static_cast<size_t>(a.index)].steps.size()) - 1;
-  } else if (t.active && a.step >= static_cast<int>(t.chapters[static_cast<size_t>(a.index)].steps.size())) {
+  } else if (a.step >= static_cast<int>(t.chapters[static_cast<size_t>(a.index)].steps.size())) {
     if (++a.index >= static_cast<int>(t.chapters.size())) return;
     a.step = 0;
   }
@@ -498,6 +498,7 @@ void handle_shortcuts(Ui& ui) {
       case 'c': case 'C': ui.act(sim::make::client_request(kNoNode, ++vs.requests)); break;
       case 'k': case 'K': ui.act(sim::make::crash_leader()); break;
       case 'h': case 'H': ui.act(sim::make::heal()); break;
+      case 't': case 'T': vs.space_time = !vs.space_time; break;
       case '?': vs.show_help = !vs.show_help; break;
       case 'n': case 'N': tour_key(ui, +1); break;
       case 'b': case 'B': tour_key(ui, -1); break;

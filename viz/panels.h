@@ -63,6 +63,16 @@ inline constexpr size_t kBusyMessages = 60;
 
 void draw_menu_bar(Ui& ui);
 void draw_cluster_view(Ui& ui, const Rect& r);
+// The space-time diagram in `area` of the cluster view's canvas (space_time.cpp), the message
+// `highlight` (hovered in the ring, or whose menu is open) drawn bold. Returns what is under the
+// mouse: a message (in flight or not), or a moment.
+struct SpaceTimeResult {
+  uint64_t hovered_msg = 0;
+  bool in_flight = false;      // the hovered message is still in flight (a click opens its menu)
+  bool over_time = false;      // no message under the mouse: time_under_mouse is the moment there
+  Time time_under_mouse = 0;
+};
+SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool canvas_hovered, uint64_t highlight);
 void draw_log_view(Ui& ui, const Rect& r);
 void draw_inspector(Ui& ui, const Rect& r);
 void draw_event_log(Ui& ui, const Rect& r);

@@ -115,20 +115,33 @@ ImU32 term_text_color(Term term) {
   return luma > 0.55f ? IM_COL32(16, 18, 22, 255) : IM_COL32(245, 246, 248, 255);
 }
 
-ImU32 message_color(const Message& m) {
-  switch (m.type) {
+ImU32 message_color(MessageType type, bool yes) {
+  switch (type) {
     case MessageType::RequestVote: return color::kRequestVote;
-    case MessageType::RequestVoteResponse: return m.vote_granted ? color::kVoteGranted : color::kVoteRejected;
-    case MessageType::AppendEntries: return m.entries.empty() ? color::kHeartbeat : color::kAppendEntries;
-    case MessageType::AppendEntriesResponse: return m.success ? color::kAppendOk : color::kAppendFail;
+    case MessageType::RequestVoteResponse: return yes ? color::kVoteGranted : color::kVoteRejected;
+    case MessageType::AppendEntries: return yes ? color::kAppendEntries : color::kHeartbeat;
+    case MessageType::AppendEntriesResponse: return yes ? color::kAppendOk : color::kAppendFail;
     // §9.6: a pre-vote looks like a vote, dimmed (it changes nothing); TimeoutNow like a vote request.
     case MessageType::PreVote: return color::kRequestVote & 0x99FFFFFFu;
-    case MessageType::PreVoteResponse: return (m.vote_granted ? color::kVoteGranted : color::kVoteRejected) & 0x99FFFFFFu;
+    case MessageType::PreVoteResponse: return (yes ? color::kVoteGranted : color::kVoteRejected) & 0x99FFFFFFu;
     case MessageType::TimeoutNow: return color::kRequestVote;
     case MessageType::InstallSnapshot: return color::kAccent;
-    case MessageType::InstallSnapshotResponse: return m.installed ? color::kAppendOk : color::kAccent;
+    case MessageType::InstallSnapshotResponse: return yes ? color::kAppendOk : color::kAccent;
   }
   return color::kText;
+}
+
+ImU32 message_color(const Message& m) {
+  bool yes = false;
+  switch (m.type) {
+    case MessageType::RequestVoteResponse:
+    case MessageType::PreVoteResponse: yes = m.vote_granted; break;
+    case MessageType::AppendEntries: yes = !m.entries.empty(); break;
+    case MessageType::AppendEntriesResponse: yes = m.success; break;
+    case MessageType::InstallSnapshotResponse: yes = m.installed; break;
+    default: break;
+  }
+  return message_color(m.type, yes);
 }
 
 const char* message_label(const Message& m, char* buf, int buf_size) {

@@ -70,6 +70,8 @@ ImU32 term_text_color(Term term);
 
 // Message color by type and outcome (granted/rejected, success/fail; heartbeats dimmer).
 ImU32 message_color(const Message& m);
+// By type; `yes`: the vote granted, the AppendEntries carries entries, the append or snapshot succeeded.
+ImU32 message_color(MessageType type, bool yes);
 // Short label drawn on a message: RV, yes/no, AE or AE+n, ok/fail. Writes into buf (>= 16 bytes).
 const char* message_label(const Message& m, char* buf, int buf_size);
 

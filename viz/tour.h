@@ -16,6 +16,11 @@ struct TourState {
   bool active = false;
   int chapter = 0, step = 0;            // 0-based
   size_t exercise_log = 0;              // the lab's command log size when the exercise began
+  bool exercise_ready = false;          // exercise_log is set (tour_go has finished)
+  bool solving = false;                 // "Show solution" is playing: what it does is not the learner's
+  bool solution_shown = false;          // ... and has played since the exercise (re)started
+  bool goal_met = false;                // the current exercise's goal holds at the moment shown
+  size_t step_log = 0;                  // the command log's size when the step was shown: the learner acted if it changed
   std::string exercise_note;            // why the learner's attempt does not count, if it does not
   std::vector<std::string> done;        // exercise ids, sorted
   uint64_t progress_serial = 0;         // bumped when `done` changes (the page stores it)

@@ -23,6 +23,12 @@ std::string heading(const TourState& t) {
 }
 
 // The line under the text: an exercise's state, or that the cluster has moved on from the step.
+// The learner played, stepped or acted since the step was shown: its text may no longer describe
+// the cluster, and its highlights are not drawn.
+bool moved_on(const Ui& ui) {
+  return ui.cluster().now() != ui.tour.current_step()->t || ui.lab.log().size() != ui.tour.step_log;
+}
+
 std::string status_line(const Ui& ui, ImU32& col) {
   const TourState& t = ui.tour;
   const sim::TourStep& st = *t.current_step();
@@ -32,18 +38,24 @@ std::string status_line(const Ui& ui, ImU32& col) {
       col = color::kWarn;
       return t.exercise_note;
     }
+    if (t.solution_shown) {
+      col = t.goal_met ? color::kOk : color::kTextDim;
+      return t.goal_met ? "That is one solution: the goal holds. Restart exercise to do it yourself."
+                        : "The solution was shown; play on to see it take effect, or Restart exercise to do it yourself.";
+    }
     if (t.is_done(e->id)) {
       col = color::kOk;
-      return "Exercise done. Try it again any time, or go on with Next.";
+      return t.goal_met ? "Exercise done: the goal holds. Try it again any time, or go on with Next."
+                        : "Exercise done before. Try it again, or go on with Next.";
     }
     std::string goal;
     for (const sim::Statement& g : e->goal) goal += (goal.empty() ? "" : ", ") + sim::format_statement(g);
     return "Exercise: not done yet. The simulator checks: " + goal;
   }
-  if (ui.cluster().now() != st.t) {
+  if (moved_on(ui)) {
     char at[32];
     format_time(at, sizeof at, st.t);
-    return std::string("The cluster has moved on from this step's moment (") + at + "); Back and Next return to the steps.";
+    return std::string("The cluster has moved on from this step (its moment is ") + at + "); Back and Next return to the steps.";
   }
   return "";
 }
@@ -151,7 +163,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
 
 void draw_tour_highlights(Ui& ui) {
   const sim::TourStep* st = ui.tour.current_step();
-  if (st == nullptr || st->highlights.empty() || ui.cluster().now() != st->t) return;
+  if (st == nullptr || st->highlights.empty() || moved_on(ui)) return;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   const ImU32 col = IM_COL32(255, 214, 10, 230);
   for (const std::string& h : st->highlights) {

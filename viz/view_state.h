@@ -39,6 +39,13 @@ struct TimingExperimentState {
   bool done() const { return !running && !downtimes.empty() && range >= run.ranges.size(); }
 };
 
+// The space-time diagram's buffers, reused frame to frame (viz/space_time.cpp).
+struct SpaceTimeEnd {
+  uint64_t id = 0;
+  Time t = 0;
+  bool dropped = false;
+};
+
 struct WindowSpot {
   const char* name = "";  // a string literal
   Rect rect;
@@ -95,6 +102,13 @@ struct ViewState {
   std::vector<Action> awaiting_fork;
   bool open_fork_modal = false;
 
+  // The space-time diagram beside the ring: shown or not, the virtual time it spans, its buffers.
+  bool space_time = false;
+  Time space_time_span_us = 300'000;
+  std::vector<SpaceTimeEnd> st_ends;
+  std::vector<uint32_t> st_sends;  // trace indexes of the sends in the window
+  std::vector<MessageSpot> st_heads;  // where each message in flight was drawn last frame
+
   // Logs panel.
   bool log_follow = true;
   float log_scroll_set = -1;
@@ -118,6 +132,8 @@ struct ViewState {
   std::string toast;
   double toast_age_s = 1e9;
   uint64_t requests = 0;             // numbers the user's client requests
+  char op_text[64] = "put x 1";      // the node menu's typed client operation
+  std::string op_error;              // why the typed operation was refused
 
   // Geometry of the last frame, for App::node_position, message_position, item_position and
   // window_rect.

@@ -101,14 +101,21 @@ int describe_event(char* buf, size_t n, const sim::TraceEvent& e, const sim::Tra
         if (e.success()) {
           return put(buf, n, "%s heard from %s: entries accepted, matchIndex %" PRIu64, name(e.to, a), name(e.from, b), e.match_index());
         }
+        // Figure 2's two reasons to refuse: a stale term, or no matching entry at prevLogIndex
+        // (then the conflict hint of section 5.3's optimization, which the leader backs up with).
+        if (e.conflict_index() == 0) {
+          return put(buf, n, "%s heard from %s: refused, its term %" PRIu64 " is newer than the sender's; the sender steps down",
+                     name(e.to, a), name(e.from, b), e.term);
+        }
         if (e.conflict_term() == 0) {
           return put(buf, n, "%s heard from %s: refused, it has no entry at prevLogIndex %" PRIu64 " (its log ends at %" PRIu64
-                     "); the leader backs up to index %" PRIu64, name(e.to, a), name(e.from, b), e.rejected_index(),
+                     "); hint: try from index %" PRIu64, name(e.to, a), name(e.from, b), e.rejected_index(),
                      e.conflict_index() - 1, e.conflict_index());
         }
         return put(buf, n, "%s heard from %s: refused, its entry at prevLogIndex %" PRIu64 " is of term %" PRIu64
-                   " (from index %" PRIu64 "); the leader backs up past that term", name(e.to, a), name(e.from, b),
-                   e.rejected_index(), e.conflict_term(), e.conflict_index());
+                   " (from index %" PRIu64 "); the leader backs up to after its own last entry of that term, or to index %" PRIu64
+                   " if it has none", name(e.to, a), name(e.from, b), e.rejected_index(), e.conflict_term(), e.conflict_index(),
+                   e.conflict_index());
       }
       [[fallthrough]];
     case TraceKind::Drop: {

@@ -237,6 +237,12 @@ val message_position(val id) {
   return point(app().message_position(static_cast<uint64_t>(d)));
 }
 
+val space_time_position(val id) {
+  double d = 0;
+  if (!is_whole_number(id, 1, kIdMax, d)) return val::null();
+  return point(app().space_time_position(static_cast<uint64_t>(d)));
+}
+
 // A control's center, by the key the panels record it under (see App::item_position).
 val item_position(val key) {
   if (!key.isString()) return val::null();
@@ -308,6 +314,7 @@ EMSCRIPTEN_BINDINGS(raftlab) {
   function("notice", &notice);
   function("nodePosition", &node_position);
   function("messagePosition", &message_position);
+  function("spaceTimePosition", &space_time_position);
   function("itemPosition", &item_position);
   function("windowRect", &window_rect);
   function("display", &display);

@@ -1,6 +1,7 @@
 // The tour in the page's JavaScript API, for tests and teachers:
-//   tour()                 {active, chapter, step, chapters: [{name, title, steps: [{t, text,
-//                          highlights, exercise}]}]} (chapter and step count from 1, like nodes)
+//   tour()                 {active, chapter, step, goalMet, solutionShown, note, chapters: [{name,
+//                          title, steps: [{t, text, highlights, exercise}]}]} (chapter and step
+//                          count from 1, like nodes)
 //   tourGo(chapter, step)  goes there as Next and Back do              -> "" or an error sentence
 //   tourNext() tourBack() tourClose() tourSolve()                      -> "" or an error sentence
 //   exercises()            [{id, chapter, step, text, goal, allow, done}]
@@ -55,6 +56,11 @@ val tour() {
   }
   o.set("chapters", chapters);
   o.set("errors", strings(t.errors));
+  // At an exercise: whether its goal holds now, whether "Show solution" played (that does not count
+  // as done), and why the learner's commands do not count, if they do not.
+  o.set("goalMet", t.goal_met);
+  o.set("solutionShown", t.solution_shown);
+  o.set("note", t.exercise_note);
   return o;
 }
 

@@ -92,7 +92,8 @@ class Lab {
   static constexpr size_t kTraceWindowEvents = 65536;
   // The client operations held the same way (ClientPool::set_history_window): as many as the
   // event log's kept events (viz::History, 65,536 of the kinds it lists, some 7 per request under
-  // load) refer to, so that its requests read in full. About 300 bytes each with the command.
+  // load, about 15 with its replication lines) can refer to, so that its requests read in full.
+  // About 300 bytes each with the command.
   static constexpr size_t kHistoryWindowOps = 16384;
   // For this session and the next ones (with a trace window; without one every operation is held).
   void set_history_window(size_t ops);
