@@ -51,6 +51,7 @@ ViewState::ViewState() {
   st_ends.reserve(4096);
   st_sends.reserve(4096);
   st_heads.reserve(1024);
+  st_rows.reserve(2048);
 }
 
 struct App::Impl {
@@ -770,6 +771,8 @@ std::optional<ScreenPoint> App::message_position(uint64_t id) const {
   }
   return std::nullopt;
 }
+
+void App::set_space_time(bool shown) { impl_->vs.space_time = shown; }
 
 std::optional<ScreenPoint> App::space_time_position(uint64_t id) const {
   if (!impl_->vs.space_time) return std::nullopt;

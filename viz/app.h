@@ -150,6 +150,8 @@ class App {
   // ---- geometry of the last frame, for tests that click on the canvas ----
   std::optional<ScreenPoint> node_position(NodeId n) const;
   std::optional<ScreenPoint> message_position(uint64_t id) const;
+  // Shows or hides the space-time diagram beside the ring (its checkbox, or the t key).
+  void set_space_time(bool shown);
   // The head of a message in flight in the space-time diagram (when it is shown).
   std::optional<ScreenPoint> space_time_position(uint64_t id) const;
   // The center of a control drawn in the last frame. Keys: the node menu's "Crash", "Restart",

@@ -7,6 +7,7 @@
 // trace (the events up to the moment shown) and, for those in flight, from the network; the
 // buffers are reused frame to frame.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -69,10 +70,11 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
 
   // Frame, lanes, time ticks.
   dl->AddRectFilled(area.min, area.max, IM_COL32(22, 25, 31, 255), 4);
-  char title[64];
+  char title[96];
   char span_text[24];
   format_time(span_text, sizeof span_text, span);
-  std::snprintf(title, sizeof title, "SPACE-TIME  last %s (wheel: zoom)", span_text);
+  std::snprintf(title, sizeof title, "SPACE-TIME  last %s (wheel: zoom)%s", span_text,
+                c.network().in_flight() > kBusyMessages ? "  busy: delivered heartbeats hidden" : "");
   dl->AddText(f.small, f.small_size(), ImVec2(area.min.x + 6, area.min.y + 3), color::kTextDim, title);
   for (int i = 0; i < n; ++i) {
     const float y = y_of(i);
@@ -99,7 +101,8 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
   vs.st_sends.clear();
   vs.st_heads.clear();
   const sim::TraceEvents& events = c.trace().events();
-  const Time slack = c.network().config().latency_max_us + 1'000'000;
+  // (A message the user delayed past that shows from where the window meets its delivery.)
+  const Time slack = c.network().config().latency_max_us + 20'000;
   for (size_t i = events.size(); i > events.first(); --i) {
     const sim::TraceEvent& e = events[i - 1];
     if (e.t < t0 - slack) break;
@@ -114,19 +117,37 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
   uint64_t hovered = 0;
   size_t hovered_event = SIZE_MAX;
   dl->PushClipRect(ImVec2(x0 - 2, area.min.y), ImVec2(x1 + 2, area.max.y), true);
+  // One draw list stays under 64K vertices (16-bit indices): past the budget the oldest delivered
+  // arrows are left out (the sends are newest first), and the header says how many.
+  size_t skipped = 0;
+  // A busy network (as in the ring): delivered heartbeats and their plain acknowledgements are left
+  // out; what changes something (votes, entries, refusals) stays. Those in flight are all drawn.
+  const bool busy = c.network().in_flight() > kBusyMessages;
+  // Many thin arrows: without anti-aliasing ImGui makes 4 vertices of a line instead of 8 or more.
+  const ImDrawListFlags flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedLines;
   for (const uint32_t k : vs.st_sends) {
+    if (dl->VtxBuffer.Size > kSpaceTimeVerticesMax) {
+      ++skipped;
+      continue;
+    }
     const sim::TraceEvent& s = events[k];
+    if (busy && s.id != highlight && ((s.message_type() == MessageType::AppendEntries && s.entry_count() == 0) ||
+                                      (s.message_type() == MessageType::AppendEntriesResponse && s.success()))) {
+      continue;
+    }
     auto it = std::lower_bound(vs.st_ends.begin(), vs.st_ends.end(), s.id, [](const SpaceTimeEnd& a, uint64_t id) { return a.id < id; });
     if (it == vs.st_ends.end() || it->id != s.id) continue;  // in flight (drawn below) or ended before the window
     const ImVec2 a(x_of(s.t), y_of(s.from)), b(x_of(it->t), y_of(s.to));
     const bool hot = s.id == highlight;
     const ImU32 col = with_alpha(message_color(s.message_type(), yes_of(s)), hot ? 1.0f : 0.75f);
-    if (s.network_duplicate()) dashed(dl, a, b, col, hot ? 2.5f : 1.2f);
-    else dl->AddLine(a, b, col, hot ? 2.5f : 1.2f);
+    // Whole-pixel widths: ImGui draws those anti-aliased from its texture, with the fewest vertices.
+    if (s.network_duplicate()) dashed(dl, a, b, col, hot ? 2.0f : 1.0f);
+    else dl->AddLine(a, b, col, hot ? 2.0f : 1.0f);
     if (it->dropped) {
       dl->AddLine(b - ImVec2(4, 4), b + ImVec2(4, 4), color::kBad, 2.0f);
       dl->AddLine(b + ImVec2(-4, 4), b + ImVec2(4, -4), color::kBad, 2.0f);
-    } else {
+    } else if (!busy || hot) {
       arrow_head(dl, a, b, col);
     }
     if (inside) {
@@ -138,20 +159,34 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
       }
     }
   }
-  // In flight: from the send toward the destination, cut at the moment shown, with a head there.
+  vs.st_rows.assign(static_cast<size_t>(area.height()) + 1, 0);
+  // In flight: from the send toward the destination, cut at the moment shown, with a head there
+  // (a square when busy: 4 vertices instead of a circle's 20).
   c.network().for_each_in_flight([&](const sim::InFlight& fl) {
     const Message& m = fl.msg;
-    if (m.from < 0 || m.to < 0 || m.from >= n || m.to >= n) return;
+    if (m.from < 0 || m.to < 0 || m.from >= n || m.to >= n || dl->VtxBuffer.Size > kSpaceTimeVerticesMax + 20'000) return;
     const ImVec2 a(x_of(fl.sent_at), y_of(m.from)), b(x_of(fl.deliver_at), y_of(m.to));
     const float prog = message_progress(fl.sent_at, fl.deliver_at, now);
     const ImVec2 head = a + (b - a) * prog;
     const bool hot = fl.id == highlight || fl.id == vs.menu_message;
     const bool lost = fl.fate != sim::DropReason::None;
     const ImU32 col = with_alpha(message_color(m), lost ? 0.45f : 1.0f);
-    if (fl.duplicate_copy) dashed(dl, a, head, col, hot ? 2.5f : 1.5f);
-    else dl->AddLine(a, head, col, hot ? 2.5f : 1.5f);
-    dl->AddCircleFilled(head, hot ? 5.0f : 3.5f, col, 10);
+    // Busy: a heartbeat or its plain acknowledgement in flight is its head alone (still clickable).
+    const bool plain = busy && ((m.type == MessageType::AppendEntries && m.entries.empty()) ||
+                                (m.type == MessageType::AppendEntriesResponse && m.success));
     vs.st_heads.push_back(MessageSpot{fl.id, head});
+    if (plain && !hot) {
+      // Every head in flight sits on the right edge (the moment shown): one square per pixel row.
+      const auto row = static_cast<size_t>(std::clamp(head.y - area.min.y, 0.0f, area.height()));
+      if (row < vs.st_rows.size() && vs.st_rows[row] != 0) return;
+      if (row < vs.st_rows.size()) vs.st_rows[row] = 1;
+    } else if (fl.duplicate_copy) {
+      dashed(dl, a, head, col, hot ? 3.0f : 1.0f);
+    } else {
+      dl->AddLine(a, head, col, hot ? 3.0f : 2.0f);
+    }
+    if (busy && !hot) dl->AddRectFilled(head - ImVec2(3, 3), head + ImVec2(3, 3), col);
+    else dl->AddCircleFilled(head, hot ? 5.0f : 3.5f, col, 8);
     if (lost) dl->AddLine(head - ImVec2(4, 4), head + ImVec2(4, 4), color::kBad, 1.5f);
     if (inside) {
       const float dx = head.x - mouse.x, dy = head.y - mouse.y;
@@ -163,8 +198,15 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
       }
     }
   });
+  dl->Flags = flags;
   dl->PopClipRect();
   dl->AddLine(ImVec2(x1, y0 - 6), ImVec2(x1, y1), color::kSelected, 1.5f);  // the moment shown
+  if (skipped > 0) {
+    char more[64];
+    std::snprintf(more, sizeof more, "%zu older arrows not drawn (zoom in)", skipped);
+    const ImVec2 ts = f.small->CalcTextSizeA(f.small_size(), FLT_MAX, 0, more);
+    dl->AddText(f.small, f.small_size(), ImVec2(area.max.x - ts.x - 8, area.min.y + 3), color::kWarn, more);
+  }
 
   out.hovered_msg = hovered;
   if (hovered != 0 && !out.in_flight && hovered_event != SIZE_MAX) {

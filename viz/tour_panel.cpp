@@ -14,8 +14,7 @@ namespace {
 
 constexpr float kPad = 8;
 
-std::string heading(const TourState& t) {
-  const sim::TourChapter& ch = *t.current_chapter();
+std::string heading(const TourState& t, const sim::TourChapter& ch) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "Tour  ·  chapter %d of %d: %s  ·  step %d of %d", t.chapter + 1,
                 static_cast<int>(t.chapters.size()), ch.title.c_str(), t.step + 1, static_cast<int>(ch.steps.size()));
@@ -25,13 +24,12 @@ std::string heading(const TourState& t) {
 // The line under the text: an exercise's state, or that the cluster has moved on from the step.
 // The learner played, stepped or acted since the step was shown: its text may no longer describe
 // the cluster, and its highlights are not drawn.
-bool moved_on(const Ui& ui) {
-  return ui.cluster().now() != ui.tour.current_step()->t || ui.lab.log().size() != ui.tour.step_log;
+bool moved_on(const Ui& ui, const sim::TourStep& st) {
+  return ui.cluster().now() != st.t || ui.lab.log().size() != ui.tour.step_log;
 }
 
-std::string status_line(const Ui& ui, ImU32& col) {
+std::string status_line(const Ui& ui, const sim::TourStep& st, ImU32& col) {
   const TourState& t = ui.tour;
-  const sim::TourStep& st = *t.current_step();
   col = color::kTextDim;
   if (const sim::TourExercise* e = t.current_exercise()) {
     if (!t.exercise_note.empty()) {
@@ -52,7 +50,7 @@ std::string status_line(const Ui& ui, ImU32& col) {
     for (const sim::Statement& g : e->goal) goal += (goal.empty() ? "" : ", ") + sim::format_statement(g);
     return "Exercise: not done yet. The simulator checks: " + goal;
   }
-  if (moved_on(ui)) {
+  if (moved_on(ui, st)) {
     char at[32];
     format_time(at, sizeof at, st.t);
     return std::string("The cluster has moved on from this step (its moment is ") + at + "); Back and Next return to the steps.";
@@ -73,22 +71,24 @@ std::string pause_text_at(const sim::Lab& lab, Time t) {
 }
 
 float tour_panel_height(const Ui& ui, float width) {
-  if (ui.tour.current_step() == nullptr) return 0;
+  const sim::TourStep* st = ui.tour.current_step();
+  if (st == nullptr) return 0;
   const Fonts& f = ui.fonts;
   const float wrap = width - 2 * kPad;
   const float line = ImGui::GetFrameHeightWithSpacing();
   ImU32 col = 0;
-  const std::string status = status_line(ui, col);
+  const std::string status = status_line(ui, *st, col);
   float h = kPad + line;  // heading
-  h += f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, ui.tour.current_step()->text.c_str()).y + 6;
+  h += f.ui->CalcTextSizeA(f.ui_size(), FLT_MAX, wrap, st->text.c_str()).y + 6;
   if (!status.empty()) h += f.small->CalcTextSizeA(f.small_size(), FLT_MAX, wrap, status.c_str()).y + 4;
   return h + line + kPad;  // the buttons
 }
 
 void draw_tour_panel(Ui& ui, const Rect& r) {
   const TourState& t = ui.tour;
+  const sim::TourChapter* ch = t.current_chapter();
   const sim::TourStep* st = t.current_step();
-  if (st == nullptr) return;
+  if (ch == nullptr || st == nullptr) return;
   ViewState& vs = ui.vs;
   const Fonts& f = ui.fonts;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(kPad, kPad));
@@ -102,7 +102,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
   dl->AddRectFilled(r.min, ImVec2(r.min.x + 3, r.max.y), color::kAccent);
   const float wrap_w = r.width() - 2 * kPad;
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(to_vec4(color::kAccent), "%s", heading(t).c_str());
+  ImGui::TextColored(to_vec4(color::kAccent), "%s", heading(t, *ch).c_str());
   ImGui::SameLine(std::max(ImGui::GetCursorPosX(), r.width() - 70));
   if (ImGui::SmallButton("Close")) ui.push(simple_action(Action::Kind::TourClose));
   vs.track("Close tour");
@@ -111,7 +111,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
   ImGui::TextUnformatted(st->text.c_str());
   ImU32 col = 0;
-  const std::string status = status_line(ui, col);
+  const std::string status = status_line(ui, *st, col);
   if (!status.empty()) {
     ImGui::PushFont(f.small);
     ImGui::TextColored(to_vec4(col), "%s", status.c_str());
@@ -121,7 +121,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
 
   const bool first = t.chapter == 0 && t.step == 0;
   const bool last = t.chapter + 1 == static_cast<int>(t.chapters.size()) &&
-                    t.step + 1 == static_cast<int>(t.current_chapter()->steps.size());
+                    t.step + 1 == static_cast<int>(ch->steps.size());
   ImGui::BeginDisabled(first);
   if (ImGui::Button("< Back")) {
     Action a = simple_action(Action::Kind::TourGo);
@@ -135,7 +135,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
   ImGui::BeginDisabled(last);
   if (ImGui::Button("Next >")) {
     Action a = simple_action(Action::Kind::TourGo);
-    const bool chapter_end = t.step + 1 >= static_cast<int>(t.current_chapter()->steps.size());
+    const bool chapter_end = t.step + 1 >= static_cast<int>(ch->steps.size());
     a.index = chapter_end ? t.chapter + 1 : t.chapter;
     a.step = chapter_end ? 0 : t.step + 1;
     ui.push(a);
@@ -163,7 +163,7 @@ void draw_tour_panel(Ui& ui, const Rect& r) {
 
 void draw_tour_highlights(Ui& ui) {
   const sim::TourStep* st = ui.tour.current_step();
-  if (st == nullptr || st->highlights.empty() || moved_on(ui)) return;
+  if (st == nullptr || st->highlights.empty() || moved_on(ui, *st)) return;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   const ImU32 col = IM_COL32(255, 214, 10, 230);
   for (const std::string& h : st->highlights) {

@@ -108,6 +108,7 @@ struct ViewState {
   std::vector<SpaceTimeEnd> st_ends;
   std::vector<uint32_t> st_sends;  // trace indexes of the sends in the window
   std::vector<MessageSpot> st_heads;  // where each message in flight was drawn last frame
+  std::vector<uint8_t> st_rows;       // pixel rows of the right edge already holding a plain head
 
   // Logs panel.
   bool log_follow = true;

@@ -222,6 +222,14 @@ int main(int argc, char** argv) {
     // The UI alone (paused): what building the frame costs with the same scene.
     app.set_paused(true);
     report("same scene, paused (UI build only)", measure(app, 30, frames), frames);
+
+    // Issue 9: the same scene, playing, with the space-time diagram beside the ring.
+    app.set_paused(false);
+    app.set_space_time(true);
+    std::printf("(%zu messages in flight)\n", app.lab().cluster().network().in_flight());
+    report("same scene with the space-time diagram open", measure(app, 120, frames), frames);
+    app.set_space_time(false);
+    report("same scene, the space-time diagram closed again (for the ratio)", measure(app, 120, frames), frames);
   }
   ImGui::DestroyContext();
   return 0;
