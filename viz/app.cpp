@@ -61,6 +61,7 @@ struct App::Impl {
   Fonts fonts;
   std::vector<ScenarioInfo> scenarios;
   TourState tour;
+  BranchState branches;
   std::vector<Action> actions;
   std::string notice;
   uint64_t notice_serial = 0;
@@ -195,6 +196,58 @@ struct App::Impl {
     after_move();
   }
 
+  // ---- branches ----
+  bool can_apply_now(const sim::Statement& s) const { return sim::can_apply(lab.cluster(), s); }
+
+  void save_branch(std::string change) {
+    branches.saved.push_back(Branch{"b" + std::to_string(++branches.serial), lab.to_scenario(), lab.cluster().now(),
+                                    lab.end_time(), std::move(change)});
+    if (branches.saved.size() > BranchState::kMax) {
+      branches.saved.erase(branches.saved.begin());
+      if (branches.compare >= 0) --branches.compare;
+      if (branches.compare < 0) branches.compare_lab.reset();
+    }
+  }
+
+  void compare_branch(int i) {
+    branches.compare = -1;
+    branches.compare_lab.reset();
+    branches.compare_error.clear();
+    if (i < 0 || i >= static_cast<int>(branches.saved.size())) return;
+    branches.compare = i;
+    branches.compare_lab.emplace();
+    if (auto err = branches.compare_lab->load_scenario(branches.saved[static_cast<size_t>(i)].text, "branch", limits)) {
+      branches.compare_error = err->to_string();
+      branches.compare_lab.reset();
+    }
+    sync_compare();
+  }
+
+  // The compared branch follows the moment shown (a few virtual seconds of replay per frame at most).
+  void sync_compare() {
+    if (!branches.compare_lab) return;
+    sim::Lab& other = *branches.compare_lab;
+    const Time t = std::min(lab.cluster().now(), other.end_time());
+    if (other.cluster().now() != t) other.seek_toward(t, 5'000'000);
+  }
+
+  std::string switch_branch(int i) {
+    if (i < 0 || i >= static_cast<int>(branches.saved.size())) return "no such branch";
+    const Branch target = branches.saved[static_cast<size_t>(i)];
+    branches.saved.erase(branches.saved.begin() + i);
+    compare_branch(-1);
+    save_branch("(the session you switched from)");
+    std::string error;
+    if (auto err = lab.load_scenario(target.text, target.name, limits)) return err->to_string();
+    after_new_session();
+    vs.scenario_banner = false;
+    touched = true;
+    vs.paused = true;
+    begin_seek(lab.end_time(), lab.open_at());  // computed over the next frames, then at its fork moment
+    set_notice("Switched to " + target.name + ": the future from where it parted. The session you left is a branch now.");
+    return "";
+  }
+
   // ---- the tour ----
   std::string tour_go(int chapter, int step) {
     const int chapters = static_cast<int>(tour.chapters.size());
@@ -322,6 +375,8 @@ struct App::Impl {
       return "";
     }
     const bool was_past = lab.in_past();
+    // The future this command replaces is kept as a branch (issue 9).
+    if (was_past && commands_ahead(lab) && can_apply_now(s)) save_branch(sim::format_statement(s));
     std::string err;
     const bool ok = lab.apply(s, &err);
     // Acting in the past forked (even when the statement then failed): the recorded future is
@@ -458,6 +513,8 @@ struct App::Impl {
         ++revision;
         break;
       case Action::Kind::TourSolve: tour_solve(); break;
+      case Action::Kind::SwitchBranch: switch_branch(a.index); break;
+      case Action::Kind::CompareBranch: compare_branch(a.index); break;
       case Action::Kind::Restart: restart(a.config); break;
       case Action::Kind::LoadScenario:
         if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
@@ -555,13 +612,14 @@ void App::frame(double real_dt_s) {
   }
   m.check_violation();
   m.history.update(m.lab);
+  m.sync_compare();
   m.notice_age_s += real_dt_s;
   vs.toast_age_s += real_dt_s;
   if (m.notice_age_s > 8 && m.lab.cluster().ok()) vs.notice_hidden = m.notice_serial;
 
   m.phase(1);
   // 2. Build the frame.
-  Ui ui{m.lab, m.history, m.scenarios, m.tour, m.fonts, m.notice, m.notice_serial, vs, m.actions};
+  Ui ui{m.lab, m.history, m.scenarios, m.tour, m.branches, m.fonts, m.notice, m.notice_serial, vs, m.actions};
   ScreenLayout layout = compute_screen_layout(io.DisplaySize, ImGui::GetFrameHeight(), m.lab.cluster().size());
   // The tour's step sits over the cluster view and takes its room from the ring.
   Rect tour_rect = layout.cluster;
@@ -691,6 +749,10 @@ int TourState::total_steps() const {
   for (const sim::TourChapter& c : chapters) n += static_cast<int>(c.steps.size());
   return n;
 }
+
+const BranchState& App::branches() const { return impl_->branches; }
+std::string App::switch_branch(int i) { return impl_->switch_branch(i); }
+void App::compare_branch(int i) { impl_->compare_branch(i); }
 
 void App::open_default(const std::string& notice) {
   impl_->start_default();

@@ -20,6 +20,7 @@ namespace raft::viz {
 class History;
 struct TimingExperimentState;
 struct TourState;
+struct BranchState;
 
 struct ScenarioAsset {
   std::string name;   // file name without .raft
@@ -117,6 +118,13 @@ class App {
   std::string tour_solve();
   // Exercise progress kept by the shell between visits (the page's local storage).
   void set_exercises_done(std::vector<std::string> ids);
+
+  // ---- branches (viz/branches.h): acting in the past keeps the old future ----
+  const BranchState& branches() const;
+  // Makes saved branch `i` the session (the session is saved as a branch). "" or why not.
+  std::string switch_branch(int i);
+  // Shows saved branch `i` beside the session at the moment shown (-1: stop comparing).
+  void compare_branch(int i);
 
   // ---- reading the session ----
   // Bumped by every change a user would share: a command, a new cluster or scenario, a move in

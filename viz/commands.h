@@ -33,6 +33,8 @@ struct Action {
     TourGo,        // the tour's chapter `index`, step `step` (0-based): App::tour_go
     TourClose,     // leave the tour (the cluster stays as it is)
     TourSolve,     // replay the current exercise's solution from its start
+    SwitchBranch,  // saved branch `index` becomes the session (the session is saved as a branch)
+    CompareBranch, // show saved branch `index` beside the session (-1: stop comparing)
   };
   Kind kind = Kind::Act;
   sim::Statement statement;

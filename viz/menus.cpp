@@ -347,8 +347,8 @@ void fork_modal(Ui& ui) {
     for (const sim::TimedStatement& ts : ui.lab.log()) ahead += ts.t > ui.cluster().now() ? 1 : 0;
     ImGui::Text("You are at %s; the run is recorded up to %s, with %zu command%s after this moment.", now_s, end_s,
                 ahead, ahead == 1 ? "" : "s");
-    ImGui::TextUnformatted("Acting here starts a new future from this moment: the recorded commands after it are "
-                           "discarded. To keep them, cancel and press \"Go to present\" first.");
+    ImGui::TextUnformatted("Acting here starts a new future from this moment. The recorded one is kept as a branch "
+                           "(Branches menu: compare the two, or switch back).");
     ImGui::PopTextWrapPos();
     for (const Action& a : vs.awaiting_fork) ImGui::BulletText("%s", sim::format_statement(a.statement).c_str());
     ImGui::Spacing();
@@ -417,6 +417,14 @@ void draw_menu_bar(Ui& ui) {
   } else {
     vs.track("Tour");
   }
+  char branches_label[32];
+  std::snprintf(branches_label, sizeof branches_label, "Branches (%zu)###Branches", ui.branches.saved.size());
+  if (ImGui::BeginMenu(branches_label)) {
+    branches_menu(ui);
+    ImGui::EndMenu();
+  } else {
+    vs.track("Branches");
+  }
   if (ImGui::BeginMenu("Share")) {
     if (ImGui::MenuItem("Copy share link")) vs.shell_request = ShellRequest::CopyShareLink;
     vs.track("Copy share link");
@@ -466,6 +474,7 @@ void draw_overlays(Ui& ui) {
   if (ui.vs.show_help) help_window(ui);
   if (ui.vs.show_guide) guide_window(ui);
   if (ui.vs.experiment.open) timing_experiment_window(ui);
+  compare_window(ui);
   fork_modal(ui);
 }
 

@@ -11,6 +11,7 @@
 #include "viz/history.h"
 #include "viz/layout.h"
 #include "viz/theme.h"
+#include "viz/branches.h"
 #include "viz/tour.h"
 #include "viz/view_state.h"
 
@@ -30,6 +31,7 @@ struct Ui {
   const History& history;
   const std::vector<ScenarioInfo>& scenarios;
   const TourState& tour;
+  const BranchState& branches;
   const Fonts& fonts;
   const std::string& notice;
   uint64_t notice_serial;
@@ -84,6 +86,9 @@ void draw_status_bar(Ui& ui, const Rect& r);
 float tour_panel_height(const Ui& ui, float width);
 void draw_tour_panel(Ui& ui, const Rect& r);
 void draw_tour_highlights(Ui& ui);
+// The Branches menu's items, and the window comparing a saved branch with the session (branches.cpp).
+void branches_menu(Ui& ui);
+void compare_window(Ui& ui);
 
 // Help overlay, fork confirmation, guide.
 void draw_overlays(Ui& ui);

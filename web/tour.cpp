@@ -5,6 +5,8 @@
 //   tourGo(chapter, step)  goes there as Next and Back do              -> "" or an error sentence
 //   tourNext() tourBack() tourClose() tourSolve()                      -> "" or an error sentence
 //   exercises()            [{id, chapter, step, text, goal, allow, done}]
+//   branches()             [{name, forkedAt, end, change, compared}]: futures kept when acting in the past
+//   switchBranch(name) compareBranch(name | null)                     -> "" or an error sentence
 // Progress is kept in the browser's local storage ("raftlab.exercises"), and the address bar reads
 // #tour=CHAPTER.STEP while the tour is open, so every step has its own link (share.cpp).
 #include <emscripten/bind.h>
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "viz/app.h"
+#include "viz/branches.h"
 #include "viz/tour.h"
 #include "web/web.h"
 
@@ -112,8 +115,55 @@ std::string tour_close() {
   return "";
 }
 
+// Branches: [{name, forkedAt, end, change, compared}], newest last.
+val branches() {
+  const viz::BranchState& b = app().branches();
+  val a = val::array();
+  for (size_t i = 0; i < b.saved.size(); ++i) {
+    const viz::Branch& br = b.saved[i];
+    val o = val::object();
+    o.set("name", br.name);
+    o.set("forkedAt", static_cast<double>(br.forked_at));
+    o.set("end", static_cast<double>(br.end));
+    o.set("change", br.change);
+    o.set("compared", b.compare == static_cast<int>(i));
+    a.set(static_cast<unsigned>(i), o);
+  }
+  return a;
+}
+
+int branch_index(const std::string& name) {
+  const viz::BranchState& b = app().branches();
+  for (size_t i = 0; i < b.saved.size(); ++i) {
+    if (b.saved[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string switch_branch(val name) {
+  if (!name.isString()) return "switchBranch: name must be a branch's name like \"b1\" (see branches()), got " + describe(name);
+  const int i = branch_index(name.as<std::string>());
+  if (i < 0) return "switchBranch: no branch named " + describe(name) + " (see branches())";
+  return prefixed("switchBranch", app().switch_branch(i));
+}
+
+std::string compare_branch(val name) {
+  if (name.isNull()) {
+    app().compare_branch(-1);
+    return "";
+  }
+  if (!name.isString()) return "compareBranch: name must be a branch's name like \"b1\", or null to stop, got " + describe(name);
+  const int i = branch_index(name.as<std::string>());
+  if (i < 0) return "compareBranch: no branch named " + describe(name) + " (see branches())";
+  app().compare_branch(i);
+  return "";
+}
+
 EMSCRIPTEN_BINDINGS(raftlab_tour) {
   using emscripten::function;
+  function("branches", &branches);
+  function("switchBranch", &switch_branch);
+  function("compareBranch", &compare_branch);
   function("tour", &tour);
   function("tourGo", &tour_go);
   function("tourNext", &tour_next);

@@ -139,6 +139,14 @@ class Checker {
   std::vector<Configuration> config_;
   std::vector<LogIndex> applied_;                  // per node: lastApplied as of the last event seen
   std::unordered_map<Term, NodeId> leader_of_term_;   // Election Safety; looked up, never iterated
+ public:
+  // The leader the run elected in `term`, or kNoNode (for the page's branch comparison).
+  NodeId leader_of_term(Term term) const {
+    const auto it = leader_of_term_.find(term);
+    return it == leader_of_term_.end() ? kNoNode : it->second;
+  }
+
+ private:
   // Log Matching: the chain of the first entry seen at each (index, term). Indexed by index with
   // two inline slots (an index rarely holds entries of more than two terms), the rest in a small
   // ordered map; a flat vector keeps checkpoint copies cheap (one allocation, not one per entry).

@@ -1243,6 +1243,48 @@ test('the space-time diagram: lanes and arrows beside the ring; a click on an ar
   lab.assertNoErrors();
 });
 
+test('branches: acting in the past keeps the old future; Compare shows both, Switch goes back to it', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.ok('loadScenario', 'nodes 5\nseed 3\ntimeout s1\nrun 400ms\nput x 1\nrun 600ms\ncrash s5\nrun 1s\n');
+  await lab.ok('seek', 2000000);
+  const before = await lab.call('exportScenario');
+  await lab.ok('seek', 700000);
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', 's4');
+  await lab.click(p.x, p.y);
+  await lab.waitForWindow('node_menu');
+  const crash = await lab.item('Crash');
+  await lab.click(crash.x, crash.y);
+  await lab.waitForWindow('Change the past?');
+  const fork = await lab.item('Fork');
+  await lab.click(fork.x, fork.y);
+  const list = await lab.call('branches');
+  assert(list.length === 1 && list[0].name === 'b1' && list[0].forkedAt === 700000 && list[0].change === 'crash s4',
+    `branches after the fork: ${JSON.stringify(list)}`);
+  await lab.ok('run', 800);
+  const menu = await lab.item('Branches');
+  await lab.click(menu.x, menu.y);
+  const newest = await lab.waitForItem('Newest branch');
+  await lab.click(newest.x, newest.y);
+  const cmp = await lab.waitForItem('Compare branch');
+  await lab.click(cmp.x, cmp.y);
+  await lab.waitForWindow('Compare');
+  assert((await lab.call('branches'))[0].compared, 'the branch is not marked compared');
+  await lab.frames(3);
+  await lab.shot('branches-compare');
+  await lab.ok('compareBranch', null);
+  assert(/^switchBranch: no branch named "b9"/.test(await lab.call('switchBranch', 'b9')), 'switchBranch("b9") accepted');
+  await lab.ok('switchBranch', 'b1');
+  await lab.page.waitForFunction(() => !window.Module.state().seeking, null, { timeout: 20000, polling: 50 });
+  const s = await lab.state();
+  assert(s.time === 700000 && s.endTime === 2000000, `switched: t=${s.time}, end ${s.endTime}`);
+  const after = await lab.call('branches');
+  assert(after.length === 1 && after[0].name === 'b2' && after[0].change === '(the session you switched from)', `branches after switching: ${JSON.stringify(after)}`);
+  await lab.ok('seek', 2000000);
+  assert(await lab.call('exportScenario') === before, 'the old future did not come back as it was');
+  lab.assertNoErrors();
+});
+
 // ---- runner ----
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));

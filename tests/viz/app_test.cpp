@@ -3,6 +3,7 @@
 // become the right commands, act() is the one way in (same fork question, notice and history as a
 // click), time travel forks, share payloads round-trip.
 #include "tests/viz/null_backend.h"
+#include "viz/branches.h"
 
 namespace raft::viz {
 namespace {
@@ -226,6 +227,53 @@ TEST_CASE("scrubbing back shows the past; acting there asks, or forks when confi
   CHECK(app.act(sim::make::heal(), Fork::Confirmed) == "");
   CHECK_FALSE(app.lab().in_past());
   CHECK(app.lab().end_time() == 1'000'000);
+}
+
+TEST_CASE("acting in the past keeps the old future as a branch; compare it; switch to it and back") {
+  App app;
+  NullBackend nb(app);
+  app.set_paused(true);
+  app.run_for(500'000);
+  REQUIRE(app.act(sim::make::crash(4), Fork::Confirmed) == "");
+  app.run_for(1'500'000);
+  const std::string old_future = app.scenario_text();
+  CHECK(app.branches().saved.empty());
+  app.seek(300'000);
+  REQUIRE(app.act(sim::make::crash(3), Fork::Confirmed) == "");  // a different future from 0.3 s
+  REQUIRE(app.branches().saved.size() == 1);
+  const Branch& b = app.branches().saved[0];
+  CHECK(b.name == "b1");
+  CHECK(b.forked_at == 300'000);
+  CHECK(b.end == 2'000'000);
+  CHECK(b.change == "crash s4");
+  CHECK(b.text.find("crash s5") != std::string::npos);  // the old future's command
+  CHECK(b.text.find("open at 300ms") != std::string::npos);
+  app.run_for(700'000);  // to 1 s on the new line
+
+  // Compare: the branch is replayed to the moment shown, beside the session.
+  app.compare_branch(0);
+  nb.frames(app, 2, 0);
+  REQUIRE(app.branches().compare_lab);
+  CHECK(app.branches().compare_lab->cluster().now() == 1'000'000);
+  CHECK_FALSE(app.branches().compare_lab->cluster().up(4));  // s5 crashed at 0.5 s there
+  CHECK(app.branches().compare_lab->cluster().up(3));
+  CHECK_FALSE(app.lab().cluster().up(3));                     // s4 crashed here instead
+  CHECK(app.window_rect("Compare"));
+  app.compare_branch(-1);
+  nb.frames(app, 1, 0);
+  CHECK_FALSE(app.window_rect("Compare"));
+
+  // Switch: the old future is the session again (opened where it parted); this one is kept.
+  const std::string new_line = app.scenario_text();
+  REQUIRE(app.switch_branch(0) == "");
+  for (int i = 0; i < 200 && app.seeking(); ++i) nb.frame(app, 0);
+  CHECK(app.lab().cluster().now() == 300'000);
+  CHECK(app.lab().end_time() == 2'000'000);
+  REQUIRE(app.branches().saved.size() == 1);
+  CHECK(app.branches().saved[0].name == "b2");
+  CHECK(app.branches().saved[0].text == new_line);
+  app.seek(app.lab().end_time());
+  CHECK(app.scenario_text() == old_future);
 }
 
 TEST_CASE("a script's act() in the past forks, and the history re-reads the new future") {
