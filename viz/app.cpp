@@ -751,6 +751,7 @@ int TourState::total_steps() const {
 }
 
 const BranchState& App::branches() const { return impl_->branches; }
+const LinPanelState& App::linearizability_panel() const { return impl_->vs.lin; }
 std::string App::switch_branch(int i) { return impl_->switch_branch(i); }
 void App::compare_branch(int i) { impl_->compare_branch(i); }
 

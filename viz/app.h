@@ -21,6 +21,7 @@ class History;
 struct TimingExperimentState;
 struct TourState;
 struct BranchState;
+struct LinPanelState;
 
 struct ScenarioAsset {
   std::string name;   // file name without .raft
@@ -125,6 +126,9 @@ class App {
   std::string switch_branch(int i);
   // Shows saved branch `i` beside the session at the moment shown (-1: stop comparing).
   void compare_branch(int i);
+
+  // The linearizability panel's state: whether it is open, and its last check (made while drawn).
+  const LinPanelState& linearizability_panel() const;
 
   // ---- reading the session ----
   // Bumped by every change a user would share: a command, a new cluster or scenario, a move in

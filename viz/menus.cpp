@@ -388,6 +388,8 @@ void draw_menu_bar(Ui& ui) {
     if (ImGui::MenuItem("Heal the network", "h")) ui.act(sim::make::heal());
     add_server_item(ui);
     ImGui::Separator();
+    ImGui::MenuItem("Linearizability panel", "l", &vs.lin.open);
+    vs.track("Linearizability panel");
     if (ImGui::MenuItem("Timing experiment (section 9.3)...")) vs.experiment.open = true;
     vs.track("Timing experiment");
     ImGui::Separator();
@@ -475,6 +477,7 @@ void draw_overlays(Ui& ui) {
   if (ui.vs.show_guide) guide_window(ui);
   if (ui.vs.experiment.open) timing_experiment_window(ui);
   compare_window(ui);
+  linearizability_window(ui);
   fork_modal(ui);
 }
 
@@ -508,6 +511,7 @@ void handle_shortcuts(Ui& ui) {
       case 'k': case 'K': ui.act(sim::make::crash_leader()); break;
       case 'h': case 'H': ui.act(sim::make::heal()); break;
       case 't': case 'T': vs.space_time = !vs.space_time; break;
+      case 'l': case 'L': vs.lin.open = !vs.lin.open; break;
       case '?': vs.show_help = !vs.show_help; break;
       case 'n': case 'N': tour_key(ui, +1); break;
       case 'b': case 'B': tour_key(ui, -1); break;

@@ -89,6 +89,8 @@ void draw_tour_highlights(Ui& ui);
 // The Branches menu's items, and the window comparing a saved branch with the session (branches.cpp).
 void branches_menu(Ui& ui);
 void compare_window(Ui& ui);
+// The clients' operations and the linearizability verdict (lin_panel.cpp).
+void linearizability_window(Ui& ui);
 
 // Help overlay, fork confirmation, guide.
 void draw_overlays(Ui& ui);

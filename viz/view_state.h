@@ -7,6 +7,7 @@
 
 #include "core/raft/types.h"
 #include "core/sim/experiment.h"
+#include "core/sim/linearizability.h"
 #include "imgui.h"
 #include "viz/commands.h"
 #include "viz/layout.h"
@@ -44,6 +45,21 @@ struct SpaceTimeEnd {
   uint64_t id = 0;
   Time t = 0;
   bool dropped = false;
+};
+
+// The linearizability panel (viz/lin_panel.cpp): open or not, and its check of the history as it
+// was at `checked_at` (redone when the history or the moment changes).
+struct LinPanelState {
+  bool open = false;
+  size_t checked_ops = SIZE_MAX;
+  Time checked_at = -1;
+  double checked_real_s = 0;
+  bool whole = true;                     // every operation of the run is held, so it was checked
+  std::vector<sim::HistoryOp> history;
+  sim::LinearizabilityResult result;
+  std::vector<size_t> minimal;           // the smallest failing part, indexes into history
+  std::vector<size_t> shown;             // reused per frame
+  std::vector<uint32_t> lanes;
 };
 
 struct WindowSpot {
@@ -126,6 +142,7 @@ struct ViewState {
 
   SettingsDraft draft;
   TimingExperimentState experiment;
+  LinPanelState lin;
   int experiment_curves = 0;         // curves the experiment's chart drew last frame
   ShellRequest shell_request = ShellRequest::None;
   bool can_open_files = false;       // the shell offers "Open .raft file..." (the page does)

@@ -7,6 +7,7 @@
 //   exercises()            [{id, chapter, step, text, goal, allow, done}]
 //   branches()             [{name, forkedAt, end, change, compared}]: futures kept when acting in the past
 //   switchBranch(name) compareBranch(name | null)                     -> "" or an error sentence
+//   linearizability()      the panel's last verdict and the smallest failing part (request ids)
 // Progress is kept in the browser's local storage ("raftlab.exercises"), and the address bar reads
 // #tour=CHAPTER.STEP while the tour is open, so every step has its own link (share.cpp).
 #include <emscripten/bind.h>
@@ -18,6 +19,7 @@
 #include "viz/app.h"
 #include "viz/branches.h"
 #include "viz/tour.h"
+#include "viz/view_state.h"
 #include "web/web.h"
 
 namespace raft::web {
@@ -159,8 +161,36 @@ std::string compare_branch(val name) {
   return "";
 }
 
+// The linearizability panel, as of its last check: {open, checked, verdict, key, explanation, ops,
+// failing: [request ids of the smallest failing part], culprit: the one that cannot be placed}.
+val linearizability() {
+  const viz::LinPanelState& p = app().linearizability_panel();
+  val o = val::object();
+  o.set("open", p.open);
+  o.set("checked", p.whole && p.checked_ops != SIZE_MAX);
+  o.set("verdict", std::string(sim::to_string(p.result.verdict)));
+  o.set("key", p.result.key);
+  o.set("explanation", p.result.explanation);
+  o.set("ops", static_cast<double>(p.history.size()));
+  val failing = val::array();
+  uint64_t culprit = 0;
+  int64_t last = -1;
+  for (size_t i = 0; i < p.minimal.size(); ++i) {
+    const sim::HistoryOp& op = p.history[p.minimal[i]];
+    failing.set(static_cast<unsigned>(i), static_cast<double>(op.req));
+    if (op.return_us > last) {
+      last = op.return_us;
+      culprit = op.req;
+    }
+  }
+  o.set("failing", failing);
+  o.set("culprit", p.minimal.empty() ? val::null() : val(static_cast<double>(culprit)));
+  return o;
+}
+
 EMSCRIPTEN_BINDINGS(raftlab_tour) {
   using emscripten::function;
+  function("linearizability", &linearizability);
   function("branches", &branches);
   function("switchBranch", &switch_branch);
   function("compareBranch", &compare_branch);

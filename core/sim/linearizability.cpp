@@ -512,4 +512,44 @@ LinearizabilityResult check_linearizable(const std::vector<HistoryOp>& history, 
   return result;
 }
 
+std::vector<size_t> shrink_refutation(const std::vector<HistoryOp>& history, const std::string& key, size_t ops_max,
+                                      uint64_t states_max) {
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < history.size(); ++i) {
+    if (history[i].key == key) kept.push_back(i);
+  }
+  const auto refuted = [&](const std::vector<size_t>& idx) {
+    std::vector<HistoryOp> sub;
+    sub.reserve(idx.size());
+    for (const size_t i : idx) sub.push_back(history[i]);
+    return check_linearizable(sub, states_max).refuted();
+  };
+  if (kept.size() > ops_max || !refuted(kept)) return {};
+  // A put or cas whose value some other kept operation returned stays: without it the read would
+  // fail for a dull reason (a value nobody wrote), and the learner would not see the real one.
+  const auto needed = [&](size_t j) {
+    const HistoryOp& w = history[kept[j]];
+    if (w.kind != KvOpKind::Put && w.kind != KvOpKind::Cas) return false;
+    for (size_t k = 0; k < kept.size(); ++k) {
+      const HistoryOp& r = history[kept[k]];
+      if (k != j && r.returned && r.result && *r.result == w.value) return true;
+    }
+    return false;
+  };
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (size_t j = 0; j < kept.size(); ++j) {
+      if (needed(j)) continue;
+      std::vector<size_t> without = kept;
+      without.erase(without.begin() + static_cast<std::ptrdiff_t>(j));
+      if (!without.empty() && refuted(without)) {
+        kept = std::move(without);
+        dropped = true;
+        --j;  // the next one moved into slot j
+      }
+    }
+  }
+  return kept;
+}
+
 }  // namespace raft::sim

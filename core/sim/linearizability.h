@@ -63,4 +63,12 @@ inline constexpr uint64_t kLinearizabilityStatesMax = 2'000'000;
 LinearizabilityResult check_linearizable(const std::vector<HistoryOp>& history,
                                          uint64_t states_max = kLinearizabilityStatesMax);
 
+// For a refuted `key`: the smallest set of that key's operations (indexes into `history`, in order)
+// that is still not linearizable, found by dropping one operation at a time while the rest stays
+// refuted (delta debugging, repeated until nothing more can go); a write whose value a kept operation
+// returned is never dropped, so the answer is never just "a read of a value nobody wrote". Empty if the key's operations are
+// linearizable or more than `ops_max` (each step is a whole search).
+std::vector<size_t> shrink_refutation(const std::vector<HistoryOp>& history, const std::string& key,
+                                      size_t ops_max = 64, uint64_t states_max = 200'000);
+
 }  // namespace raft::sim

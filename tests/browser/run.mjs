@@ -1285,6 +1285,32 @@ test('branches: acting in the past keeps the old future; Compare shows both, Swi
   lab.assertNoErrors();
 });
 
+test('the linearizability panel: a stale lease read is refuted, the smallest failing part and the culprit marked', async ({ lab, url }) => {
+  await lab.open(url);
+  await lab.ok('loadScenario', await lab.call('scenarioText', 'lease-under-drift'));
+  await lab.ok('seek', (await lab.state()).endTime);
+  const s = await lab.state();
+  assert(!s.invariants.ok, `the stale read did not stop the run: ${JSON.stringify(s.invariants)}`);
+  const menu = await lab.item('Simulation');
+  await lab.click(menu.x, menu.y);
+  const item = await lab.waitForItem('Linearizability panel');
+  await lab.click(item.x, item.y);
+  await lab.waitForWindow('Linearizability');
+  await lab.frames(3);
+  const lin = await lab.call('linearizability');
+  assert(lin.open && lin.checked && lin.verdict === 'not linearizable' && lin.key === 'x', `verdict: ${JSON.stringify(lin)}`);
+  assert(lin.failing.length >= 2 && lin.failing.length <= lin.ops && lin.failing.includes(lin.culprit),
+    `the failing part: ${JSON.stringify(lin)}`);
+  await lab.shot('linearizability-refuted');
+  // A healthy run: linearizable.
+  await lab.ok('loadScenario', await lab.call('scenarioText', 'kv-basics'));
+  await lab.ok('seek', (await lab.state()).endTime);
+  await lab.frames(3);
+  const ok = await lab.call('linearizability');
+  assert(ok.verdict === 'linearizable' && ok.ops >= 7 && ok.failing.length === 0, `kv-basics: ${JSON.stringify(ok)}`);
+  lab.assertNoErrors();
+});
+
 // ---- runner ----
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));

@@ -106,6 +106,19 @@ TEST_CASE("a stale read after a completed write is rejected") {
   CHECK(contains(r.explanation, "x was \"2\" (last changed by put(x, \"2\"), req 2)"));
 }
 
+TEST_CASE("the smallest failing sub-history keeps the writes its reads saw, and drops the rest") {
+  HistoryBuilder h;
+  h.put("x", "1", 0, 10);             // 0
+  h.put("x", "2", 20, 30);            // 1
+  h.get("x", std::string("1"), 40, 50);  // 2: stale, after put x 2 completed
+  h.put("y", "5", 0, 5);              // 3: another key
+  h.get("x", std::string("2"), 32, 34);  // 4: fine, and not needed to show the violation
+  REQUIRE(check_linearizable(h.ops).refuted());
+  CHECK(shrink_refutation(h.ops, "x") == std::vector<size_t>{0, 1, 2});
+  CHECK(shrink_refutation(h.ops, "y").empty());  // y is linearizable
+  CHECK(shrink_refutation(h.ops, "x", 2).empty());  // more ops than allowed to search
+}
+
 TEST_CASE("a read concurrent with a write may see either value") {
   for (const Value& seen : {Value("1"), Value("2")}) {
     CAPTURE(*seen);
