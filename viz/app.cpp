@@ -197,11 +197,9 @@ struct App::Impl {
   }
 
   // ---- branches ----
-  bool can_apply_now(const sim::Statement& s) const { return sim::can_apply(lab.cluster(), s); }
-
-  void save_branch(std::string change) {
-    branches.saved.push_back(Branch{"b" + std::to_string(++branches.serial), lab.to_scenario(), lab.cluster().now(),
-                                    lab.end_time(), std::move(change)});
+  void keep_branch(Branch b) {
+    b.name = "b" + std::to_string(++branches.serial);
+    branches.saved.push_back(std::move(b));
     if (branches.saved.size() > BranchState::kMax) {
       branches.saved.erase(branches.saved.begin());
       if (branches.compare >= 0) --branches.compare;
@@ -234,11 +232,11 @@ struct App::Impl {
   std::string switch_branch(int i) {
     if (i < 0 || i >= static_cast<int>(branches.saved.size())) return "no such branch";
     const Branch target = branches.saved[static_cast<size_t>(i)];
-    branches.saved.erase(branches.saved.begin() + i);
+    Branch left{"", lab.to_scenario(), lab.cluster().now(), lab.end_time(), "(the session you switched from)"};
+    if (auto err = lab.load_scenario(target.text, target.name, limits)) return err->to_string();  // nothing changed
     compare_branch(-1);
-    save_branch("(the session you switched from)");
-    std::string error;
-    if (auto err = lab.load_scenario(target.text, target.name, limits)) return err->to_string();
+    branches.saved.erase(branches.saved.begin() + i);
+    keep_branch(std::move(left));
     after_new_session();
     vs.scenario_banner = false;
     touched = true;
@@ -375,10 +373,15 @@ struct App::Impl {
       return "";
     }
     const bool was_past = lab.in_past();
-    // The future this command replaces is kept as a branch (issue 9).
-    if (was_past && commands_ahead(lab) && can_apply_now(s)) save_branch(sim::format_statement(s));
+    // The future this command replaces is kept as a branch (issue 9), if it does replace it (a
+    // `run` in the past only replays).
+    std::optional<Branch> replaced;
+    if (was_past && commands_ahead(lab)) {
+      replaced = Branch{"", lab.to_scenario(), lab.cluster().now(), lab.end_time(), sim::format_statement(s)};
+    }
     std::string err;
     const bool ok = lab.apply(s, &err);
+    if (replaced && lab.end_time() < replaced->end) keep_branch(std::move(*replaced));
     // Acting in the past forked (even when the statement then failed): the recorded future is
     // gone, so the timeline and the event log re-read the trace from here.
     if (was_past && !lab.in_past()) history.resync(lab);

@@ -51,7 +51,8 @@ void update_check(Ui& ui) {
   const sim::Cluster& c = ui.cluster();
   const sim::ClientOps& ops = c.client_ops();
   if (p.checked_ops == ops.size() && p.checked_at == c.now()) return;
-  if (!ui.vs.paused && ImGui::GetTime() - p.checked_real_s < kRecheckSeconds && p.checked_ops != SIZE_MAX) return;
+  // While playing or scrubbing, at most four checks a second (a search and its shrinking per check).
+  if ((!ui.vs.paused || ui.vs.scrubbing) && ImGui::GetTime() - p.checked_real_s < kRecheckSeconds && p.checked_ops != SIZE_MAX) return;
   p.checked_ops = ops.size();
   p.checked_at = c.now();
   p.checked_real_s = ImGui::GetTime();

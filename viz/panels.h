@@ -74,7 +74,8 @@ struct SpaceTimeResult {
   bool over_time = false;      // no message under the mouse: time_under_mouse is the moment there
   Time time_under_mouse = 0;
 };
-inline constexpr int kSpaceTimeVerticesMax = 40'000;  // then in-flight heads only (about 20 vertices each)
+// Then in-flight heads only, up to 12,000 more: the ring drawn after it keeps its own room under 64K.
+inline constexpr int kSpaceTimeVerticesMax = 30'000;
 SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool canvas_hovered, uint64_t highlight);
 void draw_log_view(Ui& ui, const Rect& r);
 void draw_inspector(Ui& ui, const Rect& r);

@@ -160,11 +160,12 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
     }
   }
   vs.st_rows.assign(static_cast<size_t>(area.height()) + 1, 0);
+  float best_head = 64.0f;
   // In flight: from the send toward the destination, cut at the moment shown, with a head there
   // (a square when busy: 4 vertices instead of a circle's 20).
   c.network().for_each_in_flight([&](const sim::InFlight& fl) {
     const Message& m = fl.msg;
-    if (m.from < 0 || m.to < 0 || m.from >= n || m.to >= n || dl->VtxBuffer.Size > kSpaceTimeVerticesMax + 20'000) return;
+    if (m.from < 0 || m.to < 0 || m.from >= n || m.to >= n || dl->VtxBuffer.Size > kSpaceTimeVerticesMax + 12'000) return;
     const ImVec2 a(x_of(fl.sent_at), y_of(m.from)), b(x_of(fl.deliver_at), y_of(m.to));
     const float prog = message_progress(fl.sent_at, fl.deliver_at, now);
     const ImVec2 head = a + (b - a) * prog;
@@ -189,9 +190,10 @@ SpaceTimeResult draw_space_time(Ui& ui, ImDrawList* dl, const Rect& area, bool c
     else dl->AddCircleFilled(head, hot ? 5.0f : 3.5f, col, 8);
     if (lost) dl->AddLine(head - ImVec2(4, 4), head + ImVec2(4, 4), color::kBad, 1.5f);
     if (inside) {
+      // A head within 8 px wins over any delivered arrow (it is what a click acts on); the nearest head of all.
       const float dx = head.x - mouse.x, dy = head.y - mouse.y;
-      if (dx * dx + dy * dy < std::max(best, 64.0f)) {  // the head wins within 8 px: it is what a click acts on
-        best = dx * dx + dy * dy;
+      if (dx * dx + dy * dy < best_head) {
+        best_head = dx * dx + dy * dy;
         hovered = fl.id;
         hovered_event = SIZE_MAX;
         out.in_flight = true;

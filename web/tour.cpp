@@ -167,8 +167,9 @@ val linearizability() {
   const viz::LinPanelState& p = app().linearizability_panel();
   val o = val::object();
   o.set("open", p.open);
-  o.set("checked", p.whole && p.checked_ops != SIZE_MAX);
-  o.set("verdict", std::string(sim::to_string(p.result.verdict)));
+  const bool checked = p.whole && p.checked_ops != SIZE_MAX;
+  o.set("checked", checked);
+  o.set("verdict", checked ? val(std::string(sim::to_string(p.result.verdict))) : val::null());
   o.set("key", p.result.key);
   o.set("explanation", p.result.explanation);
   o.set("ops", static_cast<double>(p.history.size()));
