@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "imgui.h"
+#include "viz/app_impl.h"
 #include "viz/history.h"
 #include "viz/panels.h"
 #include "viz/theme.h"
@@ -19,13 +20,6 @@
 #include "viz/words.h"
 
 namespace raft::viz {
-
-namespace {
-// The most virtual time a long move from a script or the JS API covers before the history reads
-// the trace: far less than fills the trace's window (Lab::kTraceWindowEvents; 5 servers under
-// client load make about 500 events a virtual second).
-constexpr Time kHistorySliceUs = 5'000'000;
-}  // namespace
 
 void ViewState::track(const char* key) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -54,483 +48,278 @@ ViewState::ViewState() {
   st_rows.reserve(2048);
 }
 
-struct App::Impl {
-  sim::Lab lab{default_config()};
-  History history;
-  ViewState vs;
-  Fonts fonts;
-  std::vector<ScenarioInfo> scenarios;
-  TourState tour;
-  BranchState branches;
-  std::vector<Action> actions;
-  std::string notice;
-  uint64_t notice_serial = 0;
-  double notice_age_s = 0;
-  uint64_t revision = 0;
-  bool touched = false;            // the session is no longer the untouched default
-  bool violation_noticed = false;
-  ImVec2 display{0, 0}, framebuffer_scale{1, 1};
-  PhaseHook hook = nullptr;
-  void* hook_ctx = nullptr;
+void App::Impl::phase(int p) {
+  if (hook) hook(hook_ctx, p);
+}
 
-  // A seek from the page (scrubbing, Go to present, a share link) is computed in slices of a few
-  // milliseconds per frame, so a long replay never blocks the page (issue 8); scripts and the JS
-  // API seek at once. The result does not depend on the slicing (Lab::seek_toward).
-  struct SeekJob {
-    bool active = false;
-    Time target = 0;
-    Time from = 0;
-    std::optional<Time> then;  // a share link's `open at`, sought once its run is computed
-  };
-  SeekJob job;
-  std::array<double, 512> frame_work{};  // the last frames' CPU cost, as the shell reports it
-  size_t frame_work_next = 0;
-  Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work
-  static constexpr double kSeekFrameBudgetMs = 6.0;
-  // What the page holds (issue 8): a longer script or link is refused with a sentence, and playing
-  // pauses here with a notice. Time costs no memory (a trace window, a client-history window,
-  // evenly thinned copy-on-write checkpoints, checker tables cut at the lowest snapshot), and
-  // neither do requests once the servers compact their logs (§7; the default session does, every
-  // 1,000 entries). Without snapshots each request leaves an entry in every log for good: the
-  // page holds 40,000 of them (measured: 39,947 requests, seed 6, 2000 virtual seconds, in a
-  // heap under 64 MB). A script's load is estimated from its nominal rates
-  // (Lab::estimate_log_entries), which a latency-bound load may not reach.
-  sim::Lab::Limits limits{24 * 3'600'000'000LL, 40'000};
+void App::Impl::set_notice(std::string text) {
+  notice = std::move(text);
+  ++notice_serial;
+  notice_age_s = 0;
+}
 
-  void phase(int p) {
-    if (hook) hook(hook_ctx, p);
+int App::Impl::find_scenario(const std::string& name) const {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    if (scenarios[i].name == name) return static_cast<int>(i);
   }
+  return -1;
+}
 
-  Impl() { actions.reserve(16); }
-
-  void set_notice(std::string text) {
-    notice = std::move(text);
-    ++notice_serial;
-    notice_age_s = 0;
-  }
-
-  int find_scenario(const std::string& name) const {
-    for (size_t i = 0; i < scenarios.size(); ++i) {
-      if (scenarios[i].name == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-
-  // A safety violation stops the run: say so once, and pause.
-  void check_violation() {
-    if (lab.cluster().ok()) {
-      violation_noticed = false;
-      return;
-    }
-    if (violation_noticed) return;
-    const sim::Violation& v = lab.cluster().checker().violation();
-    set_notice("Safety violation - " + v.property + ": " + v.message +
-               " The run stopped; drag the timeline back to see how it happened.");
-    violation_noticed = true;
-    vs.paused = true;
-  }
-
-  // After a script or a control moved time: the traveled flag, the history and the checker's
-  // verdict follow, and the session has a new revision.
-  void after_move() {
-    if (!lab.in_past()) vs.traveled = false;
-    history.update(lab);
-    check_violation();
-    sync_tour_step();
-    check_exercise();
-    ++revision;
-  }
-
-  // At an exercise step: done once every goal holds, with only the allowed commands given since
-  // the exercise began (at or after its moment).
-  // Counted only while the history since the exercise's start is intact: it began with its own
-  // pause, the last command then (tour_go forked there); going back before it and acting replaces
-  // that history, chapter commands and all. A solution shown by the page does not count.
-  void check_exercise() {
-    tour.goal_met = false;
-    const sim::TourExercise* e = tour.current_exercise();
-    if (e == nullptr || !tour.exercise_ready) return;
-    const Time start = tour.current_step()->t;
-    const std::vector<sim::TimedStatement>& log = lab.log();
-    const size_t k = tour.exercise_log;
-    if (k == 0 || log.size() < k || log[k - 1].t != start || !log[k - 1].s.is<sim::stmt::Pause>()) {
-      tour.exercise_note = "You went back before the exercise began and changed what happened there; press Restart exercise to try again.";
-      return;
-    }
-    tour.exercise_note.clear();
-    if (lab.cluster().now() < start) return;
-    tour.exercise_note = sim::exercise_disallowed(*e, std::span(log).subspan(k));
-    if (!tour.exercise_note.empty()) return;
-    tour.goal_met = sim::exercise_goal_met(*e, lab.cluster());
-    if (!tour.goal_met || tour.solving || tour.solution_shown || tour.is_done(e->id)) return;
-    tour.done.insert(std::lower_bound(tour.done.begin(), tour.done.end(), e->id), e->id);
-    ++tour.progress_serial;
-    set_notice("Exercise done: " + e->text);
-  }
-
-  // The tour's step follows the moment shown: playing, stepping or scrubbing onto another step's
-  // moment (its pause still in the log) makes it the current step.
-  void sync_tour_step() {
-    const sim::TourChapter* ch = tour.current_chapter();
-    if (ch == nullptr || tour.current_exercise() != nullptr) return;
-    const Time now = lab.cluster().now();
-    if (ch->steps[static_cast<size_t>(tour.step)].t == now) return;
-    const std::string here = pause_text_at(lab, now);
-    if (here.empty()) return;
-    for (size_t i = 0; i < ch->steps.size(); ++i) {
-      if (ch->steps[i].t == now && here.find(ch->steps[i].text) != std::string::npos) {
-        tour.step = static_cast<int>(i);
-        return;
-      }
-    }
-  }
-
-  // Advances virtual time by `d` for a script (no stop at pauses), in slices so that the history
-  // reads every event before the trace's window drops it.
-  void run_for(Time d) {
-    drop_job();
-    for (Time left = d; left > 0 && lab.cluster().ok(); left -= std::min(left, kHistorySliceUs)) {
-      lab.run_for(std::min(left, kHistorySliceUs));
-      history.update(lab);
-    }
-    after_move();
-  }
-
-  // ---- branches ----
-  void keep_branch(Branch b) {
-    b.name = "b" + std::to_string(++branches.serial);
-    branches.saved.push_back(std::move(b));
-    if (branches.saved.size() > BranchState::kMax) {
-      branches.saved.erase(branches.saved.begin());
-      if (branches.compare >= 0) --branches.compare;
-      if (branches.compare < 0) branches.compare_lab.reset();
-    }
-  }
-
-  void compare_branch(int i) {
-    branches.compare = -1;
-    branches.compare_lab.reset();
-    branches.compare_error.clear();
-    if (i < 0 || i >= static_cast<int>(branches.saved.size())) return;
-    branches.compare = i;
-    branches.compare_lab.emplace();
-    if (auto err = branches.compare_lab->load_scenario(branches.saved[static_cast<size_t>(i)].text, "branch", limits)) {
-      branches.compare_error = err->to_string();
-      branches.compare_lab.reset();
-    }
-    sync_compare();
-  }
-
-  // The compared branch follows the moment shown (a few virtual seconds of replay per frame at most).
-  void sync_compare() {
-    if (!branches.compare_lab) return;
-    sim::Lab& other = *branches.compare_lab;
-    const Time t = std::min(lab.cluster().now(), other.end_time());
-    if (other.cluster().now() != t) other.seek_toward(t, 5'000'000);
-  }
-
-  std::string switch_branch(int i) {
-    if (i < 0 || i >= static_cast<int>(branches.saved.size())) return "no such branch";
-    const Branch target = branches.saved[static_cast<size_t>(i)];
-    Branch left{"", lab.to_scenario(), lab.cluster().now(), lab.end_time(), "(the session you switched from)"};
-    if (auto err = lab.load_scenario(target.text, target.name, limits)) return err->to_string();  // nothing changed
-    compare_branch(-1);
-    branches.saved.erase(branches.saved.begin() + i);
-    keep_branch(std::move(left));
-    after_new_session();
-    vs.scenario_banner = false;
-    touched = true;
-    vs.paused = true;
-    begin_seek(lab.end_time(), lab.open_at());  // computed over the next frames, then at its fork moment
-    set_notice("Switched to " + target.name + ": the future from where it parted. The session you left is a branch now.");
-    return "";
-  }
-
-  // ---- the tour ----
-  std::string tour_go(int chapter, int step) {
-    const int chapters = static_cast<int>(tour.chapters.size());
-    if (chapter < 0 || chapter >= chapters) {
-      return "the tour has chapters 1.." + std::to_string(chapters) + ", not " + std::to_string(chapter + 1);
-    }
-    const sim::TourChapter& ch = tour.chapters[static_cast<size_t>(chapter)];
-    const int steps = static_cast<int>(ch.steps.size());
-    if (step < 0 || step >= steps) {
-      return "chapter " + std::to_string(chapter + 1) + " has steps 1.." + std::to_string(steps) + ", not " + std::to_string(step + 1);
-    }
-    std::string error;
-    if (!load_scenario(ch.scenario, ch.name + ".raft", &error, false)) return error;
-    tour.active = true;
-    tour.chapter = chapter;
-    tour.step = step;
-    tour.exercise_note.clear();
-    tour.exercise_ready = false;
-    tour.solution_shown = false;
-    const sim::TourStep& st = ch.steps[static_cast<size_t>(step)];
-    seek(st.t);
-    tour.step = step;  // seek() may have matched another step at the same moment
-    if (st.exercise >= 0) {
-      lab.fork();  // what happens from here is the learner's doing alone
-      tour.exercise_log = lab.log().size();
-      tour.exercise_ready = true;
-    }
-    tour.step_log = lab.log().size();
-    vs.paused = true;
-    after_move();
-    return "";
-  }
-
-  std::string tour_solve() {
-    const sim::TourExercise* e = tour.current_exercise();
-    if (e == nullptr) return "this step of the tour is not an exercise";
-    const sim::TourExercise exercise = *e;
-    if (std::string err = tour_go(tour.chapter, tour.step); !err.empty()) return err;
-    tour.solving = true;
-    std::string error;
-    for (const sim::Statement& s : exercise.solution) {
-      if (const auto* run = s.as<sim::stmt::Run>()) {
-        run_for(run->duration_us);
-      } else if (std::string err = act(s, Fork::Confirmed); !err.empty()) {
-        error = "the solution's '" + sim::format_statement(s) + "' could not apply: " + err;
-        break;
-      }
-    }
-    tour.solving = false;
-    tour.solution_shown = true;  // watching it is not doing it: Restart exercise to try
-    vs.paused = true;
-    after_move();
-    return error;
-  }
-
-  // While playing: the time of the next `pause` in the recorded future, if there is one.
-  std::optional<Time> next_pause_after(Time t) const {
-    const std::vector<sim::TimedStatement>& log = lab.log();
-    auto it = std::upper_bound(log.begin(), log.end(), t, [](Time x, const sim::TimedStatement& ts) { return x < ts.t; });
-    for (; it != log.end(); ++it) {
-      if (it->s.is<sim::stmt::Pause>()) return it->t;
-    }
-    return std::nullopt;
-  }
-
-
-  void after_new_session() {
-    drop_job();
-    notice.clear();  // a stale "could not be opened" must not outlive the run it was about
-    ++notice_serial;
-    tour.active = false;  // tour_go sets it again for its own chapter
-    history.reset();
-    vs.selected = kNoNode;
-    vs.group_mask = 0;
-    vs.group_mode = false;
-    vs.menu_node = kNoNode;
-    vs.menu_message = 0;
-    vs.awaiting_fork.clear();
-    vs.draft.loaded = false;
-    vs.log_follow = true;
-    vs.event_follow = true;
-    vs.accumulator_us = 0;
-    vs.traveled = false;
+// A safety violation stops the run: say so once, and pause.
+void App::Impl::check_violation() {
+  if (lab.cluster().ok()) {
     violation_noticed = false;
-    ++revision;
+    return;
   }
+  if (violation_noticed) return;
+  const sim::Violation& v = lab.cluster().checker().violation();
+  set_notice("Safety violation - " + v.property + ": " + v.message +
+             " The run stopped; drag the timeline back to see how it happened.");
+  violation_noticed = true;
+  vs.paused = true;
+}
 
-  // The default session: assets/scenarios/default.raft if shipped, else 5 nodes with light load.
-  void start_default() {
-    const int d = find_scenario("default");
-    bool loaded = false;
-    if (d >= 0 && scenarios[static_cast<size_t>(d)].error.empty()) {
-      loaded = !lab.load_scenario(scenarios[static_cast<size_t>(d)].text, "default.raft").has_value();
-    }
-    if (!loaded) {
-      lab.reset(default_config());
-      lab.apply(sim::make::client_load(true, kDefaultLoadPerSecond));
-    }
-    after_new_session();
-    vs.scenario_banner = false;
-    vs.paused = true;  // a new visitor reads the screen first; Play starts the run
+// After a script or a control moved time: the traveled flag, the history and the checker's
+// verdict follow, and the session has a new revision.
+void App::Impl::after_move() {
+  if (!lab.in_past()) vs.traveled = false;
+  history.update(lab);
+  check_violation();
+  sync_tour_step();
+  check_exercise();
+  ++revision;
+}
+
+// Advances virtual time by `d` for a script (no stop at pauses), in slices so that the history
+// reads every event before the trace's window drops it.
+void App::Impl::run_for(Time d) {
+  drop_job();
+  for (Time left = d; left > 0 && lab.cluster().ok(); left -= std::min(left, kHistorySliceUs)) {
+    lab.run_for(std::min(left, kHistorySliceUs));
+    history.update(lab);
   }
+  after_move();
+}
 
-  bool load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
-    auto err = lab.load_scenario(text, name, limits);
-    if (err) {
-      const std::string msg = err->to_string();
-      if (error) *error = msg;
-      set_notice("Could not load the scenario: " + msg);
-      return false;
-    }
-    lab.seek(0);  // t = 0 shows what the script does at 0 (cuts, timeouts), as a later seek there does
-    after_new_session();
-    vs.scenario_banner = banner && !lab.initial().title.empty();
-    vs.paused = true;  // opens paused: the Play hint and the scenario's text first
-    touched = true;
-    return true;
+void App::Impl::after_new_session() {
+  drop_job();
+  notice.clear();  // a stale "could not be opened" must not outlive the run it was about
+  ++notice_serial;
+  tour.active = false;  // tour_go sets it again for its own chapter
+  history.reset();
+  vs.selected = kNoNode;
+  vs.group_mask = 0;
+  vs.group_mode = false;
+  vs.menu_node = kNoNode;
+  vs.menu_message = 0;
+  vs.awaiting_fork.clear();
+  vs.draft.loaded = false;
+  vs.log_follow = true;
+  vs.event_follow = true;
+  vs.accumulator_us = 0;
+  vs.traveled = false;
+  violation_noticed = false;
+  ++revision;
+}
+
+// The default session: assets/scenarios/default.raft if shipped, else 5 nodes with light load.
+void App::Impl::start_default() {
+  const int d = find_scenario("default");
+  bool loaded = false;
+  if (d >= 0 && scenarios[static_cast<size_t>(d)].error.empty()) {
+    loaded = !lab.load_scenario(scenarios[static_cast<size_t>(d)].text, "default.raft").has_value();
   }
+  if (!loaded) {
+    lab.reset(default_config());
+    lab.apply(sim::make::client_load(true, kDefaultLoadPerSecond));
+  }
+  after_new_session();
+  vs.scenario_banner = false;
+  vs.paused = true;  // a new visitor reads the screen first; Play starts the run
+}
 
-  std::string act(const sim::Statement& s, Fork fork) {
-    drop_job();
-    if (fork == Fork::Ask && lab.in_past() && commands_ahead(lab)) {
-      vs.awaiting_fork.push_back(act_action(s, Fork::Ask));
-      vs.open_fork_modal = true;
-      return "";
-    }
-    const bool was_past = lab.in_past();
-    // The future this command replaces is kept as a branch (issue 9), if it does replace it (a
-    // `run` in the past only replays).
-    std::optional<Branch> replaced;
-    if (was_past && commands_ahead(lab)) {
-      replaced = Branch{"", lab.to_scenario(), lab.cluster().now(), lab.end_time(), sim::format_statement(s)};
-    }
-    std::string err;
-    const bool ok = lab.apply(s, &err);
-    if (replaced && lab.end_time() < replaced->end) keep_branch(std::move(*replaced));
-    // Acting in the past forked (even when the statement then failed): the recorded future is
-    // gone, so the timeline and the event log re-read the trace from here.
-    if (was_past && !lab.in_past()) history.resync(lab);
-    after_move();
-    if (!ok) {
-      if (err.empty()) err = "That command could not be applied.";
-      set_notice(err);
-      return err;
-    }
-    touched = true;
+bool App::Impl::load_scenario(const std::string& text, const std::string& name, std::string* error, bool banner) {
+  auto err = lab.load_scenario(text, name, limits);
+  if (err) {
+    const std::string msg = err->to_string();
+    if (error) *error = msg;
+    set_notice("Could not load the scenario: " + msg);
+    return false;
+  }
+  lab.seek(0);  // t = 0 shows what the script does at 0 (cuts, timeouts), as a later seek there does
+  after_new_session();
+  vs.scenario_banner = banner && !lab.initial().title.empty();
+  vs.paused = true;  // opens paused: the Play hint and the scenario's text first
+  touched = true;
+  return true;
+}
+
+std::string App::Impl::act(const sim::Statement& s, Fork fork) {
+  drop_job();
+  if (fork == Fork::Ask && lab.in_past() && commands_ahead(lab)) {
+    vs.awaiting_fork.push_back(act_action(s, Fork::Ask));
+    vs.open_fork_modal = true;
     return "";
   }
-
-  Time step() {
-    drop_job();
-    vs.paused = true;
-    // In the past, move along the recorded history (never forks); at the present, simulate.
-    if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
-    else lab.step();
-    after_move();
-    return lab.cluster().now();
+  const bool was_past = lab.in_past();
+  // The future this command replaces is kept as a branch (issue 9), if it does replace it (a
+  // `run` in the past only replays).
+  std::optional<Branch> replaced;
+  if (was_past && commands_ahead(lab)) {
+    replaced = Branch{"", lab.to_scenario(), lab.cluster().now(), lab.end_time(), sim::format_statement(s)};
   }
-
-  void step_back() {
-    drop_job();
-    vs.paused = true;
-    vs.traveled = true;
-    lab.step_back();
-    after_move();
+  std::string err;
+  const bool ok = lab.apply(s, &err);
+  if (replaced && lab.end_time() < replaced->end) keep_branch(std::move(*replaced));
+  // Acting in the past forked (even when the statement then failed): the recorded future is
+  // gone, so the timeline and the event log re-read the trace from here.
+  if (was_past && !lab.in_past()) history.resync(lab);
+  after_move();
+  if (!ok) {
+    if (err.empty()) err = "That command could not be applied.";
+    set_notice(err);
+    return err;
   }
+  touched = true;
+  return "";
+}
 
-  // At once (scripts, the JS API, stepping): any seek in progress is dropped where it is.
-  void seek(Time t) {
-    drop_job();
-    // In slices, so that the history reads every event before the trace's window drops it.
-    while (!lab.seek_toward(t, kHistorySliceUs)) history.update(lab);
-    vs.traveled = lab.in_past();
-    after_move();
-  }
+Time App::Impl::step() {
+  drop_job();
+  vs.paused = true;
+  // In the past, move along the recorded history (never forks); at the present, simulate.
+  if (lab.in_past()) lab.seek(std::min(next_event_time(lab), lab.end_time()));
+  else lab.step();
+  after_move();
+  return lab.cluster().now();
+}
 
-  void show_job() {
-    vs.seek_active = job.active;
-    vs.seek_from = job.from;
-    vs.seek_target = job.target;
-  }
-  void drop_job() {
-    job = SeekJob{};
-    show_job();
-  }
+void App::Impl::step_back() {
+  drop_job();
+  vs.paused = true;
+  vs.traveled = true;
+  lab.step_back();
+  after_move();
+}
 
-  // A seek from the page: starts computing at once (a short one finishes in this frame).
-  void begin_seek(Time t, std::optional<Time> then = std::nullopt) {
-    job.active = true;
-    job.target = std::clamp<Time>(t, 0, lab.end_time());
-    job.from = lab.cluster().now();
-    job.then = then;
-    show_job();
-    advance_seek();
-  }
+// At once (scripts, the JS API, stepping): any seek in progress is dropped where it is.
+void App::Impl::seek(Time t) {
+  drop_job();
+  // In slices, so that the history reads every event before the trace's window drops it.
+  while (!lab.seek_toward(t, kHistorySliceUs)) history.update(lab);
+  vs.traveled = lab.in_past();
+  after_move();
+}
 
-  void advance_seek() {
-    using clock = std::chrono::steady_clock;
-    const auto ms_since = [](clock::time_point t) { return std::chrono::duration<double, std::milli>(clock::now() - t).count(); };
-    const auto start = clock::now();
-    // The frame's budget covers the replay and the history's copy of its events.
-    bool done = false;
-    for (;;) {
-      const auto t0 = clock::now();
-      done = lab.seek_toward(job.target, slice_us);
-      const double ms = ms_since(t0);
-      // At most kHistorySliceUs between two reads of the trace by the history, so that the trace's
-      // window never drops an event the history has not read.
-      if (ms < 0.5 && slice_us < kHistorySliceUs) slice_us = std::min(2 * slice_us, kHistorySliceUs);
-      else if (ms > 2.0 && slice_us > 1'000) slice_us /= 2;
-      history.update(lab);
-      if (done || ms_since(start) >= kSeekFrameBudgetMs) break;
-    }
-    check_violation();
-    if (!done) return;
-    const std::optional<Time> then = job.then;
-    drop_job();
-    if (then) {
-      begin_seek(*then);
-      return;
-    }
-    vs.traveled = lab.in_past();
-    after_move();
-  }
+void App::Impl::show_job() {
+  vs.seek_active = job.active;
+  vs.seek_from = job.from;
+  vs.seek_target = job.target;
+}
 
-  // Esc or Cancel: the seek stops where it got to (a whole instant), paused.
-  void cancel_seek() {
-    if (!job.active) return;
-    drop_job();
-    vs.paused = true;
-    vs.traveled = lab.in_past();
-    char at[32], end[32];
-    format_time(at, sizeof at, lab.cluster().now());
-    format_time(end, sizeof end, lab.end_time());
-    set_notice(std::string("Stopped at ") + at + ". The run after it (to " + end +
-               ") is computed again when you go there.");
-    after_move();
-  }
+void App::Impl::drop_job() {
+  job = SeekJob{};
+  show_job();
+}
 
-  void restart(const sim::ClusterConfig& config) {
-    sim::Workload load = lab.cluster().workload();
-    lab.reset(config);
-    if (load.clients > 0) {
-      load.until_us = kTimeNever;
-      lab.apply(sim::make::clients(load));
-    }
-    after_new_session();
-    vs.scenario_banner = false;
-    touched = true;
-  }
+// A seek from the page: starts computing at once (a short one finishes in this frame).
+void App::Impl::begin_seek(Time t, std::optional<Time> then) {
+  job.active = true;
+  job.target = std::clamp<Time>(t, 0, lab.end_time());
+  job.from = lab.cluster().now();
+  job.then = then;
+  show_job();
+  advance_seek();
+}
 
-  void apply(Action& a) {
-    switch (a.kind) {
-      case Action::Kind::Act: act(a.statement, a.fork); break;
-      case Action::Kind::Seek: begin_seek(a.t); break;
-      case Action::Kind::StepForward: step(); break;
-      case Action::Kind::StepBack: step_back(); break;
-      case Action::Kind::GoLive: begin_seek(lab.end_time()); break;
-      case Action::Kind::CancelSeek: cancel_seek(); break;
-      case Action::Kind::ShowEvents:
-        history.load_page(lab, a.t, a.t_end);
-        vs.event_follow = false;
-        break;
-      case Action::Kind::LatestEvents: history.close_page(); break;
-      case Action::Kind::TourGo: tour_go(a.index, a.step); break;
-      case Action::Kind::TourClose:
-        tour.active = false;
-        ++revision;
-        break;
-      case Action::Kind::TourSolve: tour_solve(); break;
-      case Action::Kind::SwitchBranch: switch_branch(a.index); break;
-      case Action::Kind::CompareBranch: compare_branch(a.index); break;
-      case Action::Kind::Restart: restart(a.config); break;
-      case Action::Kind::LoadScenario:
-        if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
-          const ScenarioInfo& s = scenarios[static_cast<size_t>(a.index)];
-          // Shipped scenarios are short: run them slowly enough to follow the messages.
-          if (load_scenario(s.text, s.name + ".raft", nullptr, true) && lab.end_time() < 5'000'000) {
-            vs.speed = std::min(vs.speed, 0.25);
-          }
+void App::Impl::advance_seek() {
+  using clock = std::chrono::steady_clock;
+  const auto ms_since = [](clock::time_point t) { return std::chrono::duration<double, std::milli>(clock::now() - t).count(); };
+  const auto start = clock::now();
+  // The frame's budget covers the replay and the history's copy of its events.
+  bool done = false;
+  for (;;) {
+    const auto t0 = clock::now();
+    done = lab.seek_toward(job.target, slice_us);
+    const double ms = ms_since(t0);
+    // At most kHistorySliceUs between two reads of the trace by the history, so that the trace's
+    // window never drops an event the history has not read.
+    if (ms < 0.5 && slice_us < kHistorySliceUs) slice_us = std::min(2 * slice_us, kHistorySliceUs);
+    else if (ms > 2.0 && slice_us > 1'000) slice_us /= 2;
+    history.update(lab);
+    if (done || ms_since(start) >= kSeekFrameBudgetMs) break;
+  }
+  check_violation();
+  if (!done) return;
+  const std::optional<Time> then = job.then;
+  drop_job();
+  if (then) {
+    begin_seek(*then);
+    return;
+  }
+  vs.traveled = lab.in_past();
+  after_move();
+}
+
+// Esc or Cancel: the seek stops where it got to (a whole instant), paused.
+void App::Impl::cancel_seek() {
+  if (!job.active) return;
+  drop_job();
+  vs.paused = true;
+  vs.traveled = lab.in_past();
+  char at[32], end[32];
+  format_time(at, sizeof at, lab.cluster().now());
+  format_time(end, sizeof end, lab.end_time());
+  set_notice(std::string("Stopped at ") + at + ". The run after it (to " + end +
+             ") is computed again when you go there.");
+  after_move();
+}
+
+void App::Impl::restart(const sim::ClusterConfig& config) {
+  sim::Workload load = lab.cluster().workload();
+  lab.reset(config);
+  if (load.clients > 0) {
+    load.until_us = kTimeNever;
+    lab.apply(sim::make::clients(load));
+  }
+  after_new_session();
+  vs.scenario_banner = false;
+  touched = true;
+}
+
+void App::Impl::apply(Action& a) {
+  switch (a.kind) {
+    case Action::Kind::Act: act(a.statement, a.fork); break;
+    case Action::Kind::Seek: begin_seek(a.t); break;
+    case Action::Kind::StepForward: step(); break;
+    case Action::Kind::StepBack: step_back(); break;
+    case Action::Kind::GoLive: begin_seek(lab.end_time()); break;
+    case Action::Kind::CancelSeek: cancel_seek(); break;
+    case Action::Kind::ShowEvents:
+      history.load_page(lab, a.t, a.t_end);
+      vs.event_follow = false;
+      break;
+    case Action::Kind::LatestEvents: history.close_page(); break;
+    case Action::Kind::TourGo: tour_go(a.index, a.step); break;
+    case Action::Kind::TourClose:
+      tour.active = false;
+      ++revision;
+      break;
+    case Action::Kind::TourSolve: tour_solve(); break;
+    case Action::Kind::SwitchBranch: switch_branch(a.index); break;
+    case Action::Kind::CompareBranch: compare_branch(a.index); break;
+    case Action::Kind::Restart: restart(a.config); break;
+    case Action::Kind::LoadScenario:
+      if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {
+        const ScenarioInfo& s = scenarios[static_cast<size_t>(a.index)];
+        // Shipped scenarios are short: run them slowly enough to follow the messages.
+        if (load_scenario(s.text, s.name + ".raft", nullptr, true) && lab.end_time() < 5'000'000) {
+          vs.speed = std::min(vs.speed, 0.25);
         }
-        break;
-    }
+      }
+      break;
   }
-};
+}
 
 App::App() : impl_(new Impl) { impl_->start_default(); }
 
@@ -694,69 +483,7 @@ bool App::load_share_payload(const std::string& payload, std::string* error) {
   return true;
 }
 
-void App::set_tour(std::vector<ScenarioAsset> chapters) {
-  TourState& t = impl_->tour;
-  t.chapters.clear();
-  t.errors.clear();
-  t.active = false;
-  for (const ScenarioAsset& a : chapters) {
-    sim::TourChapter ch;
-    if (auto err = sim::parse_tour_chapter(a.text, a.name, ch)) {
-      t.errors.push_back(err->to_string());
-      continue;
-    }
-    t.chapters.push_back(std::move(ch));
-  }
-}
-
-const TourState& App::tour() const { return impl_->tour; }
-std::string App::tour_go(int chapter, int step) { return impl_->tour_go(chapter, step); }
-
-std::string App::tour_next() {
-  const TourState& t = impl_->tour;
-  if (t.chapters.empty()) return "the tour has no chapters";
-  if (!t.active) return tour_go(0, 0);
-  if (t.step + 1 < static_cast<int>(t.chapters[static_cast<size_t>(t.chapter)].steps.size())) return tour_go(t.chapter, t.step + 1);
-  if (t.chapter + 1 < static_cast<int>(t.chapters.size())) return tour_go(t.chapter + 1, 0);
-  return "this is the last step of the tour";
-}
-
-std::string App::tour_back() {
-  const TourState& t = impl_->tour;
-  if (!t.active) return "the tour is not open";
-  if (t.step > 0) return tour_go(t.chapter, t.step - 1);
-  if (t.chapter > 0) {
-    const int prev = t.chapter - 1;
-    return tour_go(prev, static_cast<int>(t.chapters[static_cast<size_t>(prev)].steps.size()) - 1);
-  }
-  return "this is the first step of the tour";
-}
-
-void App::tour_close() {
-  impl_->tour.active = false;
-  ++impl_->revision;
-}
-
-std::string App::tour_solve() { return impl_->tour_solve(); }
-
-void App::set_exercises_done(std::vector<std::string> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  impl_->tour.done = std::move(ids);
-}
-
-bool TourState::is_done(const std::string& id) const { return std::binary_search(done.begin(), done.end(), id); }
-
-int TourState::total_steps() const {
-  int n = 0;
-  for (const sim::TourChapter& c : chapters) n += static_cast<int>(c.steps.size());
-  return n;
-}
-
-const BranchState& App::branches() const { return impl_->branches; }
 const LinPanelState& App::linearizability_panel() const { return impl_->vs.lin; }
-std::string App::switch_branch(int i) { return impl_->switch_branch(i); }
-void App::compare_branch(int i) { impl_->compare_branch(i); }
 
 void App::open_default(const std::string& notice) {
   impl_->start_default();

@@ -20,18 +20,8 @@ constexpr uint64_t kClientsMax = 1000;
 constexpr double kRatePerSecondMax = 1'000'000;
 constexpr uint64_t kKeysMax = 1000;
 constexpr uint64_t kAppendEntriesMax = 100'000;
-constexpr size_t kKeyBytesMax = 64;
-constexpr size_t kValueBytesMax = 256;
 
 // ---- shared argument shapes ----
-
-void print_node(std::string& out, NodeId n) { out += ' ' + node_name(n); }
-
-void print_terms(std::string& out, const std::vector<Term>& terms) {
-  for (Term t : terms) out += ' ' + std::to_string(t);
-}
-
-const char* cmp_text(Cmp c) { return c == Cmp::Eq ? "=" : c == Cmp::Ge ? ">=" : "<="; }
 
 // `min max`, both durations, min <= max; `what` names it in messages ("the latency").
 bool range(LineReader& r, Time& lo, Time& hi, std::string_view kw, std::string_view what) {
@@ -276,15 +266,6 @@ bool parse_run(LineReader& r, Statement& out) {
 }
 void print_run(const Statement& s, std::string& out) { out += ' ' + format_duration(s.get<stmt::Run>().duration_us); }
 
-template <class T>
-bool parse_on_node(LineReader& r, Statement& out, std::string_view kw) {
-  T t;
-  if (!r.node(t.node, kw)) return false;
-  out = t;
-  return r.end("the node");
-}
-template <class T>
-void print_on_node(const Statement& s, std::string& out) { print_node(out, s.get<T>().node); }
 
 bool parse_crash(LineReader& r, Statement& out) { return parse_on_node<stmt::Crash>(r, out, "crash"); }
 bool parse_crash_leader(LineReader& r, Statement& out) {
@@ -495,133 +476,6 @@ bool parse_add_server(LineReader& r, Statement& out) {
   return r.end("the server");
 }
 bool parse_remove_server(LineReader& r, Statement& out) { return parse_on_node<stmt::RemoveServer>(r, out, "remove"); }
-
-// ---- checks ----
-
-bool parse_expect_leader(LineReader& r, Statement& out) {
-  if (r.done()) {
-    out = stmt::ExpectLeader{};
-    return true;
-  }
-  stmt::ExpectLeaderIs e;
-  if (!r.node(e.node, "expect leader")) return false;
-  out = e;
-  return r.end("'expect leader'");
-}
-void print_expect_leader_is(const Statement& s, std::string& out) { print_node(out, s.get<stmt::ExpectLeaderIs>().node); }
-
-bool parse_expect_no_leader(LineReader& r, Statement& out) {
-  out = stmt::ExpectNoLeader{};
-  return r.end("'expect no leader'");
-}
-
-bool parse_expect_term(LineReader& r, Statement& out) {
-  stmt::ExpectTerm e;
-  if (!r.node(e.node, "expect term") || !r.cmp(e.cmp) || !r.integer(e.term, 0, kTermMax, "a term")) return false;
-  out = e;
-  return r.end("the number");
-}
-void print_expect_term(const Statement& s, std::string& out) {
-  const auto& e = s.get<stmt::ExpectTerm>();
-  print_node(out, e.node);
-  out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.term);
-}
-
-bool parse_expect_commit(LineReader& r, Statement& out) {
-  stmt::ExpectCommit e;
-  if (!r.node(e.node, "expect commit") || !r.cmp(e.cmp) || !r.integer(e.index, 0, kIndexMax, "a log index")) return false;
-  out = e;
-  return r.end("the number");
-}
-void print_expect_commit(const Statement& s, std::string& out) {
-  const auto& e = s.get<stmt::ExpectCommit>();
-  print_node(out, e.node);
-  out += std::string(" ") + cmp_text(e.cmp) + ' ' + std::to_string(e.index);
-}
-
-bool parse_expect_log(LineReader& r, Statement& out) {
-  stmt::ExpectLog e;
-  if (!r.node(e.node, "expect log") || !r.term_list(e.terms, false)) return false;
-  out = std::move(e);
-  return r.end("the log");
-}
-void print_expect_log(const Statement& s, std::string& out) {
-  print_node(out, s.get<stmt::ExpectLog>().node);
-  print_terms(out, s.get<stmt::ExpectLog>().terms);
-}
-
-bool parse_expect_value(LineReader& r, Statement& out) {
-  stmt::ExpectValue e;
-  const std::string like = " (like 'expect value x 1' or 'expect value x none')";
-  std::string value;
-  if (!r.word(e.key, "a key" + like, kKeyBytesMax, true) || !r.word(value, "a value" + like, kValueBytesMax, true)) return false;
-  if (value != "none") e.value = std::move(value);
-  out = std::move(e);
-  return r.end("the value");
-}
-void print_expect_value(const Statement& s, std::string& out) {
-  const auto& e = s.get<stmt::ExpectValue>();
-  out += ' ' + e.key + ' ' + (e.value ? *e.value : "none");
-}
-
-bool parse_expect_role(LineReader& r, Statement& out) {
-  stmt::ExpectRole e;
-  if (!r.node(e.node, "expect role")) return false;
-  const std::string_view role = r.next();
-  if (role == "follower") e.role = Role::Follower;
-  else if (role == "candidate") e.role = Role::Candidate;
-  else if (role == "leader") e.role = Role::Leader;
-  else return r.fail("expected a role (follower, candidate or leader)" + (role.empty() ? std::string() : ", got " + shown(role)));
-  out = e;
-  return r.end("the role");
-}
-void print_expect_role(const Statement& s, std::string& out) {
-  print_node(out, s.get<stmt::ExpectRole>().node);
-  out += std::string(" ") + role_name(s.get<stmt::ExpectRole>().role);
-}
-
-bool parse_expect_down(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectDown>(r, out, "expect down"); }
-bool parse_expect_up(LineReader& r, Statement& out) { return parse_on_node<stmt::ExpectUp>(r, out, "expect up"); }
-
-// `expect voters s1 s2 s3`, `expect learners s6` (none: `expect learners none`), in id order.
-template <class T>
-bool parse_node_set(LineReader& r, Statement& out) {
-  T t;
-  if (r.peek() == "none") {
-    r.next();
-    out = t;
-    return r.end("'none'");
-  }
-  uint32_t seen = 0;
-  while (!r.done()) {
-    NodeId n = kNoNode;
-    if (!r.new_node(n, "expect")) return false;
-    if (seen & (1u << n)) return r.fail(node_name(n) + " appears twice");
-    seen |= 1u << n;
-  }
-  if (seen == 0) return r.fail("expected servers like 's1 s2 s3' (or 'none')");
-  for (NodeId n = 0; n < kNodesMax; ++n) {
-    if (seen & (1u << n)) t.nodes.push_back(n);
-  }
-  out = std::move(t);
-  return true;
-}
-template <class T>
-void print_node_set(const Statement& s, std::string& out) {
-  const auto& nodes = s.get<T>().nodes;
-  if (nodes.empty()) out += " none";
-  for (NodeId n : nodes) print_node(out, n);
-}
-
-// The rest of the line is the property's name, as the checker writes it.
-bool parse_expect_violation(LineReader& r, Statement& out) {
-  stmt::ExpectViolation e;
-  while (!r.done()) e.property += (e.property.empty() ? "" : " ") + std::string(r.next());
-  if (e.property.empty()) return r.fail("expected the violated property after 'expect violation' (like 'expect violation Election Safety')");
-  out = std::move(e);
-  return true;
-}
-void print_expect_violation(const Statement& s, std::string& out) { out += ' ' + s.get<stmt::ExpectViolation>().property; }
 
 // ---- the table ----
 

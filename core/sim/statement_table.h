@@ -95,6 +95,76 @@ const StatementSpec& spec_of(const Statement& s);
 inline constexpr uint64_t kTermMax = 1'000'000'000;
 inline constexpr uint64_t kIndexMax = 1'000'000'000;
 
+// ---- argument shapes shared by the rows' files ----
+inline constexpr size_t kKeyBytesMax = 64;
+inline constexpr size_t kValueBytesMax = 256;
+
+inline void print_node(std::string& out, NodeId n) { out += ' ' + node_name(n); }
+inline void print_terms(std::string& out, const std::vector<Term>& terms) {
+  for (Term t : terms) out += ' ' + std::to_string(t);
+}
+inline const char* cmp_text(Cmp c) { return c == Cmp::Eq ? "=" : c == Cmp::Ge ? ">=" : "<="; }
+
+template <class T>
+bool parse_on_node(LineReader& r, Statement& out, std::string_view kw) {
+  T t;
+  if (!r.node(t.node, kw)) return false;
+  out = t;
+  return r.end("the node");
+}
+template <class T>
+void print_on_node(const Statement& s, std::string& out) { print_node(out, s.get<T>().node); }
+
+// `expect voters s1 s2 s3`, `expect learners s6` (none: `expect learners none`), in id order.
+template <class T>
+bool parse_node_set(LineReader& r, Statement& out) {
+  T t;
+  if (r.peek() == "none") {
+    r.next();
+    out = t;
+    return r.end("'none'");
+  }
+  uint32_t seen = 0;
+  while (!r.done()) {
+    NodeId n = kNoNode;
+    if (!r.new_node(n, "expect")) return false;
+    if (seen & (1u << n)) return r.fail(node_name(n) + " appears twice");
+    seen |= 1u << n;
+  }
+  if (seen == 0) return r.fail("expected servers like 's1 s2 s3' (or 'none')");
+  for (NodeId n = 0; n < kNodesMax; ++n) {
+    if (seen & (1u << n)) t.nodes.push_back(n);
+  }
+  out = std::move(t);
+  return true;
+}
+template <class T>
+void print_node_set(const Statement& s, std::string& out) {
+  const auto& nodes = s.get<T>().nodes;
+  if (nodes.empty()) out += " none";
+  for (NodeId n : nodes) print_node(out, n);
+}
+
+// The rows of the checks (statement_checks.cpp): expect leader, term, commit, log, value, role,
+// down/up, violation.
+bool parse_expect_leader(LineReader& r, Statement& out);
+void print_expect_leader_is(const Statement& s, std::string& out);
+bool parse_expect_no_leader(LineReader& r, Statement& out);
+bool parse_expect_term(LineReader& r, Statement& out);
+void print_expect_term(const Statement& s, std::string& out);
+bool parse_expect_commit(LineReader& r, Statement& out);
+void print_expect_commit(const Statement& s, std::string& out);
+bool parse_expect_log(LineReader& r, Statement& out);
+void print_expect_log(const Statement& s, std::string& out);
+bool parse_expect_value(LineReader& r, Statement& out);
+void print_expect_value(const Statement& s, std::string& out);
+bool parse_expect_role(LineReader& r, Statement& out);
+void print_expect_role(const Statement& s, std::string& out);
+bool parse_expect_down(LineReader& r, Statement& out);
+bool parse_expect_up(LineReader& r, Statement& out);
+bool parse_expect_violation(LineReader& r, Statement& out);
+void print_expect_violation(const Statement& s, std::string& out);
+
 // The rows of §7 log compaction (statement_snapshot.cpp): snapshot_every, snapshot_chunk,
 // snapshot sN, expect snapshot.
 bool parse_snapshot_every(LineReader& r, Statement& out);
