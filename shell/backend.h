@@ -15,7 +15,8 @@ struct Viewport {
   double display_w = 1, display_h = 1;  // ImGui units: screen coordinates natively, CSS pixels on the web
   int fb_w = 1, fb_h = 1;               // the framebuffer, in pixels
   bool cursor_in_pixels = false;        // GLFW reports the cursor in framebuffer pixels (the web)
-  float font_scale = 1;                 // framebuffer pixels per ImGui unit to rasterize the font at
+  float font_scale = 1;                 // framebuffer pixels per display unit
+  float device_scale = 1;               // the screen's scale the window system leaves to the app (HiDPI X11)
 };
 
 // The GL context to ask for.

@@ -89,7 +89,7 @@ void fail(Failure f) {
   }
 }
 
-// GLFW reports the cursor in window coordinates, which are ImGui's display units here.
+// GLFW reports the cursor in window coordinates, which are the display units here.
 Viewport viewport(GLFWwindow* window) {
   Viewport v;
   int ww = 0, wh = 0;
@@ -98,6 +98,12 @@ Viewport viewport(GLFWwindow* window) {
   v.display_w = ww > 0 ? ww : 1;
   v.display_h = wh > 0 ? wh : 1;
   v.font_scale = ww > 0 && v.fb_w > 0 ? static_cast<float>(v.fb_w) / static_cast<float>(ww) : 1.0f;
+  // Where window coordinates are pixels (X11, Windows), a HiDPI screen's scale is the app's to apply.
+  if (v.fb_w == ww) {
+    float sx = 1, sy = 1;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    v.device_scale = sx;
+  }
   return v;
 }
 

@@ -2,9 +2,10 @@
 // the shipped scenarios), the frame, and shutdown. The backend (shell/backend.h) supplies the GL
 // context, the sizes and the loop.
 //
-// Sizes: ImGui works in display units (CSS pixels on the web) and the framebuffer in pixels
-// (io.DisplayFramebufferScale = pixels per unit), so layout and click positions are in display
-// units while the font is rasterized at framebuffer resolution (App::init_imgui gets the scale).
+// Sizes: the window is measured in display units (CSS pixels on the web, screen coordinates
+// natively) and the framebuffer in pixels. ImGui works in display units divided by the UI scale
+// (App::ui_scale_for), io.DisplayFramebufferScale is pixels per ImGui unit, and the font is
+// rasterized at that resolution (App::init_imgui gets the scale).
 #include <algorithm>
 #include <cfloat>
 #include <cstdio>
@@ -90,18 +91,30 @@ void frame() {
   dt_s = std::clamp(dt_s, 0.0, kMaxDtS);
 
   const Viewport v = backend::viewport(g.window);
-  init_fonts(v.font_scale);  // rebuilt only when the scale changes (zoom, another screen)
+  // ImGui lays out in display units / scale (the UI scale: big screens and Ctrl +/- make it larger)
+  // and the font is rasterized at framebuffer pixels per ImGui unit, so text stays sharp.
+  const float scale = app().ui_scale_for(v.display_w, v.display_h, v.device_scale);
+  init_fonts(v.font_scale * scale);  // rebuilt only when the scale changes (zoom, another screen)
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   io.DeltaTime = static_cast<float>(dt_s > 0 ? dt_s : 1e-4);
-  io.DisplaySize = ImVec2(static_cast<float>(v.display_w), static_cast<float>(v.display_h));
-  io.DisplayFramebufferScale = ImVec2(static_cast<float>(v.fb_w / v.display_w), static_cast<float>(v.fb_h / v.display_h));
-  if (v.cursor_in_pixels && io.MousePos.x != -FLT_MAX)
-    io.MousePos = ImVec2(io.MousePos.x / io.DisplayFramebufferScale.x, io.MousePos.y / io.DisplayFramebufferScale.y);
+  io.DisplaySize = ImVec2(static_cast<float>(v.display_w / scale), static_cast<float>(v.display_h / scale));
+  io.DisplayFramebufferScale = ImVec2(static_cast<float>(v.fb_w / io.DisplaySize.x), static_cast<float>(v.fb_h / io.DisplaySize.y));
+  // GLFW's cursor is in display units natively and in framebuffer pixels on the page.
+  if (io.MousePos.x != -FLT_MAX) {
+    const ImVec2 per_unit = v.cursor_in_pixels ? io.DisplayFramebufferScale : ImVec2(scale, scale);
+    io.MousePos = ImVec2(io.MousePos.x / per_unit.x, io.MousePos.y / per_unit.y);
+  }
 
   ImGui::NewFrame();
+  // Ctrl + / Ctrl - / Ctrl 0: the UI scale (the page keeps the browser from zooming too).
+  if (io.KeyCtrl && !io.KeyAlt) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) app().zoom_by(+1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) app().zoom_by(-1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) app().zoom_by(0);
+  }
   app().frame(dt_s);
   ImGui::Render();
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include "imgui.h"
 #include "viz/app_impl.h"
@@ -149,6 +150,7 @@ bool App::Impl::load_scenario(const std::string& text, const std::string& name, 
   lab.seek(0);  // t = 0 shows what the script does at 0 (cuts, timeouts), as a later seek there does
   after_new_session();
   vs.scenario_banner = banner && !lab.initial().title.empty();
+  vs.scenario_banner_open = false;
   vs.paused = true;  // opens paused: the Play hint and the scenario's text first
   touched = true;
   return true;
@@ -552,15 +554,43 @@ ShellRequest App::take_shell_request() {
   return r;
 }
 
+float App::ui_scale_for(double display_w, double display_h, float device) {
+  ViewState& vs = impl_->vs;
+  if (!(device > 0.25f && device < 8)) device = 1;
+  const float fit = fit_ui_scale(static_cast<float>(display_w) / device, static_cast<float>(display_h) / device);
+  vs.ui_scale = device * fit * vs.ui_zoom;
+  return vs.ui_scale;
+}
+
+float App::ui_zoom() const { return impl_->vs.ui_zoom; }
+void App::set_ui_zoom(float zoom) {
+  if (!(zoom > 0)) zoom = 1;  // also NaN
+  impl_->vs.ui_zoom = std::clamp(zoom, kUiZooms[0], kUiZooms[std::size(kUiZooms) - 1]);
+}
+
+void App::zoom_by(int steps) {
+  set_ui_zoom(step_ui_zoom(impl_->vs.ui_zoom, steps));
+  char text[96];
+  std::snprintf(text, sizeof text, "UI scale %.0f%% (Ctrl + and Ctrl - change it, Ctrl 0 resets)", impl_->vs.ui_zoom * 100.0f);
+  toast(text);
+}
+
+float App::ui_scale() const { return impl_->vs.ui_scale; }
+
+namespace {
+// ImGui units -> display units.
+ScreenPoint shown(ImVec2 p, float scale) { return ScreenPoint{p.x * scale, p.y * scale}; }
+}  // namespace
+
 std::optional<ScreenPoint> App::node_position(NodeId n) const {
   const ViewState& vs = impl_->vs;
   if (!vs.ring_visible || n < 0 || n >= vs.ring.n) return std::nullopt;
-  return ScreenPoint{vs.ring.pos[n].x, vs.ring.pos[n].y};
+  return shown(vs.ring.pos[n], vs.ui_scale);
 }
 
 std::optional<ScreenPoint> App::message_position(uint64_t id) const {
   for (const MessageSpot& s : impl_->vs.messages) {
-    if (s.id == id) return ScreenPoint{s.pos.x, s.pos.y};
+    if (s.id == id) return shown(s.pos, impl_->vs.ui_scale);
   }
   return std::nullopt;
 }
@@ -570,28 +600,30 @@ void App::set_space_time(bool shown) { impl_->vs.space_time = shown; }
 std::optional<ScreenPoint> App::space_time_position(uint64_t id) const {
   if (!impl_->vs.space_time) return std::nullopt;
   for (const MessageSpot& s : impl_->vs.st_heads) {
-    if (s.id == id) return ScreenPoint{s.pos.x, s.pos.y};
+    if (s.id == id) return shown(s.pos, impl_->vs.ui_scale);
   }
   return std::nullopt;
 }
 
 std::optional<ScreenPoint> App::item_position(std::string_view key) const {
   for (const ItemSpot& s : impl_->vs.items) {
-    if (key == s.key) return ScreenPoint{s.pos.x, s.pos.y};
+    if (key == s.key) return shown(s.pos, impl_->vs.ui_scale);
   }
   return std::nullopt;
 }
 
 std::optional<ScreenRect> App::window_rect(std::string_view name) const {
+  const float k = impl_->vs.ui_scale;
   for (const WindowSpot& s : impl_->vs.windows) {
-    if (name == s.name) return ScreenRect{s.rect.min.x, s.rect.min.y, s.rect.width(), s.rect.height()};
+    if (name == s.name) return ScreenRect{s.rect.min.x * k, s.rect.min.y * k, s.rect.width() * k, s.rect.height() * k};
   }
   return std::nullopt;
 }
 
-ScreenPoint App::display_size() const { return ScreenPoint{impl_->display.x, impl_->display.y}; }
+ScreenPoint App::display_size() const { return shown(impl_->display, impl_->vs.ui_scale); }
 ScreenPoint App::framebuffer_scale() const {
-  return ScreenPoint{impl_->framebuffer_scale.x, impl_->framebuffer_scale.y};
+  const float k = impl_->vs.ui_scale;
+  return ScreenPoint{impl_->framebuffer_scale.x / k, impl_->framebuffer_scale.y / k};
 }
 
 void App::set_phase_hook(PhaseHook hook, void* ctx) {

@@ -159,7 +159,21 @@ class App {
   // offers "Open .raft file...", which the shell answers with load_scenario_text.
   void set_can_open_files(bool can);
 
+  // ---- the UI scale ----
+  // Display units (CSS pixels, screen coordinates) per ImGui unit for a display of this size:
+  // fit_ui_scale (bigger on big screens) times the user's zoom. The shell calls it once a frame,
+  // lays ImGui out in display/scale units and rasterizes the font at the scale (sharp text).
+  // `device`: the screen's own scale where the window system does not apply it (a HiDPI X11
+  // screen; 1 on the page, whose CSS pixels already follow the device pixel ratio).
+  float ui_scale_for(double display_w, double display_h, float device = 1);
+  // The user's zoom: Ctrl + / Ctrl - / Ctrl 0 (the shell reads the keys: zoom_by(+1, -1, 0)) and
+  // Settings. set_ui_zoom clamps to kUiZooms' ends; zoom_by confirms with a toast.
+  float ui_zoom() const;
+  void set_ui_zoom(float zoom);
+  void zoom_by(int steps);
+
   // ---- geometry of the last frame, for tests that click on the canvas ----
+  // Positions and rectangles are in display units (CSS pixels on the page), whatever the scale.
   std::optional<ScreenPoint> node_position(NodeId n) const;
   std::optional<ScreenPoint> message_position(uint64_t id) const;
   // Shows or hides the space-time diagram beside the ring (its checkbox, or the t key).
@@ -176,9 +190,11 @@ class App {
   // "Timeline", "Status"), the popups ("node_menu", "message_menu", "Change the past?"), and the
   // timeline's scrubber bar ("Scrubber").
   std::optional<ScreenRect> window_rect(std::string_view name) const;
-  // The display in ImGui units and the framebuffer pixels per unit, as of the last frame.
+  // The display in display units and the framebuffer pixels per display unit, as of the last frame.
   ScreenPoint display_size() const;
   ScreenPoint framebuffer_scale() const;
+  // Display units per ImGui unit in the last frame.
+  float ui_scale() const;
 
   // For the frame benchmark: called at the phase boundaries of frame(): 0 start, 1 after the
   // simulation step, 2 after building the UI, 3 after applying the user's actions.

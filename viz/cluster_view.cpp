@@ -193,32 +193,29 @@ float draw_unsafe_banner(ImDrawList* dl, const Fonts& f, ImVec2 pos, float width
   return h;
 }
 
-// The close box of a banner at `pos` with `width`.
 // Dissertation ch. 4: once membership has changed, the configuration in use as the leader sees
-// it (§4.1: the latest in its log, committed or not), and a change still in progress.
-void draw_configuration_line(ImDrawList* dl, const Fonts& f, const sim::Cluster& c, ImVec2 pos) {
+// it (§4.1: the latest in its log, committed or not), and a change still in progress; "" while
+// it is the bootstrap one.
+std::string configuration_line(const sim::Cluster& c) {
   const Configuration bootstrap = Configuration::initial(c.config().nodes);
   bool changed = c.size() != c.config().nodes;
   for (NodeId i = 0; i < c.size() && !changed; ++i) changed = c.node(i).configuration() != bootstrap;
-  if (!changed) return;
+  if (!changed) return "";
   const NodeId l = c.leader();
-  std::string text;
-  if (l == kNoNode) {
-    text = "configuration: no leader right now (each server's own is in the inspector)";
-  } else {
-    const Node& leader = c.node(l);
-    const Configuration& k = leader.configuration();
-    text = "voters " + node_names(k.voters);
-    if (k.learners != 0) text += "   learners " + node_names(k.learners);
-    if (!leader.configuration_committed()) {
-      text += "   (entry " + std::to_string(leader.configuration_index()) + " not yet committed)";
-    } else if (leader.deferred_configuration()) {
-      text += "   (a change waits for an entry of term " + std::to_string(leader.current_term()) + " to commit)";
-    }
+  if (l == kNoNode) return "configuration: no leader right now (each server's own is in the inspector)";
+  const Node& leader = c.node(l);
+  const Configuration& k = leader.configuration();
+  std::string text = "voters " + node_names(k.voters);
+  if (k.learners != 0) text += "   learners " + node_names(k.learners);
+  if (!leader.configuration_committed()) {
+    text += "   (entry " + std::to_string(leader.configuration_index()) + " not yet committed)";
+  } else if (leader.deferred_configuration()) {
+    text += "   (a change waits for an entry of term " + std::to_string(leader.current_term()) + " to commit)";
   }
-  draw_text(dl, f.small, f.small_size(), pos, color::kTextDim, text.c_str());
+  return text;
 }
 
+// The close box of a banner at `pos` with `width`.
 Rect banner_close_box(ImVec2 pos, float width) { return {pos + ImVec2(width - 22, 2), pos + ImVec2(width - 2, 22)}; }
 
 }  // namespace
@@ -313,7 +310,19 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   const bool show_notice = !ui.notice.empty() && vs.notice_hidden != ui.notice_serial;
   const sim::Scenario* banner = vs.scenario_banner ? &ui.lab.initial() : nullptr;
   const float notice_h = show_notice ? draw_banner(nullptr, f, area.min, bw, color::kWarn, ui.notice.c_str(), nullptr) : 0;
-  const float scenario_h = banner ? draw_banner(nullptr, f, area.min, bw, color::kAccent, banner->title.c_str(), banner->description.c_str()) : 0;
+  // A long explanation that would take more than a third of the view collapses to its title
+  // (click it to read it all, and again to fold it).
+  std::string banner_title = banner ? banner->title : std::string();
+  const char* banner_body = banner ? banner->description.c_str() : nullptr;
+  bool banner_foldable = false;
+  if (banner && draw_banner(nullptr, f, area.min, bw, color::kAccent, banner_title.c_str(), banner_body) > area.height() / 3) {
+    banner_foldable = true;
+    if (!vs.scenario_banner_open) {
+      banner_title += "   (click to read)";
+      banner_body = nullptr;
+    }
+  }
+  const float scenario_h = banner ? draw_banner(nullptr, f, area.min, bw, color::kAccent, banner_title.c_str(), banner_body) : 0;
   // A scenario's marked moment (`pause`), or at the start of a run that opened paused, how to go
   // on. The tour shows its steps in its own panel.
   std::string moment;
@@ -330,6 +339,10 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
   const ImVec2 moment_pos(area.min.x + 8, scenario_pos.y + (banner ? scenario_h + 4 : 0));
   Rect ring_area = area;
   ring_area.min.y += unsafe_h + (show_notice ? notice_h + 4 : 0) + (banner ? scenario_h + 4 : 0) + (moment.empty() ? 0 : moment_h + 4);
+  // The configuration line (after a membership change) has its own row above the ring.
+  const std::string configuration = configuration_line(c);
+  const ImVec2 configuration_pos(area.min.x + 8, ring_area.min.y + 2);
+  if (!configuration.empty()) ring_area.min.y += f.small_size() + 6;
   float legend_h = 0;
   const bool busy = c.network().in_flight() > kBusyMessages;
   // The legend goes under the ring when there is room; otherwise the inspector shows it.
@@ -506,7 +519,7 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     }
   }
 
-  draw_configuration_line(dl, f, c, ImVec2(ring_area.min.x + 8, ring_area.min.y + 2));
+  if (!configuration.empty()) draw_text(dl, f.small, f.small_size(), configuration_pos, color::kTextDim, configuration.c_str());
 
   // Link under the mouse (only when no node or message is).
   NodeId la = kNoNode, lb = kNoNode;
@@ -528,7 +541,10 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     vs.windows.push_back(WindowSpot{"unsafe_banner", Rect{unsafe_pos, unsafe_pos + ImVec2(bw, unsafe_h - 4)}});
   }
   if (show_notice) draw_banner(dl, f, notice_pos, bw, color::kWarn, ui.notice.c_str(), nullptr);
-  if (banner) draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner->title.c_str(), banner->description.c_str());
+  if (banner) {
+    draw_banner(dl, f, scenario_pos, bw, color::kAccent, banner_title.c_str(), banner_body);
+    vs.windows.push_back(WindowSpot{"scenario_banner", Rect{scenario_pos, scenario_pos + ImVec2(bw, scenario_h)}});
+  }
   if (!moment.empty()) draw_banner(dl, f, moment_pos, bw, color::kOk, moment.c_str(), nullptr, false);
 
   if (legend_here) {
@@ -551,6 +567,8 @@ void draw_cluster_view(Ui& ui, const Rect& r) {
     vs.notice_hidden = ui.notice_serial;
   } else if (left_click && banner && banner_close_box(scenario_pos, bw).contains(mouse)) {
     vs.scenario_banner = false;
+  } else if (left_click && banner_foldable && Rect{scenario_pos, scenario_pos + ImVec2(bw, scenario_h)}.contains(mouse)) {
+    vs.scenario_banner_open = !vs.scenario_banner_open;
   } else if (left_click && st.over_time) {
     vs.paused = true;
     ui.push(seek_action(st.time_under_mouse));  // the space-time diagram: go to that moment

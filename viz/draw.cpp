@@ -2,6 +2,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 
 namespace raft::viz {
 
@@ -73,6 +74,22 @@ void arc_fraction(ImDrawList* dl, ImVec2 c, float r, float fraction, ImU32 col, 
   const int segments = 4 + static_cast<int>(28 * fraction);
   dl->PathArcTo(c, r, a0, a0 + 2 * kPi * fraction, segments);
   dl->PathStroke(col, 0, thickness);
+}
+
+bool fit_with_ellipsis(char* text, float max_w) {
+  size_t n = std::strlen(text);
+  if (ImGui::CalcTextSize(text, text + n).x <= max_w) return false;
+  const float dots_w = ImGui::CalcTextSize("...").x;
+  // The longest prefix that fits with the dots (binary search; text width grows with length).
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    if (ImGui::CalcTextSize(text, text + mid).x + dots_w <= max_w) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;  // not inside a UTF-8 sequence
+  std::memcpy(text + lo, "...", 4);
+  return true;
 }
 
 }  // namespace raft::viz

@@ -24,6 +24,9 @@ void arc_fraction(ImDrawList* dl, ImVec2 c, float r, float fraction, ImU32 col, 
 
 // Decimal text of v in buf (>= 21 bytes), without printf; returns buf.
 const char* decimal(uint64_t v, char* buf);
+// Shortens the NUL-terminated `text` in place to fit `max_w` in the current font, ending it with
+// "..." (cut at a character boundary); returns whether it was shortened.
+bool fit_with_ellipsis(char* text, float max_w);
 
 inline ImVec2 operator+(ImVec2 a, ImVec2 b) { return ImVec2(a.x + b.x, a.y + b.y); }
 inline ImVec2 operator-(ImVec2 a, ImVec2 b) { return ImVec2(a.x - b.x, a.y - b.y); }

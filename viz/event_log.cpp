@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
 
@@ -156,14 +157,15 @@ void draw_event_log(Ui& ui, const Rect& r) {
                                    [&](Time t, uint32_t idx) { return t < events[idx].t; });
   const int current = static_cast<int>(it - rows.begin()) - 1;
 
-  ImGui::BeginChild("##event_rows", ImGui::GetContentRegionAvail(), false, ImGuiWindowFlags_HorizontalScrollbar);
+  ImGui::BeginChild("##event_rows", ImGui::GetContentRegionAvail(), false);
   const ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsWindowHovered() && io.MouseWheel != 0) vs.event_follow = false;
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
   if (rows.empty()) ImGui::TextDisabled("Nothing yet. Events appear here as they happen.");
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), line_h);
-  char line[360];
+  char line[360], full[360];
+  const float text_w = ImGui::GetContentRegionAvail().x;
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const sim::TraceEvent& e = events[rows[static_cast<size_t>(i)]];
@@ -171,6 +173,9 @@ void draw_event_log(Ui& ui, const Rect& r) {
       while (w < 10 && w + 1 < static_cast<int>(sizeof line)) line[w++] = ' ';
       line[w++] = ' ';
       describe_event(line + w, sizeof line - static_cast<size_t>(w), e, ui.cluster().trace(), ui.history.shown_ops(ui.cluster()));
+      // A line wider than the panel ends in "..."; hovering shows it whole.
+      std::memcpy(full, line, sizeof line);
+      fit_with_ellipsis(line, text_w);
       const bool future = e.t > now;
       ImGui::PushID(i);
       ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(future ? with_alpha(color::kTextDim, 0.6f) : event_color(e)));
@@ -179,7 +184,7 @@ void draw_event_log(Ui& ui, const Rect& r) {
         vs.event_follow = true;
       }
       ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nClick to show the cluster at this moment.", line);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nClick to show the cluster at this moment.", full);
       ImGui::PopID();
     }
   }

@@ -24,7 +24,9 @@ void row(const char* name, const char* hint, const char* fmt, ...) {
   ImGui::TableNextColumn();
   va_list ap;
   va_start(ap, fmt);
+  ImGui::PushTextWrapPos(0);  // long values (a 15-server voter list) wrap in their cell
   ImGui::TextV(fmt, ap);
+  ImGui::PopTextWrapPos();
   va_end(ap);
 }
 
@@ -36,8 +38,12 @@ void section(const char* title) {
   ImGui::Separator();
 }
 
+// Names in a fixed column, values in the rest of the panel's width (wrapped there).
 bool begin_kv_table(const char* id) {
-  return ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg);
+  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) return false;
+  ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
+  ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+  return true;
 }
 
 void idle_help(const Ui& ui) {
@@ -50,7 +56,6 @@ void idle_help(const Ui& ui) {
   ImGui::Spacing();
   section("Cluster");
   if (begin_kv_table("##cluster_summary")) {
-    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     const NodeId l = c.leader();
     if (l == kNoNode) row("leader", nullptr, "none right now");
     else row("leader", nullptr, "%s (term %" PRIu64 ")", node_name(l).c_str(), c.node(l).current_term());
@@ -123,7 +128,6 @@ void draw_inspector(Ui& ui, const Rect& r) {
 
   section("Persistent state (on disk, survives a crash)");
   if (begin_kv_table("##persistent")) {
-    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     row("currentTerm", "latest term this server has seen", "%" PRIu64, node.current_term());
     if (node.voted_for() == kNoNode) row("votedFor", "candidate that received its vote in currentTerm", "null");
     else row("votedFor", "candidate that received its vote in currentTerm", "%s", node_name(node.voted_for()).c_str());
@@ -147,7 +151,6 @@ void draw_inspector(Ui& ui, const Rect& r) {
   if (c.gone(n)) {
     ImGui::TextWrapped("Removed: it left the cluster once a configuration without it was committed, and was shut down.");
   } else if (begin_kv_table("##configuration")) {
-    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     const Configuration& k = node.configuration();
     row("voters", "their votes and copies count; a majority decides", "%s", node_names(k.voters).c_str());
     if (k.learners != 0) row("learners", "receive the log, do not vote until caught up (section 4.2.1)", "%s", node_names(k.learners).c_str());
@@ -166,7 +169,6 @@ void draw_inspector(Ui& ui, const Rect& r) {
 
   section("Volatile state");
   if (begin_kv_table("##volatile")) {
-    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 130);
     if (!up) {
       row("", nullptr, c.gone(n) ? "gone: the server was shut down after its removal" : "lost in the crash; rebuilt on restart");
     } else {
@@ -293,7 +295,7 @@ void draw_inspector(Ui& ui, const Rect& r) {
     ImGui::TextDisabled("Empty: no command applied yet (lastApplied = %" PRIu64 ").", node.last_applied());
   } else if (ImGui::BeginTable("##kv", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
     ImGui::TableSetupColumn("key");
-    ImGui::TableSetupColumn("value");
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     int shown = 0;
     for (const auto& kv : data) {
@@ -302,7 +304,9 @@ void draw_inspector(Ui& ui, const Rect& r) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(kv.first.c_str());
       ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0);
       ImGui::TextUnformatted(kv.second.c_str());
+      ImGui::PopTextWrapPos();
     }
     ImGui::EndTable();
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace raft::viz {
 
@@ -11,6 +12,26 @@ float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v
 ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
 float length(ImVec2 v) { return std::sqrt(v.x * v.x + v.y * v.y); }
 }  // namespace
+
+float fit_ui_scale(float display_w, float display_h) {
+  const float fit = std::min(display_w / 1440.0f, display_h / 900.0f);
+  if (!(fit > 1)) return 1;  // also NaN
+  return std::min(std::floor(fit * 8) / 8, 2.0f);
+}
+
+float step_ui_zoom(float zoom, int steps) {
+  constexpr int n = static_cast<int>(std::size(kUiZooms));
+  if (steps == 0) return 1;
+  // The step at or nearest below (going up) or above (going down) the current zoom.
+  int i = 0;
+  if (steps > 0) {
+    while (i + 1 < n && kUiZooms[i + 1] <= zoom + 1e-3f) ++i;
+  } else {
+    i = n - 1;
+    while (i > 0 && kUiZooms[i - 1] >= zoom - 1e-3f) --i;
+  }
+  return kUiZooms[std::clamp(i + steps, 0, n - 1)];
+}
 
 float log_panel_height(int rows, float line_h) {
   return line_h + 8 + kLogRulerHeight + static_cast<float>(rows) * kLogRowHeight + 14 + 10;

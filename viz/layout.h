@@ -21,6 +21,16 @@ struct Rect {
   bool contains(ImVec2 p) const { return p.x >= min.x && p.x < max.x && p.y >= min.y && p.y < max.y; }
 };
 
+// The UI scale: display units (CSS pixels, screen coordinates) per ImGui unit. A display up to
+// 1440x900 gets 1; a larger one grows the UI with the smaller of width/1440 and height/900, in
+// steps of 1/8 up to 2 (1920x1080 -> 1.125, 2560x1440 -> 1.5), so a big screen or a projector is
+// not a sea of 15 px text. The user's zoom (Ctrl +/-) multiplies it.
+float fit_ui_scale(float display_w, float display_h);
+// The zoom steps Ctrl + and Ctrl - move between, as browsers do; 1 is the default.
+inline constexpr float kUiZooms[] = {0.5f, 0.67f, 0.75f, 0.8f, 0.9f, 1.0f, 1.1f, 1.25f, 1.5f, 1.75f, 2.0f, 2.5f, 3.0f};
+// The zoom `steps` steps from `zoom` (0: back to 1), clamped to the ends of kUiZooms.
+float step_ui_zoom(float zoom, int steps);
+
 // Fixed, non-overlapping panels computed from the display size every frame.
 //   menu bar (top) | cluster view        | inspector
 //                  | logs                | event log

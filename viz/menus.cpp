@@ -182,6 +182,22 @@ void settings_menu(Ui& ui) {
     ui.push(a);
     ImGui::CloseCurrentPopup();
   }
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Screen");
+  ViewState& vs = ui.vs;
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("UI scale %.0f%%", vs.ui_zoom * 100.0f);
+  ImGui::SameLine();
+  if (ImGui::Button(" - ")) vs.ui_zoom = step_ui_zoom(vs.ui_zoom, -1);
+  vs.track("UI smaller");
+  ImGui::SameLine();
+  if (ImGui::Button(" + ")) vs.ui_zoom = step_ui_zoom(vs.ui_zoom, +1);
+  vs.track("UI larger");
+  ImGui::SameLine();
+  if (ImGui::Button("Reset##ui_zoom")) vs.ui_zoom = 1;
+  ImGui::SameLine();
+  help_marker("Ctrl + and Ctrl - (Ctrl 0 resets). Large screens start larger; the scale is kept for your next visit on the page.");
 }
 
 void scenarios_menu(Ui& ui) {

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "viz/draw.h"
 #include "viz/panels.h"
 #include "viz/words.h"
 
@@ -61,16 +62,23 @@ void draw_status_bar(Ui& ui, const Rect& r) {
     const sim::Violation& v = c.checker().violation();
     ImGui::TextColored(to_vec4(color::kBad), "VIOLATED: %s", v.property.c_str());
     ImGui::SameLine();
-    ImGui::TextColored(to_vec4(color::kBad), "%s", v.message.c_str());
+    char message[512];
+    std::snprintf(message, sizeof message, "%s", v.message.c_str());
+    fit_with_ellipsis(message, ImGui::GetContentRegionAvail().x);  // whole in the tooltip and the notice
+    ImGui::TextColored(to_vec4(color::kBad), "%s", message);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", v.property.c_str(), v.message.c_str());
   }
   separator();
   const sim::Metrics& m = c.metrics();
   uint64_t sent = 0;
   for (uint64_t s : m.sent) sent += s;
-  ImGui::TextDisabled("elections %" PRIu64 " | messages: %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64
-                      " lost, %zu in flight | client requests: %" PRIu64 " ok, %" PRIu64 " failed",
-                      m.elections, sent, m.delivered_total(), m.dropped, c.network().in_flight(), m.ops_ok, m.ops_failed);
+  char counts[256];
+  std::snprintf(counts, sizeof counts,
+                "elections %" PRIu64 " | messages: %" PRIu64 " sent, %" PRIu64 " delivered, %" PRIu64
+                " lost, %zu in flight | client requests: %" PRIu64 " ok, %" PRIu64 " failed",
+                m.elections, sent, m.delivered_total(), m.dropped, c.network().in_flight(), m.ops_ok, m.ops_failed);
+  fit_with_ellipsis(counts, ImGui::GetContentRegionAvail().x);  // a narrow window: hover for all of it
+  ImGui::TextDisabled("%s", counts);
   if (ImGui::IsItemHovered()) {
     // One line per message type, by name (the PreVote and TimeoutNow lines only once any was sent).
     std::string by_type;

@@ -112,6 +112,7 @@ struct ViewState {
   bool legend_in_cluster_view = false;  // last frame: the legend fit under the ring
   bool show_guide = false;
   bool scenario_banner = false;      // show the loaded scenario's title and explanation
+  bool scenario_banner_open = false; // its explanation shown in full even where it would crowd the ring
   uint64_t notice_hidden = 0;        // the notice serial the user dismissed
 
   // Act actions waiting for the answer to "discard the recorded future?".
@@ -149,6 +150,8 @@ struct ViewState {
   // A short confirmation at the bottom right (Copy share link, exports, a file opened) that fades.
   std::string toast;
   double toast_age_s = 1e9;
+  float ui_zoom = 1;                 // the user's zoom (Ctrl +/-, Settings), times fit_ui_scale
+  float ui_scale = 1;                // display units per ImGui unit this frame (App::ui_scale_for)
   uint64_t requests = 0;             // numbers the user's client requests
   char op_text[64] = "put x 1";      // the node menu's typed client operation
   std::string op_error;              // why the typed operation was refused

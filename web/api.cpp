@@ -5,7 +5,8 @@
 //             setSpeed(x) loadScenario(text)                        -> "" or an error sentence
 //   queries   version() state() traceHash() exportTrace() exportScenario() notice() step()
 //             nodePosition(node) messagePosition(id) itemPosition(key) -> {x, y} or null
-//             windowRect(name) -> {x, y, w, h} or null     display() -> {width, height, scale}
+//             windowRect(name) -> {x, y, w, h} or null     display() -> {width, height, scale, uiScale, uiZoom}
+//             setUiZoom(zoom)
 //             shareUrl() scenarioNames() scenarioText(name) frameCount()
 //   files     downloadTrace() downloadScenario()
 //
@@ -20,6 +21,7 @@
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@
 #include "shell/assets.h"
 #include "shell/shell.h"
 #include "viz/app.h"
+#include "viz/layout.h"
 #include "web/web.h"
 
 #ifndef RAFTLAB_VERSION
@@ -269,7 +272,20 @@ val display() {
   o.set("width", size.x);
   o.set("height", size.y);
   o.set("scale", app().framebuffer_scale().x);
+  o.set("uiScale", app().ui_scale());
+  o.set("uiZoom", app().ui_zoom());
   return o;
+}
+
+// The user's UI zoom, as Ctrl +/- sets it (0.5..3; 1 is the default).
+std::string set_ui_zoom(val zoom) {
+  if (!zoom.isNumber()) return "setUiZoom(zoom) needs a number like 1.25";
+  const double z = zoom.as<double>();
+  if (!(z >= viz::kUiZooms[0] && z <= viz::kUiZooms[std::size(viz::kUiZooms) - 1])) {
+    return "setUiZoom(zoom): the zoom goes from 0.5 to 3, not " + val::global("String")(zoom).as<std::string>();
+  }
+  app().set_ui_zoom(static_cast<float>(z));
+  return "";
 }
 
 val scenario_names() {
@@ -318,6 +334,7 @@ EMSCRIPTEN_BINDINGS(raftlab) {
   function("itemPosition", &item_position);
   function("windowRect", &window_rect);
   function("display", &display);
+  function("setUiZoom", &set_ui_zoom);
   function("traceHash", &trace_hash);
   function("exportTrace", &export_trace);
   function("exportScenario", &export_scenario);

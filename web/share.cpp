@@ -23,6 +23,7 @@ struct ShareSync {
   std::string last_hash;   // the hash this page wrote or loaded last (decoded)
   uint64_t revision = 0;   // App::revision() the hash was written for
   uint64_t progress = 0;   // TourState::progress_serial last stored
+  float ui_zoom = 1;       // App::ui_zoom() last stored
   long frames = 0;
 };
 ShareSync sync;
@@ -98,6 +99,17 @@ EM_JS(char*, js_load_progress, (), {
 });
 EM_JS(void, js_store_progress, (const char* ids), {
   try { localStorage.setItem("raftlab.exercises", UTF8ToString(ids)); } catch (e) { }
+});
+
+// The UI zoom (Ctrl +/-, Settings) in local storage, for the next visit; 0 if none is stored.
+EM_JS(double, js_load_ui_zoom, (), {
+  var v = null;
+  try { v = localStorage.getItem("raftlab.uiZoom"); } catch (e) { }
+  var z = parseFloat(v);
+  return isFinite(z) ? z : 0;
+});
+EM_JS(void, js_store_ui_zoom, (double zoom), {
+  try { localStorage.setItem("raftlab.uiZoom", String(zoom)); } catch (e) { }
 });
 
 // Ids are stored one per line ("01-roles-and-terms/1"); anything else in the value is ignored.
@@ -188,6 +200,8 @@ void start(viz::App& a) {
   a.set_can_open_files(true);
   a.set_exercises_done(load_progress());
   sync.progress = a.tour().progress_serial;
+  if (const double z = js_load_ui_zoom(); z > 0) a.set_ui_zoom(static_cast<float>(z));  // clamped there
+  sync.ui_zoom = a.ui_zoom();
   apply_url_hash();
   EM_ASM({
     window.addEventListener('hashchange', function() { Module['applyUrlHash'](); });
@@ -215,6 +229,10 @@ void after_frame(viz::App& a) {
   if (a.tour().progress_serial != sync.progress) {
     sync.progress = a.tour().progress_serial;
     store_progress(a.tour());
+  }
+  if (a.ui_zoom() != sync.ui_zoom) {
+    sync.ui_zoom = a.ui_zoom();
+    js_store_ui_zoom(sync.ui_zoom);
   }
   if (a.revision() == sync.revision) return;
   sync.revision = a.revision();

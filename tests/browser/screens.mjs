@@ -12,7 +12,7 @@ import { serve } from './serve.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const site = path.resolve(process.argv[2] || path.join(here, '..', '..', 'build', 'web', 'site'));
 const out = path.resolve(process.argv[3] || path.join(here, 'out', 'screens'));
-const SIZES = [[1024, 640], [1280, 800], [1920, 1080]];
+const SIZES = [[1024, 640], [1280, 800], [1920, 1080], [2560, 1440]];
 const FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',

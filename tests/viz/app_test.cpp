@@ -4,6 +4,7 @@
 // click), time travel forks, share payloads round-trip.
 #include "tests/viz/null_backend.h"
 #include "viz/branches.h"
+#include "viz/draw.h"
 
 namespace raft::viz {
 namespace {
@@ -39,6 +40,60 @@ TEST_CASE("the default cluster elects a leader and every node has a screen posit
   CHECK(app.display_size().x == 1280);
   CHECK(app.display_size().y == 800);
   CHECK_FALSE(app.window_rect("node_menu"));
+}
+
+TEST_CASE("UI scale: the App lays out in display/scale units and reports display units") {
+  App app;
+  NullBackend nb(app);
+  CHECK(app.ui_zoom() == 1.0f);
+  app.set_ui_zoom(1.5f);
+  // A 1920x1200 display fits at 1.25 (min of 1920/1440 and 1200/900, in eighths), times the zoom.
+  const float scale = app.ui_scale_for(1920, 1200);
+  CHECK(scale == doctest::Approx(1.875));
+  ImGui::GetIO().DisplaySize = ImVec2(1920 / scale, 1200 / scale);  // 1024x640 ImGui units, as the shell sets
+  nb.frames(app, 3);
+  CHECK(app.display_size().x == doctest::Approx(1920));
+  CHECK(app.display_size().y == doctest::Approx(1200));
+  const std::optional<ScreenRect> tl = app.window_rect("Timeline");
+  REQUIRE(tl);
+  CHECK(tl->w == doctest::Approx(1920));
+  CHECK(tl->y + tl->h < 1200);
+  CHECK(tl->y + tl->h > 1100);
+  // A node's position is in display units: a click there (in ImGui units) opens its menu.
+  const ImVec2 p = node_pos(app, 2);
+  CHECK(p.x > 1024 * 0.5f);  // past the 1024-unit layout's middle only in display units
+  nb.click(app, ImVec2(p.x / scale, p.y / scale));
+  CHECK(nb.popup_open());
+  // Zoom steps and their ends; a toast says where it is.
+  app.zoom_by(+1);
+  CHECK(app.ui_zoom() == 1.75f);
+  CHECK(app.toast_text().find("UI scale 175%") == 0);
+  app.zoom_by(0);
+  CHECK(app.ui_zoom() == 1.0f);
+  app.set_ui_zoom(40);
+  CHECK(app.ui_zoom() == 3.0f);
+  app.set_ui_zoom(-1);
+  CHECK(app.ui_zoom() == 1.0f);
+}
+
+TEST_CASE("fit_with_ellipsis: a line wider than its room ends in ... and fits; a short one is untouched") {
+  App app;
+  NullBackend nb(app);
+  nb.frame(app, 0);
+  char s[64] = "0.123456s  s1 sent s2 AppendEntries: 1 entry";
+  const float full = ImGui::CalcTextSize(s).x;
+  CHECK_FALSE(fit_with_ellipsis(s, full + 1));
+  CHECK(std::string(s) == "0.123456s  s1 sent s2 AppendEntries: 1 entry");
+  CHECK(fit_with_ellipsis(s, full / 2));
+  const std::string cut(s);
+  CHECK(cut.size() > 10);
+  CHECK(cut.substr(cut.size() - 3) == "...");
+  CHECK(ImGui::CalcTextSize(s).x <= full / 2);
+  CHECK(std::string("0.123456s  s1 sent s2 AppendEntries: 1 entry").rfind(cut.substr(0, cut.size() - 3), 0) == 0);
+  char u[32] = "ab\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";  // accented e: two bytes each
+  const float w = ImGui::CalcTextSize("ab\xc3\xa9...").x;
+  CHECK(fit_with_ellipsis(u, w + 3));  // room for part of the next character, not all of it
+  CHECK(std::string(u) == "ab\xc3\xa9...");  // never half a character
 }
 
 TEST_CASE("keyboard: k crashes the leader and a new one is elected with a higher term") {
@@ -427,6 +482,32 @@ TEST_CASE("scenarios: listed, loaded with their explanation; a broken one report
   CHECK(app.take_shell_request() == ShellRequest::None);
   CHECK_FALSE(app.trace_jsonl().empty());
   CHECK(app.scenario_text().find("nodes 3") != std::string::npos);
+}
+
+TEST_CASE("a long scenario explanation folds to its title at 1024x640; a click unfolds and folds it") {
+  App app;
+  NullBackend nb(app, ImVec2(1024, 640));
+  std::string text = "# title: A long one\n";
+  for (int i = 0; i < 12; ++i) text += "# This sentence explains the scenario at some length so that it wraps over the panel.\n";
+  text += "nodes 3\nrun 1s\n";
+  REQUIRE(app.load_scenario_text(text, "long", nullptr));
+  nb.frames(app, 2);
+  const std::optional<ScreenRect> folded = app.window_rect("scenario_banner");
+  const std::optional<ScreenRect> cluster = app.window_rect("Cluster");
+  REQUIRE(folded);
+  REQUIRE(cluster);
+  CHECK(folded->h < 40);  // one line: the title and "(click to read)"
+  const ImVec2 title(folded->x + 40, folded->y + folded->h / 2);
+  nb.click(app, title);
+  const std::optional<ScreenRect> open = app.window_rect("scenario_banner");
+  REQUIRE(open);
+  CHECK(open->h > cluster->h / 3);  // the whole explanation
+  nb.click(app, title);
+  CHECK(app.window_rect("scenario_banner")->h == doctest::Approx(folded->h));
+  // At 1920x1080 the same text fits under a third of the view and is shown whole.
+  ImGui::GetIO().DisplaySize = ImVec2(1920, 1080);
+  nb.frames(app, 2);
+  CHECK(app.window_rect("scenario_banner")->h > 60);
 }
 
 TEST_CASE("15 nodes at the smallest window: every draw list stays under 64K vertices") {

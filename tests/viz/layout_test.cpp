@@ -40,6 +40,30 @@ TEST_CASE("screen layout: panels tile the display without overlapping") {
   }
 }
 
+TEST_CASE("UI scale: 1 up to 1440x900, larger on big screens in eighths, at most 2") {
+  CHECK(fit_ui_scale(1024, 640) == 1.0f);
+  CHECK(fit_ui_scale(1280, 800) == 1.0f);
+  CHECK(fit_ui_scale(1440, 900) == 1.0f);
+  CHECK(fit_ui_scale(1920, 1080) == 1.125f);  // min(1.33, 1.2) down to an eighth
+  CHECK(fit_ui_scale(2560, 1440) == 1.5f);
+  CHECK(fit_ui_scale(3840, 2160) == 2.0f);
+  CHECK(fit_ui_scale(7680, 4320) == 2.0f);
+  CHECK(fit_ui_scale(3840, 600) == 1.0f);     // a wide strip: the height decides
+  CHECK(fit_ui_scale(0, 0) == 1.0f);
+  CHECK(fit_ui_scale(NAN, 1000) == 1.0f);
+}
+
+TEST_CASE("UI zoom steps like a browser's and stops at the ends") {
+  CHECK(step_ui_zoom(1.0f, +1) == 1.1f);
+  CHECK(step_ui_zoom(1.0f, -1) == 0.9f);
+  CHECK(step_ui_zoom(1.1f, -1) == 1.0f);
+  CHECK(step_ui_zoom(2.5f, 0) == 1.0f);
+  CHECK(step_ui_zoom(3.0f, +1) == 3.0f);
+  CHECK(step_ui_zoom(0.5f, -1) == 0.5f);
+  CHECK(step_ui_zoom(1.3f, +1) == 1.5f);   // between steps: the next one up
+  CHECK(step_ui_zoom(1.3f, -1) == 1.25f);  // and the next one down
+}
+
 TEST_CASE("ring layout: two label lines only where neighbours' labels do not overlap") {
   // The cluster view of a 1280x800 window: 5 servers get two lines, 15 (grown by `add`) one.
   const Rect wide{{0, 0}, {890, 370}};
