@@ -308,8 +308,12 @@ void App::Impl::apply(Action& a) {
       ++revision;
       break;
     case Action::Kind::TourSolve: tour_solve(); break;
-    case Action::Kind::SwitchBranch: switch_branch(a.index); break;
-    case Action::Kind::CompareBranch: compare_branch(a.index); break;
+    case Action::Kind::SwitchBranch: {
+      const int i = branches.find(a.name);
+      if (i >= 0) switch_branch(i);
+      break;
+    }
+    case Action::Kind::CompareBranch: compare_branch(branches.find(a.name)); break;
     case Action::Kind::Restart: restart(a.config); break;
     case Action::Kind::LoadScenario:
       if (a.index >= 0 && a.index < static_cast<int>(scenarios.size())) {

@@ -90,13 +90,13 @@ void branches_menu(Ui& ui) {
     if (ImGui::BeginMenu(label)) {
       if (ImGui::MenuItem("Compare with this session", nullptr, b.compare == static_cast<int>(j))) {
         Action a = simple_action(Action::Kind::CompareBranch);
-        a.index = b.compare == static_cast<int>(j) ? -1 : static_cast<int>(j);
+        if (b.compare != static_cast<int>(j)) a.name = br.name;
         ui.push(a);
       }
       if (newest) ui.vs.track("Compare branch");
       if (ImGui::MenuItem("Switch to it (this session becomes a branch)")) {
         Action a = simple_action(Action::Kind::SwitchBranch);
-        a.index = static_cast<int>(j);
+        a.name = br.name;
         ui.push(a);
       }
       if (newest) ui.vs.track("Switch branch");
@@ -132,9 +132,7 @@ void compare_window(Ui& ui) {
   }
   ImGui::End();
   if (!open) {
-    Action a = simple_action(Action::Kind::CompareBranch);
-    a.index = -1;
-    ui.push(a);
+    ui.push(simple_action(Action::Kind::CompareBranch));  // no name: stop comparing
   }
 }
 

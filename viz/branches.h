@@ -28,6 +28,14 @@ struct BranchState {
   int compare = -1;                    // the saved branch shown beside the session, or -1
   std::optional<sim::Lab> compare_lab; // that branch, replayed to the moment shown
   std::string compare_error;
+
+  // The index of the saved branch called `name`, or -1.
+  int find(const std::string& name) const {
+    for (size_t i = 0; i < saved.size(); ++i) {
+      if (saved[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
 };
 
 }  // namespace raft::viz

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/sim/lab.h"
 #include "core/sim/make.h"
@@ -33,8 +34,8 @@ struct Action {
     TourGo,        // the tour's chapter `index`, step `step` (0-based): App::tour_go
     TourClose,     // leave the tour (the cluster stays as it is)
     TourSolve,     // replay the current exercise's solution from its start
-    SwitchBranch,  // saved branch `index` becomes the session (the session is saved as a branch)
-    CompareBranch, // show saved branch `index` beside the session (-1: stop comparing)
+    SwitchBranch,  // saved branch `name` becomes the session (the session is saved as a branch)
+    CompareBranch, // show saved branch `name` beside the session ("": stop comparing)
   };
   Kind kind = Kind::Act;
   sim::Statement statement;
@@ -44,6 +45,7 @@ struct Action {
   sim::ClusterConfig config;
   int index = -1;
   int step = 0;
+  std::string name;  // a branch, by name: a fork earlier in the frame may shift the list
 };
 
 Action act_action(sim::Statement s, Fork fork = Fork::Ask);
