@@ -1144,7 +1144,9 @@ test('every exercise: Show solution reaches its goal (not counted as done); two 
     await lab.page.waitForFunction(() => window.Module.tour().goalMet, null, { timeout: 20000, polling: 50 });
     const t1 = await lab.call('tour');
     assert(t1.solutionShown && !(await lab.call('exercises')).find((x) => x.id === e.id).done, `${e.id}: the shown solution counted as done`);
-    assert((await lab.state()).invariants.ok, `${e.id}: the solution broke an invariant`);
+    // Safety holds, except where the goal is the checker catching a broken switch (a stale lease read).
+    const wantsViolation = e.goal.some((g) => g.startsWith('expect violation'));
+    assert((await lab.state()).invariants.ok !== wantsViolation, `${e.id}: invariants ok ${(await lab.state()).invariants.ok} after the solution`);
   }
   // Chapter 1 by hand: click s5, Force election timeout, play on.
   const ex1 = list.find((e) => e.id.startsWith('01-'));
