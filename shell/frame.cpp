@@ -69,6 +69,16 @@ void init_fonts(float scale) {
   if (rebuild) ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
+// Ctrl + / Ctrl - / Ctrl 0: the UI scale (the page keeps the browser from zooming too). Read from
+// the key event itself, as a press and release within one frame would not show in ImGui's key state.
+// Installed before ImGui's GLFW backend, which calls it after its own.
+void zoom_keys(GLFWwindow*, int key, int, int action, int mods) {
+  if (action != GLFW_PRESS || (mods & GLFW_MOD_CONTROL) == 0 || (mods & GLFW_MOD_ALT) != 0) return;
+  if (key == GLFW_KEY_EQUAL || key == GLFW_KEY_KP_ADD) app().zoom_by(+1);
+  else if (key == GLFW_KEY_MINUS || key == GLFW_KEY_KP_SUBTRACT) app().zoom_by(-1);
+  else if (key == GLFW_KEY_0 || key == GLFW_KEY_KP_0) app().zoom_by(0);
+}
+
 void glfw_error(int code, const char* description) {
   std::fprintf(stderr, "raftlab: GLFW error %d: %s\n", code, description);
 }
@@ -109,12 +119,6 @@ void frame() {
   }
 
   ImGui::NewFrame();
-  // Ctrl + / Ctrl - / Ctrl 0: the UI scale (the page keeps the browser from zooming too).
-  if (io.KeyCtrl && !io.KeyAlt) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) app().zoom_by(+1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) app().zoom_by(-1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) app().zoom_by(0);
-  }
   app().frame(dt_s);
   ImGui::Render();
 
@@ -151,7 +155,8 @@ int run(const Options& opt) {
   viz::App& a = app();
   a.set_scenarios(embedded(kScenarios, kScenariosCount));
   a.set_tour(embedded(kTourChapters, kTourChaptersCount));
-  ImGui_ImplGlfw_InitForOpenGL(g.window, true);
+  glfwSetKeyCallback(g.window, zoom_keys);
+  ImGui_ImplGlfw_InitForOpenGL(g.window, true);  // chains to zoom_keys
   ImGui_ImplOpenGL3_Init(spec.glsl_version);
 
   if (const EmbeddedScenario* s = opt.scenario) {

@@ -317,6 +317,45 @@ test('devicePixelRatio 2: device-pixel framebuffer, CSS-pixel UI, clicks still l
   lab.assertNoErrors();
 });
 
+test('Ctrl + scales the UI (not the browser), clicks still land, the scale is kept; big windows start larger', async ({ lab, url }) => {
+  await lab.open(url);
+  let d = await lab.call('display');
+  assert(d.uiZoom === 1 && d.uiScale === 1, `a 1280x800 page starts at zoom ${d.uiZoom}, scale ${d.uiScale}`);
+  await lab.page.keyboard.press('Control+Equal');
+  await lab.frames(3);
+  d = await lab.call('display');
+  assert(Math.abs(d.uiZoom - 1.1) < 1e-6 && Math.abs(d.uiScale - 1.1) < 1e-6, `after Ctrl +: zoom ${d.uiZoom}, scale ${d.uiScale}`);
+  assert(d.width === VIEWPORT.width, `the display is still ${VIEWPORT.width} CSS px wide, got ${d.width}`);
+  assert(await lab.page.evaluate(() => window.devicePixelRatio) === 1, 'the browser zoomed too');
+  await lab.hold();
+  const s = await lab.runUntil('a leader', hasLeader, { stepMs: 50, maxMs: 5000 });
+  await lab.frames(2);
+  const p = await lab.call('nodePosition', s.leader);
+  await lab.click(p.x, p.y);
+  const rect = await lab.waitForWindow('node_menu');
+  assert(Math.abs(rect.x - p.x) < 44 && Math.abs(rect.y - p.y) < 44, `the node menu opened at ${rect.x},${rect.y}, clicked ${p.x},${p.y}`);
+  await lab.shot('ui-scale-110');
+  // The next visit keeps it; Ctrl 0 resets it.
+  await lab.open(url);
+  d = await lab.call('display');
+  assert(Math.abs(d.uiZoom - 1.1) < 1e-6, `a reload has zoom ${d.uiZoom}`);
+  await lab.page.keyboard.press('Control+Digit0');
+  await lab.frames(3);
+  assert((await lab.call('display')).uiZoom === 1, 'Ctrl 0 resets the zoom');
+  assert(await lab.call('setUiZoom', 9) !== '', 'setUiZoom(9) is refused');
+  // A 1920x1080 window lays out at 1.125 (1280x800 and below at 1).
+  await lab.page.setViewportSize({ width: 1920, height: 1080 });
+  await lab.page.waitForFunction(() => window.Module.display().width === 1920, null, { timeout: 10000 });
+  await lab.frames(2);
+  d = await lab.call('display');
+  assert(d.uiScale === 1.125, `1920x1080: scale ${d.uiScale}`);
+  const tl = await lab.call('windowRect', 'Timeline');
+  assert(Math.abs(tl.w - 1920) < 1, `the timeline spans the window: ${tl.w}`);
+  await lab.page.setViewportSize(VIEWPORT);
+  await lab.page.waitForFunction(() => window.Module.display().width === 1280, null, { timeout: 10000 });
+  lab.assertNoErrors();
+});
+
 test('Embind API answers (version) and rejects bad arguments clearly', async ({ lab, url }) => {
   await lab.open(url);
   const v = await lab.call('version');
@@ -333,6 +372,9 @@ test('Embind API answers (version) and rejects bad arguments clearly', async ({ 
     [['seek', 'later'], /seek: /],
     [['setSpeed', 100], /setSpeed: /],
     [['pause', 'yes'], /pause: /],
+    [['crash'], /crash: node must be .*got nothing/],  // too few: the function says what it needs
+    [['tourGo', 1], /tourGo: /],
+    [['seek', 1, 2], /seek: takes 1 argument, got 2/],  // too many
   ];
   for (const [[fn, ...args], re] of bad) {
     const r = await lab.call(fn, ...args);
