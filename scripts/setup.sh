@@ -13,7 +13,7 @@ mkdir -p "$cache"
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
-pkgs_native=(cmake ninja-build g++ pkg-config libglfw3-dev libgl-dev libstb-dev doctest-dev fonts-jetbrains-mono xz-utils dpkg-dev libboost-dev)
+pkgs_native=(cmake ninja-build g++ pkg-config libglfw3-dev libgl-dev libstb-dev doctest-dev fonts-jetbrains-mono xz-utils dpkg-dev libboost-dev nlohmann-json3-dev curl)
 pkgs_web=(emscripten node-acorn nodejs fonttools)
 pkgs_test=(xvfb xauth libgl1-mesa-dri chromium npm)
 

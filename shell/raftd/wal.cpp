@@ -78,9 +78,14 @@ std::string replace_file(const std::string& dir, const std::string& name, std::s
   return e;
 }
 
+// A record: the body's length and CRC, the CRC of those 8 bytes (a damaged length is caught, not
+// mistaken for a record running past the end of the file), then the body.
+constexpr size_t kHeaderBytes = 12;
 void frame_record(std::string& out, const std::string& body) {
+  const size_t at = out.size();
   wire::put_u32(out, static_cast<uint32_t>(body.size()));
   wire::put_u32(out, crc32(body));
+  wire::put_u32(out, crc32(std::string_view(out).substr(at, 8)));
   out += body;
 }
 
@@ -160,10 +165,11 @@ std::string replay(std::string_view body, Storage& s, const std::string& dir) {
       const std::string path = dir + "/" + snapshot_name(snap.last_included_index);
       if (std::string e = read_file(path, file); !e.empty()) return e;
       wire::Reader f(file);
-      uint32_t len = 0, crc = 0;
+      uint32_t len = 0, crc = 0, header_crc = 0;
       LogIndex index = 0;
       Term term = 0;
-      if (!f.u32(len, "length") || !f.u32(crc, "crc") || len != f.left() || crc32(std::string_view(file).substr(8)) != crc) {
+      if (!f.u32(len, "length") || !f.u32(crc, "crc") || !f.u32(header_crc, "header crc") || len != f.left() ||
+          crc32(std::string_view(file).substr(kHeaderBytes)) != crc) {
         return path + " is damaged (its length or checksum does not match)";
       }
       if (!f.u64(index, "index") || !f.u64(term, "term") || !f.string(data, "data") || !f.end()) return path + ": " + f.error();
@@ -210,16 +216,22 @@ std::string Wal::open(const std::string& dir, Storage& storage, WalRecovery* inf
   WalRecovery rec;
   size_t pos = 0;
   while (pos < bytes.size()) {
-    wire::Reader r(std::string_view(bytes).substr(pos));
-    uint32_t len = 0, crc = 0;
-    if (!r.u32(len, "length") || !r.u32(crc, "crc") || len > r.left()) {
-      if (len > kRecordBytesMax) {
-        return path_ + ", byte " + std::to_string(pos) + ": a record of " + std::to_string(len) + " bytes, at most " +
-               std::to_string(kRecordBytesMax);
-      }
-      break;  // a torn tail: the crash came in the middle of this write
+    if (bytes.size() - pos < kHeaderBytes) break;  // a torn tail: the crash came while writing this header
+    wire::Reader r(std::string_view(bytes).substr(pos, kHeaderBytes));
+    uint32_t len = 0, crc = 0, header_crc = 0;
+    r.u32(len, "length");
+    r.u32(crc, "crc");
+    r.u32(header_crc, "header crc");
+    if (crc32(std::string_view(bytes).substr(pos, 8)) != header_crc) {
+      return path_ + ", byte " + std::to_string(pos) + ": the record's header is damaged (its checksum does not match; " +
+             "nothing was changed)";
     }
-    const std::string_view body = std::string_view(bytes).substr(pos + 8, len);
+    if (len > kRecordBytesMax) {
+      return path_ + ", byte " + std::to_string(pos) + ": a record of " + std::to_string(len) + " bytes, at most " +
+             std::to_string(kRecordBytesMax);
+    }
+    if (len > bytes.size() - pos - kHeaderBytes) break;  // a torn tail: the crash came while writing this body
+    const std::string_view body = std::string_view(bytes).substr(pos + kHeaderBytes, len);
     if (crc32(body) != crc) {
       return path_ + ", byte " + std::to_string(pos) + ": the record's checksum does not match (the file is damaged; " +
              "nothing was changed)";
@@ -228,7 +240,7 @@ std::string Wal::open(const std::string& dir, Storage& storage, WalRecovery* inf
       return path_ + ", byte " + std::to_string(pos) + ": " + e;
     }
     ++rec.records;
-    pos += 8 + len;
+    pos += kHeaderBytes + len;
   }
   rec.torn_bytes = bytes.size() - pos;
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -333,7 +345,7 @@ std::string Wal::sync() {
   }
   if (buffer_.empty()) return "";
   if (std::string e = write_all(fd_, buffer_, path_); !e.empty()) return e;
-  if (::fdatasync(fd_) < 0) return "cannot fdatasync " + path_ + ": " + errno_text();
+  if (fdatasync_ && ::fdatasync(fd_) < 0) return "cannot fdatasync " + path_ + ": " + errno_text();
   size_ += buffer_.size();
   buffer_.clear();
   ++syncs_;

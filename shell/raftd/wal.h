@@ -2,8 +2,8 @@
 // (currentTerm, votedFor, log[]) and the §7 snapshot, on a real disk, so that a node restarted
 // after kill -9 comes back with exactly what it had acknowledged.
 //
-// DIR/wal is a sequence of records, each a u32 body length, the body's CRC-32 and the body (a kind
-// byte, then fields in core/wire's format): TermVote (currentTerm, votedFor), Append (index, term,
+// DIR/wal is a sequence of records, each a u32 body length, the body's CRC-32, the CRC-32 of those
+// eight bytes, and the body (a kind byte, then fields in core/wire's format): TermVote (currentTerm, votedFor), Append (index, term,
 // command), Truncate (first index removed), Snapshot (last index and term, configuration; the bytes
 // are in DIR/snapshot-INDEX, written first: temporary file, fsync, rename, fsync the directory; then
 // the log is rewritten the same way to hold only what the snapshot does not, and older snapshot
@@ -11,10 +11,11 @@
 // writes the batch and calls fdatasync once; the caller sends the step's messages and replies only
 // after that (the core's persist-before-send rule, on a disk).
 //
-// Recovery replays the records in order. A record cut short by a crash mid-write (its length or
-// body runs past the end of the file) is a torn tail: the file is cut back to the last whole
-// record. A whole record whose CRC does not match, or that makes no sense where it is, is refused
-// with the file and its byte offset: nothing is guessed and nothing on disk is changed.
+// Recovery replays the records in order. A record cut short by a crash mid-write (a header shorter
+// than 12 bytes, or a body running past the end of the file under a header whose own checksum
+// holds) is a torn tail: the file is cut back to the last whole record. A damaged header, a whole
+// record whose CRC does not match, or a record that makes no sense where it is, is refused with the
+// file and its byte offset: nothing is guessed and nothing on disk is changed.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +52,9 @@ class Wal {
   // Whether record() buffered anything since the last sync().
   bool pending() const { return !buffer_.empty() || snapshot_pending_; }
 
+  // Off: records are written but not fdatasync'd (only to measure what the disk costs: a power
+  // loss then loses acknowledged writes).
+  void set_fdatasync(bool on) { fdatasync_ = on; }
   uint64_t syncs() const { return syncs_; }
   uint64_t bytes() const { return size_; }
   const std::string& path() const { return path_; }
@@ -67,6 +71,7 @@ class Wal {
   uint64_t syncs_ = 0;
   std::string buffer_;
   bool snapshot_pending_ = false;
+  bool fdatasync_ = true;
   Storage after_;  // with a snapshot pending: the node's disk state to rewrite the log with
 };
 

@@ -192,11 +192,11 @@ std::string write_small_log(const std::string& dir, int entries) {
 // The byte offsets where records start.
 std::vector<size_t> record_starts(const std::string& bytes) {
   std::vector<size_t> starts;
-  for (size_t pos = 0; pos + 8 <= bytes.size();) {
+  for (size_t pos = 0; pos + 12 <= bytes.size();) {
     starts.push_back(pos);
     uint32_t len = 0;
     for (size_t i = 0; i < 4; ++i) len |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[pos + i])) << (8 * i);
-    pos += 8 + len;
+    pos += 12 + len;
   }
   return starts;
 }
@@ -234,7 +234,7 @@ TEST_CASE("WAL: a changed byte in a whole record is refused with the file and of
   const std::vector<size_t> starts = record_starts(bytes);
   for (size_t k : {size_t{2}, starts.size() - 1}) {  // one in the middle, and the last one
     std::string bad = bytes;
-    bad[starts[k] + 12] ^= 0x01;
+    bad[starts[k] + 14] ^= 0x01;  // in the body
     spit(dir + "/wal", bad);
     Wal w;
     Storage s;
@@ -243,13 +243,18 @@ TEST_CASE("WAL: a changed byte in a whole record is refused with the file and of
                      ": the record's checksum does not match (the file is damaged; nothing was changed)");
     CHECK(slurp(dir + "/wal") == bad);
   }
-  // A length past any record's size.
-  std::string bad = bytes;
-  bad[starts[1] + 3] = static_cast<char>(0x7f);
-  spit(dir + "/wal", bad);
-  Wal w;
-  Storage s;
-  CHECK(w.open(dir, s).find(", byte " + std::to_string(starts[1]) + ": a record of ") != std::string::npos);
+  // A damaged length is caught by the header's checksum, not taken for a torn tail (which would
+  // cut every record after it).
+  for (char b : {char{0x7f}, char{0x01}}) {
+    std::string bad = bytes;
+    bad[starts[1] + 3] = b;
+    spit(dir + "/wal", bad);
+    Wal w;
+    Storage s;
+    CHECK(w.open(dir, s) == dir + "/wal, byte " + std::to_string(starts[1]) +
+                                ": the record's header is damaged (its checksum does not match; nothing was changed)");
+    CHECK(slurp(dir + "/wal") == bad);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,596 @@
+#include "shell/raftd/server.h"
+
+#include <unistd.h>
+
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it (GCC 12)
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "core/raft/node.h"
+#include "core/wire/codec.h"
+#include "shell/raftd/wal.h"
+
+namespace raft::raftd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr size_t kHttpBodyBytesMax = 1 << 20;
+constexpr size_t kKeyBytesMax = 64;
+constexpr size_t kPeerQueueBytesMax = 16u << 20;  // past this a slow peer's messages are dropped (Raft retries)
+constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
+// Request latency buckets for /metrics, in seconds.
+constexpr double kLatencyBuckets[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
+
+std::string endpoint_text(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
+
+// Keys are 1..64 bytes of letters, digits and . _ - (they travel in URLs and logs as they are).
+std::string key_problem(std::string_view key) {
+  if (key.empty()) return "the key is empty";
+  if (key.size() > kKeyBytesMax) return "the key is " + std::to_string(key.size()) + " bytes, at most 64";
+  for (char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return "the key may hold letters, digits, '.', '_' and '-' only";
+  }
+  return "";
+}
+
+class Server;
+
+// An outgoing connection to one peer: connects (again) on demand, writes frames in order.
+class PeerLink {
+ public:
+  PeerLink(asio::io_context& io, Endpoint to) : io_(io), to_(std::move(to)), socket_(io), retry_(io) {}
+  void send(std::string frame) {
+    if (queued_ + frame.size() > kPeerQueueBytesMax) return;  // lost, as on any network
+    queued_ += frame.size();
+    queue_.push_back(std::move(frame));
+    if (!connected_) connect();
+    else if (!writing_) write();
+  }
+
+ private:
+  void connect() {
+    if (connecting_) return;
+    connecting_ = true;
+    tcp::resolver resolver(io_);
+    boost::system::error_code ec;
+    auto results = resolver.resolve(to_.host, std::to_string(to_.port), ec);
+    if (ec) return retry();
+    asio::async_connect(socket_, results, [this](boost::system::error_code e, const tcp::endpoint&) {
+      connecting_ = false;
+      if (e) return retry();
+      socket_.set_option(tcp::no_delay(true));
+      connected_ = true;
+      write();
+    });
+  }
+  void retry() {
+    connecting_ = true;
+    // Messages waiting for a dead peer are dropped: Raft resends what matters.
+    queue_.clear();
+    queued_ = 0;
+    retry_.expires_after(kReconnectDelay);
+    retry_.async_wait([this](boost::system::error_code e) {
+      connecting_ = false;
+      if (!e && !queue_.empty()) connect();
+    });
+  }
+  void write() {
+    if (queue_.empty()) return;
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(queue_.front()), [this](boost::system::error_code e, size_t) {
+      writing_ = false;
+      if (e) {
+        connected_ = false;
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+        socket_ = tcp::socket(io_);
+        return retry();
+      }
+      queued_ -= queue_.front().size();
+      queue_.pop_front();
+      write();
+    });
+  }
+
+  asio::io_context& io_;
+  Endpoint to_;
+  tcp::socket socket_;
+  asio::steady_timer retry_;
+  std::deque<std::string> queue_;
+  size_t queued_ = 0;
+  bool connected_ = false, connecting_ = false, writing_ = false;
+};
+
+class HttpConn;
+
+struct Pending {
+  std::shared_ptr<HttpConn> conn;  // kept open until the command is answered or times out
+  Op op = Op::Put;
+  std::string key;
+  std::chrono::steady_clock::time_point started;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+class Server {
+ public:
+  explicit Server(const Options& opt)
+      : opt_(opt),
+        io_(1),
+        timer_(io_),
+        sweep_(io_),
+        raft_acceptor_(io_),
+        http_acceptor_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        start_(std::chrono::steady_clock::now()) {}
+
+  int run();
+  Time now() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+  }
+  void step(const Message& m);
+  void handle(std::shared_ptr<HttpConn> conn, http::request<http::string_body>& req);
+  void log(const std::string& line) const { std::fprintf(stderr, "raftd s%d: %s\n", opt_.id, line.c_str()); }
+  asio::io_context& io() { return io_; }
+
+ private:
+  void after_step();
+  void schedule();
+  void sweep();
+  void accept_peers();
+  void accept_http();
+  void propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key);
+  http::response<http::string_body> not_leader(const http::request<http::string_body>& req) const;
+  std::string status_json() const;
+  std::string metrics_text() const;
+
+  Options opt_;
+  asio::io_context io_;
+  asio::steady_timer timer_, sweep_;
+  tcp::acceptor raft_acceptor_, http_acceptor_;
+  asio::signal_set signals_;
+  std::chrono::steady_clock::time_point start_;
+  std::unique_ptr<Node> node_;
+  Wal wal_;
+  std::vector<std::unique_ptr<PeerLink>> links_;
+  std::map<RequestSeq, Pending> pending_;
+  ClientId client_ = 1;
+  RequestSeq seq_ = 0;
+  int exit_code_ = 0;
+  std::string wire_buf_;
+  // Metrics.
+  uint64_t leader_changes_ = 0, proposals_ = 0, requests_ = 0;
+  NodeId last_leader_ = kNoNode;
+  uint64_t latency_counts_[std::size(kLatencyBuckets) + 1] = {};
+  double latency_sum_s_ = 0;
+};
+
+// One HTTP connection: reads requests (1 MB at most), answers each, keeps the connection for the next.
+class HttpConn : public std::enable_shared_from_this<HttpConn> {
+ public:
+  HttpConn(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
+  void start() { read(); }
+  void reply(http::status status, std::string body, const char* type = "application/json") {
+    auto res = std::make_shared<http::response<http::string_body>>(status, version_);
+    res->set(http::field::server, "raftd");
+    res->set(http::field::content_type, type);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    send(res);
+  }
+  void send(std::shared_ptr<http::response<http::string_body>> res) {
+    auto self = shared_from_this();
+    http::async_write(stream_, *res, [self, res](beast::error_code e, size_t) {
+      if (e || !res->keep_alive()) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        return;
+      }
+      self->read();
+    });
+  }
+  void error(http::status status, const std::string& message) { reply(status, json{{"error", message}}.dump() + "\n"); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(kHttpBodyBytesMax);
+    buffer_.clear();
+    auto self = shared_from_this();
+    http::async_read(stream_, buffer_, *parser_, [self](beast::error_code e, size_t) {
+      if (e == http::error::end_of_stream || e == asio::error::eof) return;
+      if (e == http::error::body_limit) {
+        self->keep_alive_ = false;
+        return self->error(http::status::payload_too_large, "the body is over 1 MB");
+      }
+      if (e) {
+        self->keep_alive_ = false;
+        if (e == asio::error::connection_reset || e == asio::error::operation_aborted) return;
+        return self->error(http::status::bad_request, "not an HTTP request: " + e.message());
+      }
+      http::request<http::string_body> req = self->parser_->release();
+      self->version_ = req.version();
+      self->keep_alive_ = req.keep_alive();
+      self->server_.handle(self, req);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  Server& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+};
+
+// One incoming peer connection: frames in, steps out.
+class PeerConn : public std::enable_shared_from_this<PeerConn> {
+ public:
+  PeerConn(tcp::socket socket, Server& server) : socket_(std::move(socket)), server_(server) {}
+  void read() {
+    auto self = shared_from_this();
+    socket_.async_read_some(asio::buffer(buf_), [self](boost::system::error_code e, size_t n) {
+      if (e) return;
+      self->frames_.feed(std::string_view(self->buf_.data(), n));
+      Message m;
+      std::string error;
+      for (;;) {
+        const auto r = self->frames_.next(m, error);
+        if (r == wire::FrameReader::Result::NeedMore) break;
+        if (r == wire::FrameReader::Result::Error) {
+          self->server_.log("dropping a peer connection: " + error);
+          return;  // the socket closes with the last reference
+        }
+        self->server_.step(m);
+      }
+      self->read();
+    });
+  }
+
+ private:
+  tcp::socket socket_;
+  Server& server_;
+  std::array<char, 1 << 16> buf_{};
+  wire::FrameReader frames_;
+};
+
+int Server::run() {
+  WalRecovery rec;
+  Storage disk;
+  if (std::string e = wal_.open(opt_.dir, disk, &rec); !e.empty()) {
+    log("cannot start: " + e);
+    return 1;
+  }
+  wal_.set_fdatasync(opt_.fsync);
+  log("recovered " + std::to_string(rec.records) + " records (" + std::to_string(rec.bytes) + " bytes" +
+      (rec.torn_bytes ? ", cut a torn tail of " + std::to_string(rec.torn_bytes) + " bytes" : std::string()) +
+      "): term " + std::to_string(disk.current_term) + ", log through " + std::to_string(disk.log.last_index()));
+  Config c;
+  c.id = opt_.id - 1;
+  c.cluster_size = static_cast<int>(opt_.peers.size());
+  c.seed = opt_.seed * 1000 + static_cast<uint64_t>(opt_.id);
+  c.timing.snapshot_every = opt_.snapshot_every;
+  node_ = std::make_unique<Node>(c, std::move(disk), now());
+  // A client id per process start, so sequence numbers never repeat for the state machine's
+  // at-most-once sessions after a restart.
+  client_ = static_cast<ClientId>((std::chrono::system_clock::now().time_since_epoch().count() ^ (getpid() << 16)) & 0x7fffffff) | 1;
+  for (size_t i = 0; i < opt_.peers.size(); ++i) links_.push_back(std::make_unique<PeerLink>(io_, opt_.peers[i]));
+  boost::system::error_code ec;
+  const auto listen = [&](tcp::acceptor& a, const Endpoint& e, const char* what) {
+    const tcp::endpoint ep(asio::ip::make_address(e.host, ec), e.port);
+    if (ec) return what + std::string(" address ") + endpoint_text(e) + ": " + ec.message();
+    a.open(ep.protocol(), ec);
+    if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) a.bind(ep, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    return ec ? std::string("cannot listen on ") + endpoint_text(e) + " (" + what + "): " + ec.message() : std::string();
+  };
+  for (const auto& [acceptor, ep, what] :
+       {std::tuple<tcp::acceptor*, Endpoint, const char*>{&raft_acceptor_, opt_.peers[static_cast<size_t>(opt_.id - 1)], "peers"},
+        {&http_acceptor_, opt_.http[static_cast<size_t>(opt_.id - 1)], "HTTP"}}) {
+    if (std::string e = listen(*acceptor, ep, what); !e.empty()) {
+      log(e);
+      return 1;
+    }
+  }
+  log("serving: peers on " + endpoint_text(opt_.peers[static_cast<size_t>(opt_.id - 1)]) + ", HTTP on " +
+      endpoint_text(opt_.http[static_cast<size_t>(opt_.id - 1)]));
+  signals_.async_wait([this](boost::system::error_code, int) { io_.stop(); });
+  accept_peers();
+  accept_http();
+  schedule();
+  sweep();
+  io_.run();
+  return exit_code_;
+}
+
+void Server::accept_peers() {
+  raft_acceptor_.async_accept([this](boost::system::error_code e, tcp::socket s) {
+    if (!e) {
+      s.set_option(tcp::no_delay(true));
+      std::make_shared<PeerConn>(std::move(s), *this)->read();
+    }
+    accept_peers();
+  });
+}
+
+void Server::accept_http() {
+  http_acceptor_.async_accept([this](boost::system::error_code e, tcp::socket s) {
+    if (!e) std::make_shared<HttpConn>(std::move(s), *this)->start();
+    accept_http();
+  });
+}
+
+void Server::schedule() {
+  const Time wait = std::max<Time>(node_->deadline() - now(), 0);
+  timer_.expires_after(std::chrono::microseconds(wait));
+  timer_.async_wait([this](boost::system::error_code e) {
+    if (e) return;  // rescheduled
+    if (now() >= node_->deadline()) {
+      node_->tick(now());
+      after_step();
+    } else {
+      schedule();
+    }
+  });
+}
+
+void Server::step(const Message& m) {
+  if (m.to != node_->id() || m.from < 0 || m.from >= static_cast<NodeId>(opt_.peers.size()) || m.from == m.to) {
+    log("ignoring a message from s" + std::to_string(m.from + 1) + " to s" + std::to_string(m.to + 1));
+    return;
+  }
+  node_->step(now(), m);
+  after_step();
+}
+
+// Persist, then send: the step's records are on the disk before any message or reply leaves.
+void Server::after_step() {
+  wal_.record(*node_, node_->events());
+  if (wal_.pending()) {
+    if (std::string e = wal_.sync(); !e.empty()) {
+      log("stopping: " + e);
+      exit_code_ = 1;
+      io_.stop();
+      return;
+    }
+  }
+  for (const Message& m : node_->messages()) {
+    wire_buf_.clear();
+    wire::encode_frame(m, wire_buf_);
+    links_[static_cast<size_t>(m.to)]->send(wire_buf_);
+  }
+  for (const ClientReply& r : node_->replies()) {
+    if (r.client != client_) continue;
+    auto it = pending_.find(r.seq);
+    if (it == pending_.end()) continue;
+    Pending p = it->second;
+    pending_.erase(it);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
+    size_t b = 0;
+    while (b < std::size(kLatencyBuckets) && s > kLatencyBuckets[b]) ++b;
+    ++latency_counts_[b];
+    latency_sum_s_ += s;
+    const std::shared_ptr<HttpConn>& conn = p.conn;
+    const ApplyResult& a = r.result;
+    if (p.op == Op::Get && !a.value) {
+      conn->error(http::status::not_found, "no key " + p.key);
+    } else if (p.op == Op::Cas && !a.cas_swapped) {
+      conn->reply(http::status::conflict, json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}.dump() + "\n");
+    } else {
+      json body{{"key", p.key}, {"index", r.index}};
+      body["value"] = a.value ? json(*a.value) : json(nullptr);
+      conn->reply(http::status::ok, body.dump() + "\n");
+    }
+  }
+  if (node_->leader_id() != last_leader_) {
+    last_leader_ = node_->leader_id();
+    if (last_leader_ != kNoNode) ++leader_changes_;
+  }
+  node_->clear_output();
+  schedule();
+}
+
+// Requests not answered in time: the command may or may not be applied later.
+void Server::sweep() {
+  sweep_.expires_after(std::chrono::milliseconds(100));
+  sweep_.async_wait([this](boost::system::error_code e) {
+    if (e) return;
+    const auto t = std::chrono::steady_clock::now();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.deadline > t) {
+        ++it;
+        continue;
+      }
+      it->second.conn->error(http::status::service_unavailable,
+                             "no answer in time (leadership changed?): the command may or may not have been applied");
+      it = pending_.erase(it);
+    }
+    sweep();
+  });
+}
+
+http::response<http::string_body> Server::not_leader(const http::request<http::string_body>& req) const {
+  const NodeId l = node_->leader_id();
+  if (l != kNoNode && l != node_->id()) {
+    http::response<http::string_body> res(http::status::temporary_redirect, req.version());
+    const Endpoint& e = opt_.http[static_cast<size_t>(l)];
+    res.set(http::field::location, "http://" + endpoint_text(e) + std::string(req.target()));
+    res.set(http::field::content_type, "application/json");
+    res.body() = json{{"error", "not the leader"}, {"leader", "s" + std::to_string(l + 1)}}.dump() + "\n";
+    res.prepare_payload();
+    return res;
+  }
+  http::response<http::string_body> res(http::status::service_unavailable, req.version());
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::retry_after, "1");
+  res.body() = json{{"error", "no leader known right now (an election is under way or this server is cut off)"}}.dump() + "\n";
+  res.prepare_payload();
+  return res;
+}
+
+void Server::propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key) {
+  c.client = client_;
+  c.seq = ++seq_;
+  const Op op = c.op;
+  const ProposeResult r = node_->propose(now(), CommandRef(std::move(c)));
+  if (!r.accepted) {
+    after_step();
+    return conn->error(http::status::service_unavailable, "the leader did not take the command (a transfer or change is under way)");
+  }
+  ++proposals_;
+  const auto t = std::chrono::steady_clock::now();
+  pending_[seq_] = Pending{conn, op, key, t, t + std::chrono::milliseconds(static_cast<int64_t>(opt_.request_timeout_s * 1000))};
+  after_step();
+}
+
+void Server::handle(std::shared_ptr<HttpConn> conn, http::request<http::string_body>& req) {
+  ++requests_;
+  const std::string target(req.target());
+  const auto method = req.method();
+  if (target == "/health") return conn->reply(http::status::ok, "ok\n", "text/plain");
+  if (target == "/status") return conn->reply(http::status::ok, status_json());
+  if (target == "/metrics") return conn->reply(http::status::ok, metrics_text(), "text/plain; version=0.0.4");
+  if (target.rfind("/kv/", 0) != 0) return conn->error(http::status::not_found, "no such path: " + target + " (try /kv/KEY, /status, /health, /metrics)");
+  std::string key = target.substr(4);
+  bool cas = false;
+  if (key.size() > 4 && key.compare(key.size() - 4, 4, "/cas") == 0) {
+    key.resize(key.size() - 4);
+    cas = true;
+  }
+  if (std::string p = key_problem(key); !p.empty()) return conn->error(http::status::bad_request, p);
+  Command c;
+  c.key = key;
+  if (cas) {
+    if (method != http::verb::post) return conn->error(http::status::method_not_allowed, "cas takes POST");
+    const json body = json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("from") || !body.contains("to") || !body["from"].is_string() ||
+        !body["to"].is_string()) {
+      return conn->error(http::status::bad_request, "cas takes a JSON body {\"from\": \"old\", \"to\": \"new\"} with string values");
+    }
+    c.op = Op::Cas;
+    c.expect = body["from"].get<std::string>();
+    c.value = body["to"].get<std::string>();
+  } else if (method == http::verb::put) {
+    c.op = Op::Put;
+    c.value = req.body();
+  } else if (method == http::verb::get) {
+    c.op = Op::Get;
+  } else if (method == http::verb::delete_) {
+    c.op = Op::Delete;
+  } else {
+    return conn->error(http::status::method_not_allowed, "use GET, PUT or DELETE on /kv/KEY, or POST on /kv/KEY/cas");
+  }
+  if (c.value.size() > kHttpBodyBytesMax || c.expect.size() > kHttpBodyBytesMax) return conn->error(http::status::payload_too_large, "the value is over 1 MB");
+  if (node_->role() != Role::Leader) {
+    auto res = std::make_shared<http::response<http::string_body>>(not_leader(req));
+    res->keep_alive(req.keep_alive());
+    return conn->send(res);
+  }
+  propose(conn, std::move(c), key);
+}
+
+std::string Server::status_json() const {
+  const Node& n = *node_;
+  json s{{"id", "s" + std::to_string(opt_.id)},
+         {"role", role_name(n.role())},
+         {"term", n.current_term()},
+         {"votedFor", n.voted_for() == kNoNode ? json(nullptr) : json("s" + std::to_string(n.voted_for() + 1))},
+         {"leader", n.leader_id() == kNoNode ? json(nullptr) : json("s" + std::to_string(n.leader_id() + 1))},
+         {"commitIndex", n.commit_index()},
+         {"lastApplied", n.last_applied()},
+         {"logLength", n.log().last_index()},
+         {"snapshotIndex", n.log().snapshot_index()},
+         {"walBytes", wal_.bytes()},
+         {"walSyncs", wal_.syncs()}};
+  if (n.role() == Role::Leader) {
+    json peers = json::object();
+    for (NodeId p = 0; p < static_cast<NodeId>(opt_.peers.size()); ++p) {
+      if (p == n.id()) continue;
+      const Progress& pr = n.progress(p);
+      peers["s" + std::to_string(p + 1)] = json{{"nextIndex", pr.next_index}, {"matchIndex", pr.match_index}};
+    }
+    s["peers"] = peers;
+  }
+  return s.dump() + "\n";
+}
+
+std::string Server::metrics_text() const {
+  const Node& n = *node_;
+  std::string m;
+  const auto line = [&m](const char* name, const char* type, const char* help, double v) {
+    m += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n";
+  };
+  line("raft_term", "gauge", "currentTerm", static_cast<double>(n.current_term()));
+  line("raft_commit_index", "gauge", "commitIndex", static_cast<double>(n.commit_index()));
+  line("raft_last_applied", "gauge", "lastApplied", static_cast<double>(n.last_applied()));
+  line("raft_is_leader", "gauge", "1 while this server leads", n.role() == Role::Leader ? 1 : 0);
+  line("raft_leader_changes_total", "counter", "times this server saw a new leader", static_cast<double>(leader_changes_));
+  line("raft_proposals_total", "counter", "client commands proposed on this server", static_cast<double>(proposals_));
+  line("raft_wal_syncs_total", "counter", "fdatasync calls on the write-ahead log", static_cast<double>(wal_.syncs()));
+  m += "# HELP raft_request_seconds time from a client command's arrival to its answer\n# TYPE raft_request_seconds histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < std::size(kLatencyBuckets); ++b) {
+    cumulative += latency_counts_[b];
+    m += "raft_request_seconds_bucket{le=\"" + std::to_string(kLatencyBuckets[b]) + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  cumulative += latency_counts_[std::size(kLatencyBuckets)];
+  m += "raft_request_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+  m += "raft_request_seconds_sum " + std::to_string(latency_sum_s_) + "\nraft_request_seconds_count " + std::to_string(cumulative) + "\n";
+  return m;
+}
+
+}  // namespace
+
+std::string parse_endpoints(const std::string& text, std::vector<Endpoint>& out) {
+  out.clear();
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(pos, end - pos);
+    const size_t colon = item.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "'" + item + "' is not host:port";
+    const std::string port = item.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+      return "'" + item + "': the port must be a number up to 65535";
+    }
+    out.push_back(Endpoint{item.substr(0, colon), static_cast<uint16_t>(std::stoi(port))});
+    pos = end + 1;
+  }
+  return "";
+}
+
+std::string check(const Options& opt) {
+  if (opt.peers.empty()) return "--peers is missing (host:port of every server, s1 first)";
+  if (opt.peers.size() > static_cast<size_t>(kNodesMax)) return "at most " + std::to_string(kNodesMax) + " servers";
+  if (opt.http.size() != opt.peers.size()) {
+    return "--http names " + std::to_string(opt.http.size()) + " servers and --peers " + std::to_string(opt.peers.size()) + "; give one of each per server";
+  }
+  if (opt.id < 1 || opt.id > static_cast<int>(opt.peers.size())) return "--id must be 1.." + std::to_string(opt.peers.size());
+  if (opt.dir.empty()) return "--dir is missing (where this server keeps its log)";
+  return "";
+}
+
+int serve(const Options& opt) {
+  Server s(opt);
+  return s.run();
+}
+
+}  // namespace raft::raftd
