@@ -13,6 +13,11 @@
 namespace raft::viz {
 
 namespace {
+// Below this width (ImGui units) the event log gives each event two lines.
+constexpr float kEventTwoLineWidth = 420.0f;
+}  // namespace
+
+namespace {
 
 bool passes(const Ui& ui, const sim::TraceEvent& e, char* buf, size_t n) {
   if (!(event_category(e) & ui.vs.categories)) return false;
@@ -162,10 +167,16 @@ void draw_event_log(Ui& ui, const Rect& r) {
   if (ImGui::IsWindowHovered() && io.MouseWheel != 0) vs.event_follow = false;
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
   if (rows.empty()) ImGui::TextDisabled("Nothing yet. Events appear here as they happen.");
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(rows.size()), line_h);
-  char line[360], full[360];
+  // A narrow panel (1024-pixel windows) gives each event two lines: the time and the start of the
+  // text, then the rest under the text. Every row has the same height, so the clipper still skips
+  // what is off screen. A line still too long ends in "..."; hovering shows it whole.
   const float text_w = ImGui::GetContentRegionAvail().x;
+  const bool two_lines = text_w < kEventTwoLineWidth;
+  const float row_h = two_lines ? 2 * ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y : line_h;
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()), row_h);
+  char line[360], full[360];
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const sim::TraceEvent& e = events[rows[static_cast<size_t>(i)]];
@@ -173,26 +184,47 @@ void draw_event_log(Ui& ui, const Rect& r) {
       while (w < 10 && w + 1 < static_cast<int>(sizeof line)) line[w++] = ' ';
       line[w++] = ' ';
       describe_event(line + w, sizeof line - static_cast<size_t>(w), e, ui.cluster().trace(), ui.history.shown_ops(ui.cluster()));
-      // A line wider than the panel ends in "..."; hovering shows it whole.
       std::memcpy(full, line, sizeof line);
-      fit_with_ellipsis(line, text_w);
       const bool future = e.t > now;
+      const ImVec4 col = to_vec4(future ? with_alpha(color::kTextDim, 0.6f) : event_color(e));
       ImGui::PushID(i);
-      ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(future ? with_alpha(color::kTextDim, 0.6f) : event_color(e)));
-      if (ImGui::Selectable(line, i == current)) {
+      bool clicked = false;
+      if (!two_lines) {
+        fit_with_ellipsis(line, text_w);
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        clicked = ImGui::Selectable(line, i == current);
+        ImGui::PopStyleColor();
+      } else {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        clicked = ImGui::Selectable("##event", i == current, 0, ImVec2(0, 2 * ImGui::GetTextLineHeight()));
+        // The first line breaks at a word; the second starts under the text, after the time.
+        const float indent = ImGui::CalcTextSize(line, line + w).x;
+        const ImFont* font = ImGui::GetFont();
+        const char* end = line + std::strlen(line);
+        const char* brk = font->CalcWordWrapPositionA(ImGui::GetFontSize() / font->FontSize, line, end, text_w);
+        if (brk <= line + w) brk = end;  // no room for any of the text: let the ellipsis cut it
+        char second[360];
+        const char* rest = brk;
+        while (*rest == ' ') ++rest;
+        std::snprintf(second, sizeof second, "%s", rest);
+        fit_with_ellipsis(second, text_w - indent);
+        const ImU32 c = ImGui::GetColorU32(col);
+        dl->AddText(at, c, line, brk);
+        dl->AddText(ImVec2(at.x + indent, at.y + ImGui::GetTextLineHeight()), c, second);
+      }
+      if (clicked) {
         ui.push(seek_action(e.t));
         vs.event_follow = true;
       }
-      ImGui::PopStyleColor();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nClick to show the cluster at this moment.", full);
       ImGui::PopID();
     }
   }
   if (vs.event_follow && current >= 0) {
-    const float target = static_cast<float>(current) * line_h;
+    const float target = static_cast<float>(current) * row_h;
     const float view_h = ImGui::GetWindowHeight();
     const float sy = ImGui::GetScrollY();
-    if (target < sy || target > sy + view_h - 2 * line_h) ImGui::SetScrollY(std::max(0.0f, target - view_h + 2 * line_h));
+    if (target < sy || target > sy + view_h - 2 * row_h) ImGui::SetScrollY(std::max(0.0f, target - view_h + 2 * row_h));
   }
   ImGui::EndChild();
   ImGui::End();
