@@ -150,6 +150,8 @@ class Server {
 
  private:
   void after_step();
+  void flush();
+  void answer(const ClientReply& r);
   void schedule();
   void sweep();
   void accept_peers();
@@ -172,7 +174,11 @@ class Server {
   ClientId client_ = 1;
   RequestSeq seq_ = 0;
   int exit_code_ = 0;
-  std::string wire_buf_;
+  // Held until the next flush has made the steps that produced them durable.
+  std::vector<std::string> held_frames_;  // per peer, frames back to back
+  std::vector<ClientReply> held_replies_;
+  bool flush_posted_ = false;
+  uint64_t flushes_ = 0;
   // Metrics.
   uint64_t leader_changes_ = 0, proposals_ = 0, requests_ = 0;
   NodeId last_leader_ = kNoNode;
@@ -291,6 +297,7 @@ int Server::run() {
   // at-most-once sessions after a restart.
   client_ = static_cast<ClientId>((std::chrono::system_clock::now().time_since_epoch().count() ^ (getpid() << 16)) & 0x7fffffff) | 1;
   for (size_t i = 0; i < opt_.peers.size(); ++i) links_.push_back(std::make_unique<PeerLink>(io_, opt_.peers[i]));
+  held_frames_.resize(opt_.peers.size());
   boost::system::error_code ec;
   const auto listen = [&](tcp::acceptor& a, const Endpoint& e, const char* what) {
     const tcp::endpoint ep(asio::ip::make_address(e.host, ec), e.port);
@@ -360,44 +367,15 @@ void Server::step(const Message& m) {
   after_step();
 }
 
-// Persist, then send: the step's records are on the disk before any message or reply leaves.
+// Group commit: a step's records are buffered and its messages and replies held; a flush posted
+// behind the handlers already waiting (other peers' frames, other clients' requests) writes every
+// buffered record with one fdatasync, and only then lets the held messages and replies go. So the
+// persist-before-send rule holds for each step, and one disk flush serves many steps.
 void Server::after_step() {
   wal_.record(*node_, node_->events());
-  if (wal_.pending()) {
-    if (std::string e = wal_.sync(); !e.empty()) {
-      log("stopping: " + e);
-      exit_code_ = 1;
-      io_.stop();
-      return;
-    }
-  }
-  for (const Message& m : node_->messages()) {
-    wire_buf_.clear();
-    wire::encode_frame(m, wire_buf_);
-    links_[static_cast<size_t>(m.to)]->send(wire_buf_);
-  }
+  for (const Message& m : node_->messages()) wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)]);
   for (const ClientReply& r : node_->replies()) {
-    if (r.client != client_) continue;
-    auto it = pending_.find(r.seq);
-    if (it == pending_.end()) continue;
-    Pending p = it->second;
-    pending_.erase(it);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
-    size_t b = 0;
-    while (b < std::size(kLatencyBuckets) && s > kLatencyBuckets[b]) ++b;
-    ++latency_counts_[b];
-    latency_sum_s_ += s;
-    const std::shared_ptr<HttpConn>& conn = p.conn;
-    const ApplyResult& a = r.result;
-    if (p.op == Op::Get && !a.value) {
-      conn->error(http::status::not_found, "no key " + p.key);
-    } else if (p.op == Op::Cas && !a.cas_swapped) {
-      conn->reply(http::status::conflict, json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}.dump() + "\n");
-    } else {
-      json body{{"key", p.key}, {"index", r.index}};
-      body["value"] = a.value ? json(*a.value) : json(nullptr);
-      conn->reply(http::status::ok, body.dump() + "\n");
-    }
+    if (r.client == client_) held_replies_.push_back(r);
   }
   if (node_->leader_id() != last_leader_) {
     last_leader_ = node_->leader_id();
@@ -405,6 +383,53 @@ void Server::after_step() {
   }
   node_->clear_output();
   schedule();
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    asio::post(io_, [this] { flush(); });
+  }
+}
+
+void Server::flush() {
+  flush_posted_ = false;
+  if (wal_.pending()) {
+    if (std::string e = wal_.sync(); !e.empty()) {
+      log("stopping: " + e);
+      exit_code_ = 1;
+      io_.stop();
+      return;
+    }
+    ++flushes_;
+  }
+  for (size_t p = 0; p < held_frames_.size(); ++p) {
+    if (held_frames_[p].empty()) continue;
+    links_[p]->send(std::move(held_frames_[p]));
+    held_frames_[p].clear();
+  }
+  for (const ClientReply& r : held_replies_) answer(r);
+  held_replies_.clear();
+}
+
+void Server::answer(const ClientReply& r) {
+  auto it = pending_.find(r.seq);
+  if (it == pending_.end()) return;
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
+  size_t b = 0;
+  while (b < std::size(kLatencyBuckets) && s > kLatencyBuckets[b]) ++b;
+  ++latency_counts_[b];
+  latency_sum_s_ += s;
+  const std::shared_ptr<HttpConn>& conn = p.conn;
+  const ApplyResult& a = r.result;
+  if (p.op == Op::Get && !a.value) {
+    conn->error(http::status::not_found, "no key " + p.key);
+  } else if (p.op == Op::Cas && !a.cas_swapped) {
+    conn->reply(http::status::conflict, json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}.dump() + "\n");
+  } else {
+    json body{{"key", p.key}, {"index", r.index}};
+    body["value"] = a.value ? json(*a.value) : json(nullptr);
+    conn->reply(http::status::ok, body.dump() + "\n");
+  }
 }
 
 // Requests not answered in time: the command may or may not be applied later.
@@ -518,7 +543,8 @@ std::string Server::status_json() const {
          {"logLength", n.log().last_index()},
          {"snapshotIndex", n.log().snapshot_index()},
          {"walBytes", wal_.bytes()},
-         {"walSyncs", wal_.syncs()}};
+         {"walSyncs", wal_.syncs()},
+         {"flushes", flushes_}};
   if (n.role() == Role::Leader) {
     json peers = json::object();
     for (NodeId p = 0; p < static_cast<NodeId>(opt_.peers.size()); ++p) {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# raftctl drives a local cluster (issue 10): start, status, put/get/del/cas, kill and restart of the
+# leader, pause and resume, a short bench, stop. Every wait bounded; everything stopped on exit.
+# usage: raftctl_test.sh RAFTCTL RAFTD
+set -uo pipefail
+ctl=${1:?usage: raftctl_test.sh RAFTCTL RAFTD}
+export RAFTD=${2:?usage: raftctl_test.sh RAFTCTL RAFTD}
+export ASAN_OPTIONS=detect_leaks=0
+work=$(mktemp -d /tmp/raftlab-raftctl-XXXXXX)
+r() { "$ctl" --dir "$work/c" "$@"; }
+cleanup() { r stop > /dev/null 2>&1; rm -rf "$work"; }
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  r status >&2
+  for f in "$work"/c/s*.log; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
+  exit 1
+}
+wait_for() {
+  local what=$1 limit=$2 t0=$SECONDS
+  shift 2
+  until "$@"; do
+    [ $((SECONDS - t0)) -lt "$limit" ] || fail "$what: not within $limit s"
+    sleep 0.1
+  done
+}
+leader() { r status | awk '$2 == "leader" {print $1}'; }
+has_leader() { [ -n "$(leader)" ]; }
+# Below the ephemeral range (32768+), so no outgoing connection holds one of these ports.
+port=$((10000 + ($$ % 300) * 20))
+
+out=$(r start 3 --port "$port") || fail "start"
+[ "$out" = "s1 http://127.0.0.1:$port
+s2 http://127.0.0.1:$((port + 1))
+s3 http://127.0.0.1:$((port + 2))" ] || fail "start printed: $out"
+r start 3 --port "$port" 2> "$work/again" && fail "a second start in the same directory was accepted"
+grep -q "a cluster is running" "$work/again" || fail "second start: $(cat "$work/again")"
+wait_for "a leader" 15 has_leader
+first_put() { r put greeting hello 2> /dev/null | grep -q '"value":"hello"'; }
+wait_for "the first put" 15 first_put
+r get greeting | grep -q '"value":"hello"' || fail "get"
+r cas greeting hello bye | grep -q '"value":"bye"' || fail "cas"
+r cas greeting hello again > /dev/null && fail "a cas from the wrong value succeeded"
+r del greeting > /dev/null || fail "del"
+r get greeting > /dev/null && fail "get after del found the key"
+L=$(leader)
+r kill "$L" || fail "kill $L"
+wait_for "a new leader after killing $L" 15 bash -c "[ -n \"\$(\"$ctl\" --dir \"$work/c\" status | awk '\$2 == \"leader\" && \$1 != \"$L\" {print \$1}')\" ]"
+r status | grep -q "^$L *down" || fail "status does not show $L down"
+r put after-kill 1 > /dev/null || fail "put after the kill"
+r restart "$L" || fail "restart $L"
+wait_for "$L back and caught up" 20 bash -c "\"$ctl\" --dir \"$work/c\" status | awk '\$1 == \"$L\" && \$7 == 0 && \$2 != \"down\"' | grep -q ."
+F=$(r status | awk '$2 == "follower" {print $1; exit}')
+r pause "$F" || fail "pause"
+r put while-paused 1 > /dev/null || fail "put while a follower is paused"
+r resume "$F" || fail "resume"
+r kill s9 2> "$work/bad" && fail "kill s9 accepted"
+grep -q "expected a server s1..s3" "$work/bad" || fail "kill s9 said: $(cat "$work/bad")"
+r bench --clients 8 --seconds 2 2> /dev/null | grep -E "^3 servers, 8 clients, .* writes/s, p50 .* ms, p99 .* ms" || fail "bench"
+r stop
+sleep 0.2
+[ -z "$(r status | awk 'NR > 1 && $2 != "down"')" ] || fail "servers still up after stop"
+echo ok
