@@ -3,6 +3,7 @@
 //   raftctl status | watch                  the table: node, role, term, commit, applied, leader, behind
 //   raftctl put K V | get K | del K | cas K FROM TO
 //   raftctl kill sN | restart sN | pause sN | resume sN | stop
+//   raftctl partition s1 s2 '|' s3 s4 s5 | heal
 //   raftctl bench [--clients 64] [--seconds 10]
 // Every command but start finds the cluster through --dir (default ./raftlab-cluster).
 #include <signal.h>
@@ -297,6 +298,7 @@ void usage(FILE* out) {
       "  status | watch            the cluster's table (watch refreshes it until Ctrl-C)\n"
       "  put K V | get K | del K | cas K FROM TO\n"
       "  kill sN | restart sN | pause sN | resume sN | stop\n"
+      "  partition s1 s2 '|' s3 s4 s5 | heal   each server drops messages to and from the other groups\n"
       "  bench [--clients 64] [--seconds 10]\n"
       "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n",
       out);
@@ -402,6 +404,39 @@ int main(int argc, char** argv) {
     for (int i = 1; i <= c.n; ++i) {
       if (alive(pid_of(c, i))) ::kill(pid_of(c, i), SIGKILL);
     }
+  } else if (cmd == "partition" || cmd == "heal") {
+    // partition s1 s2 '|' s3 s4 s5: each server blocks every server outside its group.
+    std::vector<int> group(static_cast<size_t>(c.n) + 1, 0);
+    int g = 1;
+    for (size_t k = 1; k < args.size() && cmd == "partition"; ++k) {
+      if (args[k] == "|") {
+        ++g;
+        continue;
+      }
+      const int i = node_arg(c, args[k].c_str());
+      if (group[static_cast<size_t>(i)] != 0) die("s" + std::to_string(i) + " is in two groups");
+      group[static_cast<size_t>(i)] = g;
+    }
+    if (cmd == "partition") {
+      if (g < 2) die("partition takes groups separated by '|', e.g. raftctl partition s1 s2 '|' s3 s4 s5");
+      for (int i = 1; i <= c.n; ++i) {
+        if (group[static_cast<size_t>(i)] == 0) die("s" + std::to_string(i) + " is in no group (name every server)");
+      }
+    }
+    int failed = 0;
+    for (int i = 1; i <= c.n; ++i) {
+      json block = json::array();
+      for (int j = 1; j <= c.n; ++j) {
+        if (cmd == "partition" && group[static_cast<size_t>(j)] != group[static_cast<size_t>(i)]) block.push_back("s" + std::to_string(j));
+      }
+      const auto r = request(c.http_port(i), http::verb::post, "/admin/partition", json{{"block", block}}.dump(),
+                             std::chrono::milliseconds(1000), 0);
+      if (!r || r->status != 200) {
+        std::fprintf(stderr, "raftctl: s%d did not take it (down or paused?)\n", i);
+        ++failed;
+      }
+    }
+    return failed == 0 ? 0 : 1;
   } else if (cmd == "bench") {
     return bench(c, clients, seconds);
   } else {

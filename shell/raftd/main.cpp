@@ -11,13 +11,15 @@ namespace {
 
 void usage(FILE* out) {
   std::fputs(
-      "usage: raftd --id N --peers H:P,H:P,... --http H:P,H:P,... --dir DIR [--seed S] [--snapshot-every N] [--no-fsync]\n"
+      "usage: raftd --id N --peers H:P,H:P,... --http H:P,H:P,... --dir DIR [--seed S] [--snapshot-every N]\n"
+      "             [--election-timeout MIN-MAX] [--no-fsync]\n"
       "  --id N             this server is sN (1-based)\n"
       "  --peers LIST       every server's Raft address, s1 first\n"
       "  --http LIST        every server's HTTP address, s1 first (followers redirect clients to the leader's)\n"
       "  --dir DIR          the write-ahead log and snapshots (created if missing)\n"
       "  --seed S           seeds the election timeouts (default 1)\n"
       "  --snapshot-every N entries applied between snapshots (default 10000; 0: never)\n"
+      "  --election-timeout MIN-MAX  milliseconds (default 150-300, as in the paper)\n"
       "  --no-fsync         write the log without fdatasync (only to measure the disk's cost)\n",
       out);
 }
@@ -65,6 +67,15 @@ int main(int argc, char** argv) {
       const char* v = value("--snapshot-every");
       if (!number(v, n) || n > 100'000'000) err = std::string("--snapshot-every must be a number of entries, got '") + v + "'";
       opt.snapshot_every = static_cast<uint32_t>(n);
+    } else if (a == "--election-timeout") {
+      const std::string v = value("--election-timeout");
+      const size_t dash = v.find('-');
+      uint64_t lo = 0, hi = 0;
+      if (dash == std::string::npos || !number(v.substr(0, dash).c_str(), lo) || !number(v.substr(dash + 1).c_str(), hi) || lo > 60000 || hi > 60000) {
+        err = "--election-timeout must be MIN-MAX in milliseconds, like 150-300, got '" + v + "'";
+      }
+      opt.election_timeout_min_ms = static_cast<int>(lo);
+      opt.election_timeout_max_ms = static_cast<int>(hi);
     } else if (a == "--no-fsync") {
       opt.fsync = false;
     } else if (a == "-h" || a == "--help") {

@@ -159,6 +159,7 @@ class Server {
   void propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key);
   http::response<http::string_body> not_leader(const http::request<http::string_body>& req) const;
   std::string status_json() const;
+  std::string block(const std::string& body);
   std::string metrics_text() const;
 
   Options opt_;
@@ -178,6 +179,7 @@ class Server {
   std::vector<std::string> held_frames_;  // per peer, frames back to back
   std::vector<ClientReply> held_replies_;
   bool flush_posted_ = false;
+  uint32_t blocked_ = 0;  // peers cut off by raftctl partition (bit i: s(i+1))
   uint64_t flushes_ = 0;
   // Metrics.
   uint64_t leader_changes_ = 0, proposals_ = 0, requests_ = 0;
@@ -292,6 +294,8 @@ int Server::run() {
   c.cluster_size = static_cast<int>(opt_.peers.size());
   c.seed = opt_.seed * 1000 + static_cast<uint64_t>(opt_.id);
   c.timing.snapshot_every = opt_.snapshot_every;
+  c.timing.election_timeout_min_us = static_cast<Time>(opt_.election_timeout_min_ms) * 1000;
+  c.timing.election_timeout_max_us = static_cast<Time>(opt_.election_timeout_max_ms) * 1000;
   node_ = std::make_unique<Node>(c, std::move(disk), now());
   // A client id per process start, so sequence numbers never repeat for the state machine's
   // at-most-once sessions after a restart.
@@ -363,6 +367,7 @@ void Server::step(const Message& m) {
     log("ignoring a message from s" + std::to_string(m.from + 1) + " to s" + std::to_string(m.to + 1));
     return;
   }
+  if (blocked_ & (1u << m.from)) return;  // a partition (raftctl partition): lost on the way in
   node_->step(now(), m);
   after_step();
 }
@@ -402,7 +407,7 @@ void Server::flush() {
   }
   for (size_t p = 0; p < held_frames_.size(); ++p) {
     if (held_frames_[p].empty()) continue;
-    links_[p]->send(std::move(held_frames_[p]));
+    if ((blocked_ & (1u << p)) == 0) links_[p]->send(std::move(held_frames_[p]));  // else lost on the way out
     held_frames_[p].clear();
   }
   for (const ClientReply& r : held_replies_) answer(r);
@@ -490,6 +495,12 @@ void Server::handle(std::shared_ptr<HttpConn> conn, http::request<http::string_b
   const std::string target(req.target());
   const auto method = req.method();
   if (target == "/health") return conn->reply(http::status::ok, "ok\n", "text/plain");
+  if (target == "/admin/partition" || target == "/admin/heal") {
+    if (method != http::verb::post) return conn->error(http::status::method_not_allowed, target + " takes POST");
+    const std::string err = block(target == "/admin/heal" ? "{\"block\":[]}" : req.body());
+    if (!err.empty()) return conn->error(http::status::bad_request, err);
+    return conn->reply(http::status::ok, status_json());
+  }
   if (target == "/status") return conn->reply(http::status::ok, status_json());
   if (target == "/metrics") return conn->reply(http::status::ok, metrics_text(), "text/plain; version=0.0.4");
   if (target.rfind("/kv/", 0) != 0) return conn->error(http::status::not_found, "no such path: " + target + " (try /kv/KEY, /status, /health, /metrics)");
@@ -531,6 +542,27 @@ void Server::handle(std::shared_ptr<HttpConn> conn, http::request<http::string_b
   propose(conn, std::move(c), key);
 }
 
+// {"block": ["s2", "s3"]}: messages to and from these servers are lost from now on ([] heals).
+std::string Server::block(const std::string& body) {
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("block") || !j["block"].is_array()) {
+    return "expected a JSON body like {\"block\": [\"s2\", \"s3\"]}";
+  }
+  uint32_t mask = 0;
+  for (const json& s : j["block"]) {
+    const std::string name = s.is_string() ? s.get<std::string>() : std::string();
+    int n = 0;
+    if (name.size() >= 2 && name.size() <= 3 && name[0] == 's' && name.find_first_not_of("0123456789", 1) == std::string::npos) n = std::stoi(name.substr(1));
+    if (n < 1 || n > static_cast<int>(opt_.peers.size()) || n == opt_.id) {
+      return "cannot block '" + (s.is_string() ? name : s.dump()) + "': expected another server, s1..s" + std::to_string(opt_.peers.size());
+    }
+    mask |= 1u << (n - 1);
+  }
+  if (mask != blocked_) log(mask == 0 ? "healed" : "blocking " + j["block"].dump());
+  blocked_ = mask;
+  return "";
+}
+
 std::string Server::status_json() const {
   const Node& n = *node_;
   json s{{"id", "s" + std::to_string(opt_.id)},
@@ -545,6 +577,11 @@ std::string Server::status_json() const {
          {"walBytes", wal_.bytes()},
          {"walSyncs", wal_.syncs()},
          {"flushes", flushes_}};
+  json blocked = json::array();
+  for (int p = 0; p < static_cast<int>(opt_.peers.size()); ++p) {
+    if (blocked_ & (1u << p)) blocked.push_back("s" + std::to_string(p + 1));
+  }
+  s["blocked"] = blocked;
   if (n.role() == Role::Leader) {
     json peers = json::object();
     for (NodeId p = 0; p < static_cast<NodeId>(opt_.peers.size()); ++p) {
@@ -611,6 +648,9 @@ std::string check(const Options& opt) {
   }
   if (opt.id < 1 || opt.id > static_cast<int>(opt.peers.size())) return "--id must be 1.." + std::to_string(opt.peers.size());
   if (opt.dir.empty()) return "--dir is missing (where this server keeps its log)";
+  if (opt.election_timeout_min_ms < 10 || opt.election_timeout_max_ms < opt.election_timeout_min_ms || opt.election_timeout_max_ms > 60'000) {
+    return "--election-timeout must be MIN-MAX milliseconds with 10 <= MIN <= MAX <= 60000";
+  }
   return "";
 }
 

@@ -54,6 +54,15 @@ F=$(r status | awk '$2 == "follower" {print $1; exit}')
 r pause "$F" || fail "pause"
 r put while-paused 1 > /dev/null || fail "put while a follower is paused"
 r resume "$F" || fail "resume"
+L=$(leader)
+others=$(for s in s1 s2 s3; do [ "$s" != "$L" ] && echo -n "$s "; done)
+r partition "$L" '|' $others || fail "partition"
+r status | grep -q . || fail "status during the partition"
+wait_for "a leader in the majority ($others)" 15 bash -c "\"$ctl\" --dir \"$work/c\" status | awk '\$2 == \"leader\" && \$1 != \"$L\"' | grep -q ."
+wait_for "a put through the majority" 15 bash -c "\"$ctl\" --dir \"$work/c\" put in-partition 1 2> /dev/null | grep -q in-partition"
+r partition "$L" 2> "$work/bad" && fail "a partition naming one group was accepted"
+r heal || fail "heal"
+wait_for "$L to follow after the heal" 15 bash -c "\"$ctl\" --dir \"$work/c\" status | awk '\$1 == \"$L\" && \$2 == \"follower\" && \$7 == 0' | grep -q ."
 r kill s9 2> "$work/bad" && fail "kill s9 accepted"
 grep -q "expected a server s1..s3" "$work/bad" || fail "kill s9 said: $(cat "$work/bad")"
 r bench --clients 8 --seconds 2 2> /dev/null | grep -E "^3 servers, 8 clients, .* writes/s, p50 .* ms, p99 .* ms" || fail "bench"
