@@ -142,8 +142,9 @@ std::optional<Reply> request(int port, http::verb method, const std::string& tar
   if (out && out->status == 307 && redirects > 0) {
     const std::string loc(res[http::field::location]);
     const size_t colon = loc.rfind(':'), slash = loc.find('/', colon);
-    if (colon != std::string::npos && slash != std::string::npos) {
-      return request(std::stoi(loc.substr(colon + 1, slash - colon - 1)), method, loc.substr(slash), body, timeout, redirects - 1);
+    const std::string to = colon == std::string::npos || slash == std::string::npos ? "" : loc.substr(colon + 1, slash - colon - 1);
+    if (!to.empty() && to.size() <= 5 && to.find_first_not_of("0123456789") == std::string::npos) {
+      return request(std::stoi(to), method, loc.substr(slash), body, timeout, redirects - 1);
     }
   }
   return out;
@@ -198,14 +199,22 @@ int node_arg(const Cluster& c, const char* s) {
 }
 
 // A key-value command through the first server that answers (followers redirect to the leader).
+// Only an answer that says the command surely did not happen (no leader known, or no answer
+// from a server that is down) moves on to the next server: a command whose outcome is unknown is
+// not sent again, since a cas or a delete must not happen twice.
 int kv(const Cluster& c, http::verb method, const std::string& target, const std::string& body) {
-  for (int i = 1; i <= c.n; ++i) {
-    const auto r = request(c.http_port(i), method, target, body, std::chrono::milliseconds(6000));
-    if (!r || r->status == 503) continue;
-    std::printf("%s", r->body.c_str());
-    return r->status == 200 ? 0 : 1;
+  for (int round = 0; round < 20; ++round) {
+    for (int i = 1; i <= c.n; ++i) {
+      if (!alive(pid_of(c, i))) continue;
+      const auto r = request(c.http_port(i), method, target, body, std::chrono::milliseconds(6000));
+      if (!r) continue;  // paused, or not listening yet: nothing was taken
+      if (r->status == 503 && r->body.find("no leader known") != std::string::npos) continue;
+      std::printf("%s", r->body.c_str());
+      return r->status == 200 ? 0 : 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // an election is under way
   }
-  die("no server answered (is the cluster up? raftctl status)");
+  die("no leader within 5 s (raftctl status)");
 }
 
 // bench: `clients` connections to the leader, each writing in a loop (one request in flight per
@@ -354,6 +363,13 @@ int main(int argc, char** argv) {
       }
     }
     const Cluster c{dir, std::stoi(ns), port};
+    if (std::ifstream(dir + "/cluster.json")) {
+      const Cluster old = load(dir);
+      if (old.n != c.n && ::access((dir + "/s1").c_str(), F_OK) == 0) {
+        die(dir + " holds the data of a " + std::to_string(old.n) + "-server cluster; start it with " + std::to_string(old.n) +
+            " servers, or remove " + dir + " to start afresh (a different size could lose committed writes)");
+      }
+    }
     std::ofstream(dir + "/cluster.json") << json{{"n", c.n}, {"port", c.port}}.dump() << "\n";
     for (int i = 1; i <= c.n; ++i) {
       launch(c, i);

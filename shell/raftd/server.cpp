@@ -38,6 +38,10 @@ constexpr double kLatencyBuckets[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0
 
 std::string endpoint_text(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
 
+// JSON text of `j`; bytes that are not UTF-8 (a client's value or path) become U+FFFD instead of
+// throwing.
+std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
 // Keys are 1..64 bytes of letters, digits and . _ - (they travel in URLs and logs as they are).
 std::string key_problem(std::string_view key) {
   if (key.empty()) return "the key is empty";
@@ -74,7 +78,8 @@ class PeerLink {
     asio::async_connect(socket_, results, [this](boost::system::error_code e, const tcp::endpoint&) {
       connecting_ = false;
       if (e) return retry();
-      socket_.set_option(tcp::no_delay(true));
+      boost::system::error_code ignored;
+      socket_.set_option(tcp::no_delay(true), ignored);
       connected_ = true;
       write();
     });
@@ -213,13 +218,13 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
       self->read();
     });
   }
-  void error(http::status status, const std::string& message) { reply(status, json{{"error", message}}.dump() + "\n"); }
+  void error(http::status status, const std::string& message) { reply(status, text(json{{"error", message}})); }
 
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(kHttpBodyBytesMax);
-    buffer_.clear();
+    parser_->body_limit(kHttpBodyBytesMax);  // buffer_ may already hold the next pipelined request
+    stream_.expires_after(std::chrono::seconds(60));  // an idle or stalled client is let go
     auto self = shared_from_this();
     http::async_read(stream_, buffer_, *parser_, [self](beast::error_code e, size_t) {
       if (e == http::error::end_of_stream || e == asio::error::eof) return;
@@ -294,12 +299,13 @@ int Server::run() {
   c.cluster_size = static_cast<int>(opt_.peers.size());
   c.seed = opt_.seed * 1000 + static_cast<uint64_t>(opt_.id);
   c.timing.snapshot_every = opt_.snapshot_every;
+  c.timing.snapshot_chunk_bytes = 1u << 20;  // the lab's default (64 bytes) draws well, but would take a round trip per 64 bytes
   c.timing.election_timeout_min_us = static_cast<Time>(opt_.election_timeout_min_ms) * 1000;
   c.timing.election_timeout_max_us = static_cast<Time>(opt_.election_timeout_max_ms) * 1000;
   node_ = std::make_unique<Node>(c, std::move(disk), now());
   // A client id per process start, so sequence numbers never repeat for the state machine's
   // at-most-once sessions after a restart.
-  client_ = static_cast<ClientId>((std::chrono::system_clock::now().time_since_epoch().count() ^ (getpid() << 16)) & 0x7fffffff) | 1;
+  client_ = static_cast<ClientId>((static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^ (static_cast<uint64_t>(getpid()) << 16)) & 0x7fffffff) | 1;
   for (size_t i = 0; i < opt_.peers.size(); ++i) links_.push_back(std::make_unique<PeerLink>(io_, opt_.peers[i]));
   held_frames_.resize(opt_.peers.size());
   boost::system::error_code ec;
@@ -334,7 +340,8 @@ int Server::run() {
 void Server::accept_peers() {
   raft_acceptor_.async_accept([this](boost::system::error_code e, tcp::socket s) {
     if (!e) {
-      s.set_option(tcp::no_delay(true));
+      boost::system::error_code ignored;
+      s.set_option(tcp::no_delay(true), ignored);
       std::make_shared<PeerConn>(std::move(s), *this)->read();
     }
     accept_peers();
@@ -429,11 +436,11 @@ void Server::answer(const ClientReply& r) {
   if (p.op == Op::Get && !a.value) {
     conn->error(http::status::not_found, "no key " + p.key);
   } else if (p.op == Op::Cas && !a.cas_swapped) {
-    conn->reply(http::status::conflict, json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}.dump() + "\n");
+    conn->reply(http::status::conflict, text(json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}));
   } else {
     json body{{"key", p.key}, {"index", r.index}};
     body["value"] = a.value ? json(*a.value) : json(nullptr);
-    conn->reply(http::status::ok, body.dump() + "\n");
+    conn->reply(http::status::ok, text(body));
   }
 }
 
@@ -463,14 +470,14 @@ http::response<http::string_body> Server::not_leader(const http::request<http::s
     const Endpoint& e = opt_.http[static_cast<size_t>(l)];
     res.set(http::field::location, "http://" + endpoint_text(e) + std::string(req.target()));
     res.set(http::field::content_type, "application/json");
-    res.body() = json{{"error", "not the leader"}, {"leader", "s" + std::to_string(l + 1)}}.dump() + "\n";
+    res.body() = text(json{{"error", "not the leader"}, {"leader", "s" + std::to_string(l + 1)}});
     res.prepare_payload();
     return res;
   }
   http::response<http::string_body> res(http::status::service_unavailable, req.version());
   res.set(http::field::content_type, "application/json");
   res.set(http::field::retry_after, "1");
-  res.body() = json{{"error", "no leader known right now (an election is under way or this server is cut off)"}}.dump() + "\n";
+  res.body() = text(json{{"error", "no leader known right now (an election is under way or this server is cut off)"}});
   res.prepare_payload();
   return res;
 }
@@ -554,11 +561,11 @@ std::string Server::block(const std::string& body) {
     int n = 0;
     if (name.size() >= 2 && name.size() <= 3 && name[0] == 's' && name.find_first_not_of("0123456789", 1) == std::string::npos) n = std::stoi(name.substr(1));
     if (n < 1 || n > static_cast<int>(opt_.peers.size()) || n == opt_.id) {
-      return "cannot block '" + (s.is_string() ? name : s.dump()) + "': expected another server, s1..s" + std::to_string(opt_.peers.size());
+      return "cannot block '" + (s.is_string() ? name : s.dump(-1, ' ', false, json::error_handler_t::replace)) + "': expected another server, s1..s" + std::to_string(opt_.peers.size());
     }
     mask |= 1u << (n - 1);
   }
-  if (mask != blocked_) log(mask == 0 ? "healed" : "blocking " + j["block"].dump());
+  if (mask != blocked_) log(mask == 0 ? "healed" : "blocking " + j["block"].dump(-1, ' ', false, json::error_handler_t::replace));
   blocked_ = mask;
   return "";
 }
@@ -591,7 +598,7 @@ std::string Server::status_json() const {
     }
     s["peers"] = peers;
   }
-  return s.dump() + "\n";
+  return text(s);
 }
 
 std::string Server::metrics_text() const {

@@ -169,10 +169,11 @@ std::string replay(std::string_view body, Storage& s, const std::string& dir) {
       LogIndex index = 0;
       Term term = 0;
       if (!f.u32(len, "length") || !f.u32(crc, "crc") || !f.u32(header_crc, "header crc") || len != f.left() ||
-          crc32(std::string_view(file).substr(kHeaderBytes)) != crc) {
+          crc32(std::string_view(file).substr(0, 8)) != header_crc || crc32(std::string_view(file).substr(kHeaderBytes)) != crc) {
         return path + " is damaged (its length or checksum does not match)";
       }
-      if (!f.u64(index, "index") || !f.u64(term, "term") || !f.string(data, "data") || !f.end()) return path + ": " + f.error();
+      // The state machine may be larger than a message's string: the file's length was checked above.
+      if (!f.u64(index, "index") || !f.u64(term, "term") || !f.string(data, "data", UINT32_MAX) || !f.end()) return path + ": " + f.error();
       if (index != snap.last_included_index || term != snap.last_included_term) {
         return path + " holds the snapshot through index " + std::to_string(index) + ", the log expects " +
                std::to_string(snap.last_included_index);
@@ -254,6 +255,14 @@ std::string Wal::open(const std::string& dir, Storage& storage, WalRecovery* inf
   size_ = pos;
   rec.bytes = pos;
   if (std::string e = sync_dir(dir); !e.empty()) return e;  // the file's creation is durable too
+  // Temporary files of a rewrite or snapshot the crash interrupted are of no use now.
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) ::unlink((dir + "/" + name).c_str());
+    }
+    ::closedir(d);
+  }
   if (info) *info = rec;
   return "";
 }

@@ -171,6 +171,14 @@ expect 400 "a bad key" -X PUT --data-binary v "$u/kv/bad%20key"
 expect 405 "a wrong method" -X PATCH "$u/kv/greeting"
 expect 404 "a missing key" "$u/kv/never-written"
 expect 409 "a cas that does not match" -X POST --data-binary '{"from":"nope","to":"x"}' "$u/kv/greeting/cas"
+# Bytes that are not UTF-8, in a value and in a path: stored and answered (as U+FFFD in JSON), no crash.
+code=$(printf 'a\xffb' | curl -s -L -o /dev/null -w '%{http_code}' -m 5 -X PUT --data-binary @- "$u/kv/binary")
+[ "$code" = 200 ] || fail "a value that is not UTF-8: HTTP $code"
+code=$(curl -s -L -o /dev/null -w '%{http_code}' -m 5 "$u/kv/binary")
+[ "$code" = 200 ] || fail "reading a value that is not UTF-8: HTTP $code"
+expect 404 "a path that is not UTF-8" "$u/%FF/x"
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 --path-as-is "$u/$(printf '\xff')")
+[ "$code" = 404 ] || fail "a raw byte 0xff in the path: HTTP $code"
 [ "$(curl -s -m 5 "$u/health")" = ok ] || fail "/health after bad input"
 code=$(curl -s -L -o /dev/null -w '%{http_code}' -m 5 -X POST --data-binary '{"from":"hello","to":"bye"}' "$u/kv/greeting/cas")
 [ "$code" = 200 ] || fail "a matching cas gave HTTP $code"
