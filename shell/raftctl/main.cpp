@@ -202,10 +202,10 @@ int node_arg(const Cluster& c, const char* s) {
 // Only an answer that says the command surely did not happen (no leader known, or no answer
 // from a server that is down) moves on to the next server: a command whose outcome is unknown is
 // not sent again, since a cas or a delete must not happen twice.
-int kv(const Cluster& c, http::verb method, const std::string& target, const std::string& body) {
+int kv(const Cluster& c, http::verb method, const std::string& target, const std::string& body, int only) {
   for (int round = 0; round < 20; ++round) {
     for (int i = 1; i <= c.n; ++i) {
-      if (!alive(pid_of(c, i))) continue;
+      if (!alive(pid_of(c, i)) || (only != 0 && i != only)) continue;
       const auto r = request(c.http_port(i), method, target, body, std::chrono::milliseconds(6000));
       if (!r) continue;  // paused, or not listening yet: nothing was taken
       if (r->status == 503 && r->body.find("no leader known") != std::string::npos) continue;
@@ -309,14 +309,15 @@ void usage(FILE* out) {
       "  kill sN | restart sN | pause sN | resume sN | stop\n"
       "  partition s1 s2 '|' s3 s4 s5 | heal   each server drops messages to and from the other groups\n"
       "  bench [--clients 64] [--seconds 10]\n"
-      "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n",
+      "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n"
+      "  --via sN                  send put/get/del/cas to sN (default: the first server that can take it)\n",
       out);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = "raftlab-cluster";
+  std::string dir = "raftlab-cluster", via_text;
   std::vector<std::string> args;
   int port = 7001, clients = 64;
   double seconds = 10;
@@ -333,6 +334,7 @@ int main(int argc, char** argv) {
       return std::stoi(v);
     };
     if (a == "--dir") dir = value();
+    else if (a == "--via") via_text = value();
     else if (a == "--port") port = number(value(), 1024, 65000);
     else if (a == "--clients") clients = number(value(), 1, 1024);
     else if (a == "--seconds") seconds = number(value(), 1, 3600);
@@ -378,6 +380,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   const Cluster c = load(dir);
+  const int via = via_text.empty() ? 0 : node_arg(c, via_text.c_str());
   if (cmd == "status") {
     print_status(c);
   } else if (cmd == "watch") {
@@ -388,13 +391,13 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
   } else if (cmd == "put") {
-    return kv(c, http::verb::put, std::string("/kv/") + arg(1), arg(2));
+    return kv(c, http::verb::put, std::string("/kv/") + arg(1), arg(2), via);
   } else if (cmd == "get") {
-    return kv(c, http::verb::get, std::string("/kv/") + arg(1), "");
+    return kv(c, http::verb::get, std::string("/kv/") + arg(1), "", via);
   } else if (cmd == "del") {
-    return kv(c, http::verb::delete_, std::string("/kv/") + arg(1), "");
+    return kv(c, http::verb::delete_, std::string("/kv/") + arg(1), "", via);
   } else if (cmd == "cas") {
-    return kv(c, http::verb::post, std::string("/kv/") + arg(1) + "/cas", json{{"from", arg(2)}, {"to", arg(3)}}.dump());
+    return kv(c, http::verb::post, std::string("/kv/") + arg(1) + "/cas", json{{"from", arg(2)}, {"to", arg(3)}}.dump(), via);
   } else if (cmd == "kill" || cmd == "pause" || cmd == "resume") {
     const int i = node_arg(c, arg(1));
     const int pid = pid_of(c, i);
