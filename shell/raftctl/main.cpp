@@ -5,24 +5,19 @@
 //   raftctl kill sN | restart sN | pause sN | resume sN | stop
 //   raftctl partition s1 s2 '|' s3 s4 s5 | heal
 //   raftctl bench [--clients 64] [--seconds 10]
+//   raftctl chaos [--clients 8] [--seconds 60] [--seed S]
 // Every command but start finds the cluster through --dir (default ./raftlab-cluster).
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it (GCC 12)
+#include "shell/raftctl/raftctl.h"
 
 #include <algorithm>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <functional>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
@@ -30,140 +25,7 @@
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-struct Cluster {
-  std::string dir;
-  int n = 0;
-  int port = 0;  // sN's HTTP is port + N - 1, its Raft port port + 100 + N - 1
-  int http_port(int i) const { return port + i - 1; }
-  int raft_port(int i) const { return port + 100 + i - 1; }
-  std::string pid_file(int i) const { return dir + "/s" + std::to_string(i) + ".pid"; }
-};
-
-[[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "raftctl: %s\n", msg.c_str());
-  std::exit(1);
-}
-
-std::string endpoints(const Cluster& c, bool raft) {
-  std::string s;
-  for (int i = 1; i <= c.n; ++i) s += (i > 1 ? "," : "") + std::string("127.0.0.1:") + std::to_string(raft ? c.raft_port(i) : c.http_port(i));
-  return s;
-}
-
-Cluster load(const std::string& dir) {
-  std::ifstream f(dir + "/cluster.json");
-  if (!f) die("no cluster in " + dir + " (start one with: raftctl start 3 --dir " + dir + ")");
-  const json j = json::parse(f, nullptr, false);
-  if (j.is_discarded() || !j.contains("n") || !j.contains("port")) die(dir + "/cluster.json is damaged");
-  return Cluster{dir, j["n"].get<int>(), j["port"].get<int>()};
-}
-
-int pid_of(const Cluster& c, int i) {
-  std::ifstream f(c.pid_file(i));
-  int pid = 0;
-  return (f >> pid) ? pid : 0;
-}
-// Running: it exists and is not a zombie (killed servers are reaped by init, which may take a moment
-// or, in some containers, never happen).
-bool alive(int pid) {
-  if (pid <= 0 || ::kill(pid, 0) != 0) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  const size_t paren = line.rfind(')');
-  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
-}
-
-// raftd next to this program (build/<preset>/shell/raftctl/raftctl -> ../raftd/raftd), or $RAFTD.
-std::string raftd_path() {
-  if (const char* e = std::getenv("RAFTD")) return e;
-  char self[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return "raftd";
-  std::string p(self, static_cast<size_t>(n));
-  return p.substr(0, p.rfind('/')) + "/../raftd/raftd";
-}
-
-void launch(const Cluster& c, int i) {
-  const std::string exe = raftd_path();
-  if (::access(exe.c_str(), X_OK) != 0) die("cannot run " + exe + " (build it, or set RAFTD)");
-  std::fflush(nullptr);  // else the child's stdio would write the parent's buffered lines again
-  const pid_t pid = ::fork();
-  if (pid < 0) die("fork failed");
-  if (pid == 0) {
-    ::setsid();
-    const std::string log = c.dir + "/s" + std::to_string(i) + ".log";
-    if (!std::freopen(log.c_str(), "a", stderr) || !std::freopen("/dev/null", "w", stdout)) _exit(127);
-    const std::string id = std::to_string(i), peers = endpoints(c, true), https = endpoints(c, false);
-    const std::string data = c.dir + "/s" + id;
-    ::execl(exe.c_str(), exe.c_str(), "--id", id.c_str(), "--peers", peers.c_str(), "--http", https.c_str(), "--dir", data.c_str(),
-            static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::ofstream(c.pid_file(i)) << pid << "\n";
-}
-
-// One HTTP request to 127.0.0.1:port, following a redirect to the leader once; nullopt when the
-// server does not answer within the timeout.
-struct Reply {
-  int status = 0;
-  std::string body;
-};
-std::optional<Reply> request(int port, http::verb method, const std::string& target, const std::string& body = "",
-                             std::chrono::milliseconds timeout = std::chrono::milliseconds(2000), int redirects = 2) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(timeout);
-  beast::error_code ec;
-  std::optional<Reply> out;
-  http::request<http::string_body> req(method, target, 11);
-  req.set(http::field::host, "127.0.0.1");
-  req.body() = body;
-  req.prepare_payload();
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)), [&](beast::error_code e) {
-    if (e) return;
-    http::async_write(stream, req, [&](beast::error_code e2, size_t) {
-      if (e2) return;
-      http::async_read(stream, buf, res, [&](beast::error_code e3, size_t) {
-        if (!e3) out = Reply{static_cast<int>(res.result_int()), res.body()};
-      });
-    });
-  });
-  io.run();
-  if (out && out->status == 307 && redirects > 0) {
-    const std::string loc(res[http::field::location]);
-    const size_t colon = loc.rfind(':'), slash = loc.find('/', colon);
-    const std::string to = colon == std::string::npos || slash == std::string::npos ? "" : loc.substr(colon + 1, slash - colon - 1);
-    if (!to.empty() && to.size() <= 5 && to.find_first_not_of("0123456789") == std::string::npos) {
-      return request(std::stoi(to), method, loc.substr(slash), body, timeout, redirects - 1);
-    }
-  }
-  return out;
-}
-
-std::optional<json> status(const Cluster& c, int i) {
-  const auto r = request(c.http_port(i), http::verb::get, "/status", "", std::chrono::milliseconds(500));
-  if (!r || r->status != 200) return std::nullopt;
-  json j = json::parse(r->body, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
-}
-
-int leader(const Cluster& c) {
-  for (int i = 1; i <= c.n; ++i) {
-    if (auto s = status(c, i); s && (*s)["role"] == "leader") return i;
-  }
-  return 0;
-}
+using namespace raft::raftctl;
 
 void print_status(const Cluster& c) {
   std::vector<std::optional<json>> st(static_cast<size_t>(c.n) + 1);
@@ -189,115 +51,26 @@ void print_status(const Cluster& c) {
   }
 }
 
-int node_arg(const Cluster& c, const char* s) {
-  std::string t = s ? s : "";
-  if (!t.empty() && (t[0] == 's' || t[0] == 'S')) t.erase(0, 1);
-  if (t.empty() || t.size() > 2 || t.find_first_not_of("0123456789") != std::string::npos || std::stoi(t) < 1 || std::stoi(t) > c.n) {
-    die("expected a server s1..s" + std::to_string(c.n) + ", got '" + (s ? s : "") + "'");
-  }
-  return std::stoi(t);
-}
-
 // A key-value command through the first server that answers (followers redirect to the leader).
-// Only an answer that says the command surely did not happen (no leader known, or no answer
-// from a server that is down) moves on to the next server: a command whose outcome is unknown is
-// not sent again, since a cas or a delete must not happen twice.
+// Only an answer that says the command surely did not happen (no leader known, the leader did not
+// take it, nothing listening) moves on to the next server, and paused servers are passed over: a
+// command whose outcome is unknown is reported and not sent again, since a cas or a delete must
+// not happen twice.
 int kv(const Cluster& c, http::verb method, const std::string& target, const std::string& body, int only) {
   for (int round = 0; round < 20; ++round) {
     for (int i = 1; i <= c.n; ++i) {
-      if (!alive(pid_of(c, i)) || (only != 0 && i != only)) continue;
-      const auto r = request(c.http_port(i), method, target, body, std::chrono::milliseconds(6000));
-      if (!r) continue;  // paused, or not listening yet: nothing was taken
-      if (r->status == 503 && r->body.find("no leader known") != std::string::npos) continue;
-      std::printf("%s", r->body.c_str());
-      return r->status == 200 ? 0 : 1;
+      const int pid = pid_of(c, i);
+      if (!alive(pid) || (only == 0 && paused(pid)) || (only != 0 && i != only)) continue;
+      const Reply r = request(c.http_port(i), method, target, body, std::chrono::milliseconds(6000));
+      if (r.status == 0 && !r.sent) continue;  // not listening yet: nothing was taken
+      if (r.status == 0) die("s" + std::to_string(i) + " took the command and did not answer in 6 s: it may or may not take effect");
+      if (r.status == 503 && (r.body.find("no leader known") != std::string::npos || r.body.find("did not take") != std::string::npos)) continue;
+      std::printf("%s", r.body.c_str());
+      return r.status == 200 ? 0 : 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));  // an election is under way
   }
   die("no leader within 5 s (raftctl status)");
-}
-
-// bench: `clients` connections to the leader, each writing in a loop (one request in flight per
-// client) for `seconds`; prints writes/s and latency percentiles.
-int bench(const Cluster& c, int clients, double seconds) {
-  const int l = leader(c);
-  if (l == 0) die("no leader (raftctl status)");
-  asio::io_context io;
-  struct Client {
-    std::unique_ptr<beast::tcp_stream> stream;
-    beast::flat_buffer buf;
-    http::request<http::string_body> req;
-    http::response<http::string_body> res;
-    uint64_t k = 0;
-    Clock::time_point sent;
-  };
-  std::vector<Client> cs(static_cast<size_t>(clients));
-  std::vector<double> lat;
-  lat.reserve(1 << 20);
-  uint64_t errors = 0;
-  const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(c.http_port(l)));
-  std::function<void(size_t)> next;
-  std::function<void(size_t)> connect = [&](size_t i) {
-    Client& cl = cs[i];
-    cl.stream = std::make_unique<beast::tcp_stream>(io);
-    cl.stream->async_connect(ep, [&, i](beast::error_code e) {
-      if (e) {
-        ++errors;
-        if (Clock::now() < end) connect(i);
-        return;
-      }
-      next(i);
-    });
-  };
-  next = [&](size_t i) {
-    Client& cl = cs[i];
-    if (Clock::now() >= end) return;
-    cl.req = http::request<http::string_body>(http::verb::put, "/kv/bench-" + std::to_string(i) + "-" + std::to_string(cl.k % 100), 11);
-    cl.req.set(http::field::host, "127.0.0.1");
-    cl.req.body() = std::to_string(cl.k++);
-    cl.req.keep_alive(true);
-    cl.req.prepare_payload();
-    cl.res = {};
-    cl.sent = Clock::now();
-    cl.stream->expires_after(std::chrono::seconds(10));
-    http::async_write(*cl.stream, cl.req, [&, i](beast::error_code e, size_t) {
-      if (e) {
-        ++errors;
-        return connect(i);
-      }
-      http::async_read(*cs[i].stream, cs[i].buf, cs[i].res, [&, i](beast::error_code e2, size_t) {
-        if (e2 || cs[i].res.result_int() != 200) {
-          ++errors;
-          if (e2) return connect(i);
-        } else {
-          lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - cs[i].sent).count());
-        }
-        next(i);
-      });
-    });
-  };
-  for (size_t i = 0; i < cs.size(); ++i) connect(i);
-  asio::steady_timer progress(io);
-  std::function<void()> tick = [&] {
-    progress.expires_after(std::chrono::seconds(1));
-    progress.async_wait([&](beast::error_code e) {
-      if (e || Clock::now() >= end) return;
-      const double t = std::chrono::duration<double>(Clock::now() - start).count();
-      std::fprintf(stderr, "\r  %4.0f s  %8zu writes  %8.0f writes/s", t, lat.size(), static_cast<double>(lat.size()) / t);
-      tick();
-    });
-  };
-  tick();
-  io.run();
-  std::fprintf(stderr, "\n");
-  const double t = std::chrono::duration<double>(Clock::now() - start).count();
-  std::sort(lat.begin(), lat.end());
-  const auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * static_cast<double>(lat.size())))]; };
-  std::printf("%d servers, %d clients, %.1f s: %zu writes, %.0f writes/s, p50 %.2f ms, p99 %.2f ms, %llu errors\n", c.n, clients, t,
-              lat.size(), static_cast<double>(lat.size()) / t, pct(0.50), pct(0.99), static_cast<unsigned long long>(errors));
-  return lat.empty() ? 1 : 0;
 }
 
 void usage(FILE* out) {
@@ -309,6 +82,8 @@ void usage(FILE* out) {
       "  kill sN | restart sN | pause sN | resume sN | stop\n"
       "  partition s1 s2 '|' s3 s4 s5 | heal   each server drops messages to and from the other groups\n"
       "  bench [--clients 64] [--seconds 10]\n"
+      "  chaos [--clients 8] [--seconds 60] [--seed S]   kills, pauses and partitions while clients write;\n"
+      "                            then heals and checks the history is linearizable, nothing acknowledged lost\n"
       "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n"
       "  --via sN                  send put/get/del/cas to sN (default: the first server that can take it)\n",
       out);
@@ -319,8 +94,8 @@ void usage(FILE* out) {
 int main(int argc, char** argv) {
   std::string dir = "raftlab-cluster", via_text;
   std::vector<std::string> args;
-  int port = 7001, clients = 64;
-  double seconds = 10;
+  int port = 7001, clients = 0, seed = 0;
+  double seconds = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&]() -> std::string {
@@ -338,6 +113,7 @@ int main(int argc, char** argv) {
     else if (a == "--port") port = number(value(), 1024, 65000);
     else if (a == "--clients") clients = number(value(), 1, 1024);
     else if (a == "--seconds") seconds = number(value(), 1, 3600);
+    else if (a == "--seed") seed = number(value(), 1, 999999);
     else if (a == "-h" || a == "--help") {
       usage(stdout);
       return 0;
@@ -450,14 +226,19 @@ int main(int argc, char** argv) {
       }
       const auto r = request(c.http_port(i), http::verb::post, "/admin/partition", json{{"block", block}}.dump(),
                              std::chrono::milliseconds(1000), 0);
-      if (!r || r->status != 200) {
+      if (r.status != 200) {
         std::fprintf(stderr, "raftctl: s%d did not take it (down or paused?)\n", i);
         ++failed;
       }
     }
     return failed == 0 ? 0 : 1;
   } else if (cmd == "bench") {
-    return bench(c, clients, seconds);
+    return bench(c, clients != 0 ? clients : 64, seconds != 0 ? seconds : 10);
+  } else if (cmd == "chaos") {
+    // The default seed changes from run to run (printed, so a run's faults can be asked for again).
+    const auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+    return chaos(c, clients != 0 ? clients : 8, seconds != 0 ? seconds : 60,
+                 seed != 0 ? static_cast<uint64_t>(seed) : 1 + static_cast<uint64_t>(t) % 999999);
   } else {
     die("unknown command '" + cmd + "' (raftctl --help)");
   }

@@ -44,15 +44,7 @@ start() {
 }
 status() { curl -s -m 1 "$(url "$1")/status"; }
 field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<< "$1" | tr -d '"'; }
-# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND until it succeeds, or fails the test.
-wait_for() {
-  local what=$1 limit=$2 t0=$SECONDS
-  shift 2
-  until "$@"; do
-    [ $((SECONDS - t0)) -lt "$limit" ] || fail "$what: not within $limit s"
-    sleep 0.05
-  done
-}
+source "$(dirname "$0")/lib.sh"
 leader_of() {  # prints the leader's number among the running servers, if exactly one leads
   local n="" s
   for i in "$@"; do

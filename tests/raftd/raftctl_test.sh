@@ -16,14 +16,7 @@ fail() {
   for f in "$work"/c/s*.log; do echo "--- $f" >&2; tail -n 5 "$f" >&2; done
   exit 1
 }
-wait_for() {
-  local what=$1 limit=$2 t0=$SECONDS
-  shift 2
-  until "$@"; do
-    [ $((SECONDS - t0)) -lt "$limit" ] || fail "$what: not within $limit s"
-    sleep 0.1
-  done
-}
+source "$(dirname "$0")/lib.sh"
 leader() { r status | awk '$2 == "leader" {print $1}'; }
 has_leader() { [ -n "$(leader)" ]; }
 # Below the ephemeral range (32768+), so no outgoing connection holds one of these ports.
