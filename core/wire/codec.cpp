@@ -148,7 +148,7 @@ bool Reader::end() {
   return true;
 }
 
-void encode_message(const Message& m, std::string& out) {
+void encode_message(const Message& m, std::string& out, uint64_t id) {
   put_u8(out, kVersion);
   put_u8(out, static_cast<uint8_t>(m.type));
   put_node(out, m.from);
@@ -181,9 +181,10 @@ void encode_message(const Message& m, std::string& out) {
   put_configuration(out, m.snapshot_config);
   put_u64(out, m.next_offset);
   put_flag(out, m.installed);
+  put_u64(out, id);
 }
 
-std::string decode_message(std::string_view payload, Message& m) {
+std::string decode_message(std::string_view payload, Message& m, uint64_t* id) {
   Reader r(payload);
   uint8_t version = 0, type = 0;
   if (r.u8(version, "version") && version != kVersion) {
@@ -235,14 +236,17 @@ std::string decode_message(std::string_view payload, Message& m) {
   r.configuration(m.snapshot_config, "snapshotConfig");
   r.u64(m.next_offset, "nextOffset");
   r.flag(m.installed, "installed");
+  uint64_t message_id = 0;
+  r.u64(message_id, "id");
+  if (id != nullptr) *id = message_id;
   if (!r.end()) return std::string(message_type_name(m.type)) + " message, " + r.error();
   return "";
 }
 
-void encode_frame(const Message& m, std::string& out) {
+void encode_frame(const Message& m, std::string& out, uint64_t id) {
   const size_t at = out.size();
   put_u32(out, 0);
-  encode_message(m, out);
+  encode_message(m, out, id);
   const uint32_t n = static_cast<uint32_t>(out.size() - at - 4);
   for (int i = 0; i < 4; ++i) out[at + static_cast<size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
@@ -258,7 +262,7 @@ void FrameReader::feed(std::string_view bytes) {
   buf_.append(bytes);
 }
 
-FrameReader::Result FrameReader::next(Message& out, std::string& error) {
+FrameReader::Result FrameReader::next(Message& out, std::string& error, uint64_t* id) {
   if (broken_) {
     error = "the stream broke earlier";
     return Result::Error;
@@ -273,7 +277,7 @@ FrameReader::Result FrameReader::next(Message& out, std::string& error) {
     return Result::Error;
   }
   if (buffered() - 4 < n) return Result::NeedMore;
-  error = decode_message(std::string_view(buf_).substr(pos_ + 4, n), out);
+  error = decode_message(std::string_view(buf_).substr(pos_ + 4, n), out, id);
   pos_ += 4 + static_cast<size_t>(n);
   if (!error.empty()) {
     broken_ = true;

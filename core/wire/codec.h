@@ -5,7 +5,8 @@
 // A frame is a u32 payload length (little-endian) and the payload. A message payload is a version
 // byte, then every field of the Message in declaration order: integers little-endian and fixed
 // width, bools as 0 or 1, strings as a u32 length and the bytes, entries as a u32 count and each
-// entry's term and command. Decoding is strict: any value out of its range, a length past the end
+// entry's term and command, and last the message's id (unique per sender: a receiver's "deliver"
+// event names the sender's "send" in raftd's event stream; 0 when nobody counts). Decoding is strict: any value out of its range, a length past the end
 // and bytes left over are errors naming the field and the byte offset, so a decoded message
 // encodes back to the same bytes.
 #pragma once
@@ -19,7 +20,7 @@
 
 namespace raft::wire {
 
-inline constexpr uint8_t kVersion = 1;
+inline constexpr uint8_t kVersion = 2;  // 2: the message id at the end
 inline constexpr uint32_t kFrameBytesMax = 64u << 20;      // a frame longer than this is refused
 inline constexpr uint32_t kStringBytesMax = 16u << 20;     // a key, value or snapshot chunk
 inline constexpr uint32_t kEntriesMax = 1u << 20;          // entries in one AppendEntries
@@ -61,12 +62,13 @@ class Reader {
 };
 
 // The payload of one message (no length prefix).
-void encode_message(const Message& m, std::string& out);
+void encode_message(const Message& m, std::string& out, uint64_t id = 0);
 // "" or what is wrong: "AppendEntries frame, byte 37 (entries): 4294967295 entries, at most 1048576".
-std::string decode_message(std::string_view payload, Message& out);
+// `id`, if given, receives the message id.
+std::string decode_message(std::string_view payload, Message& out, uint64_t* id = nullptr);
 
 // Appends a whole frame (length, then payload) for `m`.
-void encode_frame(const Message& m, std::string& out);
+void encode_frame(const Message& m, std::string& out, uint64_t id = 0);
 
 // Frames from a byte stream (a TCP connection): feed what arrives, take the messages whole.
 class FrameReader {
@@ -75,7 +77,7 @@ class FrameReader {
   void feed(std::string_view bytes);
   // The next whole frame decoded into `out`. After an Error (a frame too long or a payload that
   // does not decode: `error` says which) the stream is unusable: close the connection.
-  Result next(Message& out, std::string& error);
+  Result next(Message& out, std::string& error, uint64_t* id = nullptr);
   size_t buffered() const { return buf_.size() - pos_; }
 
  private:

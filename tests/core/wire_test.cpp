@@ -64,9 +64,9 @@ Message random_message(Rng& rng) {
   return m;
 }
 
-std::string payload(const Message& m) {
+std::string payload(const Message& m, uint64_t id = 0) {
   std::string s;
-  encode_message(m, s);
+  encode_message(m, s, id);
   return s;
 }
 
@@ -86,6 +86,24 @@ TEST_CASE("wire: every field of random messages round-trips") {
     CHECK(back.data == m.data);
     CHECK(back.snapshot_config == m.snapshot_config);
   }
+}
+
+TEST_CASE("wire: the message id travels with the frame") {
+  Message m;
+  m.reset(MessageType::RequestVote, 2, 0, 5);
+  std::string stream;
+  encode_frame(m, stream, (uint64_t{3} << 40) | 77);
+  encode_frame(m, stream);
+  FrameReader fr;
+  fr.feed(stream);
+  Message out;
+  std::string error;
+  uint64_t id = 1;
+  REQUIRE(fr.next(out, error, &id) == FrameReader::Result::Message);
+  CHECK(id == ((uint64_t{3} << 40) | 77));
+  REQUIRE(fr.next(out, error, &id) == FrameReader::Result::Message);
+  CHECK(id == 0);
+  CHECK(out.term == 5);
 }
 
 TEST_CASE("wire: frames split at every byte boundary come out whole and in order") {
@@ -120,7 +138,7 @@ TEST_CASE("wire: bad frames say what is wrong and where") {
   Message out;
   std::string bad = p;
   bad[0] = 9;
-  CHECK(decode_message(bad, out) == "message, byte 0 (version): version 9, this build speaks 1");
+  CHECK(decode_message(bad, out) == "message, byte 0 (version): version 9, this build speaks 2");
   bad = p;
   bad[1] = 42;
   CHECK(decode_message(bad, out) == "message, byte 1 (type): no message type 42");
@@ -132,7 +150,7 @@ TEST_CASE("wire: bad frames say what is wrong and where") {
   CHECK(decode_message(bad, out) == "AppendEntries message, byte 28 (transfer): a flag must be 0 or 1, got 2");
   CHECK(decode_message(p + "x", out) == "AppendEntries message, byte " + std::to_string(p.size()) +
                                            " (end): 1 bytes left over after the last field");
-  CHECK(decode_message(p.substr(0, p.size() - 1), out).find("(installed): the bytes end here") != std::string::npos);
+  CHECK(decode_message(p.substr(0, p.size() - 1), out).find("(id): the bytes end here") != std::string::npos);
   // An entry count that cannot fit is refused before anything is reserved.
   bad = p;
   bad[46] = bad[47] = bad[48] = bad[49] = static_cast<char>(0xff);
@@ -172,10 +190,11 @@ TEST_CASE("wire fuzz: random bytes and corrupted frames never crash; what decode
       if (pick(rng, 4) == 0) bytes.resize(pick(rng, bytes.size() + 1));
     }
     Message m;
-    const std::string err = decode_message(bytes, m);
+    uint64_t id = 0;
+    const std::string err = decode_message(bytes, m, &id);
     if (err.empty()) {
       ++accepted;
-      CHECK(payload(m) == bytes);
+      CHECK(payload(m, id) == bytes);
     } else {
       ++refused;
       CHECK(err.find("byte ") != std::string::npos);
