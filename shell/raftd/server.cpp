@@ -1,6 +1,6 @@
+// raftd's TCP and HTTP transport: peers exchange core/wire frames over TCP, clients speak HTTP
+// (Boost.Beast). The node itself is driven by Driver (driver.h), shared with the Maelstrom mode.
 #include "shell/raftd/server.h"
-
-#include <unistd.h>
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it (GCC 12)
 
@@ -11,13 +11,12 @@
 #include <csignal>
 #include <cstdio>
 #include <deque>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/raft/node.h"
 #include "core/wire/codec.h"
-#include "shell/raftd/wal.h"
+#include "shell/raftd/driver.h"
 
 namespace raft::raftd {
 
@@ -33,8 +32,6 @@ constexpr size_t kHttpBodyBytesMax = 1 << 20;
 constexpr size_t kKeyBytesMax = 64;
 constexpr size_t kPeerQueueBytesMax = 16u << 20;  // past this a slow peer's messages are dropped (Raft retries)
 constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
-// Request latency buckets for /metrics, in seconds.
-constexpr double kLatencyBuckets[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
 
 std::string endpoint_text(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
 
@@ -124,41 +121,23 @@ class PeerLink {
 
 class HttpConn;
 
-struct Pending {
-  std::shared_ptr<HttpConn> conn;  // kept open until the command is answered or times out
-  Op op = Op::Put;
-  std::string key;
-  std::chrono::steady_clock::time_point started;
-  std::chrono::steady_clock::time_point deadline;
-};
-
-class Server {
+class Server : public Transport {
  public:
   explicit Server(const Options& opt)
       : opt_(opt),
         io_(1),
-        timer_(io_),
-        sweep_(io_),
+        driver_(io_, opt, static_cast<int>(opt.peers.size()), "s" + std::to_string(opt.id), *this),
         raft_acceptor_(io_),
         http_acceptor_(io_),
-        signals_(io_, SIGINT, SIGTERM),
-        start_(std::chrono::steady_clock::now()) {}
+        signals_(io_, SIGINT, SIGTERM) {}
 
   int run();
-  Time now() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
-  }
-  void step(const Message& m);
+  void send(NodeId peer, std::string frames) override { links_[static_cast<size_t>(peer)]->send(std::move(frames)); }
+  void step(const Message& m) { driver_.step(m); }
   void handle(std::shared_ptr<HttpConn> conn, http::request<http::string_body>& req);
-  void log(const std::string& line) const { std::fprintf(stderr, "raftd s%d: %s\n", opt_.id, line.c_str()); }
-  asio::io_context& io() { return io_; }
+  void log(const std::string& line) const { driver_.log(line); }
 
  private:
-  void after_step();
-  void flush();
-  void answer(const ClientReply& r);
-  void schedule();
-  void sweep();
   void accept_peers();
   void accept_http();
   void propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key);
@@ -169,28 +148,11 @@ class Server {
 
   Options opt_;
   asio::io_context io_;
-  asio::steady_timer timer_, sweep_;
+  Driver driver_;
   tcp::acceptor raft_acceptor_, http_acceptor_;
   asio::signal_set signals_;
-  std::chrono::steady_clock::time_point start_;
-  std::unique_ptr<Node> node_;
-  Wal wal_;
   std::vector<std::unique_ptr<PeerLink>> links_;
-  std::map<RequestSeq, Pending> pending_;
-  ClientId client_ = 1;
-  RequestSeq seq_ = 0;
-  int exit_code_ = 0;
-  // Held until the next flush has made the steps that produced them durable.
-  std::vector<std::string> held_frames_;  // per peer, frames back to back
-  std::vector<ClientReply> held_replies_;
-  bool flush_posted_ = false;
-  uint32_t blocked_ = 0;  // peers cut off by raftctl partition (bit i: s(i+1))
-  uint64_t flushes_ = 0;
-  // Metrics.
-  uint64_t leader_changes_ = 0, proposals_ = 0, requests_ = 0;
-  NodeId last_leader_ = kNoNode;
-  uint64_t latency_counts_[std::size(kLatencyBuckets) + 1] = {};
-  double latency_sum_s_ = 0;
+  uint64_t requests_ = 0;
 };
 
 // One HTTP connection: reads requests (1 MB at most), answers each, keeps the connection for the next.
@@ -284,30 +246,11 @@ class PeerConn : public std::enable_shared_from_this<PeerConn> {
 };
 
 int Server::run() {
-  WalRecovery rec;
-  Storage disk;
-  if (std::string e = wal_.open(opt_.dir, disk, &rec); !e.empty()) {
+  if (std::string e = driver_.open(); !e.empty()) {
     log("cannot start: " + e);
     return 1;
   }
-  wal_.set_fdatasync(opt_.fsync);
-  log("recovered " + std::to_string(rec.records) + " records (" + std::to_string(rec.bytes) + " bytes" +
-      (rec.torn_bytes ? ", cut a torn tail of " + std::to_string(rec.torn_bytes) + " bytes" : std::string()) +
-      "): term " + std::to_string(disk.current_term) + ", log through " + std::to_string(disk.log.last_index()));
-  Config c;
-  c.id = opt_.id - 1;
-  c.cluster_size = static_cast<int>(opt_.peers.size());
-  c.seed = opt_.seed * 1000 + static_cast<uint64_t>(opt_.id);
-  c.timing.snapshot_every = opt_.snapshot_every;
-  c.timing.snapshot_chunk_bytes = 1u << 20;  // the lab's default (64 bytes) draws well, but would take a round trip per 64 bytes
-  c.timing.election_timeout_min_us = static_cast<Time>(opt_.election_timeout_min_ms) * 1000;
-  c.timing.election_timeout_max_us = static_cast<Time>(opt_.election_timeout_max_ms) * 1000;
-  node_ = std::make_unique<Node>(c, std::move(disk), now());
-  // A client id per process start, so sequence numbers never repeat for the state machine's
-  // at-most-once sessions after a restart.
-  client_ = static_cast<ClientId>((static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^ (static_cast<uint64_t>(getpid()) << 16)) & 0x7fffffff) | 1;
   for (size_t i = 0; i < opt_.peers.size(); ++i) links_.push_back(std::make_unique<PeerLink>(io_, opt_.peers[i]));
-  held_frames_.resize(opt_.peers.size());
   boost::system::error_code ec;
   const auto listen = [&](tcp::acceptor& a, const Endpoint& e, const char* what) {
     const tcp::endpoint ep(asio::ip::make_address(e.host, ec), e.port);
@@ -331,10 +274,9 @@ int Server::run() {
   signals_.async_wait([this](boost::system::error_code, int) { io_.stop(); });
   accept_peers();
   accept_http();
-  schedule();
-  sweep();
+  driver_.start();
   io_.run();
-  return exit_code_;
+  return driver_.exit_code();
 }
 
 void Server::accept_peers() {
@@ -355,117 +297,9 @@ void Server::accept_http() {
   });
 }
 
-void Server::schedule() {
-  const Time wait = std::max<Time>(node_->deadline() - now(), 0);
-  timer_.expires_after(std::chrono::microseconds(wait));
-  timer_.async_wait([this](boost::system::error_code e) {
-    if (e) return;  // rescheduled
-    if (now() >= node_->deadline()) {
-      node_->tick(now());
-      after_step();
-    } else {
-      schedule();
-    }
-  });
-}
-
-void Server::step(const Message& m) {
-  if (m.to != node_->id() || m.from < 0 || m.from >= static_cast<NodeId>(opt_.peers.size()) || m.from == m.to) {
-    log("ignoring a message from s" + std::to_string(m.from + 1) + " to s" + std::to_string(m.to + 1));
-    return;
-  }
-  if (blocked_ & (1u << m.from)) return;  // a partition (raftctl partition): lost on the way in
-  node_->step(now(), m);
-  after_step();
-}
-
-// Group commit: a step's records are buffered and its messages and replies held; a flush posted
-// behind the handlers already waiting (other peers' frames, other clients' requests) writes every
-// buffered record with one fdatasync, and only then lets the held messages and replies go. So the
-// persist-before-send rule holds for each step, and one disk flush serves many steps.
-void Server::after_step() {
-  wal_.record(*node_, node_->events());
-  for (const Message& m : node_->messages()) wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)]);
-  for (const ClientReply& r : node_->replies()) {
-    if (r.client == client_) held_replies_.push_back(r);
-  }
-  if (node_->leader_id() != last_leader_) {
-    last_leader_ = node_->leader_id();
-    if (last_leader_ != kNoNode) ++leader_changes_;
-  }
-  node_->clear_output();
-  schedule();
-  if (!flush_posted_) {
-    flush_posted_ = true;
-    asio::post(io_, [this] { flush(); });
-  }
-}
-
-void Server::flush() {
-  flush_posted_ = false;
-  if (wal_.pending()) {
-    if (std::string e = wal_.sync(); !e.empty()) {
-      log("stopping: " + e);
-      exit_code_ = 1;
-      io_.stop();
-      return;
-    }
-    ++flushes_;
-  }
-  for (size_t p = 0; p < held_frames_.size(); ++p) {
-    if (held_frames_[p].empty()) continue;
-    if ((blocked_ & (1u << p)) == 0) links_[p]->send(std::move(held_frames_[p]));  // else lost on the way out
-    held_frames_[p].clear();
-  }
-  for (const ClientReply& r : held_replies_) answer(r);
-  held_replies_.clear();
-}
-
-void Server::answer(const ClientReply& r) {
-  auto it = pending_.find(r.seq);
-  if (it == pending_.end()) return;
-  Pending p = std::move(it->second);
-  pending_.erase(it);
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
-  size_t b = 0;
-  while (b < std::size(kLatencyBuckets) && s > kLatencyBuckets[b]) ++b;
-  ++latency_counts_[b];
-  latency_sum_s_ += s;
-  const std::shared_ptr<HttpConn>& conn = p.conn;
-  const ApplyResult& a = r.result;
-  if (p.op == Op::Get && !a.value) {
-    conn->error(http::status::not_found, "no key " + p.key);
-  } else if (p.op == Op::Cas && !a.cas_swapped) {
-    conn->reply(http::status::conflict, text(json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}));
-  } else {
-    json body{{"key", p.key}, {"index", r.index}};
-    body["value"] = a.value ? json(*a.value) : json(nullptr);
-    conn->reply(http::status::ok, text(body));
-  }
-}
-
-// Requests not answered in time: the command may or may not be applied later.
-void Server::sweep() {
-  sweep_.expires_after(std::chrono::milliseconds(100));
-  sweep_.async_wait([this](boost::system::error_code e) {
-    if (e) return;
-    const auto t = std::chrono::steady_clock::now();
-    for (auto it = pending_.begin(); it != pending_.end();) {
-      if (it->second.deadline > t) {
-        ++it;
-        continue;
-      }
-      it->second.conn->error(http::status::service_unavailable,
-                             "no answer in time (leadership changed?): the command may or may not have been applied");
-      it = pending_.erase(it);
-    }
-    sweep();
-  });
-}
-
 http::response<http::string_body> Server::not_leader(const http::request<http::string_body>& req) const {
-  const NodeId l = node_->leader_id();
-  if (l != kNoNode && l != node_->id()) {
+  const NodeId l = driver_.node().leader_id();
+  if (l != kNoNode && l != driver_.node().id()) {
     http::response<http::string_body> res(http::status::temporary_redirect, req.version());
     const Endpoint& e = opt_.http[static_cast<size_t>(l)];
     res.set(http::field::location, "http://" + endpoint_text(e) + std::string(req.target()));
@@ -482,19 +316,27 @@ http::response<http::string_body> Server::not_leader(const http::request<http::s
   return res;
 }
 
+// The answer goes out once the command is applied (and the step that applied it is durable), or
+// after opt.request_timeout_s with "may or may not have been applied".
 void Server::propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key) {
-  c.client = client_;
-  c.seq = ++seq_;
   const Op op = c.op;
-  const ProposeResult r = node_->propose(now(), CommandRef(std::move(c)));
-  if (!r.accepted) {
-    after_step();
-    return conn->error(http::status::service_unavailable, "the leader did not take the command (a transfer or change is under way)");
-  }
-  ++proposals_;
-  const auto t = std::chrono::steady_clock::now();
-  pending_[seq_] = Pending{conn, op, key, t, t + std::chrono::milliseconds(static_cast<int64_t>(opt_.request_timeout_s * 1000))};
-  after_step();
+  const ProposeResult r = driver_.propose(std::move(c), [conn, op, key](const ClientReply* reply) {
+    if (!reply) {
+      return conn->error(http::status::service_unavailable,
+                         "no answer in time (leadership changed?): the command may or may not have been applied");
+    }
+    const ApplyResult& a = reply->result;
+    if (op == Op::Get && !a.value) {
+      conn->error(http::status::not_found, "no key " + key);
+    } else if (op == Op::Cas && !a.cas_swapped) {
+      conn->reply(http::status::conflict, text(json{{"error", "the value is not 'from'"}, {"value", a.value ? json(*a.value) : json(nullptr)}}));
+    } else {
+      json body{{"key", key}, {"index", reply->index}};
+      body["value"] = a.value ? json(*a.value) : json(nullptr);
+      conn->reply(http::status::ok, text(body));
+    }
+  });
+  if (!r.accepted) conn->error(http::status::service_unavailable, "the leader did not take the command (a transfer or change is under way)");
 }
 
 void Server::handle(std::shared_ptr<HttpConn> conn, http::request<http::string_body>& req) {
@@ -541,7 +383,7 @@ void Server::handle(std::shared_ptr<HttpConn> conn, http::request<http::string_b
     return conn->error(http::status::method_not_allowed, "use GET, PUT or DELETE on /kv/KEY, or POST on /kv/KEY/cas");
   }
   if (c.value.size() > kHttpBodyBytesMax || c.expect.size() > kHttpBodyBytesMax) return conn->error(http::status::payload_too_large, "the value is over 1 MB");
-  if (node_->role() != Role::Leader) {
+  if (driver_.node().role() != Role::Leader) {
     auto res = std::make_shared<http::response<http::string_body>>(not_leader(req));
     res->keep_alive(req.keep_alive());
     return conn->send(res);
@@ -565,13 +407,13 @@ std::string Server::block(const std::string& body) {
     }
     mask |= 1u << (n - 1);
   }
-  if (mask != blocked_) log(mask == 0 ? "healed" : "blocking " + j["block"].dump(-1, ' ', false, json::error_handler_t::replace));
-  blocked_ = mask;
+  if (mask != driver_.blocked()) log(mask == 0 ? "healed" : "blocking " + j["block"].dump(-1, ' ', false, json::error_handler_t::replace));
+  driver_.set_blocked(mask);
   return "";
 }
 
 std::string Server::status_json() const {
-  const Node& n = *node_;
+  const Node& n = driver_.node();
   json s{{"id", "s" + std::to_string(opt_.id)},
          {"role", role_name(n.role())},
          {"term", n.current_term()},
@@ -581,12 +423,12 @@ std::string Server::status_json() const {
          {"lastApplied", n.last_applied()},
          {"logLength", n.log().last_index()},
          {"snapshotIndex", n.log().snapshot_index()},
-         {"walBytes", wal_.bytes()},
-         {"walSyncs", wal_.syncs()},
-         {"flushes", flushes_}};
+         {"walBytes", driver_.wal().bytes()},
+         {"walSyncs", driver_.wal().syncs()},
+         {"flushes", driver_.metrics().flushes}};
   json blocked = json::array();
   for (int p = 0; p < static_cast<int>(opt_.peers.size()); ++p) {
-    if (blocked_ & (1u << p)) blocked.push_back("s" + std::to_string(p + 1));
+    if (driver_.blocked() & (1u << p)) blocked.push_back("s" + std::to_string(p + 1));
   }
   s["blocked"] = blocked;
   if (n.role() == Role::Leader) {
@@ -602,7 +444,7 @@ std::string Server::status_json() const {
 }
 
 std::string Server::metrics_text() const {
-  const Node& n = *node_;
+  const Node& n = driver_.node();
   std::string m;
   const auto line = [&m](const char* name, const char* type, const char* help, double v) {
     m += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n";
@@ -611,18 +453,19 @@ std::string Server::metrics_text() const {
   line("raft_commit_index", "gauge", "commitIndex", static_cast<double>(n.commit_index()));
   line("raft_last_applied", "gauge", "lastApplied", static_cast<double>(n.last_applied()));
   line("raft_is_leader", "gauge", "1 while this server leads", n.role() == Role::Leader ? 1 : 0);
-  line("raft_leader_changes_total", "counter", "times this server saw a new leader", static_cast<double>(leader_changes_));
-  line("raft_proposals_total", "counter", "client commands proposed on this server", static_cast<double>(proposals_));
-  line("raft_wal_syncs_total", "counter", "fdatasync calls on the write-ahead log", static_cast<double>(wal_.syncs()));
+  line("raft_leader_changes_total", "counter", "times this server saw a new leader", static_cast<double>(driver_.metrics().leader_changes));
+  line("raft_proposals_total", "counter", "client commands proposed on this server", static_cast<double>(driver_.metrics().proposals));
+  line("raft_wal_syncs_total", "counter", "fdatasync calls on the write-ahead log", static_cast<double>(driver_.wal().syncs()));
   m += "# HELP raft_request_seconds time from a client command's arrival to its answer\n# TYPE raft_request_seconds histogram\n";
+  const DriverMetrics& dm = driver_.metrics();
   uint64_t cumulative = 0;
   for (size_t b = 0; b < std::size(kLatencyBuckets); ++b) {
-    cumulative += latency_counts_[b];
+    cumulative += dm.latency_counts[b];
     m += "raft_request_seconds_bucket{le=\"" + std::to_string(kLatencyBuckets[b]) + "\"} " + std::to_string(cumulative) + "\n";
   }
-  cumulative += latency_counts_[std::size(kLatencyBuckets)];
+  cumulative += dm.latency_counts[std::size(kLatencyBuckets)];
   m += "raft_request_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
-  m += "raft_request_seconds_sum " + std::to_string(latency_sum_s_) + "\nraft_request_seconds_count " + std::to_string(cumulative) + "\n";
+  m += "raft_request_seconds_sum " + std::to_string(dm.latency_sum_s) + "\nraft_request_seconds_count " + std::to_string(cumulative) + "\n";
   return m;
 }
 

@@ -27,6 +27,7 @@ struct Options {
   uint64_t seed = 1;
   bool fsync = true;                   // off only to measure what the disk costs
   uint32_t snapshot_every = 10'000;    // entries applied between snapshots (0: never)
+  uint32_t snapshot_chunk_bytes = 1u << 20;  // InstallSnapshot chunk size (the lab's 64 bytes would take a round trip per 64 bytes)
   int election_timeout_min_ms = 150;   // §5.2, §9.3: 150-300 ms as in the paper
   int election_timeout_max_ms = 300;
   double request_timeout_s = 5;        // a client waits this long for its command to be applied
