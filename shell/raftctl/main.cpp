@@ -6,6 +6,7 @@
 //   raftctl partition s1 s2 '|' s3 s4 s5 | heal
 //   raftctl bench [--clients 64] [--seconds 10]
 //   raftctl chaos [--clients 8] [--seconds 60] [--seed S]
+//   raftctl events [--seconds N] [--out FILE]   every server's /events, merged (JSON Lines)
 // Every command but start finds the cluster through --dir (default ./raftlab-cluster).
 #include <signal.h>
 #include <sys/stat.h>
@@ -84,6 +85,7 @@ void usage(FILE* out) {
       "  bench [--clients 64] [--seconds 10]\n"
       "  chaos [--clients 8] [--seconds 60] [--seed S]   kills, pauses and partitions while clients write;\n"
       "                            then heals and checks the history is linearizable, nothing acknowledged lost\n"
+      "  events [--seconds N] [--out FILE]   every server's event stream (JSON Lines trace), merged\n"
       "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n"
       "  --via sN                  send put/get/del/cas to sN (default: the first server that can take it)\n",
       out);
@@ -92,7 +94,7 @@ void usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = "raftlab-cluster", via_text;
+  std::string dir = "raftlab-cluster", via_text, out;
   std::vector<std::string> args;
   int port = 7001, clients = 0, seed = 0;
   double seconds = 0;
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     };
     if (a == "--dir") dir = value();
     else if (a == "--via") via_text = value();
+    else if (a == "--out") out = value();
     else if (a == "--port") port = number(value(), 1024, 65000);
     else if (a == "--clients") clients = number(value(), 1, 1024);
     else if (a == "--seconds") seconds = number(value(), 1, 3600);
@@ -234,6 +237,8 @@ int main(int argc, char** argv) {
     return failed == 0 ? 0 : 1;
   } else if (cmd == "bench") {
     return bench(c, clients != 0 ? clients : 64, seconds != 0 ? seconds : 10);
+  } else if (cmd == "events") {
+    return events(c, seconds, out);
   } else if (cmd == "chaos") {
     // The default seed changes from run to run (printed, so a run's faults can be asked for again).
     const auto t = std::chrono::steady_clock::now().time_since_epoch().count();

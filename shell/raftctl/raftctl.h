@@ -53,5 +53,6 @@ int leader(const Cluster& c);
 
 int bench(const Cluster& c, int clients, double seconds);
 int chaos(const Cluster& c, int clients, double seconds, uint64_t seed);
+int events(const Cluster& c, double seconds, const std::string& out_path);
 
 }  // namespace raft::raftctl

@@ -82,12 +82,19 @@ void Driver::schedule() {
   });
 }
 
-void Driver::step(const Message& m) {
+void Driver::step(const Message& m, uint64_t id) {
   if (m.to != node_->id() || m.from < 0 || m.from >= static_cast<NodeId>(cluster_size_) || m.from == m.to) {
     log("ignoring a message from s" + std::to_string(m.from + 1) + " to s" + std::to_string(m.to + 1));
     return;
   }
-  if (blocked_ & (1u << m.from)) return;  // a partition (raftctl partition): lost on the way in
+  if (blocked_ & (1u << m.from)) {  // a partition (raftctl partition): lost on the way in
+    if (events_.active()) {
+      events_.add(sim::TraceEvent::drop(EventStream::stamp(), id, m, sim::DropReason::Partition));
+      events_.publish();
+    }
+    return;
+  }
+  if (events_.active()) events_.add(sim::TraceEvent::deliver(EventStream::stamp(), id, m));
   node_->step(now(), m);
   after_step();
 }
@@ -112,7 +119,14 @@ ProposeResult Driver::propose(Command c, Done done) {
 // persist-before-send rule holds for each step, and one disk flush serves many steps.
 void Driver::after_step() {
   wal_.record(*node_, node_->events());
-  for (const Message& m : node_->messages()) wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)]);
+  events_.node_events(*node_);
+  for (const Message& m : node_->messages()) {
+    const uint64_t id = EventStream::message_id(node_->id(), ++messages_sent_);
+    wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)], id);
+    if (!events_.active()) continue;
+    held_sends_.push_back((blocked_ & (1u << m.to)) ? sim::TraceEvent::drop(0, id, m, sim::DropReason::Partition)
+                                                    : sim::TraceEvent::send(0, id, m));
+  }
   for (const ClientReply& r : node_->replies()) {
     if (r.client == client_) held_replies_.push_back(r);
   }
@@ -144,6 +158,15 @@ void Driver::flush() {
     if ((blocked_ & (1u << p)) == 0) transport_.send(static_cast<NodeId>(p), std::move(held_frames_[p]));  // else lost on the way out
     held_frames_[p].clear();
   }
+  if (!held_sends_.empty()) {
+    const Time t = EventStream::stamp();  // they leave now, the step being durable
+    for (sim::TraceEvent& e : held_sends_) {
+      e.t = t;
+      events_.add(e);
+    }
+    held_sends_.clear();
+  }
+  events_.publish();
   // answer() calls back into transports, which may propose (and so append to held_replies_).
   std::vector<ClientReply> replies;
   replies.swap(held_replies_);

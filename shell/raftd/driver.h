@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "core/raft/node.h"
+#include "core/sim/trace_event.h"
+#include "shell/raftd/events.h"
 #include "shell/raftd/server.h"
 #include "shell/raftd/wal.h"
 
@@ -64,9 +66,10 @@ class Driver {
   void stop();
 
   Time now() const;
-  // A message from a peer. Messages not addressed to this node, or from a server outside the
-  // cluster, are logged and dropped; messages from a blocked peer are dropped.
-  void step(const Message& m);
+  // A message from a peer (`id`: its sender's message id, for the event stream). Messages not
+  // addressed to this node, or from a server outside the cluster, are logged and dropped;
+  // messages from a blocked peer are dropped.
+  void step(const Message& m, uint64_t id = 0);
   // Proposes `c` (client and seq are filled in here). Not accepted: nothing was appended and
   // `done` is dropped; the caller answers that the command did not happen.
   ProposeResult propose(Command c, Done done);
@@ -78,6 +81,8 @@ class Driver {
   const Node& node() const { return *node_; }
   const Wal& wal() const { return wal_; }
   const DriverMetrics& metrics() const { return metrics_; }
+  // The node's events for /events subscribers (EventStream::subscribe with node()).
+  EventStream& events() { return events_; }
   int cluster_size() const { return cluster_size_; }
   // 0 while all is well; 1 once the disk failed (the loop is stopped: a server that cannot write
   // what it promised must stop).
@@ -111,6 +116,9 @@ class Driver {
   // Held until the next flush has made the steps that produced them durable.
   std::vector<std::string> held_frames_;  // per peer, frames back to back
   std::vector<ClientReply> held_replies_;
+  std::vector<sim::TraceEvent> held_sends_;  // their send (or drop) records, while anyone listens
+  uint64_t messages_sent_ = 0;
+  EventStream events_;
   bool flush_posted_ = false;
   bool stopped_ = false;
   uint32_t blocked_ = 0;

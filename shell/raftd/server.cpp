@@ -7,6 +7,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +24,7 @@ namespace raft::raftd {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using json = nlohmann::json;
 
@@ -31,6 +33,7 @@ namespace {
 constexpr size_t kHttpBodyBytesMax = 1 << 20;
 constexpr size_t kKeyBytesMax = 64;
 constexpr size_t kPeerQueueBytesMax = 16u << 20;  // past this a slow peer's messages are dropped (Raft retries)
+constexpr size_t kEventsQueueBytesMax = 32u << 20;  // an /events reader further behind than this is let go
 constexpr auto kReconnectDelay = std::chrono::milliseconds(100);
 
 std::string endpoint_text(const Endpoint& e) { return e.host + ":" + std::to_string(e.port); }
@@ -120,6 +123,7 @@ class PeerLink {
 };
 
 class HttpConn;
+class EventsSession;
 
 class Server : public Transport {
  public:
@@ -133,9 +137,12 @@ class Server : public Transport {
 
   int run();
   void send(NodeId peer, std::string frames) override { links_[static_cast<size_t>(peer)]->send(std::move(frames)); }
-  void step(const Message& m) { driver_.step(m); }
+  void step(const Message& m, uint64_t id) { driver_.step(m, id); }
   void handle(std::shared_ptr<HttpConn> conn, http::request<http::string_body>& req);
   void log(const std::string& line) const { driver_.log(line); }
+  // A WebSocket reader of /events: gets the node's state, then its events as they happen.
+  int subscribe(const std::weak_ptr<EventsSession>& session);
+  void unsubscribe(int handle) { driver_.events().unsubscribe(handle); }
 
  private:
   void accept_peers();
@@ -202,9 +209,12 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
       http::request<http::string_body> req = self->parser_->release();
       self->version_ = req.version();
       self->keep_alive_ = req.keep_alive();
+      if (websocket::is_upgrade(req)) return self->upgrade(std::move(req));
       self->server_.handle(self, req);
     });
   }
+
+  void upgrade(http::request<http::string_body> req);
 
   beast::tcp_stream stream_;
   Server& server_;
@@ -213,6 +223,91 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
   unsigned version_ = 11;
   bool keep_alive_ = true;
 };
+
+// A WebSocket reader of /events. Each batch of lines is one text message; a reader that falls
+// more than 32 MB behind is closed ("falling behind") rather than let the server's memory grow.
+// What it sends is ignored (control calls go through raftctl, which can kill and restart).
+class EventsSession : public std::enable_shared_from_this<EventsSession> {
+ public:
+  EventsSession(tcp::socket socket, Server& server) : ws_(std::move(socket)), server_(server) {}
+  ~EventsSession() { close(); }
+  void start(http::request<http::string_body> req) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "raftd"); }));
+    ws_.text(true);
+    auto self = shared_from_this();
+    ws_.async_accept(req, [self](beast::error_code e) {
+      if (e) return;
+      self->handle_ = self->server_.subscribe(self);
+      self->read();
+    });
+  }
+  void push(const std::string& lines) {
+    if (closed_) return;
+    if (queued_ + lines.size() > kEventsQueueBytesMax) {
+      close();
+      auto self = shared_from_this();
+      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "falling behind"), [self](beast::error_code) {});
+      return;
+    }
+    queued_ += lines.size();
+    queue_.push_back(lines);
+    if (!writing_) write();
+  }
+
+ private:
+  void close() {
+    if (handle_ != 0) server_.unsubscribe(handle_);
+    handle_ = 0;
+    closed_ = true;
+    queue_.clear();
+    queued_ = 0;
+  }
+  void read() {
+    auto self = shared_from_this();
+    ws_.async_read(in_, [self](beast::error_code e, size_t) {
+      if (e) return self->close();
+      self->in_.consume(self->in_.size());
+      self->read();
+    });
+  }
+  void write() {
+    if (queue_.empty() || closed_) return;
+    writing_ = true;
+    auto self = shared_from_this();
+    ws_.async_write(asio::buffer(queue_.front()), [self](beast::error_code e, size_t) {
+      self->writing_ = false;
+      if (e) return self->close();
+      if (self->queue_.empty()) return;
+      self->queued_ -= self->queue_.front().size();
+      self->queue_.pop_front();
+      self->write();
+    });
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  Server& server_;
+  beast::flat_buffer in_;
+  std::deque<std::string> queue_;
+  size_t queued_ = 0;
+  bool writing_ = false;
+  bool closed_ = false;
+  int handle_ = 0;
+};
+
+void HttpConn::upgrade(http::request<http::string_body> req) {
+  if (req.target() != "/events") {
+    keep_alive_ = false;
+    return error(http::status::not_found, "WebSocket only on /events, not " + std::string(req.target()));
+  }
+  std::make_shared<EventsSession>(stream_.release_socket(), server_)->start(std::move(req));
+}
+
+int Server::subscribe(const std::weak_ptr<EventsSession>& session) {
+  return driver_.events().subscribe(driver_.node(), driver_.cluster_size(), [session](const std::string& lines) {
+    if (auto s = session.lock()) s->push(lines);
+  });
+}
 
 // One incoming peer connection: frames in, steps out.
 class PeerConn : public std::enable_shared_from_this<PeerConn> {
@@ -225,14 +320,15 @@ class PeerConn : public std::enable_shared_from_this<PeerConn> {
       self->frames_.feed(std::string_view(self->buf_.data(), n));
       Message m;
       std::string error;
+      uint64_t id = 0;
       for (;;) {
-        const auto r = self->frames_.next(m, error);
+        const auto r = self->frames_.next(m, error, &id);
         if (r == wire::FrameReader::Result::NeedMore) break;
         if (r == wire::FrameReader::Result::Error) {
           self->server_.log("dropping a peer connection: " + error);
           return;  // the socket closes with the last reference
         }
-        self->server_.step(m);
+        self->server_.step(m, id);
       }
       self->read();
     });

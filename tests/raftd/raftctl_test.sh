@@ -62,6 +62,28 @@ wait_for "$L to follow after the heal" 30 bash -c "\"$ctl\" --dir \"$work/c\" st
 r kill s9 2> "$work/bad" && fail "kill s9 accepted"
 grep -q "expected a server s1..s3" "$work/bad" || fail "kill s9 said: $(cat "$work/bad")"
 r bench --clients 8 --seconds 2 2> /dev/null | grep -E "^3 servers, 8 clients, .* writes/s, p50 .* ms, p99 .* ms" || fail "bench"
+# The event streams: every server's state first (hello), then sends and delivers paired by id,
+# appends of a put on every server, and a crash line when a server's process dies.
+r events --seconds 4 --out "$work/ev.jsonl" 2> /dev/null &
+evpid=$!
+three_hellos() { [ "$(grep -c '"ev":"hello"' "$work/ev.jsonl" 2> /dev/null)" = 3 ]; }
+wait_for "three hello lines" 10 three_hellos
+r put watched 42 > /dev/null || fail "put while events are followed"
+F=$(r status | awk '$2 == "follower" {print $1; exit}')
+r kill "$F" || fail "kill $F"
+wait "$evpid" || fail "raftctl events exited with $?"
+ev=$work/ev.jsonl
+[ "$(grep -c '"ev":"append".*"key":"watched"' "$ev")" -ge 2 ] || fail "appends of the put: $(grep -c watched "$ev")"
+grep -q "\"ev\":\"crash\",\"node\":\"$F\"" "$ev" || fail "no crash line for $F"
+sends=$(grep '"ev":"send"' "$ev" | sed 's/.*"id":\([0-9]*\).*/\1/' | sort -u)
+delivers=$(grep '"ev":"deliver"' "$ev" | sed 's/.*"id":\([0-9]*\).*/\1/' | sort -u)
+n_deliver=$(echo "$delivers" | grep -c .)
+unmatched=$(comm -13 <(echo "$sends") <(echo "$delivers") | grep -c .)
+[ "$n_deliver" -ge 20 ] || fail "only $n_deliver delivers in 4 s"
+# Only messages already in flight when a stream opened may lack their send (about one per link).
+[ "$unmatched" -le 6 ] || fail "$unmatched of $n_deliver delivers have no send"
+r restart "$F" || fail "restart $F"
+
 r stop
 sleep 0.2
 [ -z "$(r status | awk 'NR > 1 && $2 != "down"')" ] || fail "servers still up after stop"
