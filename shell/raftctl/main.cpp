@@ -7,6 +7,7 @@
 //   raftctl bench [--clients 64] [--seconds 10]
 //   raftctl chaos [--clients 8] [--seconds 60] [--seed S]
 //   raftctl events [--seconds N] [--out FILE]   every server's /events, merged (JSON Lines)
+//   raftctl lab [--port P]                  the page's way in: ws://127.0.0.1:P/lab (default: the cluster's port - 1)
 // Every command but start finds the cluster through --dir (default ./raftlab-cluster).
 #include <signal.h>
 #include <sys/stat.h>
@@ -86,6 +87,7 @@ void usage(FILE* out) {
       "  chaos [--clients 8] [--seconds 60] [--seed S]   kills, pauses and partitions while clients write;\n"
       "                            then heals and checks the history is linearizable, nothing acknowledged lost\n"
       "  events [--seconds N] [--out FILE]   every server's event stream (JSON Lines trace), merged\n"
+      "  lab [--port P]            serve ws://127.0.0.1:P/lab for the page (#attach=...; default P: first port - 1)\n"
       "  --dir D                   where the cluster lives (default ./raftlab-cluster)\n"
       "  --via sN                  send put/get/del/cas to sN (default: the first server that can take it)\n",
       out);
@@ -96,7 +98,7 @@ void usage(FILE* out) {
 int main(int argc, char** argv) {
   std::string dir = "raftlab-cluster", via_text, out;
   std::vector<std::string> args;
-  int port = 7001, clients = 0, seed = 0;
+  int port = 0, clients = 0, seed = 0;
   double seconds = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -143,7 +145,7 @@ int main(int argc, char** argv) {
         if (alive(pid_of(old, i))) die("a cluster is running in " + dir + " (raftctl --dir " + dir + " stop)");
       }
     }
-    const Cluster c{dir, std::stoi(ns), port};
+    const Cluster c{dir, std::stoi(ns), port != 0 ? port : 7001};
     if (std::ifstream(dir + "/cluster.json")) {
       const Cluster old = load(dir);
       if (old.n != c.n && ::access((dir + "/s1").c_str(), F_OK) == 0) {
@@ -237,6 +239,8 @@ int main(int argc, char** argv) {
     return failed == 0 ? 0 : 1;
   } else if (cmd == "bench") {
     return bench(c, clients != 0 ? clients : 64, seconds != 0 ? seconds : 10);
+  } else if (cmd == "lab") {
+    return lab(c, port != 0 ? port : c.port - 1);
   } else if (cmd == "events") {
     return events(c, seconds, out);
   } else if (cmd == "chaos") {

@@ -54,5 +54,7 @@ int leader(const Cluster& c);
 int bench(const Cluster& c, int clients, double seconds);
 int chaos(const Cluster& c, int clients, double seconds, uint64_t seed);
 int events(const Cluster& c, double seconds, const std::string& out_path);
+// Serves ws://127.0.0.1:port/lab for the page (lab.cpp) until Ctrl-C.
+int lab(const Cluster& c, int port);
 
 }  // namespace raft::raftctl
