@@ -426,7 +426,18 @@ void Node::send_append_entries(NodeId peer, bool heartbeat) {
   const Log& log = disk_.log;
   const LogIndex last = log.last_index();
   RAFT_ASSERT(pr.next_index <= last + 1);  // the Progress invariant; a leader's log never shrinks
-  const LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.timing.append_entries_max);
+  LogIndex count = std::min<LogIndex>(last + 1 - pr.next_index, config_.timing.append_entries_max);
+  if (const uint64_t cap = config_.timing.append_entries_bytes_max; cap != 0 && count > 1) {
+    uint64_t bytes = 0;
+    for (LogIndex k = 0; k < count; ++k) {
+      const Command& c = *log.at(pr.next_index + k).cmd;
+      bytes += c.key.size() + c.value.size() + c.expect.size();
+      if (k > 0 && bytes > cap) {
+        count = k;  // at least one entry goes, however large
+        break;
+      }
+    }
+  }
   if (count == 0 && !heartbeat) return;
   Message& m = new_message(MessageType::AppendEntries, peer);
   m.prev_log_index = pr.next_index - 1;

@@ -30,6 +30,11 @@ struct Timing {
   Time election_timeout_max_us = 300'000;
   Time heartbeat_interval_us = 50'000;     // §5.2: a leader's empty AppendEntries, well below the minimum
   uint32_t append_entries_max = 64;        // entries per AppendEntries
+  // Bytes of commands per AppendEntries beyond the first entry (0: no limit, the simulator's
+  // default). raftd sets one, so that 64 entries of 1 MB values never make a message that a
+  // peer's queue or the wire's frame limit refuses: one that would be refused every time would
+  // leave the follower behind for good.
+  uint64_t append_entries_bytes_max = 0;
   bool noop_on_election = true;            // §8: a new leader appends a no-op to commit earlier terms' entries
 
   // §9.6 (Preventing disruptions when a server rejoins the cluster): a server whose election timer

@@ -43,6 +43,7 @@ std::string Driver::open() {
   c.seed = opt_.seed * 1000 + static_cast<uint64_t>(opt_.id);
   c.timing.snapshot_every = opt_.snapshot_every;
   c.timing.snapshot_chunk_bytes = opt_.snapshot_chunk_bytes;
+  c.timing.append_entries_bytes_max = 4u << 20;  // well under a peer queue (16 MB) and a frame (64 MB)
   c.timing.election_timeout_min_us = static_cast<Time>(opt_.election_timeout_min_ms) * 1000;
   c.timing.election_timeout_max_us = static_cast<Time>(opt_.election_timeout_max_ms) * 1000;
   node_ = std::make_unique<Node>(c, std::move(disk), now());

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -60,7 +61,9 @@ class PeerLink {
  public:
   PeerLink(asio::io_context& io, Endpoint to) : io_(io), to_(std::move(to)), socket_(io), retry_(io) {}
   void send(std::string frame) {
-    if (queued_ + frame.size() > kPeerQueueBytesMax) return;  // lost, as on any network
+    // Lost, as on any network, when a slow peer's queue is full; a frame larger than the whole queue
+    // still goes when the queue is empty, or it would be lost every time.
+    if (queued_ + frame.size() > kPeerQueueBytesMax && !queue_.empty()) return;
     queued_ += frame.size();
     queue_.push_back(std::move(frame));
     if (!connected_) connect();
@@ -147,6 +150,7 @@ class Server : public Transport {
  private:
   void accept_peers();
   void accept_http();
+  void accept_later(std::function<void()> again, const boost::system::error_code& e);
   void propose(std::shared_ptr<HttpConn> conn, Command c, const std::string& key);
   http::response<http::string_body> not_leader(const http::request<http::string_body>& req) const;
   std::string status_json() const;
@@ -377,20 +381,30 @@ int Server::run() {
 
 void Server::accept_peers() {
   raft_acceptor_.async_accept([this](boost::system::error_code e, tcp::socket s) {
-    if (!e) {
-      boost::system::error_code ignored;
-      s.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<PeerConn>(std::move(s), *this)->read();
-    }
+    if (e == asio::error::operation_aborted) return;
+    if (e) return accept_later([this] { accept_peers(); }, e);
+    boost::system::error_code ignored;
+    s.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<PeerConn>(std::move(s), *this)->read();
     accept_peers();
   });
 }
 
 void Server::accept_http() {
   http_acceptor_.async_accept([this](boost::system::error_code e, tcp::socket s) {
-    if (!e) std::make_shared<HttpConn>(std::move(s), *this)->start();
+    if (e == asio::error::operation_aborted) return;
+    if (e) return accept_later([this] { accept_http(); }, e);
+    std::make_shared<HttpConn>(std::move(s), *this)->start();
     accept_http();
   });
+}
+
+// An accept that failed (out of file descriptors, say) is tried again in 100 ms, not at once: at
+// once, it would fail again and spin the loop that serves everyone else.
+void Server::accept_later(std::function<void()> again, const boost::system::error_code& e) {
+  log("accept failed (" + e.message() + "); trying again in 100 ms");
+  auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+  t->async_wait([t, again = std::move(again)](boost::system::error_code) { again(); });
 }
 
 http::response<http::string_body> Server::not_leader(const http::request<http::string_body>& req) const {

@@ -364,6 +364,24 @@ TEST_CASE("Leader: entries are batched up to append_entries_max") {
   CHECK(out[0].entries.size() == 4);
 }
 
+TEST_CASE("Leader: append_entries_bytes_max caps a batch by its commands' bytes, never below one entry") {
+  for (const auto& [cap, expected] : {std::pair<uint64_t, size_t>{10, 2}, {1, 1}, {0, 10}}) {
+    Config cfg = config(0, 3);
+    cfg.timing.append_entries_bytes_max = cap;  // entries 1..9 are "k" and "I@1": 4 bytes each
+    Node n(cfg, disk(1, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), 0);
+    timeout_now(n, 0);
+    take(n);
+    step(n, 1, vote_response(1, 0, 2, true));
+    REQUIRE(n.role() == Role::Leader);
+    take(n);
+    step(n, 2, append_response(1, 0, 2, false, 10, 0, 1));  // follower is empty
+    auto out = take(n);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].prev_log_index == 0);
+    CHECK(out[0].entries.size() == expected);
+  }
+}
+
 TEST_CASE("Restart keeps currentTerm, votedFor and the log, and nothing else") {
   Node n(config(1), disk(3, {1, 2, 3}), 0);
   step(n, 5, append_entries(0, 1, 3, 3, 3, {}, 3));

@@ -6,7 +6,8 @@
 #  - a write-ahead log ending in a torn record recovers to its last whole record and catches up;
 #  - a changed byte in the middle of a log is refused with the file and offset, the file unchanged;
 #  - bad HTTP input (huge body, bad JSON, unknown path, bad key, wrong method) gets a 4xx with a
-#    message, and the server keeps serving.
+#    message, and the server keeps serving;
+#  - a follower down while 36 MB of values are written catches up.
 # usage: cluster_test.sh RAFTD
 set -uo pipefail
 raftd=${1:?usage: cluster_test.sh RAFTD}
@@ -175,4 +176,18 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 --path-as-is "$u/$(printf '\x
 code=$(curl -s -L -o /dev/null -w '%{http_code}' -m 5 -X POST --data-binary '{"from":"hello","to":"bye"}' "$u/kv/greeting/cas")
 [ "$code" = 200 ] || fail "a matching cas gave HTTP $code"
 curl -s -m 5 "$u/metrics" | grep -q '^raft_request_seconds_count [1-9]' || fail "/metrics has no request histogram"
+
+say "40 values of 900 KB while a follower is down: it catches up (batches capped by bytes)"
+L=$(leader_of 1 2 3)
+victim=$(( L % 3 + 1 ))
+kill -9 "${pid[$victim]}"
+head -c 900000 /dev/zero | tr '\0' 'b' > "$work/big"
+u=$(url "$L")
+for k in $(seq 1 40); do
+  code=$(curl -s -L -o /dev/null -w '%{http_code}' -m 10 -X PUT --data-binary @"$work/big" "$u/kv/big$k")
+  [ "$code" = 200 ] || fail "a 900 KB value (#$k): HTTP $code"
+done
+# 40 entries of 900 KB are 36 MB: one AppendEntries of them would exceed a peer's 16 MB queue.
+start "$victim"
+wait_for "s$victim to catch up on 36 MB of entries" 60 caught_up "$victim" "$L"
 say "ok"
