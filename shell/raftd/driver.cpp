@@ -119,6 +119,9 @@ ProposeResult Driver::propose(Command c, Done done) {
 // persist-before-send rule holds for each step, and one disk flush serves many steps.
 void Driver::after_step() {
   wal_.record(*node_, node_->events());
+  for (const NodeEvent& e : node_->events()) {
+    if (e.kind == NodeEvent::Kind::Install) log("installed the leader's snapshot through index " + std::to_string(e.index));
+  }
   events_.node_events(*node_);
   for (const Message& m : node_->messages()) {
     const uint64_t id = EventStream::message_id(node_->id(), ++messages_sent_);

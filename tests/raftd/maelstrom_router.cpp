@@ -223,7 +223,10 @@ void Router::spawn(int i) {
   require(err >= 0, "cannot create " + p.log_path);
   const std::string seed = std::to_string(seed_);
   // Election timeouts twice the paper's: a sanitized build on a loaded 2-core machine stalls.
-  const char* argv[] = {raftd_.c_str(), "--maelstrom", "--seed", seed.c_str(), "--election-timeout", "300-600", nullptr};
+  // Frequent snapshots: the node cut off by the partition falls behind the leader's log and
+  // catches up by InstallSnapshot, through the same lines.
+  const char* argv[] = {raftd_.c_str(), "--maelstrom", "--seed", seed.c_str(), "--election-timeout", "300-600",
+                        "--snapshot-every", "500", nullptr};
   p.pid = fork();
   require(p.pid >= 0, std::string("fork: ") + std::strerror(errno));
   if (p.pid == 0) {
