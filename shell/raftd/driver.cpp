@@ -61,18 +61,11 @@ void Driver::start() {
   sweep();
 }
 
-void Driver::stop() {
-  stopped_ = true;
-  timer_.cancel();
-  sweep_.cancel();
-}
-
 void Driver::schedule() {
-  if (stopped_) return;
   const Time wait = std::max<Time>(node_->deadline() - now(), 0);
   timer_.expires_after(std::chrono::microseconds(wait));
   timer_.async_wait([this](boost::system::error_code e) {
-    if (e) return;  // rescheduled or stopped
+    if (e) return;  // rescheduled
     if (now() >= node_->deadline()) {
       node_->tick(now());
       after_step();
@@ -191,7 +184,6 @@ void Driver::answer(const ClientReply& r) {
 
 // Requests not answered in time: the command may or may not be applied later.
 void Driver::sweep() {
-  if (stopped_) return;
   sweep_.expires_after(std::chrono::milliseconds(100));
   sweep_.async_wait([this](boost::system::error_code e) {
     if (e) return;
