@@ -353,12 +353,13 @@ void MaelstromNode::raft(const std::string& from, const json& body, const std::s
   reader.feed(bytes);
   Message m;
   std::string e;
+  uint64_t id = 0;  // the sender's message id (the event stream pairs sends and delivers by it)
   for (;;) {
-    const auto r = reader.next(m, e);
+    const auto r = reader.next(m, e, &id);
     if (r == wire::FrameReader::Result::NeedMore) break;
     if (r == wire::FrameReader::Result::Error) return complain("a bad frame from " + from + ": " + e, line);
     if (m.from != sender) return complain("a frame from s" + std::to_string(m.from + 1) + " arrived from " + from, line);
-    driver_->step(m);
+    driver_->step(m, id);
   }
   if (reader.buffered() != 0) complain(std::to_string(reader.buffered()) + " bytes after the last whole frame", line);
 }
