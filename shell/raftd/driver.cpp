@@ -62,18 +62,11 @@ void Driver::start() {
   sweep();
 }
 
-void Driver::stop() {
-  stopped_ = true;
-  timer_.cancel();
-  sweep_.cancel();
-}
-
 void Driver::schedule() {
-  if (stopped_) return;
   const Time wait = std::max<Time>(node_->deadline() - now(), 0);
   timer_.expires_after(std::chrono::microseconds(wait));
   timer_.async_wait([this](boost::system::error_code e) {
-    if (e) return;  // rescheduled or stopped
+    if (e) return;  // rescheduled
     if (now() >= node_->deadline()) {
       node_->tick(now());
       after_step();
@@ -120,6 +113,9 @@ ProposeResult Driver::propose(Command c, Done done) {
 // persist-before-send rule holds for each step, and one disk flush serves many steps.
 void Driver::after_step() {
   wal_.record(*node_, node_->events());
+  for (const NodeEvent& e : node_->events()) {
+    if (e.kind == NodeEvent::Kind::Install) log("installed the leader's snapshot through index " + std::to_string(e.index));
+  }
   events_.node_events(*node_);
   for (const Message& m : node_->messages()) {
     const uint64_t id = EventStream::message_id(node_->id(), ++messages_sent_);
@@ -189,7 +185,6 @@ void Driver::answer(const ClientReply& r) {
 
 // Requests not answered in time: the command may or may not be applied later.
 void Driver::sweep() {
-  if (stopped_) return;
   sweep_.expires_after(std::chrono::milliseconds(100));
   sweep_.async_wait([this](boost::system::error_code e) {
     if (e) return;

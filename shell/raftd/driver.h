@@ -62,8 +62,6 @@ class Driver {
   std::string open();
   // Arms the election timer and the sweep of overdue requests. After open().
   void start();
-  // Cancels the timers: the loop can run out (Asio's run() returns once nothing is pending).
-  void stop();
 
   Time now() const;
   // A message from a peer (`id`: its sender's message id, for the event stream). Messages not
@@ -120,7 +118,6 @@ class Driver {
   uint64_t messages_sent_ = 0;
   EventStream events_;
   bool flush_posted_ = false;
-  bool stopped_ = false;
   uint32_t blocked_ = 0;
   NodeId last_leader_ = kNoNode;
   DriverMetrics metrics_;

@@ -1,10 +1,12 @@
 // raftd: one Raft server on a real process. See shell/raftd/server.h.
 //   raftd --id 1 --peers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003
 //         --http 127.0.0.1:8001,127.0.0.1:8002,127.0.0.1:8003 --dir data/s1
+//   raftd --maelstrom [--dir DIR]     (a node under Maelstrom: shell/raftd/maelstrom.h)
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "shell/raftd/maelstrom.h"
 #include "shell/raftd/server.h"
 
 namespace {
@@ -13,6 +15,7 @@ void usage(FILE* out) {
   std::fputs(
       "usage: raftd --id N --peers H:P,H:P,... --http H:P,H:P,... --dir DIR [--seed S] [--snapshot-every N]\n"
       "             [--election-timeout MIN-MAX] [--no-fsync]\n"
+      "       raftd --maelstrom [--dir DIR] [--seed S] [--snapshot-every N] [--election-timeout MIN-MAX] [--no-fsync]\n"
       "  --id N             this server is sN (1-based)\n"
       "  --peers LIST       every server's Raft address, s1 first\n"
       "  --http LIST        every server's HTTP address, s1 first (followers redirect clients to the leader's)\n"
@@ -20,7 +23,10 @@ void usage(FILE* out) {
       "  --seed S           seeds the election timeouts (default 1)\n"
       "  --snapshot-every N entries applied between snapshots (default 10000; 0: never)\n"
       "  --election-timeout MIN-MAX  milliseconds (default 150-300, as in the paper)\n"
-      "  --no-fsync         write the log without fdatasync (only to measure the disk's cost)\n",
+      "  --no-fsync         write the log without fdatasync (only to measure the disk's cost)\n"
+      "  --maelstrom        a lin-kv node under Maelstrom: JSON lines on stdin/stdout, logs on stderr; the cluster\n"
+      "                     comes from Maelstrom's init message; the log goes in --dir if given, else in a\n"
+      "                     temporary directory removed at exit\n",
       out);
 }
 
@@ -37,6 +43,7 @@ bool number(const char* s, uint64_t& out) {
 
 int main(int argc, char** argv) {
   raft::raftd::Options opt;
+  bool maelstrom = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&](const char* name) -> const char* {
@@ -78,6 +85,8 @@ int main(int argc, char** argv) {
       opt.election_timeout_max_ms = static_cast<int>(hi);
     } else if (a == "--no-fsync") {
       opt.fsync = false;
+    } else if (a == "--maelstrom") {
+      maelstrom = true;
     } else if (a == "-h" || a == "--help") {
       usage(stdout);
       return 0;
@@ -89,6 +98,14 @@ int main(int argc, char** argv) {
       usage(stderr);
       return 2;
     }
+  }
+  if (maelstrom) {
+    if (std::string err = raft::raftd::check_maelstrom(opt); !err.empty()) {
+      std::fprintf(stderr, "raftd: %s\n", err.c_str());
+      usage(stderr);
+      return 2;
+    }
+    return raft::raftd::serve_maelstrom(opt);
   }
   if (std::string err = raft::raftd::check(opt); !err.empty()) {
     std::fprintf(stderr, "raftd: %s\n", err.c_str());
