@@ -80,9 +80,14 @@ bool alive(int pid) {
 
 bool paused(int pid) { return proc_state(pid) == 'T'; }
 
+std::string launch_problem() {
+  const std::string exe = raftd_path();
+  return ::access(exe.c_str(), X_OK) == 0 ? "" : "cannot run " + exe + " (build it, or set RAFTD)";
+}
+
 void launch(const Cluster& c, int i) {
   const std::string exe = raftd_path();
-  if (::access(exe.c_str(), X_OK) != 0) die("cannot run " + exe + " (build it, or set RAFTD)");
+  if (std::string p = launch_problem(); !p.empty()) die(p);
   // Everything the child needs, made before the fork: other threads (chaos's clients) may hold
   // locks the child would wait on forever.
   const std::string id = std::to_string(i), peers = endpoints(c, true), https = endpoints(c, false);
@@ -109,11 +114,14 @@ int node_arg(const Cluster& c, const char* s) {
   return std::stoi(t);
 }
 
-Reply request(int port, http::verb method, const std::string& target, const std::string& body, std::chrono::milliseconds timeout,
-              int redirects) {
+namespace {
+
+// One request, following redirects until `deadline` (one deadline for every hop).
+Reply request_until(int port, http::verb method, const std::string& target, const std::string& body,
+                    std::chrono::steady_clock::time_point deadline, int redirects) {
   asio::io_context io;
   beast::tcp_stream stream(io);
-  stream.expires_after(timeout);
+  stream.expires_at(deadline);
   Reply out;
   http::request<http::string_body> req(method, target, 11);
   req.set(http::field::host, "127.0.0.1");
@@ -140,10 +148,17 @@ Reply request(int port, http::verb method, const std::string& target, const std:
     const size_t colon = loc.rfind(':'), slash = loc.find('/', colon);
     const std::string to = colon == std::string::npos || slash == std::string::npos ? "" : loc.substr(colon + 1, slash - colon - 1);
     if (redirects > 0 && !to.empty() && to.size() <= 5 && to.find_first_not_of("0123456789") == std::string::npos) {
-      return request(std::stoi(to), method, loc.substr(slash), body, timeout, redirects - 1);
+      return request_until(std::stoi(to), method, loc.substr(slash), body, deadline, redirects - 1);
     }
   }
   return out;
+}
+
+}  // namespace
+
+Reply request(int port, http::verb method, const std::string& target, const std::string& body, std::chrono::milliseconds timeout,
+              int redirects) {
+  return request_until(port, method, target, body, std::chrono::steady_clock::now() + timeout, redirects);
 }
 
 std::optional<json> status(const Cluster& c, int i) {

@@ -64,13 +64,16 @@ void Follower::connect(size_t k) {
   auto& lowest = beast::get_lowest_layer(*c.ws);
   lowest.expires_after(std::chrono::seconds(2));
   const int port = c_.http_port(static_cast<int>(k) + 1);
-  lowest.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)), [this, k, port](beast::error_code e) {
+  lowest.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)),
+                       [this, self = shared_from_this(), k, port](beast::error_code e) {
+    if (stopped_) return;
     if (e) return lost(k);
     Conn& cn = *conns_[k];
     beast::get_lowest_layer(*cn.ws).expires_never();
     cn.ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
     cn.ws->read_message_max(64u << 20);
-    cn.ws->async_handshake("127.0.0.1:" + std::to_string(port), "/events", [this, k](beast::error_code e2) {
+    cn.ws->async_handshake("127.0.0.1:" + std::to_string(port), "/events", [this, self, k](beast::error_code e2) {
+      if (stopped_) return;
       if (e2) return lost(k);
       Conn& up = *conns_[k];
       up.open = true;
@@ -82,7 +85,8 @@ void Follower::connect(size_t k) {
 
 void Follower::read(size_t k) {
   Conn& c = *conns_[k];
-  c.ws->async_read(c.buf, [this, k](beast::error_code e, size_t) {
+  c.ws->async_read(c.buf, [this, self = shared_from_this(), k](beast::error_code e, size_t) {
+    if (stopped_) return;
     if (e) return lost(k);
     Conn& cn = *conns_[k];
     const auto data = cn.buf.cdata();
@@ -105,7 +109,7 @@ void Follower::lost(size_t k) {
     sink_(i, line);
   }
   c.retry.expires_after(kRetry);
-  c.retry.async_wait([this, k](beast::error_code e) {
+  c.retry.async_wait([this, self = shared_from_this(), k](beast::error_code e) {
     if (!e) connect(k);
   });
 }
@@ -122,7 +126,7 @@ int events(const Cluster& c, double seconds, const std::string& out_path) {
   if (!out_path.empty() && !(out = std::fopen(out_path.c_str(), "w"))) die("cannot write " + out_path);
   asio::io_context io;
   uint64_t lines = 0;
-  Follower f(io, c, [&](int, std::string_view text) {
+  auto f = std::make_shared<Follower>(io, c, [&](int, std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), out);
     for (char ch : text) lines += ch == '\n' ? 1 : 0;
     std::fflush(out);
@@ -130,7 +134,7 @@ int events(const Cluster& c, double seconds, const std::string& out_path) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer limit(io);
   const auto finish = [&] {
-    f.stop();
+    f->stop();
     signals.cancel();
     limit.cancel();
   };
@@ -143,7 +147,7 @@ int events(const Cluster& c, double seconds, const std::string& out_path) {
       if (!e) finish();
     });
   }
-  f.start();
+  f->start();
   io.run();
   if (out != stdout) {
     std::fclose(out);

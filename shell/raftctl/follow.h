@@ -17,7 +17,8 @@
 
 namespace raft::raftctl {
 
-class Follower {
+// Made with std::make_shared: its handlers keep it alive until they have run (stop() cancels them).
+class Follower : public std::enable_shared_from_this<Follower> {
  public:
   // Whole lines, each ending in '\n', from server `i` (1-based).
   using Sink = std::function<void(int i, std::string_view lines)>;

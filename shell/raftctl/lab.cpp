@@ -19,7 +19,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <atomic>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -43,17 +42,17 @@ class Page;
 
 class Lab {
  public:
-  Lab(const Cluster& c, int port) : c_(c), port_(port), acceptor_(io_), signals_(io_, SIGINT, SIGTERM) {}
+  Lab(const Cluster& c, int port) : c_(c), port_(port), acceptor_(*io_), signals_(*io_, SIGINT, SIGTERM) {}
   int run();
-  asio::io_context& io() { return io_; }
+  asio::io_context& io() { return *io_; }
   const Cluster& cluster() const { return c_; }
   // Runs `work` on its own thread (it may wait on the cluster) and `done` back on the loop.
+  // The loop is shared with such threads, so one still waiting on the cluster when raftctl lab
+  // stops posts to a loop that is stopped but not destroyed.
   void background(std::function<json()> work, std::function<void(json)> done) {
-    ++running_;
-    std::thread([this, work = std::move(work), done = std::move(done)]() mutable {
+    std::thread([io = io_, work = std::move(work), done = std::move(done)]() mutable {
       json result = work();
-      asio::post(io_, [result = std::move(result), done = std::move(done)]() mutable { done(std::move(result)); });
-      --running_;
+      asio::post(*io, [result = std::move(result), done = std::move(done)]() mutable { done(std::move(result)); });
     }).detach();
   }
 
@@ -61,10 +60,9 @@ class Lab {
   void accept();
   Cluster c_;
   int port_;
-  asio::io_context io_;
+  std::shared_ptr<asio::io_context> io_ = std::make_shared<asio::io_context>();
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
-  std::atomic<int> running_{0};  // background threads still working (each done within about 7 s)
 };
 
 // One page: the merged stream out, control calls in.
@@ -80,7 +78,7 @@ class Page : public std::enable_shared_from_this<Page> {
       if (e) return;
       self->push(line({{"t", Follower::stamp()}, {"ev", "attach"}, {"servers", self->lab_.cluster().n}}));
       std::weak_ptr<Page> weak = self;
-      self->follower_ = std::make_unique<Follower>(self->lab_.io(), self->lab_.cluster(), [weak](int, std::string_view lines) {
+      self->follower_ = std::make_shared<Follower>(self->lab_.io(), self->lab_.cluster(), [weak](int, std::string_view lines) {
         if (auto p = weak.lock()) p->push(std::string(lines));
       });
       self->follower_->start();
@@ -135,7 +133,7 @@ class Page : public std::enable_shared_from_this<Page> {
 
   websocket::stream<beast::tcp_stream> ws_;
   Lab& lab_;
-  std::unique_ptr<Follower> follower_;
+  std::shared_ptr<Follower> follower_;
   beast::flat_buffer in_;
   std::deque<std::string> queue_;
   size_t queued_ = 0;
@@ -167,6 +165,7 @@ void Page::control(const std::string& text) {
     const std::string s = "s" + std::to_string(i);
     if (cmd == "restart") {
       if (alive(pid)) return answer(id, false, s + " is running");
+      if (std::string p = launch_problem(); !p.empty()) return answer(id, false, p);
       launch(c, i);
       return answer(id, true, "restarted " + s);
     }
@@ -239,11 +238,14 @@ void Page::control(const std::string& text) {
     lab_.background(
         [c, verb, target, body] {
           // The first server that takes it (followers redirect); a server that took the command and
-          // went silent is not asked again (the outcome is unknown).
+          // went silent is not asked again (the outcome is unknown). 7 s in all.
+          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(7);
           for (int i = 1; i <= c.n; ++i) {
             const int pid = pid_of(c, i);
             if (!alive(pid) || paused(pid)) continue;
-            const Reply r = request(c.http_port(i), verb, target, body, std::chrono::milliseconds(6000));
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            const Reply r = request(c.http_port(i), verb, target, body, left);
             if (r.status == 0 && !r.sent) continue;
             if (r.status == 503 && (r.body.find("no leader known") != std::string::npos || r.body.find("did not take") != std::string::npos)) continue;
             return json{{"status", r.status}, {"body", r.body}};
@@ -306,7 +308,7 @@ void Lab::accept() {
     if (!e) std::make_shared<Conn>(std::move(s), *this)->start();
     if (e == asio::error::operation_aborted) return;
     if (e) {  // out of file descriptors, say: wait rather than spin
-      auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+      auto t = std::make_shared<asio::steady_timer>(*io_, std::chrono::milliseconds(100));
       return t->async_wait([this, t](beast::error_code) { accept(); });
     }
     accept();
@@ -324,10 +326,9 @@ int Lab::run() {
   std::printf("lab: ws://127.0.0.1:%d/lab\nopen the page with #attach=ws://127.0.0.1:%d/lab (./dev serve, then http://127.0.0.1:8080/#attach=ws://127.0.0.1:%d/lab)\n",
               port_, port_, port_);
   std::fflush(stdout);
-  signals_.async_wait([this](beast::error_code, int) { io_.stop(); });
+  signals_.async_wait([this](beast::error_code, int) { io_->stop(); });
   accept();
-  io_.run();
-  for (int t = 0; t < 200 && running_ > 0; ++t) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  io_->run();
   return 0;
 }
 

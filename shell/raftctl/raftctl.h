@@ -34,10 +34,13 @@ bool paused(int pid);
 // Starts sN (raftd next to raftctl, or $RAFTD) with its log in DIR/sN.log; safe to call while
 // other threads run (nothing but exec after the fork).
 void launch(const Cluster& c, int i);
+// "" when launch() can start raftd, else why not.
+std::string launch_problem();
 // "s3" or "3" -> 3; dies with a message for anything else.
 int node_arg(const Cluster& c, const char* s);
 
-// One HTTP request to 127.0.0.1:port, following a redirect to the leader up to `redirects` times.
+// One HTTP request to 127.0.0.1:port, following a redirect to the leader up to `redirects` times,
+// all within `timeout`.
 // status 0: no answer within the timeout. sent: the whole request reached a server that did not
 // answer that it refused it, so with status 0 the command may still take effect there.
 struct Reply {

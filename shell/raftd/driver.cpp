@@ -54,6 +54,10 @@ std::string Driver::open() {
                                   0x7fffffff) |
             1;
   held_frames_.assign(static_cast<size_t>(cluster_size_), std::string());
+  // Message ids go on from the clock, not from 0, so a restarted server never reuses one its
+  // earlier run sent (a merged event stream pairs sends and delivers by id): fewer than one
+  // message per microsecond is sent.
+  messages_sent_ = static_cast<uint64_t>(EventStream::stamp());
   return "";
 }
 
@@ -119,10 +123,13 @@ void Driver::after_step() {
   events_.node_events(*node_);
   for (const Message& m : node_->messages()) {
     const uint64_t id = EventStream::message_id(node_->id(), ++messages_sent_);
-    wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)], id);
-    if (!events_.active()) continue;
-    held_sends_.push_back((blocked_ & (1u << m.to)) ? sim::TraceEvent::drop(0, id, m, sim::DropReason::Partition)
-                                                    : sim::TraceEvent::send(0, id, m));
+    // Lost on the way out to a blocked peer (raftctl partition), decided here once, so that the
+    // event says what happens to the frame.
+    const bool lost = (blocked_ & (1u << m.to)) != 0;
+    if (!lost) wire::encode_frame(m, held_frames_[static_cast<size_t>(m.to)], id);
+    if (events_.active()) {
+      held_sends_.push_back(lost ? sim::TraceEvent::drop(0, id, m, sim::DropReason::Partition) : sim::TraceEvent::send(0, id, m));
+    }
   }
   for (const ClientReply& r : node_->replies()) {
     if (r.client == client_) held_replies_.push_back(r);
@@ -152,7 +159,7 @@ void Driver::flush() {
   }
   for (size_t p = 0; p < held_frames_.size(); ++p) {
     if (held_frames_[p].empty()) continue;
-    if ((blocked_ & (1u << p)) == 0) transport_.send(static_cast<NodeId>(p), std::move(held_frames_[p]));  // else lost on the way out
+    transport_.send(static_cast<NodeId>(p), std::move(held_frames_[p]));
     held_frames_[p].clear();
   }
   if (!held_sends_.empty()) {

@@ -81,6 +81,7 @@ class Driver {
   const DriverMetrics& metrics() const { return metrics_; }
   // The node's events for /events subscribers (EventStream::subscribe with node()).
   EventStream& events() { return events_; }
+  std::weak_ptr<void> events_token() const { return events_.token(); }
   int cluster_size() const { return cluster_size_; }
   // 0 while all is well; 1 once the disk failed (the loop is stopped: a server that cannot write
   // what it promised must stop).

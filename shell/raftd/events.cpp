@@ -21,6 +21,16 @@ void EventStream::add(const TraceEvent& e) {
   trace_.write_event(pending_, trace_.events().back(), ops_);  // ends the line
 }
 
+uint32_t EventStream::intern(LogIndex index, Term term, const CommandRef& cmd) {
+  const auto long_text = [](const std::string& t) { return t.size() > kShownBytesMax; };
+  if (!long_text(cmd->key) && !long_text(cmd->value) && !long_text(cmd->expect)) return trace_.intern_command(index, term, cmd);
+  Command shown = *cmd;
+  for (std::string* t : {&shown.key, &shown.value, &shown.expect}) {
+    if (long_text(*t)) *t = t->substr(0, 64) + "...(" + std::to_string(t->size()) + " bytes)";
+  }
+  return trace_.intern_command(index, term, CommandRef(std::move(shown)));
+}
+
 void EventStream::node_events(const Node& node) {
   if (!active()) return;
   const Time t = stamp();
@@ -33,7 +43,7 @@ void EventStream::node_events(const Node& node) {
       case NodeEvent::Kind::Apply: {
         // An entry applied may have been compacted into a snapshot in the same step.
         const bool held = e.index > node.log().snapshot_index() && e.index <= node.log().last_index();
-        const uint32_t ref = trace_.intern_command(e.index, e.term, held ? node.log().at(e.index).cmd : CommandRef());
+        const uint32_t ref = intern(e.index, e.term, held ? node.log().at(e.index).cmd : CommandRef());
         add(e.kind == NodeEvent::Kind::Append ? TraceEvent::append(t, e.node, e.index, e.term, ref)
                                               : TraceEvent::apply(t, e.node, e.index, e.term, ref));
         break;
@@ -55,7 +65,10 @@ void EventStream::publish() {
   std::vector<int> handles;
   for (const auto& [handle, sink] : sinks_) handles.push_back(handle);
   for (int h : handles) {
-    if (auto it = sinks_.find(h); it != sinks_.end()) it->second(lines);
+    auto it = sinks_.find(h);
+    if (it == sinks_.end()) continue;
+    const Sink sink = it->second;  // it may unsubscribe itself while it runs
+    sink(lines);
   }
 }
 
@@ -72,12 +85,12 @@ int EventStream::subscribe(const Node& node, int cluster_size, Sink sink) {
   if (log.snapshot_index() > 0) add(TraceEvent::snapshot(t, n, log.snapshot_index(), log.snapshot_term()));
   add(TraceEvent::config(t, n, node.configuration_index(), node.configuration()));
   for (LogIndex i = log.first_index(); i <= log.last_index(); ++i) {
-    add(TraceEvent::append(t, n, i, log.at(i).term, trace_.intern_command(i, log.at(i).term, log.at(i).cmd)));
+    add(TraceEvent::append(t, n, i, log.at(i).term, intern(i, log.at(i).term, log.at(i).cmd)));
   }
   add(TraceEvent::commit(t, n, node.commit_index(), node.role() == Role::Leader));
   if (node.last_applied() > log.snapshot_index()) {
     const LogIndex a = node.last_applied();
-    add(TraceEvent::apply(t, n, a, log.at(a).term, trace_.intern_command(a, log.at(a).term, log.at(a).cmd)));
+    add(TraceEvent::apply(t, n, a, log.at(a).term, intern(a, log.at(a).term, log.at(a).cmd)));
   }
   add(TraceEvent::role(t, n, node.role(), node.current_term()));
   std::swap(lines, pending_);

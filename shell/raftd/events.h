@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/raft/node.h"
@@ -45,12 +46,22 @@ class EventStream {
   // every entry held, commit, the last apply, role. Then the live lines. Returns its handle.
   int subscribe(const Node& node, int cluster_size, Sink sink);
   void unsubscribe(int handle) { sinks_.erase(handle); }
+  // Expires with this stream: a reader that outlives the server (at shutdown) must not unsubscribe.
+  std::weak_ptr<void> token() const { return token_; }
+
+  // A value, key or cas "from" longer than this is shown as its first 64 bytes and "...(N bytes)":
+  // the stream is for watching, and a new reader's state holds every entry of the log.
+  static constexpr size_t kShownBytesMax = 1024;
 
  private:
+  // Interns the command an event shows (long texts cut, kShownBytesMax).
+  uint32_t intern(LogIndex index, Term term, const CommandRef& cmd);
+
   sim::Trace trace_;          // renders events and holds the commands of the latest ones
   sim::ClientOps ops_;        // none: clients' invoke/return are not this node's events
   std::string pending_;
   std::map<int, Sink> sinks_;
+  std::shared_ptr<char> token_ = std::make_shared<char>(0);
   int next_handle_ = 1;
 };
 

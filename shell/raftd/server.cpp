@@ -145,6 +145,7 @@ class Server : public Transport {
   void log(const std::string& line) const { driver_.log(line); }
   // A WebSocket reader of /events: gets the node's state, then its events as they happen.
   int subscribe(const std::weak_ptr<EventsSession>& session);
+  std::weak_ptr<void> events_token() const { return driver_.events_token(); }
   void unsubscribe(int handle) { driver_.events().unsubscribe(handle); }
 
  private:
@@ -242,13 +243,14 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
     auto self = shared_from_this();
     ws_.async_accept(req, [self](beast::error_code e) {
       if (e) return;
+      self->token_ = self->server_.events_token();
       self->handle_ = self->server_.subscribe(self);
       self->read();
     });
   }
   void push(const std::string& lines) {
     if (closed_) return;
-    if (queued_ + lines.size() > kEventsQueueBytesMax) {
+    if (queued_ + lines.size() > kEventsQueueBytesMax && !queue_.empty()) {  // a first batch (the state) always goes
       close();
       auto self = shared_from_this();
       ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "falling behind"), [self](beast::error_code) {});
@@ -261,7 +263,7 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
 
  private:
   void close() {
-    if (handle_ != 0) server_.unsubscribe(handle_);
+    if (handle_ != 0 && !token_.expired()) server_.unsubscribe(handle_);  // expired: the server is gone
     handle_ = 0;
     closed_ = true;
     queue_.clear();
@@ -297,6 +299,7 @@ class EventsSession : public std::enable_shared_from_this<EventsSession> {
   bool writing_ = false;
   bool closed_ = false;
   int handle_ = 0;
+  std::weak_ptr<void> token_;
 };
 
 void HttpConn::upgrade(http::request<http::string_body> req) {

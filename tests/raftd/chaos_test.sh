@@ -37,4 +37,8 @@ actions=$(sed -n 's/.*; \([0-9]*\) nemesis actions$/\1/p' "$work/out")
 # Bad input: a clear refusal, nothing started.
 r chaos --seconds 0 2> "$work/bad" && fail "--seconds 0 accepted"
 grep -q "from 1 to 3600" "$work/bad" || fail "--seconds 0 said: $(cat "$work/bad")"
+r stop
+if grep -l "AddressSanitizer\|runtime error" "$work"/c/s*.log > /dev/null 2>&1; then
+  fail "a sanitizer report in a server's log: $(grep -h -A3 "AddressSanitizer\|runtime error" "$work"/c/s*.log | head -20)"
+fi
 echo ok

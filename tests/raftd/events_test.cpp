@@ -85,3 +85,22 @@ TEST_CASE("events: a reader that unsubscribes while lines are handed out does no
   CHECK(first == 2);   // its state, then one batch, then it left
   CHECK(second == 4);  // its state and three batches
 }
+
+TEST_CASE("events: long values are shown cut, so a reader's state stays small") {
+  Config c;
+  c.cluster_size = 3;
+  Storage disk;
+  disk.current_term = 1;
+  raft::Command put;
+  put.op = raft::Op::Put;
+  put.key = "big";
+  put.value = std::string(2000, 'v');
+  disk.log.append(raft::Entry{1, put});
+  Node node(c, std::move(disk), 0);
+  EventStream events;
+  std::string got;
+  events.subscribe(node, 3, [&](const std::string& lines) { got += lines; });
+  const std::string shown = "\"value\":\"" + std::string(64, 'v') + "...(2000 bytes)\"";
+  CHECK(got.find(shown) != std::string::npos);
+  CHECK(got.size() < 1000);
+}

@@ -64,7 +64,12 @@ try {
   ws.onmessage = (m) => {
     for (const text of String(m.data).split("\n")) {
       if (!text) continue;
-      const l = JSON.parse(text);  // every line is JSON, or this throws and the test fails
+      let l;
+      try {
+        l = JSON.parse(text);
+      } catch {
+        fail("a line that is not JSON: " + text.slice(0, 200));
+      }
       lines.push(l);
       if (l.ev === "role") roles[l.node] = { role: l.role, term: l.term, up: true };
       if (l.ev === "crash" && roles[l.node]) roles[l.node].up = false;

@@ -84,7 +84,14 @@ unmatched=$(comm -13 <(echo "$sends") <(echo "$delivers") | grep -c .)
 [ "$unmatched" -le 6 ] || fail "$unmatched of $n_deliver delivers have no send"
 r restart "$F" || fail "restart $F"
 
+# Stopped with a reader of /events attached: a clean exit (the sanitizers would report a use after free).
+r events --seconds 20 > /dev/null 2>&1 &
+wait_for "a reader attached" 10 bash -c "grep -q . <(\"$ctl\" --dir \"$work/c\" events --seconds 1 2> /dev/null)"
 r stop
+kill %% 2> /dev/null
 sleep 0.2
+if grep -l "AddressSanitizer\|runtime error\|LeakSanitizer" "$work"/c/s*.log > /dev/null 2>&1; then
+  fail "a sanitizer report in a server's log: $(grep -h -A3 "AddressSanitizer\|runtime error" "$work"/c/s*.log | head -20)"
+fi
 [ -z "$(r status | awk 'NR > 1 && $2 != "down"')" ] || fail "servers still up after stop"
 echo ok
