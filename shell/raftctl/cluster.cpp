@@ -9,7 +9,9 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <climits>
 #include <fstream>
+#include <iterator>
 
 namespace raft::raftctl {
 
@@ -49,13 +51,24 @@ Cluster load(const std::string& dir) {
   if (j.is_discarded() || !j.contains("n") || !j.contains("port") || !j["n"].is_number_integer() || !j["port"].is_number_integer()) {
     die(dir + "/cluster.json is damaged");
   }
-  return Cluster{dir, j["n"].get<int>(), j["port"].get<int>()};
+  return Cluster{absolute(dir), j["n"].get<int>(), j["port"].get<int>()};
 }
 
+std::string absolute(const std::string& dir) {
+  char buf[PATH_MAX];
+  return ::realpath(dir.c_str(), buf) ? std::string(buf) : dir;
+}
+
+// The pid in DIR/sN.pid, if that process is still this cluster's sN: a pid file outlives its
+// process, and the number may since belong to another process that kill must never hit.
 int pid_of(const Cluster& c, int i) {
   std::ifstream f(c.pid_file(i));
   int pid = 0;
-  return (f >> pid) ? pid : 0;
+  if (!(f >> pid) || pid <= 0) return 0;
+  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  const std::string want = std::string("--dir") + '\0' + c.dir + "/s" + std::to_string(i) + '\0';
+  return args.find(want) != std::string::npos ? pid : 0;
 }
 
 namespace {

@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
         if (alive(pid_of(old, i))) die("a cluster is running in " + dir + " (raftctl --dir " + dir + " stop)");
       }
     }
-    const Cluster c{dir, std::stoi(ns), port != 0 ? port : 7001};
+    const Cluster c{absolute(dir), std::stoi(ns), port != 0 ? port : 7001};
     if (std::ifstream(dir + "/cluster.json")) {
       const Cluster old = load(dir);
       if (old.n != c.n && ::access((dir + "/s1").c_str(), F_OK) == 0) {

@@ -25,7 +25,10 @@ struct Cluster {
 };
 
 [[noreturn]] void die(const std::string& msg);
+// The cluster in `dir` (its path made absolute, as launch() hands it to raftd).
 Cluster load(const std::string& dir);
+std::string absolute(const std::string& dir);
+// sN's process id, or 0 when sN is not running (its pid file names no process that is sN's raftd).
 int pid_of(const Cluster& c, int i);
 // Running: it exists and is not a zombie.
 bool alive(int pid);
