@@ -201,6 +201,26 @@ class Node {
   uint64_t read_round() const { return read_round_; }  // heartbeat rounds started this term
   Time lease_until() const { return lease_until_; }    // Lease: reads are served at once before this
 
+  // ---- a mirror of a server that runs elsewhere (node_mirror.cpp, issue 10) ----
+  // The lab attached to a live cluster draws each real server (a raftd process) as a Node that
+  // never steps and never sends: mirror() sets what one event of the real server's stream reports
+  // and queues the event in events(), as if this node had produced it, so that the host records
+  // and checks it as it does a simulated node's. The host asks mirror_fits() first: a stream that
+  // lost events (or a bad recording) must not break this node's own invariants.
+  struct MirrorState {
+    Storage disk;               // term, vote, snapshot (its bytes may be unknown: null) and log
+    LogIndex commit_index = 0;
+    LogIndex last_applied = 0;
+    Role role = Role::Follower;
+  };
+  // A server as its stream's first lines (or its disk after a restart) describe it.
+  static Node mirrored(const Config& config, MirrorState state);
+  bool mirror_fits(const NodeEvent& e) const;
+  // `cmd`: an Append's or Apply's command; `config`: a Config event's configuration.
+  void mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration& config);
+  // A leader learned a follower's matchIndex (a successful AppendEntriesResponse it received).
+  void mirror_progress(NodeId peer, LogIndex match_index);
+
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
   // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it
   // allocates only to report a failure.

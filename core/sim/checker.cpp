@@ -119,6 +119,45 @@ void Checker::rollback(NodeId node, const Storage& disk) {
   }
 }
 
+bool Checker::resync(Time now, NodeId node, const Storage& disk, LogIndex commit_index, LogIndex last_applied, Role role) {
+  const LogIndex base = disk.log.snapshot_index();
+  if (base > committed_.size() || base < floor_) return false;
+  rollback(node, disk);
+  const Chain& chain = chains_[node];
+  for (LogIndex i = base + 1; i <= disk.log.last_index(); ++i) {
+    if (chain_of_entry(i, disk.log.at(i).term, chain[to_size(i - 1)]) != chain[to_size(i - 1)]) {
+      fail(now, "Log Matching",
+           n(node) + " has an entry at index " + num(i) + " with term " + num(disk.log.at(i).term) +
+               " like another server, but the two logs differ at or before that index. Equal index and term must mean equal logs up to there.");
+      return true;
+    }
+  }
+  const LogIndex commit = std::min(commit_index, disk.log.last_index());
+  const LogIndex overlap = std::min<LogIndex>(committed_.size(), commit);
+  if (overlap > base && chain[to_size(overlap - 1)] != committed_[to_size(overlap - 1)]) {
+    fail(now, "State Machine Safety",
+         n(node) + " reports entries committed up to index " + num(commit) + " that differ from entries another server committed at or before index " +
+             num(overlap) + ". Once committed, an entry must be the same on every server forever.");
+    return true;
+  }
+  for (LogIndex i = committed_.size() + 1; i <= commit; ++i) {
+    committed_.push_back(chain[to_size(i - 1)]);
+    commit_term_.push_back(commit_term_.empty() ? disk.current_term : std::max(commit_term_.back(), disk.current_term));
+  }
+  role_[node] = role;
+  commit_[node] = commit;
+  applied_[node] = std::min(last_applied, commit);
+  if (role == Role::Leader) {
+    const auto [it, inserted] = leader_of_term_.try_emplace(disk.current_term, node);
+    if (!inserted && it->second != node) {
+      fail(now, "Election Safety",
+           "Two leaders in term " + num(disk.current_term) + ": " + n(it->second) + " and " + n(node) +
+               ". A candidate needs votes from a majority, and two majorities always share a server that votes only once per term.");
+    }
+  }
+  return true;
+}
+
 bool Checker::observe(Time now, const Node& node, const NodeEvent& e) {
   if (!ok()) return false;
   const NodeId id = e.node;

@@ -47,6 +47,12 @@ class Checker {
   // or the second vote a violation. The entries it keeps are a prefix of what it held, or older
   // entries a lost truncation had replaced: their chains are recomputed from the disk.
   void rollback(NodeId node, const Storage& disk);
+  // A server of a live cluster described whole (the lab attached, issue 10: its stream's first
+  // lines, or a restart): its disk, commitIndex, lastApplied and role replace what the checker
+  // held, and its entries join the Log Matching and committed tables as if appended and committed.
+  // Returns false, changing nothing, when its snapshot covers entries the checker never saw
+  // committed (the lab attached after they were compacted): its log cannot be compared then.
+  bool resync(Time now, NodeId node, const Storage& disk, LogIndex commit_index, LogIndex last_applied, Role role);
   // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
   // Returns false once a violation has been found.
   bool observe(Time now, const Node& node, const NodeEvent& e);

@@ -220,7 +220,7 @@ void Cluster::answer(NodeId n, const std::vector<ClientReply>& replies) {
 }
 
 void Cluster::record_node_event(const Node& node, const NodeEvent& e) {
-  checker_.observe(now_, node, e);
+  if (checking_) checker_.observe(now_, node, e);
   switch (e.kind) {
     case NodeEvent::Kind::Role:
       if (e.role == Role::Candidate) ++metrics_.elections;

@@ -21,6 +21,7 @@
 #include "core/sim/clients.h"
 #include "core/sim/metrics.h"
 #include "core/sim/network.h"
+#include "core/sim/observed.h"
 #include "core/sim/trace.h"
 
 namespace raft::sim {
@@ -128,6 +129,21 @@ class Cluster {
   // Goes to the node the client believes is leader, or to `via` (a valid node or kNoNode).
   uint64_t submit(Command cmd, NodeId via = kNoNode);
 
+  // ---- a mirror of a live cluster (issue 10, cluster_mirror.cpp) ----
+  // A cluster whose servers run elsewhere: it never runs (no run_until, step or commands) and
+  // takes each server's recorded events instead, in time order. The servers, the messages in
+  // flight (from send to deliver), the trace and the checker then follow the real cluster.
+  // Returns false, with `problem` set and nothing changed, when a record does not fit (a server's
+  // append that does not extend its log: lines were lost).
+  bool observe(const Observed& o, ObserveProblem* problem = nullptr);
+  // The moment shown: no record after `t` has been applied. Never goes back.
+  void observe_until(Time t) { now_ = std::max(now_, t); }
+  // False once a server's stream began after entries it had compacted into a snapshot were
+  // committed, unseen (the lab attached to a cluster that ran long before): its log cannot be
+  // compared with the others', so the checker stops there, and unchecked_why() says so.
+  bool checking() const { return checking_; }
+  const std::string& unchecked_why() const { return unchecked_why_; }
+
   // ---- observation ----
   const ClusterConfig& config() const { return config_; }
   int size() const { return static_cast<int>(nodes_.size()); }  // every server ever started, gone ones too
@@ -174,6 +190,7 @@ class Cluster {
   void raise_checker_floor();
   Node make_node(NodeId n, Storage disk);
   void shut_down_removed();                // servers whose removal a leader just committed
+  void observe_restart(NodeId n, Node::MirrorState state, bool resync);
 
   ClusterConfig config_;
   Time now_ = 0;
@@ -214,6 +231,8 @@ class Cluster {
   NodeMask gone_ = 0;
   NodeMask to_shut_down_ = 0;  // found while draining a node; shut down when the drain ends
   Time leaderless_since_ = 0;
+  bool checking_ = true;
+  std::string unchecked_why_;
 };
 
 }  // namespace raft::sim

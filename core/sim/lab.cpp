@@ -9,6 +9,8 @@ namespace raft::sim {
 Lab::Lab(const ClusterConfig& config) { reset(config); }
 
 void Lab::reset(const ClusterConfig& config) {
+  attached_ = false;
+  recording_.clear();
   config_ = config;
   open_at_.reset();
   initial_ = Scenario{};
@@ -76,6 +78,8 @@ std::optional<ParseError> Lab::load_scenario(std::string_view text, std::string_
                   static_cast<unsigned long long>(ops), static_cast<unsigned long long>(limits.log_entries));
     return ParseError{std::string(file), 0, why};
   }
+  attached_ = false;
+  recording_.clear();
   config_ = sc.config;
   open_at_.reset();
   initial_ = sc;
@@ -122,7 +126,58 @@ void Lab::maybe_checkpoint() {
   }
 }
 
+void Lab::attach(int servers) {
+  RAFT_ASSERT(servers >= 1 && servers <= kNodesMax);
+  config_ = ClusterConfig{};
+  config_.nodes = servers;
+  open_at_.reset();
+  initial_ = Scenario{};
+  initial_.config = config_;
+  log_.clear();
+  recording_.clear();
+  recording_full_ = false;
+  problems_.clear();
+  problems_seen_upto_ = 0;
+  attached_ = true;
+  start(Cluster(config_));
+}
+
+void Lab::record(std::vector<Observed> records, Time until) {
+  RAFT_ASSERT(attached_);
+  for (Observed& o : records) {
+    if (recording_.size() >= kRecordsMax) {
+      recording_full_ = true;
+      break;
+    }
+    RAFT_ASSERT(recording_.empty() || o.e.t >= recording_.back().e.t);
+    until = std::max(until, o.e.t);
+    recording_.push_back(std::move(o));
+  }
+  if (!recording_full_) end_time_ = std::max(end_time_, until);
+  computed_until_ = end_time_;
+}
+
+void Lab::observe_record(Cluster& c, size_t i) {
+  ObserveProblem problem;
+  if (!c.observe(recording_[i], &problem) && i >= problems_seen_upto_ && problems_.size() < kProblemsKept) problems_.push_back(problem);
+}
+
+void Lab::replay_recorded_to(Time t) {
+  Cluster& c = *cluster_;
+  for (; log_applied_ < recording_.size() && recording_[log_applied_].e.t <= t; ++log_applied_) {
+    observe_record(c, log_applied_);
+    problems_seen_upto_ = std::max(problems_seen_upto_, log_applied_ + 1);
+    maybe_checkpoint();
+  }
+  c.observe_until(t);
+  maybe_checkpoint();
+}
+
 void Lab::replay_to(Time t) {
+  if (attached_) {
+    replay_recorded_to(std::min(t, end_time_));
+    return;
+  }
   Cluster& c = *cluster_;
   while (c.ok()) {
     const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
@@ -164,7 +219,7 @@ bool Lab::seek_toward(Time t, Time budget_us) {
   // Back, or forward to a checkpoint between now and t (already computed). Not forward without a
   // trace window: the trace would miss the events jumped over.
   const bool jump = cluster_->trace().window() != 0 && checkpoint_before(t).t > cluster_->now();
-  if (t < cluster_->now() || !cluster_->ok() || jump) restore_before(t);
+  if (t < cluster_->now() || (!cluster_->ok() && !attached_) || jump) restore_before(t);
   const Time now = cluster_->now();
   replay_to(budget_us >= t - now ? t : now + budget_us);
   return cluster_->now() >= t || !cluster_->ok();
@@ -189,6 +244,26 @@ void Lab::replay_events(Time from, Time to, const ClusterSink& start, const Even
   c.use_own_trace(cluster_->trace().branch(cp.mark));
   size_t applied = cp.log_size;
   size_t handed = std::numeric_limits<size_t>::max();  // nothing handed before start()
+  if (attached_) {
+    // The records up to each moment, then the moment (the recording's replay_to()).
+    const auto hand = [&]() {
+      const TraceEvents& ev = c.trace().events();
+      for (; handed < ev.size(); ++handed) {
+        if (ev[handed].t >= from && ev[handed].t < to) sink(ev[handed], c);
+      }
+      c.mutable_trace().drop_held();
+    };
+    for (; applied < recording_.size() && recording_[applied].e.t < from; ++applied) c.observe(recording_[applied]);
+    c.observe_until(from > 0 ? from - 1 : 0);
+    c.mutable_trace().drop_held();
+    start(c);
+    handed = c.trace().size();
+    for (; applied < recording_.size() && recording_[applied].e.t < to; ++applied) {
+      c.observe(recording_[applied]);
+      hand();
+    }
+    return;
+  }
   // As replay_to(), without checkpoints: events up to each command's time, then the command. A
   // command at `until` itself is applied only when `with_last`; the events handed on are let go,
   // so the side trace holds one step's events at a time.
@@ -231,6 +306,7 @@ bool Lab::step_back() {
 }
 
 void Lab::fork() {
+  if (attached_) return;  // a live cluster's recording has one future: what happened
   // Discard the recorded future after now: later commands, later checkpoints.
   const Time now = cluster_->now();
   log_.resize(log_applied_);
@@ -244,6 +320,10 @@ bool Lab::apply(const Statement& s, std::string* error) {
   if (const auto* run = s.as<stmt::Run>()) {
     run_for(run->duration_us);
     return true;
+  }
+  if (attached_) {
+    if (error) *error = "attached to a live cluster: commands go to its servers, not to the recording";
+    return false;
   }
   const StatementClass cls = statement_class(s);
   if (cls != StatementClass::Action && cls != StatementClass::Setting) {
@@ -270,6 +350,12 @@ void Lab::run_for(Time d) {
 }
 
 Time Lab::next_moment() const {
+  if (attached_) {
+    for (size_t i = log_applied_; i < recording_.size(); ++i) {
+      if (recording_[i].e.t > cluster_->now()) return recording_[i].e.t;
+    }
+    return kTimeNever;
+  }
   const Time next_cmd = log_applied_ < log_.size() ? log_[log_applied_].t : kTimeNever;
   return std::min(cluster_->next_event_time(), next_cmd);
 }

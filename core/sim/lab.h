@@ -75,6 +75,25 @@ class Lab {
   // script's end) before it is computed; a seek there computes it.
   Time computed_until() const { return computed_until_; }
 
+  // ---- attached to a live cluster (issue 10) ----
+  // A session over a recording instead of a simulation: the cluster mirrors `servers` real
+  // servers (Cluster::observe) from the records handed to record(). Time moves along them as it
+  // moves along a simulated run (seek, step, step_back, checkpoints, replay_events), but nothing is
+  // simulated and apply() refuses commands: the front end sends them to the real cluster, whose
+  // records then come back.
+  void attach(int servers);
+  bool attached() const { return attached_; }
+  // Appends records (in time order, none before the last one) and makes `until` the present
+  // (end_time()): a live stream's time goes on while nothing happens. Past kRecordsMax records the
+  // recording is full: later records are not kept (recording_full()).
+  void record(std::vector<Observed> records, Time until);
+  static constexpr size_t kRecordsMax = 4'000'000;
+  bool recording_full() const { return recording_full_; }
+  const std::vector<Observed>& recording() const { return recording_; }
+  // The records that did not fit the mirror (skipped), the first kProblemsKept of them.
+  static constexpr size_t kProblemsKept = 64;
+  const std::vector<ObserveProblem>& problems() const { return problems_; }
+
   const Cluster& cluster() const { return *cluster_; }
   const std::vector<TimedStatement>& log() const { return log_; }
   const ClusterConfig& config() const { return config_; }
@@ -136,6 +155,9 @@ class Lab {
   void replay_to(Time t);
   // The next time something happens: a network or timer event, or a recorded command.
   Time next_moment() const;
+  // Attached: applies the recorded records up to t (log_applied_ counts records).
+  void replay_recorded_to(Time t);
+  void observe_record(Cluster& c, size_t i);
 
   ClusterConfig config_;
   Scenario initial_;
@@ -151,6 +173,11 @@ class Lab {
   Time checkpoint_interval_us_ = 2'000'000;  // the spacing a session starts with
   Time spacing_us_ = checkpoint_interval_us_;
   size_t checkpoints_max_ = 256;
+  bool attached_ = false;
+  std::vector<Observed> recording_;
+  bool recording_full_ = false;
+  std::vector<ObserveProblem> problems_;
+  size_t problems_seen_upto_ = 0;  // records below this index were applied once already
   // A checkpoint shares the logs and the growing tables with the live cluster (copy-on-write), and
   // holds alone what changed since (estimate_bytes): tens of kilobytes under load.
   size_t checkpoint_bytes_max_ = 8u << 20;

@@ -451,3 +451,46 @@ bool TraceEvent::kept_suffix() const {
 }
 
 }  // namespace raft::sim
+
+namespace raft::sim {
+
+TraceEvent TraceEvent::message_read(Time t, TraceKind kind, MessageId id, const Message& m, uint64_t entries,
+                                    uint64_t chunk_bytes, uint8_t extra) {
+  TraceEvent e = message(t, kind, id, m, extra);
+  if (m.type == MessageType::AppendEntries) e.c_ = entries;
+  if (m.type == MessageType::InstallSnapshot) e.d_ = chunk_bytes;
+  return e;
+}
+
+Message TraceEvent::message_summary() const {
+  Message m;
+  m.type = message_type();
+  m.from = from;
+  m.to = to;
+  m.term = term;
+  switch (m.type) {
+    case MessageType::RequestVote:
+    case MessageType::PreVote:
+      m.last_log_index = a_; m.last_log_term = b_; m.transfer = m.type == MessageType::RequestVote && flag_;
+      break;
+    case MessageType::RequestVoteResponse:
+    case MessageType::PreVoteResponse: m.vote_granted = flag_; break;
+    case MessageType::TimeoutNow: break;
+    case MessageType::AppendEntries: m.prev_log_index = a_; m.prev_log_term = b_; m.leader_commit = d_; break;
+    case MessageType::AppendEntriesResponse:
+      m.success = flag_;
+      if (m.success) m.match_index = a_; else m.conflict_index = a_;
+      m.conflict_term = b_;
+      m.rejected_index = d_;
+      break;
+    case MessageType::InstallSnapshot:
+      m.done = flag_; m.last_included_index = a_; m.last_included_term = b_; m.offset = c_; m.snapshot_bytes = ref_;
+      break;
+    case MessageType::InstallSnapshotResponse:
+      m.installed = flag_; m.last_included_index = a_; m.match_index = b_; m.offset = c_; m.next_offset = d_;
+      break;
+  }
+  return m;
+}
+
+}  // namespace raft::sim

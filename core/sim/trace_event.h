@@ -40,6 +40,13 @@ class TraceEvent {
   static TraceEvent send(Time t, MessageId id, const Message& m, bool network_duplicate = false);
   static TraceEvent deliver(Time t, MessageId id, const Message& m);
   static TraceEvent drop(Time t, MessageId id, const Message& m, DropReason why);
+  // A message record read back from a trace (the lab attached to a live cluster): `m` carries no
+  // entries or snapshot bytes, so their counts are given. `extra` as the kind's: Send duplicate,
+  // Drop reason.
+  static TraceEvent message_read(Time t, TraceKind kind, MessageId id, const Message& m, uint64_t entries,
+                                 uint64_t chunk_bytes, uint8_t extra);
+  // The message a Send/Deliver/Drop record describes, without its entries or snapshot bytes.
+  Message message_summary() const;
   // `command_ref`: the entry's command in Trace::command().
   static TraceEvent append(Time t, NodeId node, LogIndex index, Term term, uint32_t command_ref);
   static TraceEvent apply(Time t, NodeId node, LogIndex index, Term term, uint32_t command_ref);
