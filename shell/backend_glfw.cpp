@@ -64,7 +64,9 @@ void handle_shell_request(GLFWwindow* window, viz::App& a) {
       break;
     case viz::ShellRequest::DownloadTrace: save_text(a, "raftlab-trace.jsonl", a.trace_jsonl()); break;
     case viz::ShellRequest::DownloadScenario: save_text(a, "raftlab-session.raft", a.scenario_text()); break;
-    case viz::ShellRequest::OpenScenarioFile: break;  // not offered on the desktop (set_can_open_files)
+    case viz::ShellRequest::OpenScenarioFile:  // not offered on the desktop (set_can_open_files)
+    case viz::ShellRequest::Attach:
+    case viz::ShellRequest::Detach: break;
   }
 }
 

@@ -158,6 +158,7 @@ bool App::Impl::load_scenario(const std::string& text, const std::string& name, 
 
 std::string App::Impl::act(const sim::Statement& s, Fork fork) {
   drop_job();
+  if (lab.attached()) return attach_act(s);
   if (fork == Fork::Ask && lab.in_past() && commands_ahead(lab)) {
     vs.awaiting_fork.push_back(act_action(s, Fork::Ask));
     vs.open_fork_modal = true;
@@ -376,6 +377,10 @@ void App::frame(double real_dt_s) {
   // 1. Advance virtual time (in the past this replays the recorded history).
   if (m.job.active) {
     m.advance_seek();  // playing waits while a seek is computed
+  } else if (m.lab.attached()) {
+    // A live cluster: playing follows the present (what has arrived); paused, the recording grows
+    // behind the moment shown.
+    if (!vs.paused && !vs.scrubbing && m.lab.cluster().now() < m.lab.end_time()) m.lab.seek(m.lab.end_time());
   } else if (!vs.paused && !vs.scrubbing) {
     Time d = advance_accumulator(real_dt_s, vs.speed, vs.accumulator_us);
     const Time now = m.lab.cluster().now();
@@ -424,6 +429,7 @@ void App::frame(double real_dt_s) {
   tour_rect.max.y = tour_rect.min.y + std::min(tour_panel_height(ui, layout.cluster.width()), layout.cluster.height() * 0.6f);
   layout.cluster.min.y = tour_rect.max.y;
   vs.ring_visible = false;
+  vs.attach_live = m.attach.live;
   vs.items.clear();
   vs.windows.clear();
   handle_shortcuts(ui);

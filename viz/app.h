@@ -130,6 +130,28 @@ class App {
   // The linearizability panel's state: whether it is open, and its last check (made while drawn).
   const LinPanelState& linearizability_panel() const;
 
+  // ---- attached to a live cluster (issue 10) ----
+  // The shell owns the connection to `raftctl lab` (ws://127.0.0.1:PORT/lab) and hands the App
+  // what arrives; the App mirrors the cluster (sim::Lab::attach) and turns the user's commands
+  // into control calls the shell sends back. attach_begin: a connection is opening to `where`;
+  // the session starts over once its first line names the cluster's size. attach_text: text as it
+  // arrives (JSON Lines, pieces of lines too). attach_end: the connection closed (`why` is shown);
+  // the recording stays to look around in.
+  void attach_begin(const std::string& where);
+  void attach_text(std::string_view text);
+  void attach_end(const std::string& why);
+  // Whether the session is a live cluster's (or a recording's), and whether its connection is open.
+  bool attached() const;
+  bool attach_live() const;
+  // Where Settings' Attach asks to connect (ShellRequest::Attach), and where the session is attached.
+  std::string attach_url() const;
+  const std::string& attach_where() const;
+  // The next control call to send (one JSON object), "" when none.
+  std::string take_control_call();
+  // Opens a recording (JSON Lines, as "Download trace" saves it, from a live or simulated run) to
+  // look around in. On a malformed one sets notice() and returns false with `error` set.
+  bool open_recording(const std::string& text, std::string* error);
+
   // ---- reading the session ----
   // Bumped by every change a user would share: a command, a new cluster or scenario, a move in
   // time made by the user or a script, pausing. (Time passing while playing does not bump it.)

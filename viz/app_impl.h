@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/sim/trace_read.h"
 #include "imgui.h"
 #include "viz/app.h"
 #include "viz/branches.h"
@@ -52,6 +53,21 @@ struct App::Impl {
     std::optional<Time> then;  // a share link's `open at`, sought once its run is computed
   };
   SeekJob job;
+  // A live cluster's connection (issue 10, viz/app_attach.cpp).
+  struct Attach {
+    bool live = false;          // the connection is open
+    std::string where;
+    sim::TraceReader reader;
+    std::vector<std::string> calls;          // control calls to send
+    int64_t next_id = 1;
+    std::vector<std::pair<int64_t, std::string>> asked;  // calls sent, not yet answered: id, what
+  };
+  Attach attach;
+  // Records are held this long before they are mirrored: each server's stream arrives on its own
+  // connection, so a message's deliver may come before its send.
+  static constexpr Time kAttachHoldUs = 100'000;
+  std::string attach_act(const sim::Statement& s);
+  void attach_take();
   std::array<double, 512> frame_work{};  // the last frames' CPU cost, as the shell reports it
   size_t frame_work_next = 0;
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work

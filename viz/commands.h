@@ -13,7 +13,8 @@
 namespace raft::viz {
 
 // What the UI asks of the shell, which alone can reach the clipboard, the URL and downloads.
-enum class ShellRequest : uint8_t { None, CopyShareLink, DownloadTrace, DownloadScenario, OpenScenarioFile };
+// Attach/Detach: connect to the live cluster at App::attach_url() (issue 10), or close the connection.
+enum class ShellRequest : uint8_t { None, CopyShareLink, DownloadTrace, DownloadScenario, OpenScenarioFile, Attach, Detach };
 
 // Acting while viewing the past, with recorded commands ahead, discards them: Ask shows the
 // question first (the command waits for the answer); Confirmed forks at once.

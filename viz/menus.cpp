@@ -82,10 +82,32 @@ void switch_checkboxes(Ui& ui, bool unsafe) {
   }
 }
 
+// Issue 10: the page attached to a local cluster that `raftctl lab` serves.
+void live_cluster_settings(Ui& ui) {
+  ViewState& vs = ui.vs;
+  ImGui::TextDisabled("Live cluster (raftctl start 5; raftctl lab)");
+  ImGui::PushItemWidth(240);
+  ImGui::InputText("##attach_url", vs.attach_url, sizeof vs.attach_url);
+  vs.track("Attach URL");
+  ImGui::PopItemWidth();
+  ImGui::SameLine();
+  if (vs.attach_live) {
+    if (ImGui::Button("Detach")) vs.shell_request = ShellRequest::Detach;
+    vs.track("Detach");
+  } else {
+    if (ImGui::Button("Attach")) vs.shell_request = ShellRequest::Attach;
+    vs.track("Attach");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw and check the real servers of a local cluster: crash, restart and\npartition them from here. Needs the page served locally (./dev serve).");
+  }
+  ImGui::Separator();
+}
+
 void settings_menu(Ui& ui) {
   SettingsDraft& d = ui.vs.draft;
   ui.vs.track_window("Settings");
   if (!d.loaded) load_draft(ui, d);
+  if (ui.vs.can_open_files) live_cluster_settings(ui);  // the page's shell connects; the desktop's not yet
+  if (ui.lab.attached()) return;  // the simulator's settings do not apply to a live cluster
   ImGui::PushItemWidth(170);
   ImGui::TextDisabled("Network (applies now)");
   ImGui::DragIntRange2("latency (ms)", &d.latency_min_ms, &d.latency_max_ms, 0.5f, 0, 5000, "min %d", "max %d");
@@ -202,7 +224,7 @@ void settings_menu(Ui& ui) {
 
 void scenarios_menu(Ui& ui) {
   if (ui.vs.can_open_files) {
-    if (ImGui::MenuItem("Open .raft file...")) ui.vs.shell_request = ShellRequest::OpenScenarioFile;
+    if (ImGui::MenuItem("Open .raft file or recording (.jsonl)...")) ui.vs.shell_request = ShellRequest::OpenScenarioFile;
     ui.vs.track("Open .raft file...");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("A scenario file from your computer (an exported session, or one you wrote).");
     ImGui::Separator();

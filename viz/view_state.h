@@ -142,11 +142,14 @@ struct ViewState {
   bool event_follow = true;
 
   SettingsDraft draft;
+  // Settings, Live cluster: where raftctl lab serves the page (its default for `raftctl start`).
+  char attach_url[160] = "ws://127.0.0.1:7000/lab";
   TimingExperimentState experiment;
   LinPanelState lin;
   int experiment_curves = 0;         // curves the experiment's chart drew last frame
   ShellRequest shell_request = ShellRequest::None;
   bool can_open_files = false;       // the shell offers "Open .raft file..." (the page does)
+  bool attach_live = false;          // a live cluster's connection is open (App::attach_live, set each frame)
   // A short confirmation at the bottom right (Copy share link, exports, a file opened) that fades.
   std::string toast;
   double toast_age_s = 1e9;

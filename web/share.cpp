@@ -158,11 +158,13 @@ void copy_share_link(viz::App& a) {
 EM_JS(void, js_open_file, (), {
   var input = document.createElement('input');
   input.type = 'file';
-  input.accept = '.raft,text/plain';
+  input.accept = '.raft,.jsonl,text/plain,application/x-ndjson';
   input.onchange = function() {
     var f = input.files && input.files[0];
     if (!f) return;
-    f.text().then(function(t) { Module['openScenarioFile'](t, f.name); });
+    // A recording (issue 10) by its name; anything else is read as a scenario.
+    var recording = /[.](jsonl|ndjson)$/i.test(f.name);
+    f.text().then(function(t) { recording ? Module['openRecording'](t) : Module['openScenarioFile'](t, f.name); });
   };
   input.click();
 });
@@ -174,6 +176,11 @@ void apply_url_hash() {
   if (h.empty() || h == sync.last_hash) return;
   sync.last_hash = h;
   std::string error;
+  if (h.rfind("attach=", 0) == 0) {  // #attach=ws://127.0.0.1:7000/lab (issue 10)
+    const std::string err = attach(h.substr(7));
+    if (!err.empty()) app().open_default("This attach link could not be opened (" + err + "). Showing the default cluster instead.");
+    return;
+  }
   if (h.rfind("tour=", 0) == 0) {
     int chapter = 0, step = 0;
     const std::string err = parse_tour_hash(h, chapter, step) ? app().tour_go(chapter - 1, step - 1)
@@ -225,7 +232,14 @@ void after_frame(viz::App& a) {
       a.toast("Downloading raftlab-session.raft (this session as a scenario file).");
       break;
     case viz::ShellRequest::OpenScenarioFile: js_open_file(); break;
+    case viz::ShellRequest::Attach: {
+      const std::string err = attach(a.attach_url());
+      if (!err.empty()) a.toast(err);
+      break;
+    }
+    case viz::ShellRequest::Detach: detach(); break;
   }
+  attach_after_frame(a);
   if (a.tour().progress_serial != sync.progress) {
     sync.progress = a.tour().progress_serial;
     store_progress(a.tour());
@@ -237,6 +251,15 @@ void after_frame(viz::App& a) {
   if (a.revision() == sync.revision) return;
   sync.revision = a.revision();
   if (sync.frames == 1) return;  // the session the page opened with: a fresh page keeps a clean URL
+  if (a.attached()) {
+    // A live session is not a scenario: the address bar names what it is attached to (a recording
+    // opened from a file has no link).
+    if (a.attach_live()) {
+      sync.last_hash = "attach=" + a.attach_where();
+      js_set_raw_url_hash(sync.last_hash.c_str());
+    }
+    return;
+  }
   if (a.tour().active) {
     sync.last_hash = tour_hash(a.tour());
     js_set_raw_url_hash(sync.last_hash.c_str());

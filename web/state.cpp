@@ -121,6 +121,12 @@ val state() {
   s.set("endTime", num(static_cast<uint64_t>(lab.end_time())));
   s.set("computedUntil", num(static_cast<uint64_t>(lab.computed_until())));
   s.set("seeking", a.seeking());
+  // Issue 10: a live cluster's session (or a recording's), and whether its connection is open;
+  // then checked says whether the checker still runs (it stops on logs it cannot compare).
+  s.set("attached", a.attached());
+  s.set("attachLive", a.attach_live());
+  s.set("recorded", num(a.lab().attached() ? a.lab().recording().size() : 0));
+  s.set("checking", c.checking());
   s.set("eventsDropped", num(app().history().forgotten()));
   s.set("inPast", lab.in_past());
   s.set("paused", a.paused());

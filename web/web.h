@@ -31,6 +31,11 @@ double frame_count();
 void download_trace();
 void download_scenario();
 
+// attach.cpp: the WebSocket to raftctl lab (issue 10).
+std::string attach(const std::string& url);  // "" or why not
+void detach();
+void attach_after_frame(viz::App& app);       // sends the App's control calls
+
 // Called by the shell's Emscripten backend: before the first frame (a share link in the URL opens
 // its session) and after every frame (shell requests; the URL hash follows App::revision()).
 void start(viz::App& app);

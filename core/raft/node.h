@@ -220,6 +220,8 @@ class Node {
   void mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration& config);
   // A leader learned a follower's matchIndex (a successful AppendEntriesResponse it received).
   void mirror_progress(NodeId peer, LogIndex match_index);
+  // It heard from `leader`, the leader of `term` (an AppendEntries or InstallSnapshot arrived).
+  void mirror_leader(NodeId leader, Term term);
 
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
   // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it

@@ -97,6 +97,10 @@ void Node::mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration
   events_.push_back(e);
 }
 
+void Node::mirror_leader(NodeId leader, Term term) {
+  if (term == disk_.current_term && role_ != Role::Leader && leader >= 0 && leader < kNodesMax) leader_id_ = leader;
+}
+
 void Node::mirror_progress(NodeId peer, LogIndex match_index) {
   if (role_ != Role::Leader || peer < 0 || peer >= kNodesMax) return;
   Progress& p = progress_[slot(peer)];

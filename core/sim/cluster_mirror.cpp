@@ -76,15 +76,31 @@ bool Cluster::observe(const Observed& o, ObserveProblem* problem) {
     case TraceKind::Deliver:
     case TraceKind::Drop: {
       if (e.from < 0 || e.from >= size() || e.to < 0 || e.to >= size()) return refuse("a message between servers the cluster does not have");
-      if (e.kind == TraceKind::Send) {
-        network_.push_copy(now_, now_ + kMirrorLatencyUs, e.id, e.message_summary());
-      } else {
-        network_.remove(e.id);
-        if (e.kind == TraceKind::Deliver && e.message_type() == MessageType::AppendEntriesResponse && e.success()) {
-          nodes_[e.to].mirror_progress(e.from, e.match_index());
-        }
-      }
+      const auto type = static_cast<size_t>(e.message_type());
       trace_->add(e);
+      if (e.kind == TraceKind::Send) {
+        ++metrics_.sent[type];
+        if (!up_[e.to]) {
+          // The receiver is down: the sender's stream says it sent, and nothing will arrive.
+          ++metrics_.dropped;
+          trace_->add(TraceEvent::drop(now_, e.id, e.message_summary(), DropReason::Down));
+          return true;
+        }
+        network_.push_copy(now_, now_ + kMirrorLatencyUs, e.id, e.message_summary());
+        return true;
+      }
+      network_.remove(e.id);
+      if (e.kind == TraceKind::Drop) {
+        ++metrics_.dropped;
+        return true;
+      }
+      ++metrics_.delivered[type];
+      Node& to = nodes_[e.to];
+      if (e.message_type() == MessageType::AppendEntries || e.message_type() == MessageType::InstallSnapshot) {
+        to.mirror_leader(e.from, e.term);
+      } else if (e.message_type() == MessageType::AppendEntriesResponse && e.success()) {
+        to.mirror_progress(e.from, e.match_index());
+      }
       return true;
     }
     case TraceKind::Crash: {

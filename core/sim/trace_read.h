@@ -32,6 +32,8 @@ class TraceReader {
 
   // The cluster's size: from an "attach" or "hello" line, else the highest server named (0: none yet).
   int servers() const { return servers_; }
+  // The latest time read (microseconds since the first record).
+  Time newest() const { return newest_; }
   // The first record's time in the stream's clock (raftd's CLOCK_MONOTONIC microseconds).
   uint64_t base() const { return base_; }
   // Answers to the page's control calls ({"ev":"control",...}), in arrival order.

@@ -9,7 +9,8 @@
 //   {"cmd":"crash"|"restart"|"pause"|"resume","node":"s2","id":1}
 //   {"cmd":"partition","groups":[["s1"],["s2","s3"]],"id":2}   {"cmd":"heal","id":3}
 //   {"cmd":"put","key":"x","value":"1","id":4}   get/del {"key"}   cas {"key","from","to"}
-// Answers: {"t":..,"ev":"control","id":N,"ok":true|false,"text":"..."}.
+// Answers: {"t":..,"ev":"control","id":N,"ok":true|false,"text":"..."}; a partition or heal done
+// also adds its trace line ({"ev":"partition","groups":[..]} or {"ev":"heal"}) to the page's stream.
 #include <signal.h>
 
 #include "shell/raftctl/follow.h"
@@ -211,8 +212,12 @@ void Page::control(const std::string& text) {
           }
           return json{{"missed", missed}};
         },
-        [self, id, cmd](json r) {
+        [self, id, cmd, groups = j.contains("groups") ? j["groups"] : json()](json r) {
           const std::string missed = r["missed"].get<std::string>();
+          // The network's change as a trace line, so that the page draws the cut links.
+          json change{{"t", Follower::stamp()}, {"ev", cmd}};
+          if (cmd == "partition") change["groups"] = groups;
+          self->push(line(change));
           self->answer(id, true, (cmd == "partition" ? "partitioned" : "healed") + (missed.empty() ? "" : "; not reached (down or paused):" + missed));
         });
     return;

@@ -1360,6 +1360,101 @@ test('the linearizability panel: a stale lease read is refuted, the smallest fai
 });
 
 // ---- runner ----
+// ---- issue 10: the page attached to a real cluster ----
+// raftd and raftctl from the native debug build (./dev test builds it first), or $RAFTD/$RAFTCTL.
+const RAFTD = process.env.RAFTD || path.join(root, 'build', 'debug', 'shell', 'raftd', 'raftd');
+const RAFTCTL = process.env.RAFTCTL || path.join(root, 'build', 'debug', 'shell', 'raftctl', 'raftctl');
+
+// A 3-server cluster on 127.0.0.1 and `raftctl lab` for it; stop() ends both and removes the directory.
+async function realCluster() {
+  const { spawn, execFileSync } = await import('node:child_process');
+  for (const f of [RAFTD, RAFTCTL]) assert(fs.existsSync(f), `${f} is missing: build the native debug preset first (./dev test does)`);
+  const env = { ...process.env, RAFTD, ASAN_OPTIONS: 'detect_leaks=0' };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'raftlab-attach-'));
+  const dir = path.join(work, 'c');
+  const port = 20000 + (process.pid % 400) * 10;  // below the ephemeral range
+  const ctl = (...args) => execFileSync(RAFTCTL, ['--dir', dir, ...args], { env, encoding: 'utf8', timeout: 30000 });
+  let labProc = null;
+  const stop = () => {
+    try { labProc?.kill('SIGTERM'); } catch {}
+    try { ctl('stop'); } catch {}
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    ctl('start', '3', '--port', String(port));
+    labProc = spawn(RAFTCTL, ['--dir', dir, 'lab', '--port', String(port - 1)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    labProc.stdout.on('data', (d) => (out += d));
+    const ws = `ws://127.0.0.1:${port - 1}/lab`;
+    const end = Date.now() + 15000;
+    while (!out.includes(ws)) {
+      if (Date.now() > end) throw new Error(`raftctl lab did not serve ${ws} within 15 s (it printed: ${out})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { ws, ctl, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+// Polls the page's state (real time: the cluster is real) until pred holds, within `seconds`.
+async function waitState(lab, what, seconds, pred) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const s = await lab.state();
+    if (pred(s)) return s;
+    if (Date.now() > end) throw new Error(`${what}: not within ${seconds} s (attached ${s.attached}, live ${s.attachLive}, leader ${s.leader}, roles ${s.nodes.map((n) => n.name + ':' + n.role + '/' + n.term).join(' ')}; notice: ${s.notice})`);
+    await lab.frames(2);
+  }
+}
+
+test('attached to a real 3-server cluster: clicking the leader and Crash draws a new leader; the recording replays', async ({ lab, url }) => {
+  const cluster = await realCluster();
+  try {
+    await lab.open(`${url}#attach=${cluster.ws}`);
+    const s0 = await waitState(lab, 'three servers drawn with a leader', 30, (s) => s.attached && s.attachLive && s.nodes.length === 3 && !!s.leader);
+    await lab.shot('attached');
+    const old = s0.leader;
+    const oldTerm = byName(s0, old).term;
+    // A client request from the page goes to the real cluster and comes back as its entries.
+    const commit0 = Math.max(...s0.nodes.map((n) => n.commitIndex));
+    await lab.ok('propose', 'put attached yes');
+    await waitState(lab, 'the put committed on every server', 20, (s) => s.nodes.every((n) => n.commitIndex > commit0));
+    // Click the leader, choose Crash: raftctl kills the process, its stream ends, another server leads.
+    await nodeMenu(lab, old, 'Crash');
+    const s1 = await waitState(lab, 'a new leader drawn', 30, (s) => !byName(s, old).up && !!s.leader && s.leader !== old);
+    assert(byName(s1, s1.leader).term > oldTerm, `the new leader ${s1.leader} is in term ${byName(s1, s1.leader).term}, not above ${oldTerm}`);
+    assert(byName(s1, s1.leader).role === 'leader', 'the leader is not drawn as leader');
+    await lab.frames(2);
+    const { buf } = await lab.shot('attached-new-leader');
+    assert(looksDrawn(pixelStats(decodePng(buf))), 'the attached page looks blank');
+    assert(s1.invariants.ok && s1.checking, `the checker: ok ${s1.invariants.ok}, checking ${s1.checking} (${s1.invariants.message} ${s1.notice})`);
+    // Restart it from its menu: it comes back with its disk and follows.
+    await nodeMenu(lab, old, 'Restart');
+    await waitState(lab, `${old} back as a follower`, 30, (s) => byName(s, old).up && byName(s, old).role === 'follower');
+    // The recording, exported and opened again, replays to the same servers.
+    const last = await lab.state();
+    const trace = await lab.call('exportTrace');
+    assert(trace.split('\n').length > 50, 'the exported recording is nearly empty');
+    await lab.ok('openRecording', trace);
+    await lab.frames(2);
+    let r = await lab.state();
+    assert(r.attached && !r.attachLive, `the recording did not open as one (attached ${r.attached}, live ${r.attachLive})`);
+    await lab.ok('seek', Number.MAX_SAFE_INTEGER);
+    r = await lab.state();
+    assert(byName(r, s1.leader).role === 'leader' && byName(r, old).up, `the replayed recording ends elsewhere: ${JSON.stringify(r.nodes.map((n) => [n.name, n.role, n.term]))}`);
+    assert(r.invariants.ok, `the replayed recording fails the checker: ${r.invariants.message}`);
+    assert(last.invariants.ok, `the live session failed the checker: ${last.invariants.message}`);
+    // Commands on a recording say why they cannot apply.
+    const refused = await lab.call('crash', 's1');
+    assert(/not connected to a cluster/.test(refused), `crash on a recording: ${refused}`);
+    lab.assertNoErrors();
+  } finally {
+    cluster.stop();
+  }
+});
+
 async function main() {
   const selected = tests.filter((t) => t.name.includes(opt.filter));
   if (opt.list) { for (const t of selected) console.log(t.name); return 0; }

@@ -98,7 +98,8 @@ TEST_CASE("A recording of a simulated run, read back, mirrors every server at ev
   // Backwards through the samples (every seek restores a checkpoint), then forwards.
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t k = 0; k < seen.size(); ++k) {
-      const auto& [t, views] = seen[pass == 0 ? seen.size() - 1 - k : k];
+      const Time t = seen[pass == 0 ? seen.size() - 1 - k : k].first;
+      const std::vector<ServerView>& views = seen[pass == 0 ? seen.size() - 1 - k : k].second;
       lab.seek(t);
       CAPTURE(t);
       REQUIRE(lab.cluster().now() == t);
