@@ -545,6 +545,8 @@ std::string App::unsafe_banner() const { return viz::unsafe_banner(impl_->lab.cl
 std::string App::scenario_text() const { return impl_->lab.to_scenario(); }
 
 std::string App::trace_jsonl() const {
+  // A live cluster's recording as it arrived (each server's hello block describes its state).
+  if (impl_->lab.attached()) return impl_->attach_jsonl();
   const sim::Cluster& c = impl_->lab.cluster();
   return c.trace().to_jsonl(c.client_ops());
 }

@@ -168,7 +168,8 @@ class App {
   std::string unsafe_banner() const;
   // The session as scenario text: what a share link carries and what "Export scenario" saves.
   std::string scenario_text() const;
-  // The trace up to the moment shown, JSON Lines as raftsim writes it.
+  // The trace up to the moment shown, JSON Lines as raftsim writes it. Attached: the whole
+  // recording, as it arrived from the cluster.
   std::string trace_jsonl() const;
   // What the user asked for that only the shell can do (Share / Export menus): the shell polls
   // this after each frame; it returns each request once.

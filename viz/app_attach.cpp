@@ -38,9 +38,16 @@ void show_toast(ViewState& vs, std::string text) {
 
 void App::Impl::attach_take() {
   Attach& a = attach;
-  if (!lab.attached()) {
+  if (a.started && !lab.attached()) {
+    // The user opened something else (a scenario, the tour, a new cluster): the connection ends.
+    a.live = false;
+    a.calls.clear();
+    return;
+  }
+  if (!a.started) {
     const int servers = a.reader.servers();
     if (servers < 1 || servers > kNodesMax) return;  // the first lines have not said how many yet
+    a.started = true;
     lab.attach(servers);
     after_new_session();
     vs.scenario_banner = false;
@@ -143,8 +150,14 @@ void App::attach_begin(const std::string& where) {
 
 void App::attach_text(std::string_view text) {
   Impl& m = *impl_;
-  if (!m.attach.live) return;
-  m.attach.reader.feed(text);
+  Impl::Attach& a = m.attach;
+  if (!a.live) return;
+  if (a.raw.size() + text.size() <= Impl::kRawBytesMax) {
+    a.raw.append(text);
+  } else {
+    a.raw_full = true;
+  }
+  a.reader.feed(text);
   m.attach_take();
 }
 
@@ -168,6 +181,10 @@ std::string App::attach_url() const { return impl_->vs.attach_url; }
 const std::string& App::attach_where() const { return impl_->attach.where; }
 
 bool App::attached() const { return impl_->lab.attached(); }
+
+std::string App::Impl::attach_jsonl() const {
+  return attach.raw_full ? attach.raw + "{\"t\":0,\"ev\":\"note\",\"text\":\"the recording was cut here: over 256 MB\"}\n" : attach.raw;
+}
 bool App::attach_live() const { return impl_->attach.live; }
 
 std::string App::take_control_call() {
@@ -195,6 +212,8 @@ bool App::open_recording(const std::string& text, std::string* error) {
   }
   m.attach = Impl::Attach{};
   m.attach.where = "a recording";
+  m.attach.started = true;
+  m.attach.raw = text;
   m.lab.attach(reader.servers());
   const Time end = records.back().e.t;
   m.lab.record(std::move(records), end);

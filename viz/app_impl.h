@@ -56,7 +56,12 @@ struct App::Impl {
   // A live cluster's connection (issue 10, viz/app_attach.cpp).
   struct Attach {
     bool live = false;          // the connection is open
+    bool started = false;       // this connection's session began (lab.attach): later text extends it
     std::string where;
+    // What arrived (or the file opened), as it came: the recording Export trace saves, with each
+    // server's hello block (the mirror's trace holds the events, not the states they describe).
+    std::string raw;
+    bool raw_full = false;
     sim::TraceReader reader;
     std::vector<std::string> calls;          // control calls to send
     int64_t next_id = 1;
@@ -66,8 +71,10 @@ struct App::Impl {
   // Records are held this long before they are mirrored: each server's stream arrives on its own
   // connection, so a message's deliver may come before its send.
   static constexpr Time kAttachHoldUs = 100'000;
+  static constexpr size_t kRawBytesMax = 256u << 20;
   std::string attach_act(const sim::Statement& s);
   void attach_take();
+  std::string attach_jsonl() const;
   std::array<double, 512> frame_work{};  // the last frames' CPU cost, as the shell reports it
   size_t frame_work_next = 0;
   Time slice_us = 20'000;  // virtual time per inner slice, adapted to keep a slice near 1 ms of work

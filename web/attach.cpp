@@ -90,7 +90,11 @@ void detach() {
 }
 
 void attach_after_frame(viz::App& a) {
-  if (a.attach_live()) send_calls(a);
+  if (a.attach_live()) {
+    send_calls(a);
+  } else {
+    js_attach_close();  // the user opened something else, or a recording: the connection ends
+  }
 }
 
 namespace {

@@ -127,6 +127,7 @@ val state() {
   s.set("attachLive", a.attach_live());
   s.set("recorded", num(a.lab().attached() ? a.lab().recording().size() : 0));
   s.set("checking", c.checking());
+  s.set("recordProblems", num(a.lab().attached() ? a.lab().problems().size() : 0));  // records that did not fit
   s.set("eventsDropped", num(app().history().forgotten()));
   s.set("inPast", lab.in_past());
   s.set("paused", a.paused());

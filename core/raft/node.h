@@ -389,6 +389,9 @@ class Node {
     std::string data;
   };
   IncomingSnapshot incoming_;
+  // A mirrored node (node_mirror.cpp): whether kv_ is the real state machine's (every entry
+  // applied since the start was seen), so that a snapshot's bytes can be given.
+  bool mirror_kv_known_ = true;
 
   VoteRejection last_vote_rejection_;
   AppendRejection last_append_rejection_;

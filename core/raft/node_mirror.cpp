@@ -15,9 +15,12 @@ Node Node::mirrored(const Config& config, MirrorState state) {
   n.last_applied_ = std::min(state.last_applied, n.commit_index_);
   // The state machine: the snapshot's, when its bytes are known (the entries after it that were
   // applied are not in the stream's first lines, so the map shows the snapshot's state).
-  const Snapshot& s = n.disk_.snapshot;
-  std::string error;
-  if (s.data != nullptr && !KvStore::decode(*s.data, n.kv_, error)) n.kv_ = KvStore{};
+  // Known only when the stream showed every entry applied from the start: no snapshot (whose
+  // bytes a stream does not carry), so the entries applied are all in the log.
+  n.mirror_kv_known_ = n.disk_.log.snapshot_index() == 0;
+  if (n.mirror_kv_known_) {
+    for (LogIndex i = 1; i <= n.last_applied_; ++i) n.kv_.apply(*n.disk_.log.at(i).cmd);
+  }
   if (n.role_ == Role::Leader) {
     for (Progress& p : n.progress_) p = Progress::for_new_leader(n.disk_.log.last_index());
   }
@@ -31,8 +34,11 @@ bool Node::mirror_fits(const NodeEvent& e) const {
     case NodeEvent::Kind::Role:
     case NodeEvent::Kind::NewTerm:
     case NodeEvent::Kind::Vote:
-    case NodeEvent::Kind::Config:
-    case NodeEvent::Kind::Install: return true;
+    case NodeEvent::Kind::Config: return true;
+    // Figure 13 rule 6 keeps the log after an entry the log holds with the snapshot's term.
+    case NodeEvent::Kind::Install:
+      return e.index > 0 && (!e.kept_suffix || (e.index > log.snapshot_index() && e.index <= log.last_index() &&
+                                                log.term_at(e.index) == e.term));
     case NodeEvent::Kind::Append: return e.index == log.last_index() + 1;
     case NodeEvent::Kind::Truncate: return e.index > log.snapshot_index() && e.index <= log.last_index();
     case NodeEvent::Kind::Commit: return e.index >= log.snapshot_index() && e.index <= log.last_index();
@@ -69,25 +75,27 @@ void Node::mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration
     case NodeEvent::Kind::Commit: commit_index_ = e.index; break;
     case NodeEvent::Kind::Apply:
       last_applied_ = e.index;
-      kv_.apply(*cmd);
+      kv_.apply(*log.at(e.index).cmd);  // the log's: a stream shows no command for an entry gone since
       break;
     case NodeEvent::Kind::Snapshot:
-      // The bytes are the mirrored state machine's: right when the stream showed every entry
-      // applied since the start, and what the checker compares between servers either way.
-      disk_.snapshot = Snapshot{e.index, e.term, std::make_shared<const std::string>(kv_.encode()), configuration_as_of(e.index)};
+      // The bytes are the mirrored state machine's when the stream showed every entry applied since
+      // the start; otherwise unknown (null), and the checker compares none.
+      disk_.snapshot = Snapshot{e.index, e.term, mirror_kv_known_ ? std::make_shared<const std::string>(kv_.encode()) : nullptr,
+                                configuration_as_of(e.index)};
       log.compact_to(e.index, e.term);
       break;
     case NodeEvent::Kind::Install:
       // Figure 13: the leader's snapshot; its bytes did not come with the stream.
       disk_.snapshot = Snapshot{e.index, e.term, nullptr, configuration_};
-      if (e.kept_suffix && e.index <= log.last_index() && e.index > log.snapshot_index()) {
-        log.compact_to(e.index, log.term_at(e.index));
+      if (e.kept_suffix) {
+        log.compact_to(e.index, e.term);
       } else {
         log.reset_to_snapshot(e.index, e.term);
       }
       commit_index_ = std::max(commit_index_, e.index);
       last_applied_ = e.index;
       kv_ = KvStore{};
+      mirror_kv_known_ = false;
       break;
     case NodeEvent::Kind::Config:
       configuration_ = config;

@@ -123,6 +123,7 @@ bool Checker::resync(Time now, NodeId node, const Storage& disk, LogIndex commit
   const LogIndex base = disk.log.snapshot_index();
   if (base > committed_.size() || base < floor_) return false;
   rollback(node, disk);
+  undescribed_ &= ~node_bit(node);
   const Chain& chain = chains_[node];
   for (LogIndex i = base + 1; i <= disk.log.last_index(); ++i) {
     if (chain_of_entry(i, disk.log.at(i).term, chain[to_size(i - 1)]) != chain[to_size(i - 1)]) {
@@ -336,7 +337,7 @@ void Checker::check_leader_commit(Time now, const Node& node, const NodeEvent& e
   for (NodeId m = 0; m < static_cast<NodeId>(chains_.size()); ++m) {
     if (!counts_for_quorum(m) || !voting.is_voter(m)) continue;
     ++voters;
-    if (holds(m, e.index, want)) ++holders;
+    if (holds(m, e.index, want) || has_node(undescribed_, m)) ++holders;
   }
   if (holders < voters / 2 + 1) {
     fail(now, "Commit only what a majority holds",

@@ -53,6 +53,10 @@ class Checker {
   // Returns false, changing nothing, when its snapshot covers entries the checker never saw
   // committed (the lab attached after they were compacted): its log cannot be compared then.
   bool resync(Time now, NodeId node, const Storage& disk, LogIndex commit_index, LogIndex last_applied, Role role);
+  // Servers of a live cluster whose stream has not yet described them (their hello is still on
+  // its way when the lab attaches): their logs are unknown, so a leader's commit counts them as
+  // holders rather than refute a commit they acknowledged.
+  void set_undescribed(NodeMask servers) { undescribed_ = servers; }
   // Feed one node event; `node` is the node that produced it (read-only, for the entry's content).
   // Returns false once a violation has been found.
   bool observe(Time now, const Node& node, const NodeEvent& e);
@@ -170,6 +174,7 @@ class Checker {
   // Non-decreasing along the index, so a new leader of term T must hold every entry whose
   // commit term is < T (Leader Completeness), found by binary search.
   CowVector<Term, 256> commit_term_;
+  NodeMask undescribed_ = 0;
   LogIndex floor_ = 0;   // raise_floor(): tables hold indexes >= floor_ (at least; in whole chunks)
   Violation violation_;
 };

@@ -233,6 +233,10 @@ class Cluster {
   Time leaderless_since_ = 0;
   bool checking_ = true;
   std::string unchecked_why_;
+  // Mirror: ids delivered or dropped before their send was seen (the latest few).
+  static constexpr size_t kMirrorEarlyMax = 256;
+  std::vector<MessageId> mirror_early_;
+  bool mirror_live_ = false;  // a hello was seen: servers are described by their streams
 };
 
 }  // namespace raft::sim

@@ -1,4 +1,5 @@
 // The Cluster as a mirror of a live cluster (issue 10): see Cluster::observe() in cluster.h.
+#include <algorithm>
 #include <cstdio>
 
 #include "core/sim/cluster.h"
@@ -86,10 +87,20 @@ bool Cluster::observe(const Observed& o, ObserveProblem* problem) {
           trace_->add(TraceEvent::drop(now_, e.id, e.message_summary(), DropReason::Down));
           return true;
         }
+        const auto early = std::find(mirror_early_.begin(), mirror_early_.end(), e.id);
+        if (early != mirror_early_.end()) {
+          mirror_early_.erase(early);  // its deliver (or drop) came first: it is not in flight
+          return true;
+        }
         network_.push_copy(now_, now_ + kMirrorLatencyUs, e.id, e.message_summary());
         return true;
       }
-      network_.remove(e.id);
+      if (!network_.remove(e.id)) {
+        // The receiver's line came before the sender's (their streams are apart, and a slow
+        // sender's batch can come later than the reader holds records back for).
+        mirror_early_.push_back(e.id);
+        if (mirror_early_.size() > kMirrorEarlyMax) mirror_early_.erase(mirror_early_.begin());
+      }
       if (e.kind == TraceKind::Drop) {
         ++metrics_.dropped;
         return true;
@@ -121,6 +132,13 @@ bool Cluster::observe(const Observed& o, ObserveProblem* problem) {
     case TraceKind::Restart: {
       if (!about_node) return refuse("a restart of a server the cluster does not have");
       if (o.state) {
+        if (!mirror_live_) {
+          // The first hello: a live cluster's streams, each server described by its own hello.
+          mirror_live_ = true;
+          NodeMask all = 0;
+          for (NodeId n = 0; n < size(); ++n) all |= node_bit(n);
+          checker_.set_undescribed(all);
+        }
         observe_restart(e.node, *o.state, true);
       } else {
         // Back from its own disk: volatile state starts over (Figure 2), from the snapshot if any.

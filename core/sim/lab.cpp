@@ -295,7 +295,7 @@ bool Lab::step_back() {
     // replay from the checkpoint before now, one event time at a time, and stop at the last one
     // before now.
     restore_before(now - 1);
-    for (Time t = next_moment(); t < now && cluster_->ok(); t = next_moment()) replay_to(t);
+    for (Time t = next_moment(); t < now && (cluster_->ok() || attached_); t = next_moment()) replay_to(t);
     return true;
   }
   // The previous moment something happened: the last trace event before now.

@@ -209,13 +209,20 @@ bool read_message(Fields& f, Time t, TraceKind kind, TraceEvent& out) {
 void TraceReader::feed(std::string_view text) {
   while (!text.empty()) {
     const size_t nl = text.find('\n');
+    if (skipping_) {  // the rest of a line too long to read
+      if (nl == std::string_view::npos) return;
+      skipping_ = false;
+      text.remove_prefix(nl + 1);
+      continue;
+    }
     if (nl == std::string_view::npos) {
       if (partial_.size() + text.size() > kLineBytesMax) {
         ++line_no_;
         error("longer than " + std::to_string(kLineBytesMax) + " bytes; skipped");
         partial_.clear();
         partial_.shrink_to_fit();
-        return;  // the rest of this line is skipped up to its end (partial_ stays empty)
+        skipping_ = true;  // the rest of this line is skipped up to its end
+        return;
       }
       partial_.append(text);
       return;
@@ -288,9 +295,13 @@ void TraceReader::finish_block(NodeId n) {
   Block& b = it->second;
   Storage& disk = b.state.disk;
   // The configuration from the snapshot (index 0 or at most its last index): the log no longer holds it.
-  if (disk.log.snapshot_index() > 0) disk.snapshot.config = b.config_seen && b.config_index <= disk.log.snapshot_index() ? b.config : Configuration::initial(servers_);
+  const LogIndex base = disk.log.snapshot_index();
+  if (base > 0) disk.snapshot.config = b.config_seen && b.config_index <= base ? b.config : Configuration::initial(servers_);
+  // A server restarted from a snapshot stands at it (raftd names no apply then, Figure 13).
+  b.state.commit_index = std::max(b.state.commit_index, base);
+  b.state.last_applied = std::max(b.state.last_applied, base);
   Observed o;
-  o.e = TraceEvent::restart(static_cast<Time>(b.t - base_), n);
+  o.e = TraceEvent::restart(b.t >= base_ ? static_cast<Time>(std::min<uint64_t>(b.t - base_, uint64_t{1} << 62)) : 0, n);
   o.state = std::make_shared<const Node::MirrorState>(std::move(b.state));
   blocks_.erase(it);
   push(std::move(o));
@@ -463,7 +474,6 @@ void TraceReader::read_line(std::string_view line) {
     const auto groups = j.find("groups");
     PartitionGroups g;
     g.nodes = kNodesMax;
-    g.group_of.fill(15);  // a server in no group is alone: its own group number below
     ok = groups != j.end() && groups->is_array() && groups->size() <= 15;
     int k = 0;
     NodeMask seen = 0;
@@ -472,6 +482,9 @@ void TraceReader::read_line(std::string_view line) {
       ok = f.servers((*groups)[i], members) && (members & seen) == 0;
       seen |= members;
       for_each_node(members, [&](NodeId m) { g.group_of[static_cast<size_t>(m)] = static_cast<uint8_t>(k); });
+    }
+    for (NodeId m = 0; ok && m < kNodesMax; ++m) {  // a server in no group is alone
+      if (!raft::has_node(seen, m)) g.group_of[static_cast<size_t>(m)] = static_cast<uint8_t>(std::min(k++, 15));
     }
     if (!ok) {
       f.fail("groups", "lists of servers, each server in one");

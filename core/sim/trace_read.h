@@ -66,6 +66,7 @@ class TraceReader {
   void finish_block(NodeId n);
 
   std::string partial_;
+  bool skipping_ = false;
   size_t line_no_ = 0;
   size_t errors_ = 0;
   std::vector<std::string> error_text_;

@@ -1432,7 +1432,8 @@ test('attached to a real 3-server cluster: clicking the leader and Crash draws a
     assert(s1.invariants.ok && s1.checking, `the checker: ok ${s1.invariants.ok}, checking ${s1.checking} (${s1.invariants.message} ${s1.notice})`);
     // Restart it from its menu: it comes back with its disk and follows.
     await nodeMenu(lab, old, 'Restart');
-    await waitState(lab, `${old} back as a follower`, 30, (s) => byName(s, old).up && byName(s, old).role === 'follower');
+    await waitState(lab, `${old} back as a follower, caught up`, 30, (s) => byName(s, old).up && byName(s, old).role === 'follower' &&
+      s.nodes.every((n) => JSON.stringify(n.log) === JSON.stringify(s.nodes[0].log)));
     // The recording, exported and opened again, replays to the same servers.
     const last = await lab.state();
     const trace = await lab.call('exportTrace');
@@ -1445,10 +1446,15 @@ test('attached to a real 3-server cluster: clicking the leader and Crash draws a
     r = await lab.state();
     assert(byName(r, s1.leader).role === 'leader' && byName(r, old).up, `the replayed recording ends elsewhere: ${JSON.stringify(r.nodes.map((n) => [n.name, n.role, n.term]))}`);
     assert(r.invariants.ok, `the replayed recording fails the checker: ${r.invariants.message}`);
+    assert(r.recordProblems === 0 && last.recordProblems === 0, `records that did not fit: ${r.recordProblems} replayed, ${last.recordProblems} live`);
+    assert(r.nodes.every((n) => JSON.stringify(n.log) === JSON.stringify(byName(last, n.name).log)), 'the replayed logs differ from the live ones');
     assert(last.invariants.ok, `the live session failed the checker: ${last.invariants.message}`);
     // Commands on a recording say why they cannot apply.
     const refused = await lab.call('crash', 's1');
     assert(/not connected to a cluster/.test(refused), `crash on a recording: ${refused}`);
+    // Attached again (a new session): the cluster as it is now, described by its hellos.
+    await lab.ok('attach', cluster.ws);
+    await waitState(lab, 'attached again, with a leader', 30, (s) => s.attachLive && !!s.leader && s.nodes.every((n) => n.up));
     lab.assertNoErrors();
   } finally {
     cluster.stop();
