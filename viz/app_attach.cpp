@@ -60,6 +60,10 @@ void App::Impl::attach_take() {
   std::vector<sim::Observed> records = a.reader.take(a.live ? kAttachHoldUs : 0);
   const Time present = std::max<Time>(lab.end_time(), a.reader.newest() - (a.live ? kAttachHoldUs : 0));
   if (!records.empty() || present > lab.end_time()) lab.record(std::move(records), present);
+  if (!lab.cluster().checking() && !a.unchecked_noticed) {
+    a.unchecked_noticed = true;
+    set_notice(lab.cluster().unchecked_why());
+  }
   for (const sim::TraceReader::Answer& answer : a.reader.take_answers()) {
     const auto it = std::find_if(a.asked.begin(), a.asked.end(), [&](const auto& p) { return p.first == answer.id; });
     if (it != a.asked.end()) a.asked.erase(it);

@@ -62,6 +62,7 @@ struct App::Impl {
     // server's hello block (the mirror's trace holds the events, not the states they describe).
     std::string raw;
     bool raw_full = false;
+    bool unchecked_noticed = false;  // the checker's stop was shown (Cluster::unchecked_why)
     sim::TraceReader reader;
     std::vector<std::string> calls;          // control calls to send
     int64_t next_id = 1;

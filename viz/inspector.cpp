@@ -72,8 +72,14 @@ void idle_help(const Ui& ui) {
       if (k.learners != 0) row("learners", "receive the log but do not vote yet (section 4.2.1)", "%s", node_names(k.learners).c_str());
     }
     const sim::NetworkConfig& net = c.network().config();
-    row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
-    row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
+    if (ui.lab.attached()) {
+      // A live cluster's network and disk are real: TCP on 127.0.0.1, fsync (issue 10).
+      row("servers", "real processes (raftd) whose event streams the page mirrors", "raftd on 127.0.0.1");
+      if (!c.checking()) row("checker", nullptr, "stopped (see the notice)");
+    } else {
+      row("latency", nullptr, "%" PRId64 "-%" PRId64 " ms", net.latency_min_us / 1000, net.latency_max_us / 1000);
+      row("loss / duplicates", nullptr, "%.0f%% / %.0f%%", net.loss * 100, net.duplicate * 100);
+    }
     const sim::DiskConfig& disk = c.config().disk;
     if (disk.on()) {
       row("disk write", "each write to a server's disk takes this long (disk_latency); a server sends nothing that depends on it before",

@@ -52,7 +52,11 @@ void draw_status_bar(Ui& ui, const Rect& r) {
   for (NodeId i = 0; i < c.size(); ++i) term = std::max(term, c.node(i).current_term());
   ImGui::Text("term %" PRIu64, term);
   separator();
-  if (c.ok()) {
+  if (c.ok() && !c.checking()) {
+    // A live cluster whose history the page cannot compare (Cluster::checking): undecided, not OK.
+    ImGui::TextColored(to_vec4(color::kWarn), "Checker stopped");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.unchecked_why().c_str());
+  } else if (c.ok()) {
     ImGui::TextColored(to_vec4(color::kOk), "Invariants OK");
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("Checked after every event (Figure 3): Election Safety, Leader Append-Only,\n"
