@@ -222,6 +222,8 @@ class Node {
   void mirror_progress(NodeId peer, LogIndex match_index);
   // It heard from `leader`, the leader of `term` (an AppendEntries or InstallSnapshot arrived).
   void mirror_leader(NodeId leader, Term term);
+  // A candidate got `from`'s answer to its RequestVote of `term`.
+  void mirror_vote_reply(NodeId from, Term term, bool granted);
 
   // Empty when every invariant of this node's own state holds (LogCabin's checkAll), else a sentence
   // naming the broken one. Tests and the simulator call it after every input. O(cluster size); it

@@ -54,16 +54,22 @@ void Node::mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration
   Log& log = disk_.log;
   switch (e.kind) {
     case NodeEvent::Kind::NewTerm:
-      if (e.term > disk_.current_term) disk_.voted_for = kNoNode;
+      if (e.term > disk_.current_term) {
+        disk_.voted_for = kNoNode;
+        votes_granted_ = votes_rejected_ = 0;  // a new term: any election under way is over
+      }
       disk_.current_term = e.term;
       leader_id_ = kNoNode;
       break;
     case NodeEvent::Kind::Vote:
       disk_.current_term = e.term;
       disk_.voted_for = e.voted_for;
+      if (e.voted_for == config_.id) votes_granted_ = 1u << config_.id;  // a candidacy votes for itself (Figure 2)
       break;
     case NodeEvent::Kind::Role:
       disk_.current_term = e.term;
+      // Any role but candidate ends the election (a candidacy's own vote: the Vote event).
+      if (e.role != Role::Candidate) votes_granted_ = votes_rejected_ = 0;
       role_ = e.role;
       leader_id_ = e.role == Role::Leader ? config_.id : kNoNode;
       if (e.role == Role::Leader) {
@@ -107,6 +113,11 @@ void Node::mirror(const NodeEvent& e, const CommandRef& cmd, const Configuration
 
 void Node::mirror_leader(NodeId leader, Term term) {
   if (term == disk_.current_term && role_ != Role::Leader && leader >= 0 && leader < kNodesMax) leader_id_ = leader;
+}
+
+void Node::mirror_vote_reply(NodeId from, Term term, bool granted) {
+  if (role_ != Role::Candidate || term != disk_.current_term || from < 0 || from >= kNodesMax) return;
+  (granted ? votes_granted_ : votes_rejected_) |= 1u << from;
 }
 
 void Node::mirror_progress(NodeId peer, LogIndex match_index) {

@@ -109,6 +109,8 @@ bool Cluster::observe(const Observed& o, ObserveProblem* problem) {
       Node& to = nodes_[e.to];
       if (e.message_type() == MessageType::AppendEntries || e.message_type() == MessageType::InstallSnapshot) {
         to.mirror_leader(e.from, e.term);
+      } else if (e.message_type() == MessageType::RequestVoteResponse) {
+        to.mirror_vote_reply(e.from, e.term, e.vote_granted());
       } else if (e.message_type() == MessageType::AppendEntriesResponse && e.success()) {
         to.mirror_progress(e.from, e.match_index());
       }

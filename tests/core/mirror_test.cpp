@@ -21,6 +21,7 @@ struct ServerView {
   Term term = 0;
   NodeId voted_for = kNoNode;
   LogIndex snapshot = 0, last = 0, commit = 0, applied = 0;
+  uint32_t votes = 0;       // a candidate's granted votes
   std::vector<Term> terms;  // of the entries held
   bool operator==(const ServerView&) const = default;
 };
@@ -28,7 +29,8 @@ struct ServerView {
 ServerView view(const Cluster& c, NodeId n) {
   const Node& node = c.node(n);
   ServerView v{c.up(n), node.role(), node.current_term(), node.voted_for(), node.log().snapshot_index(),
-               node.log().last_index(), node.commit_index(), node.last_applied(), {}};
+               node.log().last_index(), node.commit_index(), node.last_applied(),
+               node.role() == Role::Candidate ? node.votes_granted_mask() : 0, {}};
   for (LogIndex i = node.log().first_index(); i <= node.log().last_index(); ++i) v.terms.push_back(node.log().at(i).term);
   return v;
 }
