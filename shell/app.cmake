@@ -127,7 +127,11 @@ if(EMSCRIPTEN)
   list(APPEND RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/backend_emscripten.cpp")
 else()
   list(APPEND RAFTLAB_SHELL_SOURCES "${CMAKE_CURRENT_LIST_DIR}/main.cpp" "${CMAKE_CURRENT_LIST_DIR}/backend_glfw.cpp"
-       "${CMAKE_CURRENT_LIST_DIR}/png.cpp")
+       "${CMAKE_CURRENT_LIST_DIR}/png.cpp" "${CMAKE_CURRENT_LIST_DIR}/attach_client.cpp")
+  # The desktop app's WebSocket to raftctl lab (issue 10): Boost.Beast, from Debian's libboost-dev.
+  if(NOT EXISTS "/usr/include/boost/beast.hpp")
+    message(FATAL_ERROR "Boost.Beast missing. Run: sudo apt-get install libboost-dev (or scripts/setup.sh)")
+  endif()
   # Screenshots are written by stb_image_write (header only, from Debian's libstb-dev).
   find_path(RAFTLAB_STB_INCLUDE_DIR stb/stb_image_write.h)
   if(NOT RAFTLAB_STB_INCLUDE_DIR)
@@ -137,6 +141,10 @@ endif()
 add_executable(raftlab ${RAFTLAB_SHELL_SOURCES} "${gen}/embedded_font.cpp" "${gen}/embedded_scenarios.cpp"
                "${gen}/embedded_tour.cpp")
 target_link_libraries(raftlab PRIVATE viz imgui_backends)
+if(NOT EMSCRIPTEN)
+  find_package(Threads REQUIRED)
+  target_link_libraries(raftlab PRIVATE Threads::Threads)
+endif()
 target_include_directories(raftlab PRIVATE "${RAFTLAB_ROOT}")
 if(NOT EMSCRIPTEN)
   target_include_directories(raftlab SYSTEM PRIVATE "${RAFTLAB_STB_INCLUDE_DIR}")

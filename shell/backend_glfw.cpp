@@ -1,9 +1,11 @@
 // The native backend: a desktop OpenGL 3.0 window and a `while` loop. A finished frame may be
 // saved as a PNG (--screenshot), and the Share menu's requests go to the clipboard and to files.
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "shell/attach_client.h"
 #include "shell/backend.h"
 #include "shell/png.h"
 #include "viz/app.h"
@@ -16,6 +18,47 @@ namespace {
 
 Options g_opt;
 bool g_screenshot_ok = true;
+std::unique_ptr<AttachClient> g_attach;  // a live cluster's connection (issue 10)
+
+void attach(viz::App& a, const std::string& url) {
+  g_attach.reset();
+  if (const std::string err = AttachClient::check_url(url); !err.empty()) {
+    a.toast(err);
+    return;
+  }
+  a.attach_begin(url);
+  g_attach = std::make_unique<AttachClient>(url);
+}
+
+// After each frame: what arrived goes to the App, its control calls go out.
+void pump_attach(viz::App& a) {
+  if (!g_attach) return;
+  if (!a.attach_live()) {  // the user opened something else
+    g_attach.reset();
+    return;
+  }
+  bool closed = false;
+  std::string why;
+  const std::string text = g_attach->take_text(closed, why);
+  if (!text.empty()) a.attach_text(text);
+  for (std::string c = a.take_control_call(); !c.empty(); c = a.take_control_call()) g_attach->send(std::move(c));
+  if (closed) {
+    a.attach_end(why);
+    g_attach.reset();
+  }
+}
+
+// At exit, a line a test can read: what the attached session showed last.
+void report_attached(const viz::App& a) {
+  if (!a.attached()) return;
+  const sim::Cluster& c = a.lab().cluster();
+  const NodeId l = c.leader();
+  int up = 0;
+  for (NodeId n = 0; n < c.size(); ++n) up += c.up(n) ? 1 : 0;
+  std::printf("raftlab: attached to %s: %d servers, %d up, leader %s, %zu records, checker %s\n", a.attach_where().c_str(),
+              c.size(), up, l == kNoNode ? "none" : node_name(l).c_str(), a.lab().recording().size(),
+              !c.ok() ? "VIOLATED" : c.checking() ? "OK" : "stopped");
+}
 
 bool save_screenshot(GLFWwindow* window, const std::string& path, long frames_done) {
   int w = 0, h = 0;
@@ -64,9 +107,12 @@ void handle_shell_request(GLFWwindow* window, viz::App& a) {
       break;
     case viz::ShellRequest::DownloadTrace: save_text(a, "raftlab-trace.jsonl", a.trace_jsonl()); break;
     case viz::ShellRequest::DownloadScenario: save_text(a, "raftlab-session.raft", a.scenario_text()); break;
-    case viz::ShellRequest::OpenScenarioFile:  // not offered on the desktop (set_can_open_files)
-    case viz::ShellRequest::Attach:
-    case viz::ShellRequest::Detach: break;
+    case viz::ShellRequest::OpenScenarioFile: break;  // not offered on the desktop (set_can_open_files)
+    case viz::ShellRequest::Attach: attach(a, a.attach_url()); break;
+    case viz::ShellRequest::Detach:
+      g_attach.reset();
+      a.attach_end("detached");
+      break;
   }
 }
 
@@ -113,7 +159,12 @@ void finish_frame(GLFWwindow* window, viz::App& app, long frames_done) {
   if (!g_opt.screenshot.empty() && frames_done == g_opt.frames)
     g_screenshot_ok = save_screenshot(window, g_opt.screenshot, frames_done);
   glfwSwapBuffers(window);
+  if (frames_done == 1) {
+    app.set_can_attach(true);
+    if (!g_opt.attach.empty()) attach(app, g_opt.attach);
+  }
   handle_shell_request(window, app);
+  pump_attach(app);
 }
 
 int loop(GLFWwindow* window, const Options& opt, void (*frame)()) {
@@ -121,6 +172,8 @@ int loop(GLFWwindow* window, const Options& opt, void (*frame)()) {
     frame();
     if (opt.frames > 0 && ++n >= opt.frames) break;
   }
+  report_attached(app());
+  g_attach.reset();
   shutdown(window);
   return g_screenshot_ok ? 0 : 1;
 }

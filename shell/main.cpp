@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "shell/attach_client.h"
 #include "shell/assets.h"
 #include "shell/shell.h"
 
@@ -12,9 +13,10 @@ namespace {
 
 void usage(FILE* out) {
   std::fprintf(out,
-      "usage: raftlab [--width W] [--height H] [--scenario NAME] [--frames N [--screenshot OUT.png]]\n"
+      "usage: raftlab [--width W] [--height H] [--scenario NAME | --attach URL] [--frames N [--screenshot OUT.png]]\n"
       "  --width W, --height H   window size in pixels (default 1280x800)\n"
       "  --scenario NAME         load a shipped scenario at start (assets/scenarios/NAME.raft)\n"
+      "  --attach URL            draw a live local cluster: raftctl lab's ws://127.0.0.1:PORT/lab\n"
       "  --frames N              render N frames at a fixed 1/60 s each, then exit 0\n"
       "  --screenshot OUT.png    after the last frame, write the window to OUT.png (default N = 60)\n"
       "  --help                  show this help\n");
@@ -68,6 +70,14 @@ int parse_args(int argc, char** argv, Options& o, std::string& scenario) {
       const char* v = need("a file name");
       if (!v) return 2;
       o.screenshot = v;
+    } else if (arg == "--attach") {
+      const char* v = need("a WebSocket URL such as ws://127.0.0.1:7000/lab");
+      if (!v) return 2;
+      o.attach = v;
+      if (const std::string err = AttachClient::check_url(o.attach); !err.empty()) {
+        std::fprintf(stderr, "raftlab: --attach: %s\n", err.c_str());
+        return 2;
+      }
     } else if (arg == "--scenario") {
       const char* v = need("a scenario name");
       if (!v) return 2;

@@ -20,6 +20,7 @@ struct Options {
   std::string screenshot;        // PNG path written after the last frame
   int width = 1280, height = 800;
   const EmbeddedScenario* scenario = nullptr;  // loaded before the first frame
+  std::string attach;            // a live cluster to attach to at start (raftctl lab's ws:// URL)
 };
 
 // The one App the window (or page) shows; the page's JavaScript API acts on this same instance.

@@ -143,6 +143,8 @@ class App {
   // Whether the session is a live cluster's (or a recording's), and whether its connection is open.
   bool attached() const;
   bool attach_live() const;
+  // The shell can connect (Settings shows Live cluster).
+  void set_can_attach(bool can);
   // Where Settings' Attach asks to connect (ShellRequest::Attach), and where the session is attached.
   std::string attach_url() const;
   const std::string& attach_where() const;

@@ -181,6 +181,8 @@ void App::attach_end(const std::string& why) {
   ++m.revision;
 }
 
+void App::set_can_attach(bool can) { impl_->vs.can_attach = can; }
+
 std::string App::attach_url() const { return impl_->vs.attach_url; }
 const std::string& App::attach_where() const { return impl_->attach.where; }
 

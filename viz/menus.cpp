@@ -97,7 +97,7 @@ void live_cluster_settings(Ui& ui) {
   } else {
     if (ImGui::Button("Attach")) vs.shell_request = ShellRequest::Attach;
     vs.track("Attach");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw and check the real servers of a local cluster: crash, restart and\npartition them from here. Needs the page served locally (./dev serve).");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw and check the real servers of a local cluster: crash, restart and\npartition them from here (the page: served locally, ./dev serve).");
   }
   ImGui::Separator();
 }
@@ -106,7 +106,7 @@ void settings_menu(Ui& ui) {
   SettingsDraft& d = ui.vs.draft;
   ui.vs.track_window("Settings");
   if (!d.loaded) load_draft(ui, d);
-  if (ui.vs.can_open_files) live_cluster_settings(ui);  // the page's shell connects; the desktop's not yet
+  if (ui.vs.can_attach) live_cluster_settings(ui);
   if (ui.lab.attached()) return;  // the simulator's settings do not apply to a live cluster
   ImGui::PushItemWidth(170);
   ImGui::TextDisabled("Network (applies now)");

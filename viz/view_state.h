@@ -149,6 +149,7 @@ struct ViewState {
   int experiment_curves = 0;         // curves the experiment's chart drew last frame
   ShellRequest shell_request = ShellRequest::None;
   bool can_open_files = false;       // the shell offers "Open .raft file..." (the page does)
+  bool can_attach = false;           // the shell can connect to a live cluster (Settings, Live cluster)
   bool attach_live = false;          // a live cluster's connection is open (App::attach_live, set each frame)
   // A short confirmation at the bottom right (Copy share link, exports, a file opened) that fades.
   std::string toast;

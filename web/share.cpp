@@ -205,6 +205,7 @@ void download_scenario() { js_download("raftlab-session.raft", app().scenario_te
 
 void start(viz::App& a) {
   a.set_can_open_files(true);
+  a.set_can_attach(true);
   a.set_exercises_done(load_progress());
   sync.progress = a.tour().progress_serial;
   if (const double z = js_load_ui_zoom(); z > 0) a.set_ui_zoom(static_cast<float>(z));  // clamped there

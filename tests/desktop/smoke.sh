@@ -53,5 +53,29 @@ if [ -n "$scenario" ]; then
   run "scenario-$scenario" 1280 800 --scenario "$scenario"
   total=3
 fi
+# Issue 10: attached to a real 3-server cluster (raftd and raftctl of the same build), the app
+# draws it and reports the servers, the leader and the checker's verdict at exit.
+ctl="$build/shell/raftctl/raftctl"
+if [ -x "$ctl" ] && [ -x "$build/shell/raftd/raftd" ]; then
+  total=$((total + 1))
+  export RAFTD="$build/shell/raftd/raftd"
+  cdir=$(mktemp -d)
+  port=$((24000 + ($$ % 300) * 10))  # below the ephemeral range
+  lab_pid=
+  cleanup() { [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null; "$ctl" --dir "$cdir/c" stop >/dev/null 2>&1; rm -rf "$cdir"; }
+  trap cleanup EXIT
+  if "$ctl" --dir "$cdir/c" start 3 --port $((port + 1)) >"$out/attach-cluster.log" 2>&1 &&
+     "$ctl" --dir "$cdir/c" put ready 1 >>"$out/attach-cluster.log" 2>&1; then
+    "$ctl" --dir "$cdir/c" lab --port "$port" >"$out/attach-lab.log" 2>&1 &
+    lab_pid=$!
+    for _ in $(seq 100); do grep -q "ws://127.0.0.1:$port/lab" "$out/attach-lab.log" && break; sleep 0.1; done
+    run attached 1280 800 --frames 600 --attach "ws://127.0.0.1:$port/lab"  # the last --frames wins
+    if [ -f "$out/attached.log" ] && ! grep -q "raftlab: attached to ws://127.0.0.1:$port/lab: 3 servers, 3 up, leader s[123], [0-9]* records, checker OK" "$out/attached.log"; then
+      echo "FAIL attached: the app did not report the cluster drawn; log:"; sed 's/^/  /' "$out/attached.log"; failed=$((failed + 1))
+    fi
+  else
+    echo "FAIL attached: the cluster did not start; log:"; sed 's/^/  /' "$out/attach-cluster.log"; failed=$((failed + 1))
+  fi
+fi
 echo "$((total - failed)) passed, $failed failed"
 [ "$failed" = 0 ]
