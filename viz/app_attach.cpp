@@ -60,6 +60,11 @@ void App::Impl::attach_take() {
   std::vector<sim::Observed> records = a.reader.take(a.live ? kAttachHoldUs : 0);
   const Time present = std::max<Time>(lab.end_time(), a.reader.newest() - (a.live ? kAttachHoldUs : 0));
   if (!records.empty() || present > lab.end_time()) lab.record(std::move(records), present);
+  if (lab.problems().size() > a.problems_noticed) {
+    // Records that did not fit the mirror (the stream lost lines): skipped, and said once each.
+    a.problems_noticed = lab.problems().size();
+    set_notice("A record from " + a.where + " was skipped: " + lab.problems().back().text);
+  }
   if (!lab.cluster().checking() && !a.unchecked_noticed) {
     a.unchecked_noticed = true;
     set_notice(lab.cluster().unchecked_why());

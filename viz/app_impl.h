@@ -63,6 +63,7 @@ struct App::Impl {
     std::string raw;
     bool raw_full = false;
     bool unchecked_noticed = false;  // the checker's stop was shown (Cluster::unchecked_why)
+    size_t problems_noticed = 0;     // Lab::problems() shown so far
     sim::TraceReader reader;
     std::vector<std::string> calls;          // control calls to send
     int64_t next_id = 1;
